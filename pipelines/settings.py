@@ -1,0 +1,47 @@
+"""Where kazmig keeps things. Everything is derived from KAZMIG_HOME so tests can relocate it."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = REPO_ROOT / "sql"
+SEEDS_DIR = SQL_DIR / "seeds"
+
+
+def home() -> Path:
+    return Path(os.environ.get("KAZMIG_HOME") or REPO_ROOT).resolve()
+
+
+def raw_dir() -> Path:
+    return home() / "raw"
+
+
+def documents_dir() -> Path:
+    return raw_dir() / "documents"
+
+
+def inbox_dir() -> Path:
+    return raw_dir() / "inbox"
+
+
+def bns_dir() -> Path:
+    return raw_dir() / "bns"
+
+
+def warehouse_dir() -> Path:
+    return home() / "warehouse"
+
+
+def build_db() -> Path:
+    """The database assets write into; published only after every blocking check passed."""
+    return warehouse_dir() / "build" / "kazmig.duckdb"
+
+
+def published_db() -> Path:
+    return warehouse_dir() / "kazmig.duckdb"
+
+
+def fixtures_dir() -> Path:
+    """The shared bureau downloads used by tests (never copied into the project)."""
+    return Path(os.environ.get("KAZMIG_FIXTURES") or (REPO_ROOT.parent / "shared" / "bns")).resolve()
