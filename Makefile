@@ -1,0 +1,32 @@
+# kazmig: `make run` builds and publishes the warehouse; `make test` runs the test suite.
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(abspath $(BIN)):$(PATH)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: run test ui bench setup clean
+
+$(BIN)/kazmig: pyproject.toml uv.lock
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv sync --frozen --extra dev --quiet
+	touch $@
+
+setup: $(BIN)/kazmig
+
+run: setup
+	$(BIN)/kazmig build
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+ui: setup
+	mkdir -p .dagster && cp dagster.yaml .dagster/dagster.yaml
+	$(BIN)/kazmig prepare
+	DAGSTER_HOME=$(abspath .dagster) $(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m pipelines.definitions
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf warehouse/build warehouse/kazmig.duckdb warehouse/cache sql/target .dagster

@@ -1,0 +1,126 @@
+"""`kazmig build`: every asset in one in-process Dagster run, then a summary."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipelines import settings
+from pipelines.warehouse.db import table_counts
+from pipelines.warehouse.lock import build_lock
+
+
+@dataclass
+class BuildReport:
+    success: bool
+    elapsed: float
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (name, what happened)
+    rows: dict[str, int] = field(default_factory=dict)
+    checks_passed: int = 0
+    checks_failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    published: Path | None = None
+
+    def lines(self) -> list[str]:
+        out = ["", "kazmig build " + ("succeeded" if self.success else "FAILED — the published warehouse was left as it was")]
+        out.append("sources:")
+        out += [f"  {name:<28} {what}" for name, what in self.sources] or ["  (none)"]
+        if self.rows:
+            out.append("rows:")
+            out += [f"  {name:<40} {n:>8}" for name, n in self.rows.items()]
+        out.append(f"checks: {self.checks_passed} passed, {len(self.checks_failed)} failed")
+        out += [f"  FAILED {c}" for c in self.checks_failed]
+        out += [f"error: {e}" for e in self.errors]
+        out.append(f"warehouse: {self.published or settings.published_db()}"
+                   + ("" if self.published else " (not published by this build)"))
+        out.append(f"elapsed: {self.elapsed:.1f} s")
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "success": self.success, "elapsed": round(self.elapsed, 2), "sources": self.sources,
+            "rows": self.rows, "checks_passed": self.checks_passed, "checks_failed": self.checks_failed,
+            "errors": self.errors, "published": str(self.published) if self.published else None,
+        }
+
+
+def dagster_instance():
+    """A persistent instance under DAGSTER_HOME (default KAZMIG_HOME/.dagster), configured by the
+    repository's dagster.yaml, so builds show up in `make ui` with their history."""
+    from dagster import DagsterInstance
+
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        shutil.copyfile(settings.REPO_ROOT / "dagster.yaml", config)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return DagsterInstance.get()
+
+
+def _sources(result) -> list[tuple[str, str]]:
+    out = []
+    for event in result.get_asset_materialization_events():
+        mat = event.asset_materialization
+        meta = {k: v.value for k, v in mat.metadata.items()}
+        path = mat.asset_key.path
+        if path[0] == "bns":
+            if meta.get("vintages"):
+                out.append((path[1], f"used vintage {meta.get('latest_vintage')} ({meta.get('outcome')}; {meta['vintages']} landed)"))
+            else:
+                out.append((path[1], f"skipped: no file landed ({meta.get('outcome')})"))
+        elif path == ["raw", "document_figures"]:
+            for k, v in sorted(meta.items()):
+                if k.startswith("figures/"):
+                    out.append((k.split("/", 1)[1], f"used: {v} figures"))
+    return out
+
+
+def run_build(offline: bool = False) -> BuildReport:
+    started = time.monotonic()
+    with build_lock():
+        from pipelines.defs.dbt import prepare
+
+        prepare()
+        from pipelines.definitions import defs
+
+        job = defs.resolve_implicit_global_asset_job_def()
+        run_config = {
+            "resources": {"fetch_settings": {"config": {"offline": offline, "always_materialize": True}}},
+            "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+        }
+        before = _mtime(settings.published_db())
+        result = job.execute_in_process(run_config=run_config, instance=dagster_instance(), raise_on_error=False)
+        report = BuildReport(success=result.success, elapsed=0.0, sources=_sources(result))
+        for ev in result.get_asset_check_evaluations():
+            name = "/".join(ev.asset_key.path) + ":" + ev.check_name
+            if ev.passed:
+                report.checks_passed += 1
+            else:
+                desc = ev.description or ""
+                report.checks_failed.append(f"{name}" + (f" — {desc}" if desc else ""))
+        for ev in result.all_events:
+            if ev.is_step_failure:
+                err = ev.step_failure_data.error
+                msg = (err.message if err else "failed").strip().splitlines()
+                report.errors.append(f"{ev.step_key}: {msg[0] if msg else 'failed'}")
+        published = settings.published_db()
+        if result.success and _mtime(published) != before:
+            report.published = published
+        db = published if published.exists() else None
+        if db:
+            counts = table_counts(db, ["core", "marts"])
+            report.rows = {k: v for k, v in counts.items() if k.startswith("marts.") or ".fct_" in k}
+        report.elapsed = time.monotonic() - started
+        status = settings.warehouse_dir() / "last_build.json"
+        status.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return report
+
+
+def _mtime(path: Path) -> int | None:
+    return path.stat().st_mtime_ns if path.exists() else None

@@ -1,0 +1,88 @@
+"""The `kazmig` command."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def cmd_prepare(args) -> int:
+    from pipelines.defs.dbt import prepare
+
+    print(prepare())
+    return 0
+
+
+def cmd_build(args) -> int:
+    from pipelines.build import run_build
+    from pipelines.warehouse.lock import BuildLocked
+
+    try:
+        report = run_build(offline=args.offline)
+    except BuildLocked as exc:
+        print(f"kazmig build: {exc}", file=sys.stderr)
+        return 75
+    print("\n".join(report.lines()))
+    return 0 if report.success else 1
+
+
+def cmd_extract(args) -> int:
+    from pipelines.documents.extract import DocumentError, extract_figures, format_table
+
+    try:
+        figures = extract_figures(args.file)
+    except DocumentError as exc:
+        print(f"kazmig extract: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "table":
+        print(format_table(figures))
+    else:
+        for fig in figures:
+            print(json.dumps(fig.to_dict(), ensure_ascii=False))
+    return 0
+
+
+def cmd_fetch(args) -> int:
+    from pipelines.bns.catalogue import load_catalogue
+    from pipelines.bns.fetch import fetch_all, format_fetch_table, land_from_dir
+
+    sources = load_catalogue()
+    if args.sources:
+        known = {s.id for s in sources}
+        unknown = [s for s in args.sources if s not in known]
+        if unknown:
+            print(f"kazmig fetch: unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+            return 2
+        sources = [s for s in sources if s.id in args.sources]
+    results = land_from_dir(args.from_dir, sources) if args.from_dir else fetch_all(sources)
+    print(format_fetch_table(results))
+    return 1 if any(r.outcome == "failed" for r in results) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kazmig", description="Kazakhstan labour-migration data pipeline and warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="fetch, extract, transform, check and publish the warehouse")
+    p.add_argument("--offline", action="store_true", help="skip network fetches; use what raw/ already holds")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("prepare", help="prepare the dbt manifest (dbt parse) for the Dagster definitions")
+    p.set_defaults(func=cmd_prepare)
+
+    p = sub.add_parser("extract", help="print the figures found in a PDF document")
+    p.add_argument("file")
+    p.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("fetch", help="download the bureau's tables (conditional requests) into raw/bns")
+    p.add_argument("sources", nargs="*", metavar="SOURCE_ID")
+    p.add_argument("--from", dest="from_dir", metavar="DIR", help="land files from a local folder instead of the network")
+    p.set_defaults(func=cmd_fetch)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""The single Definitions object behind `kazmig build`, `dagster dev` and the tests."""
+from __future__ import annotations
+
+from dagster import Definitions, in_process_executor
+
+from pipelines.defs.bns import FetchSettings, bns_daily, bns_observations, bns_refresh_job, build_fetch_assets, sources_parse_cleanly
+from pipelines.defs.dbt import dbt_resource, kazmig_dbt
+from pipelines.defs.documents import document_figures, documents, inbox_sensor
+from pipelines.defs.publish import published
+
+defs = Definitions(
+    assets=[documents, document_figures, *build_fetch_assets(), bns_observations, kazmig_dbt, published],
+    asset_checks=[sources_parse_cleanly],
+    jobs=[bns_refresh_job],
+    schedules=[bns_daily],
+    sensors=[inbox_sensor],
+    resources={"dbt": dbt_resource(), "fetch_settings": FetchSettings()},
+    # One process writes the warehouse: DuckDB allows a single writer.
+    executor=in_process_executor,
+)

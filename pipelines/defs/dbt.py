@@ -1,0 +1,112 @@
+"""The dbt project in sql/ as Dagster assets; this translator holds the naming policy."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Mapping
+
+from dagster import AssetExecutionContext, AssetKey, AutomationCondition
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from pipelines import settings
+
+project = DbtProject(project_dir=settings.SQL_DIR, profiles_dir=settings.SQL_DIR)
+_HASH_FILE = Path(project.project_dir) / "target" / ".kazmig_parse_hash"
+
+
+def dbt_executable() -> str:
+    # The venv's dbt, whether or not the venv is activated.
+    local = Path(sys.executable).with_name("dbt")
+    return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_env() -> dict[str, str]:
+    return {**os.environ, "KAZMIG_BUILD_DB": str(settings.build_db()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+
+
+def _project_hash() -> str:
+    h = hashlib.sha256()
+    root = Path(project.project_dir)
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and rel.parts[0] not in ("target", "logs", "dbt_packages") and path.suffix in (".sql", ".yml", ".yaml", ".csv", ".md"):
+            h.update(str(rel).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def prepare() -> Path:
+    """Write sql/target/manifest.json with `dbt parse` when the project changed since last time.
+
+    Runs before the definitions are loaded (kazmig build, make ui, tests), never at import.
+    """
+    digest = _project_hash()
+    manifest = Path(project.manifest_path)
+    if manifest.exists() and _HASH_FILE.exists() and _HASH_FILE.read_text() == digest:
+        return manifest
+    proc = subprocess.run(
+        [dbt_executable(), "parse", "--quiet", "--project-dir", str(project.project_dir),
+         "--profiles-dir", str(project.profiles_dir)],
+        env=dbt_env(), capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"dbt parse failed in {project.project_dir}:\n{proc.stdout}{proc.stderr}")
+    _HASH_FILE.write_text(digest)
+    return manifest
+
+
+def _manifest_path() -> Path:
+    manifest = Path(project.manifest_path)
+    if not manifest.exists():
+        raise RuntimeError(f"{manifest} is missing: run `kazmig prepare` (dbt parse) before loading the definitions")
+    return manifest
+
+
+class KazmigTranslator(DagsterDbtTranslator):
+    """Models are keyed [schema, name] (raw/staging/core/marts); sources take the key of the
+    Python asset that lands them (meta.dagster.asset_key in sources.yml)."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        schema = dbt_resource_props["config"].get("schema") or "main"
+        return AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return dbt_resource_props["config"].get("schema")
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> AutomationCondition | None:
+        return AutomationCondition.eager()
+
+
+translator = KazmigTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
+)
+
+
+@dbt_assets(manifest=_manifest_path(), dagster_dbt_translator=translator, project=project)
+def kazmig_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
+    # `dbt build` runs seeds, models and tests in dependency order; tests become asset checks and
+    # a failing error-severity test skips everything downstream of it, publication included.
+    os.environ["KAZMIG_BUILD_DB"] = str(settings.build_db())
+    settings.build_db().parent.mkdir(parents=True, exist_ok=True)
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir), dbt_executable=dbt_executable())
+
+
+def mart_keys() -> list[AssetKey]:
+    return sorted((k for k in kazmig_dbt.keys if k.path[0] == "marts"), key=lambda k: k.path)

@@ -1,0 +1,184 @@
+"""PDF documents: landing from raw/inbox, figure extraction into raw.document_figures."""
+
+import hashlib
+import json
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from dagster import (
+    AssetExecutionContext,
+    AssetSelection,
+    AutomationCondition,
+    Failure,
+    MaterializeResult,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    asset,
+    sensor,
+)
+
+from pipelines import settings
+from pipelines.warehouse.db import connect_build, replace_table
+
+DOCUMENT_COLUMNS = [
+    ("sha256", "varchar"), ("name", "varchar"), ("size", "bigint"), ("pages", "integer"),
+    ("landed_at", "timestamp"), ("path", "varchar"),
+]
+FIGURE_COLUMNS = [
+    ("document_sha256", "varchar"), ("page", "integer"), ("position", "integer"),
+    ("indicator", "varchar"), ("value", "double"), ("unit", "varchar"), ("period", "varchar"),
+    ("region", "varchar"), ("country", "varchar"), ("occupation", "varchar"),
+    ("precision", "double"), ("text", "varchar"), ("extractor_version", "varchar"),
+]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def land_inbox() -> list[dict]:
+    """Move each PDF of raw/inbox into raw/documents as <sha256>.pdf with a metadata sidecar.
+
+    Content addressing makes a re-dropped file a no-op and a changed file a new document.
+    """
+    inbox, docs = settings.inbox_dir(), settings.documents_dir()
+    landed = []
+    if not inbox.is_dir():
+        return landed
+    docs.mkdir(parents=True, exist_ok=True)
+    for src in sorted(inbox.iterdir()):
+        if not src.is_file() or src.suffix.lower() != ".pdf":
+            continue
+        digest = sha256_file(src)
+        meta = {"name": src.name, "sha256": digest, "size": src.stat().st_size,
+                "landed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        target = docs / f"{digest}.pdf"
+        if not target.exists():
+            tmp = docs / f".{digest}.tmp"
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, target)
+            (docs / f"{digest}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
+            landed.append(meta)
+        src.unlink()
+    return landed
+
+
+def list_documents() -> list[dict]:
+    """Every PDF in raw/documents with its name, sha256, size and landing time (one per content)."""
+    docs = settings.documents_dir()
+    seen: dict[str, dict] = {}
+    for path in sorted(docs.glob("*.pdf")) if docs.is_dir() else []:
+        digest = sha256_file(path)
+        sidecar = path.with_suffix(".json")
+        meta = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+        stat = path.stat()
+        seen.setdefault(digest, {
+            "sha256": digest,
+            "name": meta.get("name", path.name),
+            "size": stat.st_size,
+            "landed_at": meta.get("landed_at") or datetime.fromtimestamp(stat.st_mtime, timezone.utc).isoformat(),
+            "path": str(path.relative_to(settings.raw_dir())),
+        })
+    return list(seen.values())
+
+
+def _page_count(path: Path) -> int | None:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:  # a bad file is reported by the extraction, with its reason
+        return None
+
+
+@asset(
+    key=["raw", "documents"],
+    group_name="documents",
+    automation_condition=AutomationCondition.eager(),
+    description="PDF documents in raw/documents (the inbox landed first, by content hash).",
+)
+def documents(context: AssetExecutionContext) -> MaterializeResult:
+    for meta in land_inbox():
+        context.log.info(f"landed {meta['name']} as {meta['sha256']}.pdf")
+    docs = list_documents()
+    frame = pd.DataFrame(docs)
+    if len(frame):
+        frame["pages"] = [_page_count(settings.raw_dir() / p) for p in frame["path"]]
+        frame["landed_at"] = pd.to_datetime(frame["landed_at"], utc=True).dt.tz_localize(None)
+    with connect_build() as con:
+        n = replace_table(con, "raw.documents", frame, DOCUMENT_COLUMNS)
+    return MaterializeResult(metadata={"documents": n, "names": ", ".join(d["name"] for d in docs)})
+
+
+def _cached_figures(doc: dict) -> list[dict]:
+    """Extract a document once per (content, extractor version): outputs are a pure function of both."""
+    from pipelines.documents.extract import EXTRACTOR_VERSION, DocumentError, extract_figures
+
+    cache = settings.warehouse_dir() / "cache" / "figures" / f"{doc['sha256']}-{EXTRACTOR_VERSION}.json"
+    if cache.exists():
+        return json.loads(cache.read_text())
+    try:
+        figures = [f.to_dict() for f in extract_figures(settings.raw_dir() / doc["path"])]
+    except DocumentError as exc:
+        raise Failure(description=f"raw/{doc['path']}: {exc}") from None
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps(figures, ensure_ascii=False))
+    os.replace(tmp, cache)
+    return figures
+
+
+@asset(
+    key=["raw", "document_figures"],
+    deps=[documents],
+    group_name="documents",
+    automation_condition=AutomationCondition.eager(),
+    description="Every figure the extractor finds in the documents, with document sha256, page and position.",
+)
+def document_figures(context: AssetExecutionContext) -> MaterializeResult:
+    from pipelines.documents.extract import EXTRACTOR_VERSION
+
+    rows = []
+    per_doc = {}
+    for doc in list_documents():
+        figures = _cached_figures(doc)
+        per_doc[doc["name"]] = len(figures)
+        for fig in figures:
+            rows.append({**fig, "document_sha256": doc["sha256"], "extractor_version": EXTRACTOR_VERSION})
+    with connect_build() as con:
+        n = replace_table(con, "raw.document_figures", pd.DataFrame(rows), FIGURE_COLUMNS)
+    context.log.info(f"{n} figures from {len(per_doc)} documents")
+    return MaterializeResult(metadata={"figures": n, **{f"figures/{k}": v for k, v in per_doc.items()}})
+
+
+def _inbox_state() -> dict[str, list]:
+    inbox = settings.inbox_dir()
+    if not inbox.is_dir():
+        return {}
+    return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(inbox.iterdir())
+            if p.is_file() and p.suffix.lower() == ".pdf"}
+
+
+@sensor(
+    asset_selection=AssetSelection.keys(documents.key).downstream(),
+    minimum_interval_seconds=30,
+    description="A new or changed PDF in raw/inbox: land it, extract it, rebuild and publish.",
+)
+def inbox_sensor(context: SensorEvaluationContext):
+    state = _inbox_state()
+    if not state:
+        return SkipReason("raw/inbox holds no PDF")
+    key = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
+    if context.cursor == key:
+        return SkipReason("no change in raw/inbox since the last run request")
+    context.update_cursor(key)
+    return RunRequest(run_key=f"inbox-{key}", tags={"kazmig/trigger": "inbox"})

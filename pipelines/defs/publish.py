@@ -1,0 +1,22 @@
+"""The last asset of every build: copies the build database over the published one atomically."""
+
+from dagster import AssetExecutionContext, AutomationCondition, MaterializeResult, asset
+
+from pipelines import settings
+from pipelines.defs.dbt import mart_keys
+from pipelines.warehouse.db import table_counts
+from pipelines.warehouse.publish import publish
+
+
+@asset(
+    key=["warehouse", "published"],
+    deps=mart_keys(),
+    group_name="publish",
+    automation_condition=AutomationCondition.eager(),
+    description="warehouse/kazmig.duckdb, replaced atomically once every blocking check upstream has passed.",
+)
+def published(context: AssetExecutionContext) -> MaterializeResult:
+    target = publish()
+    counts = table_counts(target, ["core", "marts"])
+    context.log.info(f"published {target}")
+    return MaterializeResult(metadata={"path": str(target), **{f"rows/{k}": v for k, v in counts.items()}})

@@ -1,0 +1,130 @@
+"""The foundation: `kazmig build` end to end, the asset graph, and publication that never lies."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import kazmig, make_home
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_build_prints_summary_and_publishes(built_home, published):
+    out = (built_home / "build_output.txt").read_text()
+    assert "kazmig build succeeded" in out
+    assert f"warehouse: {built_home / 'warehouse' / 'kazmig.duckdb'}" in out
+    assert "checks:" in out and " 0 failed" in out
+    assert "labour_migration_note.pdf" in out  # the document is listed among the sources used
+    schemas = {r[0] for r in published.execute("select distinct schema_name from duckdb_schemas() where not internal").fetchall()}
+    assert {"raw", "staging", "core", "marts"} <= schemas
+    assert not any(s.startswith("main_") for s in schemas)
+    status = json.loads((built_home / "warehouse" / "last_build.json").read_text())
+    assert status["success"] is True and status["rows"]
+
+
+def test_vertical_slice_pdf_to_mart(built_home, published):
+    """Figures extracted from the note reach the raw table, the fact table and a mart."""
+    raw = published.execute("select count(*) from raw.document_figures").fetchall()[0][0]
+    from pipelines.documents.extract import extract_figures
+
+    assert raw == len(extract_figures(built_home / "raw" / "documents" / "labour_migration_note.pdf")) > 0
+    facts = published.execute(
+        "select count(*) from core.fct_observation where source_kind = 'document'").fetchall()[0][0]
+    assert facts == raw
+    ru = published.execute(
+        "select emigrants from marts.emigration_by_destination where country_code = 'RU' and year = 2024").fetchall()
+    assert ru and ru[0][0] > 0
+
+
+def test_definitions_graph_is_connected():
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    keys = set(graph.get_all_asset_keys())
+    materializable = {k for k in keys if graph.get(k).is_materializable}
+    # No dbt source left without the Python asset that lands it.
+    assert keys == materializable, f"unmapped (external) assets: {sorted(k.to_user_string() for k in keys - materializable)}"
+    marts = {k for k in keys if k.path[0] == "marts"}
+    assert marts
+    published = next(k for k in keys if k.path == ["warehouse", "published"])
+
+    def downstream(k):
+        seen, todo = set(), [k]
+        while todo:
+            for c in graph.get(todo.pop()).child_keys:
+                if c not in seen:
+                    seen.add(c)
+                    todo.append(c)
+        return seen
+
+    def upstream(k):
+        seen, todo = set(), [k]
+        while todo:
+            for p in graph.get(todo.pop()).parent_keys:
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        return seen
+
+    python_raw = {k for k in keys if k.path[0] in ("raw", "bns") and not k.path[-1].startswith("ref_")}
+    assert {"raw/documents", "raw/document_figures", "raw/bns_observations"} <= {k.to_user_string() for k in python_raw}
+    for k in keys - {published}:
+        assert published in downstream(k), f"{k.to_user_string()} does not lead to the published warehouse"
+        if k.path[0] != "marts":
+            assert downstream(k) & marts, f"{k.to_user_string()} feeds no mart"
+    for m in marts:
+        assert upstream(m) & python_raw, f"{m.to_user_string()} is not fed by any raw source asset"
+
+
+def _bad_document(path: Path) -> None:
+    """A note whose figures break a blocking check: more emigrants to one country than in total."""
+    from fpdf import FPDF
+    import matplotlib
+
+    font = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=str(font))
+    pdf.set_font("DejaVu", size=12)
+    pdf.multi_cell(0, 8, "В 2024 году на работу за границу уехали 1 000 казахстанцев. "
+                         "Только в 2024 году 5 000 казахстанцев поехали в Россию.")
+    pdf.output(str(path))
+
+
+def test_failed_blocking_check_leaves_published_file_unchanged(tmp_path):
+    home = make_home(tmp_path / "home")
+    kazmig(home, "build", "--offline")
+    target = home / "warehouse" / "kazmig.duckdb"
+    before = sha(target)
+    _bad_document(home / "raw" / "documents" / "bad_note.pdf")
+    proc = kazmig(home, "build", "--offline", check=False)
+    assert proc.returncode != 0
+    assert "FAILED" in proc.stdout and "not published by this build" in proc.stdout
+    assert sha(target) == before
+    # The previous data is still what readers get.
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        docs = con.execute("select count(*) from raw.documents").fetchall()[0][0]
+    finally:
+        con.close()
+    assert docs == 1
+
+
+def test_second_build_refuses_while_one_runs(tmp_path, monkeypatch):
+    home = make_home(tmp_path / "home", with_note=False)
+    monkeypatch.setenv("KAZMIG_HOME", str(home))
+    from pipelines.warehouse.lock import build_lock
+
+    with build_lock():
+        proc = kazmig(home, "build", "--offline", check=False)
+    assert proc.returncode == 75
+    assert "another kazmig build is running" in proc.stderr
+    assert not (home / "warehouse" / "kazmig.duckdb").exists()
