@@ -59,6 +59,46 @@ def cmd_fetch(args) -> int:
     return 1 if any(r.outcome == "failed" for r in results) else 0
 
 
+def cmd_query(args) -> int:
+    import duckdb
+
+    from pipelines.outputs.query import WarehouseMissing, format_rows, run_query
+
+    try:
+        columns, rows = run_query(args.sql)
+    except WarehouseMissing as exc:
+        print(f"kazmig query: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:
+        print(f"kazmig query: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    print(format_rows(columns, rows, args.format))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from pathlib import Path
+
+    from pipelines.outputs.export import export_marts
+    from pipelines.outputs.query import WarehouseMissing
+
+    try:
+        written = export_marts(Path(args.out), args.format)
+    except WarehouseMissing as exc:
+        print(f"kazmig export: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_status(args) -> int:
+    from pipelines.outputs.status import status_text
+
+    print(status_text())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kazmig", description="Kazakhstan labour-migration data pipeline and warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,6 +119,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("sources", nargs="*", metavar="SOURCE_ID")
     p.add_argument("--from", dest="from_dir", metavar="DIR", help="land files from a local folder instead of the network")
     p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser("query", help="run read-only SQL against the published warehouse")
+    p.add_argument("sql")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("export", help="write every mart as Parquet or CSV")
+    p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    p.add_argument("--out", default="export", help="output folder (default: ./export)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("status", help="sources and their freshness, the last build, failing checks")
+    p.set_defaults(func=cmd_status)
 
     args = parser.parse_args(argv)
     return args.func(args)

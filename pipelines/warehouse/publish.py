@@ -17,6 +17,9 @@ from pipelines import settings
 def publish(build: Path | None = None, target: Path | None = None) -> Path:
     build = build or settings.build_db()
     target = target or settings.published_db()
+    if not build.is_file():
+        # duckdb.connect would create an empty database and we would publish it.
+        raise FileNotFoundError(f"{build}: no build database to publish")
     target.parent.mkdir(parents=True, exist_ok=True)
     # Fold the WAL into the file so the copy is complete on its own.
     con = duckdb.connect(str(build))
