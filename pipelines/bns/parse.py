@@ -1,0 +1,60 @@
+"""parse_file: one landed bureau file -> observation dicts (the rows of raw.bns_observations)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pipelines.bns.catalogue import Source
+from pipelines.bns.common import OBSERVATION_KEYS, Observations, SourceError
+from pipelines.bns.parse_csv import parse_csv
+from pipelines.bns.parse_json import parse_json
+from pipelines.bns.parse_xlsx import parse_xlsx
+
+PARSERS = {"bns_csv": parse_csv, "bns_xlsx": parse_xlsx, "bns_json": parse_json}
+
+__all__ = ["OBSERVATION_KEYS", "Observations", "SourceError", "parse_all", "parse_file", "parse_landed"]
+
+
+def parse_file(source: Source, path: str | Path, meta: dict[str, Any] | None = None) -> Observations:
+    """Observations of one file of `source`. `meta` is the snapshot sidecar (vintage, sha256);
+    without it the vintage is the file's mtime date and the hash is computed.
+
+    Raises SourceError (one line: source, file, row, column) on an unknown region label, a
+    missing/changed header column, an unparsable value or a file that is not the declared format.
+    The returned list has `.stats` (confidential values, dropped districts, skipped rows, ...).
+    """
+    try:
+        parser = PARSERS[source.format]
+    except KeyError:
+        raise SourceError(source.id, f"no parser for format {source.format!r}") from None
+    return parser(source, Path(path), meta)
+
+
+def parse_landed(source: Source, latest_only: bool = False) -> Observations:
+    """Observations of every landed vintage of `source` (or only the latest), oldest first."""
+    from pipelines.bns.fetch import landed_vintages
+
+    out = Observations()
+    vintages = landed_vintages(source)
+    if latest_only:
+        vintages = vintages[-1:]
+    for path, meta in vintages:
+        obs = parse_file(source, path, meta)
+        out.extend(obs)
+        out.stats.update(obs.stats)
+    return out
+
+
+def parse_all(sources: list[Source], latest_only: bool = False) -> tuple[Observations, dict[str, SourceError]]:
+    """Observations of every landed snapshot of every source; a source that fails stops alone
+    (its SourceError is returned under its id) while the others carry on."""
+    out, errors = Observations(), {}
+    for s in sources:
+        try:
+            obs = parse_landed(s, latest_only=latest_only)
+        except SourceError as e:
+            errors[s.id] = e
+            continue
+        out.extend(obs)
+        out.stats.update(obs.stats)
+    return out, errors

@@ -1,0 +1,129 @@
+"""The bureau's CSV: tab-separated, every field quoted, maybe a BOM; NAM, DAT, PERIOD, classification
+columns with paired L-columns, VAL. Rows unsorted; districts and towns mixed in with the regions."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from pipelines.bns.catalogue import Source
+from pipelines.bns.common import Builder, Observations, classify_region, norm, parse_value, year_of
+
+UNIT_WORDS = {"persons": {"человек", "человека", "чел", "чел."}}
+_UNIT = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(enc).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError("utf-8", data[:1], 0, 1, "neither UTF-8 nor CP1251")
+
+
+def read_header(text: str) -> list[str]:
+    first = next(csv.reader(io.StringIO(text, newline=""), delimiter="\t"), [])
+    return [h.strip().lstrip("\ufeff") for h in first]
+
+
+def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) -> Observations:
+    b = Builder(source, path, meta)
+    try:
+        text = decode(Path(path).read_bytes())
+    except UnicodeDecodeError:
+        raise b.error("not UTF-8 or CP1251 text", row=1) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    except StopIteration:
+        raise b.error("empty file", row=1) from None
+    index = {h: i for i, h in enumerate(header)}
+
+    needed = list(source.required_columns) + [source.region] + list(source.dimensions)
+    for col in needed:
+        if col not in index:
+            raise b.error(f"missing column (header has {', '.join(header)})", row=1, column=col)
+
+    region_i, val_i = index[source.region], index["VAL"]
+    dat_i, period_i, nam_i = index.get("DAT"), index.get("PERIOD"), index.get("NAM")
+    if dat_i is None:
+        raise b.error("missing column", row=1, column="DAT")
+
+    ind = source.dimension_for("indicator")
+    sex = source.dimension_for("sex")
+    ind_i = index[ind[0]] if ind else None
+    ind_map = {norm(k): v for k, v in (ind[1] if ind else {}).items()}
+    sex_i = index[sex[0]] if sex else None
+    sex_map = {norm(k): v for k, v in (sex[1] if sex else {}).items()}
+
+    special = {"NAM", "DAT", "PERIOD", "VAL", source.region, *source.dimensions}
+    names = set(header)
+    totals = {norm(t) for t in source.total_labels}
+    # classification columns the catalogue does not map: they must be at their total
+    others = [(h, i) for i, h in enumerate(header)
+              if h not in special and not (h.startswith("L") and h[1:] in names) and h]
+
+    unit_words = UNIT_WORDS.get(source.unit)
+    checked_nam: set[str] = set()
+    labels: dict[str, tuple[str, str | None]] = {}
+    for row in reader:
+        line = reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != len(header):
+            raise b.error(f"expected {len(header)} fields, found {len(row)}", row=line)
+
+        if nam_i is not None and unit_words and row[nam_i] not in checked_nam:
+            m = _UNIT.search(row[nam_i])
+            if m and norm(m.group(1)) not in unit_words:
+                raise b.error(f"unexpected unit {m.group(1)!r} (catalogue says {source.unit})", line, "NAM")
+            checked_nam.add(row[nam_i])
+
+        label = row[region_i]
+        if label not in labels:
+            labels[label] = classify_region(source, label)
+        kind, code = labels[label]
+        if kind == "unknown":
+            raise b.error(f"unknown region label {label!r}", line, source.region)
+        if kind == "district":
+            b.out.stats["districts"] += 1
+            continue
+
+        raw_value = row[val_i]
+        try:
+            parse_value(raw_value)
+        except ValueError:
+            raise b.error(f"unparsable value {raw_value!r}", line, "VAL") from None
+
+        if any(norm(row[i]) not in totals for _, i in others):
+            b.out.stats["not_total"] += 1
+            continue
+        indicator = source.indicator
+        if ind_i is not None:
+            indicator = ind_map.get(norm(row[ind_i]))
+            if indicator is None:
+                b.out.stats["unmapped"] += 1
+                continue
+        sex_code = "total"
+        if sex_i is not None:
+            sex_code = sex_map.get(norm(row[sex_i]))
+            if sex_code is None:
+                b.out.stats["unmapped"] += 1
+                continue
+
+        year = year_of(row[dat_i])
+        if year is None:
+            raise b.error(f"unsupported period {row[dat_i]!r} (expected 'YYYY год')", line, "DAT")
+        if period_i is not None and row[period_i].strip() not in (f"{year}12", f"{year}"):
+            raise b.error(f"period code {row[period_i]!r} does not match {row[dat_i]!r}", line, "PERIOD")
+
+        value = b.value(raw_value, line, "VAL")
+        if value is None:
+            continue
+        b.add(indicator=indicator, region=code, region_label=label, sex=sex_code, year=year,
+              value=value, row=line, col="VAL")
+    return b.out
+
