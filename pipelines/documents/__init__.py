@@ -1,0 +1,4 @@
+"""Figure extraction from PDF documents (analytical notes, bureau releases and bulletins).
+
+Entry point: :func:`pipelines.documents.extract.extract_figures`.
+"""

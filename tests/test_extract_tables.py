@@ -1,0 +1,70 @@
+"""Bureau-style tables built with fpdf2, extracted cell for cell."""
+from __future__ import annotations
+
+from fixtures_pdf import table_pdf
+from pipelines.documents.extract import extract_figures
+
+LABELS = {
+    "Республика Казахстан": "KZ",
+    "Акмолинская": "110000000",
+    "г.Астана": "710000000",
+    "Жетісу": "330000000",
+    "Туркестанская 1)": "610000000",
+    "Северо-Казахстанская": "590000000",
+}
+
+
+def test_net_migration_table_every_cell(tmp_path):
+    years = ["2022", "2023", "2024"]
+    body = {
+        "Республика Казахстан": ["-5 561", "-9 018", "-12 400"],
+        "Акмолинская": ["-1 234", "-2 345", "-3 210"],
+        "г.Астана": ["25 100", "30 200", "28 750"],
+        "Жетісу": ["120", "-45", "0"],
+        "Туркестанская 1)": ["-6 946", "-7 001", "-5 000"],
+        "Северо-Казахстанская": ["-4 017", "-3 886", "-3 120"],
+    }
+    pdf = table_pdf(
+        tmp_path / "saldo.pdf", "Сальдо миграции населения по регионам, человек", [""] + years,
+        [[label] + cells for label, cells in body.items()],
+        before="Бюро национальной статистики. Миграция населения.",
+        after="1) Без учета г. Шымкент.")
+    figs = extract_figures(pdf)
+    want = [("net_migration", int(cell.replace(" ", "")), year, LABELS[label], "persons", 1)
+            for label, cells in body.items() for year, cell in zip(years, cells)]
+    got = [(f.indicator, f.value, f.period, f.region, f.unit, f.precision) for f in figs]
+    assert got == want
+    assert all(f.page == 1 and f.country is None for f in figs)
+    # traceable: the text names the row and the cell as printed
+    assert "Туркестанская 1)" in figs[12].text and "-6 946" in figs[12].text
+
+
+def test_population_table_in_thousands_at_start_of_year(tmp_path):
+    years = ["2023", "2024", "2025"]
+    body = {
+        "Республика Казахстан": ["19 766,8", "20 033,8", "20 286,1"],
+        "Карагандинская": ["1 131,6", "1 134,5", "1 130,8"],
+        "г. Алматы": ["2 228,7", "2 291,4", "2 330,0"],
+        "Костанайская": ["831,0", "826,1", "823,9"],
+    }
+    regions = {"Республика Казахстан": "KZ", "Карагандинская": "350000000", "г. Алматы": "750000000",
+               "Костанайская": "390000000"}
+    pdf = table_pdf(tmp_path / "pop.pdf", "Численность населения на начало года, тыс. человек",
+                    [""] + years, [[k] + v for k, v in body.items()])
+    got = [(f.indicator, f.value, f.period, f.region, f.precision) for f in extract_figures(pdf)]
+    want = [("population", round(float(c.replace(" ", "").replace(",", ".")) * 1000), f"{y}-01-01", regions[k], 100)
+            for k, cells in body.items() for y, c in zip(years, cells)]
+    assert got == want
+
+
+def test_table_text_is_not_read_twice_as_prose(tmp_path):
+    pdf = table_pdf(
+        tmp_path / "dep.pdf", "Число выбывших, человек", ["", "2023", "2024"],
+        [["Республика Казахстан", "20 100", "21 500"], ["Акмолинская", "40 600", "55 200"]],
+        before="Число выбывших из Акмолинской области в 2024 году составило 55,2 тыс. человек.")
+    got = [(f.indicator, f.value, f.period, f.region) for f in extract_figures(pdf)]
+    assert got == [
+        ("departures", 55200, "2024", "110000000"),  # the sentence above the table
+        ("departures", 20100, "2023", "KZ"), ("departures", 21500, "2024", "KZ"),
+        ("departures", 40600, "2023", "110000000"), ("departures", 55200, "2024", "110000000"),
+    ]
