@@ -1,14 +1,137 @@
+-- Every value from every source and vintage, official (bureau tables) and document (figures quoted
+-- in PDFs) side by side. Grain: indicator × region × country × occupation × sex × period × source × vintage.
+with official as (
+    select
+        indicator, region, null::varchar as country, null::varchar as occupation, sex,
+        period, period_kind, period_start, period_end, value, unit,
+        'official' as source_kind,
+        source_id,
+        table_id,
+        source_id as source_name,
+        vintage,
+        file_sha256,
+        file_name,
+        null::integer as page,
+        null::integer as position,
+        sheet,
+        sheet_row,
+        sheet_col,
+        null::double as stated_precision,
+        region_label,
+        null::varchar as quoted_text,
+        1 as mentions,
+        -- A vintage replaces the whole slice (indicator × sex × period) of its bureau table that it
+        -- publishes. Latest is chosen per table (element), not per download format: the CSV and the
+        -- XLSX of element 6584 are successive vintages of one table. A key that an older vintage
+        -- had but the newest vintage of its slice lacks is withdrawn, not current: the XLSX of
+        -- 2023 lists Shymkent for 2017 in post-2018 borders, the CSV of 2026 gives 2017 in the old
+        -- borders (South Kazakhstan incl. Shymkent); mixing both would count Shymkent twice.
+        first_value(source_id || '@' || cast(vintage as varchar)) over (
+            partition by table_id, indicator, sex, period
+            order by vintage desc, source_id
+        ) = source_id || '@' || cast(vintage as varchar) as is_latest_vintage,
+        -- the key's newest vintage is older than its slice's newest vintage
+        vintage = max(vintage) over (partition by table_id, indicator, region, sex, period)
+            and vintage < max(vintage) over (partition by table_id, indicator, sex, period) as is_withdrawn
+    from {{ ref('stg_bns_observations') }}
+),
+
+figures as (
+    select
+        f.*,
+        d.document_name,
+        d.vintage,
+        count(*) over (partition by f.document_sha256, f.indicator, f.region, f.country,
+                       f.occupation, f.sex, f.period) as mentions
+    from {{ ref('stg_document_figures') }} as f
+    left join {{ ref('stg_documents') }} as d using (document_sha256)
+    -- a document may quote the same figure twice; the first mention stands for the document
+    -- (marts.note_claims still lists every mention)
+    qualify row_number() over (
+        partition by f.document_sha256, f.indicator, f.region, f.country, f.occupation, f.sex, f.period
+        order by f.page, f.position
+    ) = 1
+),
+
+document as (
+    select
+        indicator, region, country, occupation, sex,
+        period, period_kind, period_start, period_end, value, unit,
+        'document' as source_kind,
+        'doc:' || document_sha256 as source_id,
+        document_sha256 as table_id,
+        coalesce(document_name, document_sha256) as source_name,
+        vintage,
+        document_sha256 as file_sha256,
+        document_name as file_name,
+        page,
+        position,
+        null::varchar as sheet,
+        null::integer as sheet_row,
+        null::varchar as sheet_col,
+        stated_precision,
+        null::varchar as region_label,
+        quoted_text,
+        mentions,
+        false as is_withdrawn,
+        -- documents are never revised in place; among documents quoting the same key the most
+        -- recently landed one is the current claim
+        row_number() over (
+            partition by indicator, region, country, occupation, sex, period
+            order by vintage desc nulls last, document_sha256
+        ) = 1 as is_latest_vintage
+    from figures
+),
+
+unioned as (
+    select * from official
+    union all by name
+    select * from document
+)
+
 select
+    md5(concat_ws('|', indicator, coalesce(region, '∅'), coalesce(country, '∅'), coalesce(occupation, '∅'),
+                  sex, coalesce(period, '∅'), source_id, coalesce(cast(vintage as varchar), '∅'))) as observation_id,
     indicator,
     region,
     country,
     occupation,
+    sex,
     period,
+    period_kind,
+    period_start,
+    period_end,
+    -- the year of an annual point: a calendar year, or a stock on 1 January
+    case
+        when period_kind = 'year' then year(period_start)
+        when period_kind = 'date' and month(period_start) = 1 and day(period_start) = 1 then year(period_start)
+    end::integer as annual_year,
     value,
     unit,
-    'document' as source_kind,
-    'doc:' || document_sha256 as source_id,
-    null::date as vintage,
-    document_sha256 as file_sha256,
-    'page ' || page || ', figure ' || position as provenance
-from {{ ref('stg_document_figures') }}
+    source_kind,
+    source_id,
+    table_id,
+    source_name,
+    vintage,
+    is_latest_vintage,
+    is_withdrawn,
+    file_sha256,
+    file_name,
+    page,
+    position,
+    sheet,
+    sheet_row,
+    sheet_col,
+    -- one readable string for people, the parts above for machines
+    left(file_sha256, 12) || ' ' || coalesce(file_name, '') || ': ' ||
+        case
+            when page is not null then 'page ' || page || ', figure ' || position
+            when sheet is not null then 'sheet "' || sheet || '", row ' || sheet_row || ', column ' || sheet_col
+            else 'row ' || coalesce(cast(sheet_row as varchar), '?') || coalesce(', column ' || sheet_col, '')
+        end as provenance,
+    source_name || ' (' || source_kind || coalesce(', ' || cast(vintage as varchar), '') || ')' as source_label,
+    stated_precision,
+    mentions,
+    region_label,
+    quoted_text
+from unioned

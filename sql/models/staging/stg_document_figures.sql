@@ -1,17 +1,21 @@
 -- Figures quoted in documents, typed and keyed like the bureau's observations.
 select
-    f.document_sha256,
-    d.name as document_name,
-    f.page,
-    f.position,
-    f.indicator,
-    cast(f.value as double) as value,
-    f.unit,
-    f.period,
-    f.region,
-    f.country,
-    f.occupation,
-    f.precision,
-    f.text
-from {{ source('raw', 'document_figures') }} as f
-left join {{ source('raw', 'documents') }} as d on d.sha256 = f.document_sha256
+    document_sha256,
+    cast(page as integer) as page,
+    cast(position as integer) as position,
+    indicator,
+    cast(value as double) as value,
+    unit,
+    period,
+    {{ period_kind('period') }} as period_kind,
+    {{ period_start('period') }} as period_start,
+    {{ period_end('period') }} as period_end,
+    region,
+    country,
+    occupation,
+    -- documents quote national or regional totals, never by sex
+    'total' as sex,
+    cast(precision as double) as stated_precision,
+    text as quoted_text,
+    extractor_version
+from {{ source('raw', 'document_figures') }}
