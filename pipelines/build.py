@@ -1,6 +1,7 @@
 """`kazmig build`: every asset in one in-process Dagster run, then a summary."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -37,6 +38,8 @@ class BuildReport:
         out += [f"error: {e}" for e in self.errors]
         out.append(f"warehouse: {self.published or settings.published_db()}"
                    + ("" if self.published else " (not published by this build)"))
+        if not self.success:
+            out.append(f"log: {settings.warehouse_dir() / 'build' / 'build.log'}")
         out.append(f"elapsed: {self.elapsed:.1f} s")
         return out
 
@@ -66,7 +69,7 @@ def dagster_instance():
 def _sources(result) -> list[tuple[str, str]]:
     out = []
     for event in result.get_asset_materialization_events():
-        mat = event.asset_materialization
+        mat = event.event_specific_data.materialization
         meta = {k: v.value for k, v in mat.metadata.items()}
         path = mat.asset_key.path
         if path[0] == "bns":
@@ -95,7 +98,10 @@ def run_build(offline: bool = False) -> BuildReport:
             "loggers": {"console": {"config": {"log_level": "ERROR"}}},
         }
         before = _mtime(settings.published_db())
-        result = job.execute_in_process(run_config=run_config, instance=dagster_instance(), raise_on_error=False)
+        log = settings.warehouse_dir() / "build" / "build.log"
+        # dbt's own progress lines go to the log; the terminal gets the summary.
+        with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+            result = job.execute_in_process(run_config=run_config, instance=dagster_instance(), raise_on_error=False)
         report = BuildReport(success=result.success, elapsed=0.0, sources=_sources(result))
         for ev in result.get_asset_check_evaluations():
             name = "/".join(ev.asset_key.path) + ":" + ev.check_name

@@ -19,9 +19,10 @@ from dagster import (
 )
 
 from pipelines import settings
-from pipelines.bns.catalogue import load_catalogue
+from pipelines.bns.catalogue import load_catalogue, source_rows
+from pipelines.bns.common import SourceError
 from pipelines.bns.fetch import fetch_source, landed_vintages, read_manifest
-from pipelines.bns.parse import SourceError, parse_file
+from pipelines.bns.parse import parse_file
 from pipelines.warehouse.db import connect_build, replace_table
 
 OBSERVATION_COLUMNS = [
@@ -35,11 +36,12 @@ MANIFEST_COLUMNS = [
     ("source_id", "varchar"), ("url", "varchar"), ("started", "timestamp"), ("finished", "timestamp"),
     ("status", "integer"), ("outcome", "varchar"), ("etag", "varchar"), ("last_modified", "varchar"),
     ("sha256", "varchar"), ("bytes", "bigint"), ("content_type", "varchar"), ("error", "varchar"),
+    ("via", "varchar"), ("attempt", "integer"),
 ]
 SOURCE_COLUMNS = [
     ("source_id", "varchar"), ("element_id", "varchar"), ("title", "varchar"), ("producer", "varchar"),
-    ("format", "varchar"), ("url", "varchar"), ("license", "varchar"), ("attribution", "varchar"),
-    ("cadence", "varchar"),
+    ("format", "varchar"), ("url", "varchar"), ("license", "varchar"), ("license_url", "varchar"),
+    ("attribution", "varchar"), ("cadence", "varchar"), ("unit", "varchar"), ("period", "varchar"),
 ]
 ERROR_COLUMNS = [("source_id", "varchar"), ("file_name", "varchar"), ("error", "varchar")]
 
@@ -59,7 +61,8 @@ def _fetch_asset(source):
         group_name="bns_fetch",
         output_required=False,
         description=f"{source.title} — {source.format}, element {source.element_id}: conditional download into raw/bns/{source.id}/.",
-        metadata={"element_id": str(source.element_id), "format": source.format, "license": source.license or ""},
+        metadata={"element_id": str(source.element_id), "format": source.format, "license": source.license,
+                  "url": source.url()},
         kinds={"python", "file"},
     )
     def _fetch(context: AssetExecutionContext, fetch_settings: FetchSettings):
@@ -115,7 +118,7 @@ def bns_observations(context: AssetExecutionContext) -> Output:
             rows.extend(parsed)
             count += len(parsed)
         per_source[source.id] = count
-    catalogue = [s.as_row() for s in load_catalogue()]
+    catalogue = source_rows()
     with connect_build() as con:
         n = replace_table(con, "raw.bns_observations", pd.DataFrame(rows), OBSERVATION_COLUMNS)
         replace_table(con, "raw.bns_fetch_manifest", pd.DataFrame(read_manifest()), MANIFEST_COLUMNS)

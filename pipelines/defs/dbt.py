@@ -108,5 +108,6 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir), dbt_executable=dbt_executable())
 
 
-def mart_keys() -> list[AssetKey]:
-    return sorted((k for k in kazmig_dbt.keys if k.path[0] == "marts"), key=lambda k: k.path)
+def model_keys() -> list[AssetKey]:
+    """Every table dbt builds: publication waits for all of them and their checks."""
+    return sorted(kazmig_dbt.keys, key=lambda k: k.path)

@@ -169,7 +169,7 @@ def _inbox_state() -> dict[str, list]:
 
 
 @sensor(
-    asset_selection=AssetSelection.keys(documents.key).downstream(),
+    asset_selection=AssetSelection.assets(documents).downstream(),
     minimum_interval_seconds=30,
     description="A new or changed PDF in raw/inbox: land it, extract it, rebuild and publish.",
 )

@@ -3,14 +3,14 @@
 from dagster import AssetExecutionContext, AutomationCondition, MaterializeResult, asset
 
 from pipelines import settings
-from pipelines.defs.dbt import mart_keys
+from pipelines.defs.dbt import model_keys
 from pipelines.warehouse.db import table_counts
 from pipelines.warehouse.publish import publish
 
 
 @asset(
     key=["warehouse", "published"],
-    deps=mart_keys(),
+    deps=model_keys(),
     group_name="publish",
     automation_condition=AutomationCondition.eager(),
     description="warehouse/kazmig.duckdb, replaced atomically once every blocking check upstream has passed.",
