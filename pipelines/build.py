@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import os
 import shutil
 import time
@@ -73,10 +74,12 @@ def _sources(result) -> list[tuple[str, str]]:
         meta = {k: v.value for k, v in mat.metadata.items()}
         path = mat.asset_key.path
         if path[0] == "bns":
+            fetched = {"changed": "new file fetched", "unchanged": "unchanged at the bureau (304)"}.get(
+                meta.get("outcome"), meta.get("detail") or meta.get("outcome"))
             if meta.get("vintages"):
-                out.append((path[1], f"used vintage {meta.get('latest_vintage')} ({meta.get('outcome')}; {meta['vintages']} landed)"))
+                out.append((path[1], f"used vintage {meta.get('latest_vintage')} of {meta['vintages']} landed — {fetched}"))
             else:
-                out.append((path[1], f"skipped: no file landed ({meta.get('outcome')})"))
+                out.append((path[1], f"skipped: no file landed — {fetched}"))
         elif path == ["raw", "document_figures"]:
             for k, v in sorted(meta.items()):
                 if k.startswith("figures/"):
@@ -95,7 +98,8 @@ def run_build(offline: bool = False) -> BuildReport:
         job = defs.resolve_implicit_global_asset_job_def()
         run_config = {
             "resources": {"fetch_settings": {"config": {"offline": offline, "always_materialize": True}}},
-            "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+            # Failures are reported by the summary below and kept in Dagster's event log.
+            "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
         }
         before = _mtime(settings.published_db())
         log = settings.warehouse_dir() / "build" / "build.log"
@@ -113,8 +117,7 @@ def run_build(offline: bool = False) -> BuildReport:
         for ev in result.all_events:
             if ev.is_step_failure:
                 err = ev.step_failure_data.error
-                msg = (err.message if err else "failed").strip().splitlines()
-                report.errors.append(f"{ev.step_key}: {msg[0] if msg else 'failed'}")
+                report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(err.message if err else "")]
         published = settings.published_db()
         if result.success and _mtime(published) != before:
             report.published = published
@@ -126,6 +129,20 @@ def run_build(offline: bool = False) -> BuildReport:
         status = settings.warehouse_dir() / "last_build.json"
         status.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return report
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _failure_lines(message: str) -> list[str]:
+    """The lines of a step failure worth a person's attention: dbt's own error lines when dbt
+    failed (the rest of its message is boilerplate), else the first line."""
+    text = _ANSI.sub("", message).strip()
+    if "Errors parsed from dbt logs:" in text:
+        tail = text.split("Errors parsed from dbt logs:", 1)[1]
+        lines = [l.strip() for l in tail.splitlines() if l.strip() and not l.strip().startswith("Failure in")]
+        return lines[:10] or ["dbt failed"]
+    return [text.splitlines()[0] if text else "failed"]
 
 
 def _mtime(path: Path) -> int | None:

@@ -84,6 +84,7 @@ def _fetch_asset(source):
                 data_version=None,
                 metadata={
                     "outcome": result.outcome if result else "offline",
+                    "detail": (result.error or "") if result else "--offline: not fetched",
                     "vintages": len(vintages),
                     "latest_vintage": latest.get("vintage", ""),
                     "latest_sha256": latest.get("sha256", ""),

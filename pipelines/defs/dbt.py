@@ -56,7 +56,7 @@ def prepare() -> Path:
     proc = subprocess.run(
         [dbt_executable(), "parse", "--quiet", "--project-dir", str(project.project_dir),
          "--profiles-dir", str(project.profiles_dir)],
-        env=dbt_env(), capture_output=True, text=True,
+        env=dbt_env(), capture_output=True, text=True, cwd=project.project_dir,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"dbt parse failed in {project.project_dir}:\n{proc.stdout}{proc.stderr}")
