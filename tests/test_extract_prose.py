@@ -321,3 +321,16 @@ def test_pdf_superscript_footnote_marks_do_not_touch_numbers(tmp_path):
     [f] = extract_figures(tmp_path / "sup.pdf")
     assert (f.indicator, f.value, f.period, f.region, f.precision) == (
         "population", 823900, "2025-01-01", "390000000", 100)
+
+
+@pytest.mark.parametrize("text, country, occupation, low, high", [
+    ("Повара в Катаре получают от 600 до 900 тыс. тенге.", "QA", "5120", 600000, 900000),
+    ("В Германии водителям грузовиков предлагают от 900 тыс. до 1,2 млн тенге.", "DE", "8332", 900000, 1200000),
+])
+def test_wage_offers_stated_by_verbs_of_paying(text, country, occupation, low, high):
+    got = {(f.indicator, float(f.value), f.country, f.occupation) for f in figures_in_text(text)}
+    assert got == {("wage_offer_min", low, country, occupation), ("wage_offer_max", high, country, occupation)}
+
+
+def test_verbs_of_paying_without_tenge_are_not_wages():
+    assert figures_in_text("В 2024 году 5 тыс. граждан получили разрешение на работу в Корее.") == []

@@ -14,7 +14,7 @@ from . import layout, prose, tables
 from .numbers import plain
 
 # Bump whenever a rule changes what is extracted (used as a cache key).
-EXTRACTOR_VERSION = "2025.1"
+EXTRACTOR_VERSION = "2025.2"
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,8 @@ _RULES: list[tuple[str, int, int, str]] = [
     ("departures", 1, 2, rf"\bвыбывш{_W}|\bвыбыти{_W}|\bвыбыл[оаи]?\b|\bвыбывают\b|\bвыбывающ{_W}"),
     # movement abroad for work: "уехали на работу за границу", "выехавшие за рубеж", "поехали в"
     ("labour_emigration", 1, 2, rf"\b(?:у|вы|по|от)(?:ех|езж|езжа){_W}|\bотправ(?:ил|ля|ляют|ились|ились){_W}|\bтрудов{_W}\s+(?:эмигра|мигра){_W}|\bработа(?:ют|ющ{_W})\s+за\s+(?:рубеж|границ){_W}"),
-    ("wage", 1, 2, rf"\bзарплат{_W}|\bзаработн{_W}\s+плат{_W}|\bоклад{_W}|\bоплат{_W}\s+труда|\bвознагражден{_W}"),
+    # verbs of paying count only beside an amount in tenge (prose.py checks the unit)
+    ("wage", 1, 2, rf"\bзарплат{_W}|\bзаработн{_W}\s+плат{_W}|\bоклад{_W}|\bоплат{_W}\s+труда|\bвознагражден{_W}|\bзарабатыва{_W}|\bплат(?:ят|ит|или)\b|\bполуча(?:ют|ет|ли)\b|\bпредлага(?:ют|ет|ли|ется|ются)\b"),
 ]
 _COMPILED = [(code, sign, rank, re.compile(p, re.IGNORECASE)) for code, sign, rank, p in _RULES]
 
