@@ -90,7 +90,7 @@ def _sources(result) -> list[tuple[str, str]]:
 def run_build(offline: bool = False) -> BuildReport:
     started = time.monotonic()
     with build_lock():
-        from pipelines.defs.dbt import prepare
+        from pipelines.dbt_manifest import prepare
 
         prepare()
         from pipelines.definitions import defs

@@ -7,7 +7,7 @@ import sys
 
 
 def cmd_prepare(args) -> int:
-    from pipelines.defs.dbt import prepare
+    from pipelines.dbt_manifest import prepare
 
     print(prepare())
     return 0
@@ -99,6 +99,38 @@ def cmd_status(args) -> int:
     return 0
 
 
+# --- report and docs (pipelines/report/) -------------------------------------------------------
+
+def cmd_report(args) -> int:
+    from pathlib import Path
+
+    from pipelines.outputs.query import WarehouseMissing
+    from pipelines.report.data import ReportError
+    from pipelines.report.render import render_report
+
+    try:
+        result = render_report(Path(args.out) if args.out else None, year=args.year, region=args.region)
+    except (WarehouseMissing, ReportError) as exc:
+        print(f"kazmig report: {exc}", file=sys.stderr)
+        return 2
+    for path in result.files:
+        print(path)
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from pipelines.report.marts_doc import README, marts_reference, readme_block, write_readme
+
+    if args.check:
+        if readme_block() != marts_reference():
+            print(f"kazmig docs: the marts reference in {README} is stale; run `kazmig docs`", file=sys.stderr)
+            return 1
+        print(f"{README}: marts reference up to date")
+        return 0
+    print(f"{README}: {'marts reference rewritten' if write_readme() else 'marts reference unchanged'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kazmig", description="Kazakhstan labour-migration data pipeline and warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -132,6 +164,16 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("status", help="sources and their freshness, the last build, failing checks")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("report", help="charts (PNG, SVG) and one self-contained HTML page from the marts")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: $KAZMIG_HOME/warehouse/report)")
+    p.add_argument("--year", type=int, metavar="YYYY", help="year of the destinations chart (default: the latest)")
+    p.add_argument("--region", metavar="KATO", help="region of the outflow trend (default: 110000000, Akmola)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("docs", help="write the marts reference (from sql/models/marts/schema.yml) into README.md")
+    p.add_argument("--check", action="store_true", help="only check that README.md is up to date")
+    p.set_defaults(func=cmd_docs)
 
     args = parser.parse_args(argv)
     return args.func(args)

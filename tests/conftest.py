@@ -35,13 +35,13 @@ def shared_sources() -> Path:
     return shared_dir("sources", "KAZMIG_SOURCES")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def dbt_manifest():
-    """The dbt manifest is prepared before definitions load, as `kazmig build` does."""
+def pytest_configure(config):
+    """The dbt manifest is prepared before any test module loads the definitions, as
+    `kazmig build` and `make ui` do."""
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-    from pipelines.defs.dbt import prepare
+    from pipelines.dbt_manifest import prepare
 
-    return prepare()
+    prepare()
 
 
 def make_home(root: Path, with_note: bool = True) -> Path:
