@@ -24,6 +24,7 @@ class BuildReport:
     rows: dict[str, int] = field(default_factory=dict)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
+    checks_warned: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     published: Path | None = None
 
@@ -34,8 +35,10 @@ class BuildReport:
         if self.rows:
             out.append("rows:")
             out += [f"  {name:<40} {n:>8}" for name, n in self.rows.items()]
-        out.append(f"checks: {self.checks_passed} passed, {len(self.checks_failed)} failed")
+        out.append(f"checks: {self.checks_passed} passed, {len(self.checks_failed)} failed, "
+                   f"{len(self.checks_warned)} warnings")
         out += [f"  FAILED {c}" for c in self.checks_failed]
+        out += [f"  warning {c}" for c in self.checks_warned]
         out += [f"error: {e}" for e in self.errors]
         out.append(f"warehouse: {self.published or settings.published_db()}"
                    + ("" if self.published else " (not published by this build)"))
@@ -49,6 +52,7 @@ class BuildReport:
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "success": self.success, "elapsed": round(self.elapsed, 2), "sources": self.sources,
             "rows": self.rows, "checks_passed": self.checks_passed, "checks_failed": self.checks_failed,
+            "checks_warned": self.checks_warned,
             "errors": self.errors, "published": str(self.published) if self.published else None,
         }
 
@@ -93,6 +97,8 @@ def run_build(offline: bool = False) -> BuildReport:
         from pipelines.dbt_manifest import prepare
 
         prepare()
+        from dagster import AssetCheckSeverity
+
         from pipelines.definitions import defs
 
         job = defs.resolve_implicit_global_asset_job_def()
@@ -109,15 +115,19 @@ def run_build(offline: bool = False) -> BuildReport:
         report = BuildReport(success=result.success, elapsed=0.0, sources=_sources(result))
         for ev in result.get_asset_check_evaluations():
             name = "/".join(ev.asset_key.path) + ":" + ev.check_name
+            desc = f"{name} — {ev.description}" if ev.description else name
             if ev.passed:
                 report.checks_passed += 1
+            elif ev.severity == AssetCheckSeverity.WARN:
+                report.checks_warned.append(desc)  # advisory: does not stop publication
             else:
-                desc = ev.description or ""
-                report.checks_failed.append(f"{name}" + (f" — {desc}" if desc else ""))
+                report.checks_failed.append(desc)
         for ev in result.all_events:
             if ev.is_step_failure:
                 err = ev.step_failure_data.error
                 report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(err.message if err else "")]
+        if not result.success:
+            report.errors += failing_test_rows()
         published = settings.published_db()
         if result.success and _mtime(published) != before:
             report.published = published
@@ -129,6 +139,35 @@ def run_build(offline: bool = False) -> BuildReport:
         status = settings.warehouse_dir() / "last_build.json"
         status.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return report
+
+
+def failing_test_rows(limit: int = 5) -> list[str]:
+    """For each dbt test that failed in the last build, the first rows its query returned:
+    a check's failure names the rows that broke it."""
+    results = settings.dbt_target_dir() / "run_results.json"
+    if not results.exists():
+        return []
+    import duckdb
+
+    lines = []
+    con = duckdb.connect(str(settings.build_db()), read_only=True)
+    try:
+        for r in json.loads(results.read_text()).get("results", []):
+            if not r["unique_id"].startswith("test.") or r.get("status") not in ("fail", "error"):
+                continue
+            name = r["unique_id"].split(".")[2]
+            try:
+                cur = con.execute(f"select * from ({r['compiled_code']}) limit {limit}")
+                cols = [d[0] for d in cur.description]
+                rows = cur.fetchall()
+            except Exception as exc:  # the test itself errored: its message says why
+                lines.append(f"{name}: {r.get('message') or str(exc).splitlines()[0]}")
+                continue
+            lines.append(f"{name}: {r.get('failures') or len(rows)} row(s) broke it, e.g.")
+            lines += ["    " + ", ".join(f"{c}={v}" for c, v in zip(cols, row)) for row in rows]
+    finally:
+        con.close()
+    return lines
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -38,6 +38,12 @@ def build_db() -> Path:
     return warehouse_dir() / "build" / "kazmig.duckdb"
 
 
+def dbt_target_dir() -> Path:
+    """dbt's target folder for builds: one fixed place per home, so partial parsing is reused and
+    run_results.json of the last build can name the rows a failing test returned."""
+    return warehouse_dir() / "build" / "dbt"
+
+
 def published_db() -> Path:
     return warehouse_dir() / "kazmig.duckdb"
 

@@ -21,7 +21,7 @@ def test_build_prints_summary_and_publishes(built_home, published):
     out = (built_home / "build_output.txt").read_text()
     assert "kazmig build succeeded" in out
     assert f"warehouse: {built_home / 'warehouse' / 'kazmig.duckdb'}" in out
-    assert "checks:" in out and " 0 failed" in out
+    assert "checks:" in out and " 0 failed," in out
     assert "labour_migration_note.pdf" in out  # the document is listed among the sources used
     schemas = {r[0] for r in published.execute("select distinct schema_name from duckdb_schemas() where not internal").fetchall()}
     assert {"raw", "staging", "core", "marts"} <= schemas
@@ -108,6 +108,8 @@ def test_failed_blocking_check_leaves_published_file_unchanged(tmp_path):
     proc = kazmig(home, "build", "--offline", check=False)
     assert proc.returncode != 0
     assert "FAILED" in proc.stdout and "not published by this build" in proc.stdout
+    # The failing check names the rows that broke it: the year and the offending sums.
+    assert "row(s) broke it" in proc.stdout and "period=2024" in proc.stdout and "5000" in proc.stdout
     assert sha(target) == before
     # The previous data is still what readers get.
     con = duckdb.connect(str(target), read_only=True)

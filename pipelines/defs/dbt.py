@@ -48,7 +48,7 @@ def kazmig_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     # a failing error-severity test skips everything downstream of it, publication included.
     os.environ["KAZMIG_BUILD_DB"] = str(settings.build_db())
     settings.build_db().parent.mkdir(parents=True, exist_ok=True)
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from dbt.cli(["build"], context=context, target_path=settings.dbt_target_dir()).stream()
 
 
 def dbt_resource() -> DbtCliResource:
