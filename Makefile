@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test ui bench setup clean
+.PHONY: run test ui bench setup clean report docs browser
 
 $(BIN)/kazmig: pyproject.toml uv.lock
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -17,7 +17,7 @@ setup: $(BIN)/kazmig
 run: setup
 	$(BIN)/kazmig build
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 ui: setup
@@ -30,3 +30,13 @@ bench: setup
 
 clean:
 	rm -rf warehouse/build warehouse/kazmig.duckdb warehouse/cache sql/target .dagster
+
+# --- report, marts reference, the browser the UI tests drive ---------------------------------
+browser:
+	sh scripts/install-browser.sh
+
+report: setup
+	$(BIN)/kazmig report
+
+docs: setup
+	$(BIN)/kazmig docs

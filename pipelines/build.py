@@ -29,7 +29,13 @@ class BuildReport:
     published: Path | None = None
 
     def lines(self) -> list[str]:
-        out = ["", "kazmig build " + ("succeeded" if self.success else "FAILED — the published warehouse was left as it was")]
+        if self.success:
+            head = "succeeded"
+        elif self.published:
+            head = "FAILED after publishing — the warehouse is new, a later step (the report) failed"
+        else:
+            head = "FAILED — the published warehouse was left as it was"
+        out = ["", "kazmig build " + head]
         out.append("sources:")
         out += [f"  {name:<28} {what}" for name, what in self.sources] or ["  (none)"]
         if self.rows:
@@ -129,7 +135,7 @@ def run_build(offline: bool = False) -> BuildReport:
         if not result.success:
             report.errors += failing_test_rows()
         published = settings.published_db()
-        if result.success and _mtime(published) != before:
+        if _mtime(published) != before:
             report.published = published
         db = published if published.exists() else None
         if db:

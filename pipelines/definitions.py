@@ -7,9 +7,10 @@ from pipelines.defs.bns import FetchSettings, bns_daily, bns_observations, bns_r
 from pipelines.defs.dbt import dbt_resource, kazmig_dbt
 from pipelines.defs.documents import document_figures, documents, inbox_sensor
 from pipelines.defs.publish import published
+from pipelines.defs.report import report_html  # warehouse/report/, downstream of publication
 
 defs = Definitions(
-    assets=[documents, document_figures, *build_fetch_assets(), bns_observations, kazmig_dbt, published],
+    assets=[documents, document_figures, *build_fetch_assets(), bns_observations, kazmig_dbt, published, report_html],
     asset_checks=[sources_parse_cleanly],
     jobs=[bns_refresh_job],
     schedules=[bns_daily],

@@ -1,0 +1,207 @@
+"""The three charts, each written as PNG and SVG (matplotlib, Agg backend), with a caption citing sources."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from pipelines.report.data import ReportData, Source  # noqa: E402
+
+OFFICIAL = "#1f5f8b"
+DOCUMENT = "#d9822b"
+REMAINDER = "#b8b8b8"
+HIGHLIGHT = "#c0392b"
+
+
+def fmt_num(v, decimals: int = 0) -> str:
+    """101622 → '101 622'; 72.3 → '72.3' (space as thousands separator, point as decimal)."""
+    if v is None:
+        return "—"
+    return f"{float(v):,.{decimals}f}".replace(",", " ")
+
+
+@dataclass
+class Chart:
+    name: str
+    title: str
+    caption: str
+    sources: list[Source]
+    svg: str  # the SVG document, without XML prolog (inlined in the HTML page)
+    png: bytes
+    empty: bool = False
+
+    def write(self, out: Path) -> list[Path]:
+        png, svg = out / f"{self.name}.png", out / f"{self.name}.svg"
+        _atomic_write(png, self.png)
+        _atomic_write(svg, ('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + self.svg).encode("utf-8"))
+        return [png, svg]
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _finish(fig, name: str, title: str, caption: str, sources: list[Source], empty: bool = False) -> Chart:
+    fig.text(0.01, 0.01, _wrap("Source: " + "; ".join(s.cite() for s in sources) if sources else "Source: none",
+                               int(fig.get_figwidth() * 14)),
+             fontsize=7, color="#555555", va="bottom", ha="left")
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"kazmig-{name}"}):
+        svg = io.StringIO()
+        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    text = svg.getvalue()
+    text = text[text.index("<svg"):]
+    return Chart(name=name, title=title, caption=caption, sources=sources, svg=text, png=png.getvalue(), empty=empty)
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width=width)) or text
+
+
+def _no_data(ax, message: str) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#777777", transform=ax.transAxes)
+
+
+def _thousands(ax, axis="x"):
+    f = FuncFormatter(lambda v, _: fmt_num(v))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(f)
+
+
+def destinations_chart(d: ReportData) -> Chart:
+    rows = d.destinations
+    title = f"Labour emigrants by destination, {d.year}" if d.year else "Labour emigrants by destination"
+    fig, ax = plt.subplots(figsize=(8.5, 4.6))
+    fig.subplots_adjust(left=0.22, right=0.9, top=0.88, bottom=0.2)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    if not rows:
+        _no_data(ax, "marts.emigration_by_destination has no rows")
+        return _finish(fig, "destinations", title, "No destinations in the warehouse.", [], empty=True)
+    rows = list(reversed(rows))  # largest at the top, remainder at the bottom
+    labels = [r["country_name_en"] or r["country_code"] for r in rows]
+    values = [float(r["emigrants"]) for r in rows]
+    colours = [REMAINDER if r["is_remainder"] else (OFFICIAL if r["source_kind"] == "official" else DOCUMENT) for r in rows]
+    bars = ax.barh(labels, values, color=colours)
+    for bar, r in zip(bars, rows):
+        share = f" ({fmt_num(r['share_pct'], 1)} %)" if r["share_pct"] is not None else ""
+        ax.text(bar.get_width() + max(values) * 0.012, bar.get_y() + bar.get_height() / 2,
+                f"{fmt_num(r['emigrants'])}{share}", va="center", fontsize=8)
+    ax.set_xlim(0, max(values) * 1.3)
+    _thousands(ax)
+    ax.spines[["top", "right"]].set_visible(False)
+    total = rows[0]["national_total"]
+    kinds = sorted({r["source_kind"] for r in rows})
+    ax.set_xlabel(f"persons (national total {fmt_num(total)}; figures from {' and '.join(kinds)} sources)", fontsize=8)
+    top = next((r for r in reversed(rows) if not r["is_remainder"]), None)
+    caption = (f"{fmt_num(total)} citizens left to work abroad in {d.year}"
+               + (f"; {top['country_name_en']} took {fmt_num(top['emigrants'])} ({fmt_num(top['share_pct'], 1)} %)." if top else ".")
+               + " Grey: other or unspecified destinations (national total minus the named countries).")
+    return _finish(fig, "destinations", title, caption, d.sources(r["source"] for r in rows))
+
+
+def trend_chart(d: ReportData) -> Chart:
+    rows = d.trend
+    title = f"Departures per year, {d.region_name}"
+    fig, ax = plt.subplots(figsize=(8.5, 4.6))
+    fig.subplots_adjust(left=0.12, right=0.88, top=0.88, bottom=0.2)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    if not rows:
+        _no_data(ax, f"no departures for {d.region_name} ({d.region}) in marts.outflow_trend")
+        return _finish(fig, "outflow_trend", title, f"No departures for {d.region_name} in the warehouse.", [], empty=True)
+    years = [r["year"] for r in rows]
+    values = [float(r["departures"]) for r in rows]
+    pos = list(range(len(rows)))  # the series may have gaps (2000, 2019, 2024): one slot per year present
+    colours = [OFFICIAL if r["source_kind"] == "official" else DOCUMENT for r in rows]
+    bars = ax.bar(pos, values, color=colours, width=0.6)
+    for bar, r in zip(bars, rows):
+        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() * 0.5, fmt_num(r["departures"]),
+                ha="center", va="center", fontsize=9, color="white", fontweight="bold")
+    ax.set_xticks(pos, [str(y) for y in years])
+    ax.set_ylabel("departures (persons)", fontsize=9)
+    ax.set_ylim(0, max(values) * 1.35)
+    _thousands(ax, "y")
+    ax.spines[["top"]].set_visible(False)
+    per = [r["departures_per_1000"] for r in rows]
+    if any(v is not None for v in per):
+        ax2 = ax.twinx()
+        pts = [(p, float(v)) for p, v in zip(pos, per) if v is not None]
+        ax2.plot([p for p, _ in pts], [v for _, v in pts], color=HIGHLIGHT, marker="o", linewidth=1.5)
+        for p, v in pts:
+            ax2.annotate(fmt_num(v, 1), (p, v), textcoords="offset points", xytext=(0, 6), ha="center",
+                         fontsize=8, color=HIGHLIGHT)
+        ax2.set_ylim(0, max(v for _, v in pts) * 1.3)
+        ax2.set_ylabel("per 1 000 residents on 1 January", fontsize=9, color=HIGHLIGHT)
+        ax2.spines[["top"]].set_visible(False)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=c, label=f"departures ({k} figure)") for k, c in (("official", OFFICIAL), ("document", DOCUMENT))
+               if any(r["source_kind"] == k for r in rows)]
+    if any(v is not None for v in per):
+        handles.append(Line2D([], [], color=HIGHLIGHT, marker="o", label="per 1 000 residents"))
+    ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
+    kinds = sorted({r["source_kind"] for r in rows})
+    caption = (f"Departures from {d.region_name} in {', '.join(map(str, years))} ({' and '.join(kinds)} figures"
+               + ("; the bureau's departures table is not in the warehouse, so these are the document's figures" if kinds == ["document"] else "")
+               + ")." + (" Line: departures per 1 000 residents on 1 January (official population)." if any(v is not None for v in per) else "")
+               + (f" Index {years[-1]} vs {rows[-1]['first_year']}: {fmt_num(rows[-1]['index_to_first_year'], 1)}."
+                  if rows[-1]["index_to_first_year"] is not None and len(rows) > 1 else ""))
+    labels = [r["source"] for r in rows] + [r["population_source"] for r in rows if r["departures_per_1000"] is not None]
+    return _finish(fig, "outflow_trend", title, caption, d.sources(labels))
+
+
+def comparison_chart(d: ReportData) -> Chart:
+    rows = [r for r in d.comparison if r["region"] != "KZ"]
+    kz = next((r for r in d.comparison if r["region"] == "KZ"), None)
+    title = (f"Net migration per 1 000 residents by region, {d.comparison_year}" if d.comparison_year
+             else "Net migration per 1 000 residents by region")
+    fig, ax = plt.subplots(figsize=(8.5, 6.2))
+    fig.subplots_adjust(left=0.3, right=0.95, top=0.92, bottom=0.16)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    if not rows:
+        _no_data(ax, "no region has net migration per 1 000 in marts.region_profile")
+        return _finish(fig, "region_comparison", title, "No regional net migration in the warehouse.", [], empty=True)
+    rows = list(reversed(rows))  # highest at the top
+    labels = [r["region_name_en"] for r in rows]
+    values = [float(r["net_migration_per_1000"]) for r in rows]
+    colours = [HIGHLIGHT if r["region"] == d.region else (OFFICIAL if v >= 0 else "#7fa7c4") for r, v in zip(rows, values)]
+    bars = ax.barh(labels, values, color=colours)
+    span = max(abs(v) for v in values)
+    for bar, v in zip(bars, values):
+        ax.text(v + (span * 0.01 if v >= 0 else -span * 0.01), bar.get_y() + bar.get_height() / 2, fmt_num(v, 1),
+                va="center", ha="left" if v >= 0 else "right", fontsize=7)
+    ax.set_xlim(-span * 1.2, span * 1.2)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    if kz is not None:
+        ax.axvline(float(kz["net_migration_per_1000"]), color="#555555", linestyle="--", linewidth=0.8)
+        ax.text(float(kz["net_migration_per_1000"]), len(rows) - 0.4, f" Kazakhstan {fmt_num(kz['net_migration_per_1000'], 2)}",
+                fontsize=7, color="#555555", va="bottom")
+    ax.tick_params(axis="y", labelsize=8)
+    for tick, r in zip(ax.get_yticklabels(), rows):
+        if r["region"] == d.region:
+            tick.set_fontweight("bold")
+    ax.set_xlabel("arrivals minus departures per 1 000 residents on 1 January", fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    gain = [r for r in rows if r["net_migration_per_1000"] > 0]
+    caption = (f"Net migration per 1 000 residents in {d.comparison_year}: {len(gain)} of {len(rows)} regions gained people;"
+               f" highest {rows[-1]['region_name_en']} ({fmt_num(rows[-1]['net_migration_per_1000'], 1)}),"
+               f" lowest {rows[0]['region_name_en']} ({fmt_num(rows[0]['net_migration_per_1000'], 1)})."
+               + (f" Highlighted: {d.region_name}." if any(r["region"] == d.region for r in rows) else ""))
+    labels = [r["net_migration_source"] for r in rows] + [r["population_source"] for r in rows]
+    return _finish(fig, "region_comparison", title, caption, d.sources(labels))
+
+
+def all_charts(d: ReportData) -> list[Chart]:
+    return [destinations_chart(d), trend_chart(d), comparison_chart(d)]
