@@ -180,6 +180,9 @@ class Builder:
         if v is MISSING:
             self.out.stats["missing"] += 1
             return None
+        if self.source.unit == "persons" and not float(v).is_integer():
+            # "16,550" is a thousands comma, not 16.55 persons: never guess, say where
+            raise self.error(f"not a whole number of persons {str(raw)!r}", row, column, sheet)
         return v
 
     def add(self, *, indicator: str, region: str, region_label: str, sex: str, year: int,

@@ -708,6 +708,8 @@ def format_fetch_table(results: list[FetchResult]) -> str:
     for r in results:
         detail = r.error or (str(r.path.relative_to(settings.raw_dir())) if r.path and _under(r.path, settings.raw_dir())
                              else (str(r.path) if r.path else ""))
+        if r.outcome == "failed" and r.url and r.url not in detail:
+            detail += f" [{r.url}]"  # which URL (or bundle file) failed
         rows.append((r.source_id, r.outcome, "" if r.status is None else str(r.status), r.vintage or "",
                      "" if r.bytes is None else f"{r.bytes:,}".replace(",", " "), (r.sha256 or "")[:12],
                      r.via, detail))

@@ -31,8 +31,15 @@ def read_header(text: str) -> list[str]:
 
 def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) -> Observations:
     b = Builder(source, path, meta)
+    data = Path(path).read_bytes()
     try:
-        text = decode(Path(path).read_bytes())
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        # UTF-8 that breaks off inside its last character is a cut download, not CP1251
+        if e.reason == "unexpected end of data" and e.end == len(data) and len(data) - e.start < 4:
+            raise b.error("truncated: the file ends inside a UTF-8 character", row=data.count(b"\n") + 1) from None
+    try:
+        text = decode(data)
     except UnicodeDecodeError:
         raise b.error("not UTF-8 or CP1251 text", row=1) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
@@ -69,10 +76,13 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
     unit_words = UNIT_WORDS.get(source.unit)
     checked_nam: set[str] = set()
     labels: dict[str, tuple[str, str | None]] = {}
+    data_rows = 0
+    at_total = {h: False for h, _ in others}
     for row in reader:
         line = reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
+        data_rows += 1
         if len(row) != len(header):
             raise b.error(f"expected {len(header)} fields, found {len(row)}", row=line)
 
@@ -98,7 +108,13 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         except ValueError:
             raise b.error(f"unparsable value {raw_value!r}", line, "VAL") from None
 
-        if any(norm(row[i]) not in totals for _, i in others):
+        skip = False
+        for h, i in others:
+            if norm(row[i]) in totals:
+                at_total[h] = True
+            else:
+                skip = True
+        if skip:
             b.out.stats["not_total"] += 1
             continue
         indicator = source.indicator
@@ -125,5 +141,12 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
             continue
         b.add(indicator=indicator, region=code, region_label=label, sex=sex_code, year=year,
               value=value, row=line, col="VAL")
+    # A file that yields nothing would publish the source as empty without a word.
+    if not data_rows:
+        raise b.error("no data rows after the header", row=2)
+    never = [h for h, seen in at_total.items() if not seen]
+    if not b.out and never:
+        raise b.error(f"no row is at a total of this column (values like {source.total_labels[0]!r}); "
+                      "every row was skipped", row=1, column=never[0])
     return b.out
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from pipelines.bns.catalogue import Source
-from pipelines.bns.common import Builder, Observations, classify_region, norm, year_of
+from pipelines.bns.common import Builder, Observations, SourceError, classify_region, norm, year_of
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all parts together
 MAX_PARTS = 5000
@@ -70,7 +70,12 @@ def parse_xlsx(source: Source, path: Path, meta: dict[str, Any] | None = None) -
             if key not in wanted:
                 b.out.stats["sheets_ignored"] += 1
                 continue
-            _parse_sheet(b, source, ws, wanted[key][1].get("sex", "total"))
+            try:
+                _parse_sheet(b, source, ws, wanted[key][1].get("sex", "total"))
+            except SourceError:
+                raise
+            except Exception as e:  # read-only sheets are parsed lazily: a broken part fails here
+                raise b.error(f"cannot read sheet: {type(e).__name__}: {e}", sheet=ws.title) from None
     finally:
         wb.close()
     return b.out
