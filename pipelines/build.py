@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipelines import settings
 from pipelines.warehouse.db import table_counts
+from pipelines.warehouse.fingerprint import inputs_fingerprint
 from pipelines.warehouse.lock import build_lock
 
 
@@ -27,9 +28,13 @@ class BuildReport:
     checks_warned: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     published: Path | None = None
+    fingerprint: str | None = None
+    unchanged: bool = False
 
     def lines(self) -> list[str]:
-        if self.success:
+        if self.unchanged:
+            head = "succeeded — nothing changed since the last published build, nothing rebuilt (--force rebuilds)"
+        elif self.success:
             head = "succeeded"
         elif self.published:
             head = "FAILED after publishing — the warehouse is new, a later step (the report) failed"
@@ -60,6 +65,7 @@ class BuildReport:
             "rows": self.rows, "checks_passed": self.checks_passed, "checks_failed": self.checks_failed,
             "checks_warned": self.checks_warned,
             "errors": self.errors, "published": str(self.published) if self.published else None,
+            "fingerprint": self.fingerprint, "unchanged": self.unchanged,
         }
 
 
@@ -97,9 +103,34 @@ def _sources(result) -> list[tuple[str, str]]:
     return out
 
 
-def run_build(offline: bool = False) -> BuildReport:
+def _unchanged_since_last_build(fingerprint: str) -> dict | None:
+    """The last build's summary when it published from exactly these inputs."""
+    last = settings.warehouse_dir() / "last_build.json"
+    if not (last.exists() and settings.published_db().exists()):
+        return None
+    try:
+        previous = json.loads(last.read_text())
+    except ValueError:
+        return None
+    if previous.get("success") and previous.get("fingerprint") == fingerprint:
+        return previous
+    return None
+
+
+def run_build(offline: bool = False, force: bool = False) -> BuildReport:
     started = time.monotonic()
     with build_lock():
+        # Only an offline build can know up front that nothing changed: an online one must ask
+        # the bureau first (conditional requests inside the run).
+        fingerprint = inputs_fingerprint()
+        previous = None if (force or not offline) else _unchanged_since_last_build(fingerprint)
+        if previous:
+            report = BuildReport(success=True, elapsed=0.0, sources=[tuple(s) for s in previous.get("sources", [])],
+                                 rows=previous.get("rows", {}), checks_passed=previous.get("checks_passed", 0),
+                                 checks_warned=previous.get("checks_warned", []), published=settings.published_db(),
+                                 fingerprint=fingerprint, unchanged=True)
+            report.elapsed = time.monotonic() - started
+            return report
         from pipelines.dbt_manifest import prepare
 
         prepare()
@@ -118,7 +149,8 @@ def run_build(offline: bool = False) -> BuildReport:
         # dbt's own progress lines go to the log; the terminal gets the summary.
         with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
             result = job.execute_in_process(run_config=run_config, instance=dagster_instance(), raise_on_error=False)
-        report = BuildReport(success=result.success, elapsed=0.0, sources=_sources(result))
+        report = BuildReport(success=result.success, elapsed=0.0, sources=_sources(result),
+                             fingerprint=inputs_fingerprint())
         for ev in result.get_asset_check_evaluations():
             name = "/".join(ev.asset_key.path) + ":" + ev.check_name
             desc = f"{name} — {ev.description}" if ev.description else name

@@ -18,7 +18,7 @@ def cmd_build(args) -> int:
     from pipelines.warehouse.lock import BuildLocked
 
     try:
-        report = run_build(offline=args.offline)
+        report = run_build(offline=args.offline, force=args.force)
     except BuildLocked as exc:
         print(f"kazmig build: {exc}", file=sys.stderr)
         return 75
@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("build", help="fetch, extract, transform, check and publish the warehouse")
     p.add_argument("--offline", action="store_true", help="skip network fetches; use what raw/ already holds")
+    p.add_argument("--force", action="store_true", help="rebuild even when no input changed since the last published build")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("prepare", help="prepare the dbt manifest (dbt parse) for the Dagster definitions")

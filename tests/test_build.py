@@ -130,3 +130,13 @@ def test_second_build_refuses_while_one_runs(tmp_path, monkeypatch):
     assert proc.returncode == 75
     assert "another kazmig build is running" in proc.stderr
     assert not (home / "warehouse" / "kazmig.duckdb").exists()
+
+
+def test_no_op_build_reruns_nothing(built_home):
+    target = built_home / "warehouse" / "kazmig.duckdb"
+    before = sha(target)
+    proc = kazmig(built_home, "build", "--offline")
+    assert "nothing changed since the last published build" in proc.stdout
+    assert sha(target) == before
+    status = json.loads((built_home / "warehouse" / "last_build.json").read_text())
+    assert status["success"] and not status["unchanged"]  # the record of the real build is kept

@@ -28,13 +28,13 @@ def env_for(home: Path) -> dict[str, str]:
 
 
 def build(home: Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "kazmig"), "build", "--offline"], env=env_for(home),
+    return subprocess.run([str(BIN / "kazmig"), "build", "--offline", "--force"], env=env_for(home),
                           capture_output=True, text=True, timeout=timeout)
 
 
 def start_build(home: Path, log: Path) -> subprocess.Popen:
     f = open(log, "wb")
-    return subprocess.Popen([str(BIN / "kazmig"), "build", "--offline"], env=env_for(home),
+    return subprocess.Popen([str(BIN / "kazmig"), "build", "--offline", "--force"], env=env_for(home),
                             stdout=f, stderr=subprocess.STDOUT)
 
 
@@ -168,7 +168,7 @@ def test_kill_9_mid_build_then_rebuild(home, tmp_path, ru_expected, how):
     before = sha(target)
     log = tmp_path / "killed.log"
     f = open(log, "wb")
-    proc = subprocess.Popen([str(BIN / "kazmig"), "build", "--offline"], env=env_for(home),
+    proc = subprocess.Popen([str(BIN / "kazmig"), "build", "--offline", "--force"], env=env_for(home),
                             stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
     orphans: list[int] = []
     try:

@@ -164,7 +164,7 @@ def test_sqlalchemy_reads_marts_during_a_real_rebuild(built_home, tmp_path, dags
     reader = subprocess.Popen([sys.executable, str(script), str(db), str(stop)], stdout=subprocess.PIPE, text=True)
     try:
         time.sleep(1)  # reads before the build starts
-        build = kazmig(home, "build", "--offline", check=False)
+        build = kazmig(home, "build", "--offline", "--force", check=False)
         time.sleep(1)  # and after it has published
     finally:
         stop.touch()

@@ -27,6 +27,10 @@ def publish(build: Path | None = None, target: Path | None = None) -> Path:
         con.execute("checkpoint")
     finally:
         con.close()
+    # A build killed mid-copy leaves its temporary file behind; writers are serialised, so any
+    # such file is an orphan.
+    for orphan in target.parent.glob(f".{target.name}.*.tmp"):
+        orphan.unlink(missing_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(build, tmp)
