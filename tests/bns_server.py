@@ -30,7 +30,6 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import datetime as dt
-import os
 import re
 import socket
 import threading
@@ -50,16 +49,9 @@ TYPES = {".csv": "text/csv; charset=utf-8",
 
 def fixtures_or_skip() -> Path:
     """The shared bureau downloads; missing, fail under CI (CI=true) and skip elsewhere."""
-    from pipelines.settings import fixtures_dir
+    from conftest import shared_dir
 
-    path = fixtures_dir()
-    if not path.is_dir() or not any(path.glob("*.csv")):
-        reason = (f"shared bureau downloads missing at {path}: they must sit in ../shared/bns beside the "
-                  "repository (or set KAZMIG_FIXTURES)")
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
+    return shared_dir("bns", "KAZMIG_FIXTURES")
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -16,22 +15,15 @@ KEYS = ("indicator", "value", "period", "region", "country", "occupation")
 
 
 def _sources() -> Path:
-    return Path(os.environ.get("KAZMIG_SOURCES") or REPO.parent / "shared" / "sources")
+    from conftest import shared_dir
 
-
-def _require(path: Path) -> Path:
-    if not path.exists():
-        reason = f"{path} is missing (set KAZMIG_SOURCES to the folder holding the note's expectations)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
+    return shared_dir("sources", "KAZMIG_SOURCES")
 
 
 @pytest.fixture(scope="module")
 def note_pdf() -> Path:
     local = REPO / "raw" / "documents" / "labour_migration_note.pdf"
-    return local if local.exists() else _require(_sources() / "labour_migration_note.pdf")
+    return local if local.exists() else _sources() / "labour_migration_note.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +33,7 @@ def figures(note_pdf) -> list[Figure]:
 
 @pytest.fixture(scope="module")
 def expected() -> list[dict]:
-    path = _require(_sources() / "labour_migration_note.expected.jsonl")
+    path = _sources() / "labour_migration_note.expected.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

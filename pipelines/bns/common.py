@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 from pipelines import settings
 from pipelines.bns.catalogue import Source
+from pipelines.files import sha256_file
 from pipelines.reference import normalise_label, region_for_label
 
 # The columns of raw.bns_observations, in order. Every observation has exactly these keys.
@@ -132,14 +132,6 @@ def period_fields(source: Source, year: int) -> tuple[str, str, str]:
         d = f"{year:04d}-12-31"
         return d, d, d
     return f"{year:04d}", f"{year:04d}-01-01", f"{year:04d}-12-31"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def relative_name(path: Path) -> str:

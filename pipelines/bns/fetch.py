@@ -30,6 +30,7 @@ import requests
 
 from pipelines import settings
 from pipelines.bns.catalogue import Source, allowed_hosts, base_url_from_env, load_catalogue
+from pipelines.progress import progress
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -599,7 +600,7 @@ def fetch_all(sources: list[Source] | None = None, offline: bool | None = None,
     own = session is None and not offline
     session = session or (None if offline else make_session(cfg))
     try:
-        for s in sources:
+        for s in progress(sources, "fetching"):
             try:
                 url = s.url(cfg.base)
             except (KeyError, IndexError, ValueError):

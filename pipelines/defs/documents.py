@@ -22,6 +22,8 @@ from dagster import (
 )
 
 from pipelines import settings
+from pipelines.files import sha256_file
+from pipelines.progress import progress
 from pipelines.warehouse.db import connect_build, replace_table
 
 DOCUMENT_COLUMNS = [
@@ -34,14 +36,6 @@ FIGURE_COLUMNS = [
     ("region", "varchar"), ("country", "varchar"), ("occupation", "varchar"),
     ("precision", "double"), ("text", "varchar"), ("extractor_version", "varchar"),
 ]
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def land_inbox() -> list[dict]:
@@ -149,7 +143,7 @@ def document_figures(context: AssetExecutionContext) -> MaterializeResult:
 
     rows = []
     per_doc = {}
-    for doc in list_documents():
+    for doc in progress(list_documents(), "extracting"):
         figures = _cached_figures(doc)
         per_doc[doc["name"]] = len(figures)
         for fig in figures:
