@@ -160,6 +160,17 @@ class Builder:
               sheet: str | None = None) -> SourceError:
         return SourceError(self.source.id, message, file=self.file_name, row=row, column=column, sheet=sheet)
 
+    def indicator_and_sex(self, ind_map: dict[str, str], ind_label: str | None,
+                          sex_map: dict[str, str], sex_label: str | None) -> tuple[str, str] | None:
+        """The indicator and sex a row's classification labels map to (None label: the column
+        is not mapped), or None when the catalogue leaves a label out (counted as unmapped)."""
+        indicator = self.source.indicator if ind_label is None else ind_map.get(norm(ind_label))
+        sex = "total" if sex_label is None else sex_map.get(norm(sex_label))
+        if indicator is None or sex is None:
+            self.out.stats["unmapped"] += 1
+            return None
+        return indicator, sex
+
     def value(self, raw: Any, row: int, column: str, sheet: str | None = None) -> float | None:
         """The number in a cell, None for a skipped one (counted), SourceError when unparsable."""
         try:

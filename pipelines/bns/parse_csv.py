@@ -117,18 +117,11 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         if skip:
             b.out.stats["not_total"] += 1
             continue
-        indicator = source.indicator
-        if ind_i is not None:
-            indicator = ind_map.get(norm(row[ind_i]))
-            if indicator is None:
-                b.out.stats["unmapped"] += 1
-                continue
-        sex_code = "total"
-        if sex_i is not None:
-            sex_code = sex_map.get(norm(row[sex_i]))
-            if sex_code is None:
-                b.out.stats["unmapped"] += 1
-                continue
+        mapped = b.indicator_and_sex(ind_map, None if ind_i is None else row[ind_i],
+                                     sex_map, None if sex_i is None else row[sex_i])
+        if mapped is None:
+            continue
+        indicator, sex_code = mapped
 
         year = year_of(row[dat_i])
         if year is None:

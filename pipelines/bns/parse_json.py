@@ -69,18 +69,11 @@ def parse_json(source: Source, path: Path, meta: dict[str, Any] | None = None) -
         if any(norm(term_names[i]) not in totals for i in others):
             b.out.stats["not_total"] += 1
             continue
-        indicator = source.indicator
-        if ind_pos is not None:
-            indicator = ind_map.get(norm(term_names[ind_pos]))
-            if indicator is None:
-                b.out.stats["unmapped"] += 1
-                continue
-        sex_code = "total"
-        if sex_pos is not None:
-            sex_code = sex_map.get(norm(term_names[sex_pos]))
-            if sex_code is None:
-                b.out.stats["unmapped"] += 1
-                continue
+        mapped = b.indicator_and_sex(ind_map, None if ind_pos is None else str(term_names[ind_pos]),
+                                     sex_map, None if sex_pos is None else str(term_names[sex_pos]))
+        if mapped is None:
+            continue
+        indicator, sex_code = mapped
         for j, p in enumerate(periods):
             if not isinstance(p, dict):
                 raise b.error("expected an object", row=n, column=f"periods[{j}]")
