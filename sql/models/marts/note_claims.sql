@@ -34,11 +34,7 @@ exact as (
            o.value, o.source_id, o.vintage, o.provenance
     from claims as c
     join official as o
-      on o.indicator = c.indicator
-     and o.region is not distinct from c.region
-     and o.country is not distinct from c.country
-     and o.occupation is not distinct from c.occupation
-     and o.sex = c.sex
+      on {{ same_observation_key('c', 'o') }}
      and o.period is not distinct from c.period
 ),
 
@@ -47,11 +43,7 @@ nearest as (
            o.period, o.value, o.source_id, o.vintage
     from claims as c
     join official as o
-      on o.indicator = c.indicator
-     and o.region is not distinct from c.region
-     and o.country is not distinct from c.country
-     and o.occupation is not distinct from c.occupation
-     and o.sex = c.sex
+      on {{ same_observation_key('c', 'o') }}
      and o.period_kind = c.period_kind
      and o.period <> c.period
     -- equal distance either side: prefer the later period
