@@ -56,23 +56,21 @@ def test_definitions_graph_is_connected():
     assert marts
     published = next(k for k in keys if k.path == ["warehouse", "published"])
 
-    def downstream(k):
+    def reach(k, direction):
+        """Every asset reachable from k following child_keys or parent_keys."""
         seen, todo = set(), [k]
         while todo:
-            for c in graph.get(todo.pop()).child_keys:
-                if c not in seen:
-                    seen.add(c)
-                    todo.append(c)
+            for n in getattr(graph.get(todo.pop()), direction):
+                if n not in seen:
+                    seen.add(n)
+                    todo.append(n)
         return seen
 
+    def downstream(k):
+        return reach(k, "child_keys")
+
     def upstream(k):
-        seen, todo = set(), [k]
-        while todo:
-            for p in graph.get(todo.pop()).parent_keys:
-                if p not in seen:
-                    seen.add(p)
-                    todo.append(p)
-        return seen
+        return reach(k, "parent_keys")
 
     python_raw = {k for k in keys if k.path[0] in ("raw", "bns") and not k.path[-1].startswith("ref_")}
     assert {"raw/documents", "raw/document_figures", "raw/bns_observations"} <= {k.to_user_string() for k in python_raw}

@@ -80,12 +80,18 @@ def _thousands(ax, axis="x"):
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(f)
 
 
+def _figure(title: str, size: tuple[float, float], **margins: float):
+    """A chart's figure and axes with the title set flush left, like every chart of the report."""
+    fig, ax = plt.subplots(figsize=size)
+    fig.subplots_adjust(**margins)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    return fig, ax
+
+
 def destinations_chart(d: ReportData) -> Chart:
     rows = d.destinations
     title = f"Labour emigrants by destination, {d.year}" if d.year else "Labour emigrants by destination"
-    fig, ax = plt.subplots(figsize=(8.5, 4.6))
-    fig.subplots_adjust(left=0.22, right=0.9, top=0.88, bottom=0.2)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig, ax = _figure(title, (8.5, 4.6), left=0.22, right=0.9, top=0.88, bottom=0.2)
     if not rows:
         _no_data(ax, "marts.emigration_by_destination has no rows")
         return _finish(fig, "destinations", title, "No destinations in the warehouse.", [], empty=True)
@@ -114,9 +120,7 @@ def destinations_chart(d: ReportData) -> Chart:
 def trend_chart(d: ReportData) -> Chart:
     rows = d.trend
     title = f"Departures per year, {d.region_name}"
-    fig, ax = plt.subplots(figsize=(8.5, 4.6))
-    fig.subplots_adjust(left=0.12, right=0.88, top=0.88, bottom=0.2)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig, ax = _figure(title, (8.5, 4.6), left=0.12, right=0.88, top=0.88, bottom=0.2)
     if not rows:
         _no_data(ax, f"no departures for {d.region_name} ({d.region}) in marts.outflow_trend")
         return _finish(fig, "outflow_trend", title, f"No departures for {d.region_name} in the warehouse.", [], empty=True)
@@ -167,9 +171,7 @@ def comparison_chart(d: ReportData) -> Chart:
     kz = next((r for r in d.comparison if r["region"] == "KZ"), None)
     title = (f"Net migration per 1 000 residents by region, {d.comparison_year}" if d.comparison_year
              else "Net migration per 1 000 residents by region")
-    fig, ax = plt.subplots(figsize=(8.5, 6.2))
-    fig.subplots_adjust(left=0.3, right=0.95, top=0.92, bottom=0.16)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig, ax = _figure(title, (8.5, 6.2), left=0.3, right=0.95, top=0.92, bottom=0.16)
     if not rows:
         _no_data(ax, "no region has net migration per 1 000 in marts.region_profile")
         return _finish(fig, "region_comparison", title, "No regional net migration in the warehouse.", [], empty=True)

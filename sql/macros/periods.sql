@@ -39,3 +39,12 @@
         else 'mismatch'
     end
 {%- endmacro %}
+
+{#- The period columns every fact by period carries; `year` only for yearly periods. -#}
+{% macro period_columns() -%}
+    period,
+    period_kind,
+    period_start,
+    period_end,
+    case when period_kind = 'year' then cast(period as integer) end as year
+{%- endmacro %}

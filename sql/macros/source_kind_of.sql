@@ -13,3 +13,13 @@
     max(source_kind) filter (where indicator = '{{ indicator }}') as {{ name }}_source_kind,
     max(source_label) filter (where indicator = '{{ indicator }}') as {{ name }}_source
 {%- endmacro %}
+
+{#- Where a value of fct_observation_current came from, and the document's claim beside it. -#}
+{% macro current_source_columns() -%}
+    source_kind,
+    source_id,
+    source_label,
+    vintage,
+    provenance,
+    claimed_value
+{%- endmacro %}

@@ -5,11 +5,6 @@ select
     sex,
     cast(period as integer) as year,
     value as labour_force,
-    source_kind,
-    source_id,
-    source_label,
-    vintage,
-    provenance,
-    claimed_value
+    {{ current_source_columns() }}
 from {{ ref('fct_observation_current') }}
 where indicator = 'labour_force' and period_kind = 'year'

@@ -2,11 +2,7 @@
 -- vintage where published; document claims fill only keys the bureau does not publish.
 select
     region,
-    period,
-    period_kind,
-    period_start,
-    period_end,
-    case when period_kind = 'year' then cast(period as integer) end as year,
+    {{ period_columns() }},
     {{ measure('departures', 'departures') }},
     {{ measure('arrivals', 'arrivals') }},
     {{ measure('net_migration', 'net_migration') }},
