@@ -9,7 +9,10 @@ with by_source as (
            max(o.value) filter (where o.country is not null) as largest_destination
     from {{ ref('fct_observation') }} as o
     left join {{ ref('dim_country') }} as c on c.code = o.country
-    where o.indicator = 'labour_emigration' and o.is_latest_vintage and not o.is_withdrawn
+    -- every document on its own (for documents is_latest_vintage marks the claim the facts
+    -- prefer among documents); bureau tables at their current vintage
+    where o.indicator = 'labour_emigration'
+      and (o.source_kind = 'document' or (o.is_latest_vintage and not o.is_withdrawn))
       and o.occupation is null
     group by o.source_id, o.period
 ),
