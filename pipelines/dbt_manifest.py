@@ -16,6 +16,12 @@ project = DbtProject(project_dir=settings.SQL_DIR, profiles_dir=settings.SQL_DIR
 _HASH_FILE = Path(project.project_dir) / "target" / ".kazmig_parse_hash"
 
 
+def parsed_manifest_path() -> Path:
+    """dbt's own serialisation of the parsed project (its partial-parse file): the build runs dbt
+    on it directly instead of parsing again (pipelines/dbt_runner.py)."""
+    return Path(project.project_dir) / "target" / "partial_parse.msgpack"
+
+
 def dbt_executable() -> str:
     # The venv's dbt, whether or not the venv is activated.
     local = Path(sys.executable).with_name("dbt")
@@ -28,6 +34,8 @@ def dbt_env() -> dict[str, str]:
 
 def _project_hash() -> str:
     h = hashlib.sha256()
+    # dbt writes the catalogue name (the build database's file stem) into every parsed node
+    h.update(settings.build_db().stem.encode())
     root = Path(project.project_dir)
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
@@ -44,7 +52,8 @@ def prepare() -> Path:
     """
     digest = _project_hash()
     manifest = Path(project.manifest_path)
-    if manifest.exists() and _HASH_FILE.exists() and _HASH_FILE.read_text() == digest:
+    if (manifest.exists() and parsed_manifest_path().exists() and _HASH_FILE.exists()
+            and _HASH_FILE.read_text() == digest):
         return manifest
     proc = subprocess.run(
         [dbt_executable(), "parse", "--quiet", "--project-dir", str(project.project_dir),

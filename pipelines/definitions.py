@@ -4,7 +4,7 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from pipelines.defs.bns import FetchSettings, bns_daily, bns_observations, bns_refresh_job, build_fetch_assets, sources_parse_cleanly
-from pipelines.defs.dbt import dbt_resource, kazmig_dbt
+from pipelines.defs.dbt import kazmig_dbt
 from pipelines.defs.documents import document_figures, documents, inbox_sensor
 from pipelines.defs.publish import published
 from pipelines.defs.report import report_html  # warehouse/report/, downstream of publication
@@ -15,7 +15,7 @@ defs = Definitions(
     jobs=[bns_refresh_job],
     schedules=[bns_daily],
     sensors=[inbox_sensor],
-    resources={"dbt": dbt_resource(), "fetch_settings": FetchSettings()},
+    resources={"fetch_settings": FetchSettings()},
     # One process writes the warehouse: DuckDB allows a single writer.
     executor=in_process_executor,
 )

@@ -1,14 +1,20 @@
 """The dbt project in sql/ as Dagster assets; this translator holds the naming policy."""
 
-import os
 from pathlib import Path
 from typing import Any, Mapping
 
 from dagster import AssetExecutionContext, AssetKey, AutomationCondition
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
+from dagster_dbt.asset_utils import (
+    DAGSTER_DBT_EXCLUDE_METADATA_KEY,
+    DAGSTER_DBT_SELECT_METADATA_KEY,
+    DAGSTER_DBT_SELECTOR_METADATA_KEY,
+    get_manifest_and_translator_from_dbt_assets,
+    get_subset_selection_for_context,
+)
 
-from pipelines import settings
-from pipelines.dbt_manifest import dbt_executable, project
+from pipelines import dbt_runner
+from pipelines.dbt_manifest import project
 
 
 def _manifest_path() -> Path:
@@ -43,16 +49,19 @@ translator = KazmigTranslator(
 
 
 @dbt_assets(manifest=_manifest_path(), dagster_dbt_translator=translator, project=project)
-def kazmig_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
+def kazmig_dbt(context: AssetExecutionContext):
     # `dbt build` runs seeds, models and tests in dependency order; tests become asset checks and
     # a failing error-severity test skips everything downstream of it, publication included.
-    os.environ["KAZMIG_BUILD_DB"] = str(settings.build_db())
-    settings.build_db().parent.mkdir(parents=True, exist_ok=True)
-    yield from dbt.cli(["build"], context=context, target_path=settings.dbt_target_dir()).stream()
-
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=project, profiles_dir=str(project.profiles_dir), dbt_executable=dbt_executable())
+    # dbt runs in this process (pipelines/dbt_runner.py); the selection is dagster-dbt's own, so a
+    # subset picked in the UI builds just that subset.
+    manifest, dbt_translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+    tags = context.op.tags
+    selection, indirect = get_subset_selection_for_context(
+        context=context, manifest=manifest, select=tags.get(DAGSTER_DBT_SELECT_METADATA_KEY),
+        exclude=tags.get(DAGSTER_DBT_EXCLUDE_METADATA_KEY), selector=tags.get(DAGSTER_DBT_SELECTOR_METADATA_KEY),
+        dagster_dbt_translator=dbt_translator, current_dbt_indirect_selection_env=None)
+    args = ["build", *selection, *(["--indirect-selection", indirect] if indirect else [])]
+    yield from dbt_runner.dagster_events(context, dbt_translator, manifest, args)
 
 
 def model_keys() -> list[AssetKey]:
