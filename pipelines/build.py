@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pipelines import settings
 from pipelines.warehouse.db import table_counts
-from pipelines.warehouse.fingerprint import inputs_fingerprint
+from pipelines.warehouse import build_state
+from pipelines.warehouse.fingerprint import input_groups, inputs_fingerprint
 from pipelines.warehouse.lock import build_lock
 
 
@@ -30,6 +31,8 @@ class BuildReport:
     published: Path | None = None
     fingerprint: str | None = None
     unchanged: bool = False
+    scope: str = "everything"  # or which input groups were rebuilt, the rest kept
+    sources_by_group: dict[str, list] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         if self.unchanged:
@@ -41,6 +44,8 @@ class BuildReport:
         else:
             head = "FAILED — the published warehouse was left as it was"
         out = ["", "kazmig build " + head]
+        if not self.unchanged and self.scope != "everything":
+            out.append(f"rebuilt: {self.scope}")
         out.append("sources:")
         out += [f"  {name:<28} {what}" for name, what in self.sources] or ["  (none)"]
         if self.rows:
@@ -65,7 +70,8 @@ class BuildReport:
             "rows": self.rows, "checks_passed": self.checks_passed, "checks_failed": self.checks_failed,
             "checks_warned": self.checks_warned,
             "errors": self.errors, "published": str(self.published) if self.published else None,
-            "fingerprint": self.fingerprint, "unchanged": self.unchanged,
+            "fingerprint": self.fingerprint, "unchanged": self.unchanged, "scope": self.scope,
+            "sources_by_group": self.sources_by_group,
         }
 
 
@@ -76,15 +82,16 @@ def dagster_instance():
 
     home = Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        shutil.copyfile(settings.REPO_ROOT / "dagster.yaml", config)
+    config, ours = home / "dagster.yaml", settings.REPO_ROOT / "dagster.yaml"
+    if not config.exists() or config.read_bytes() != ours.read_bytes():  # the repository's, kept current
+        shutil.copyfile(ours, config)
     os.environ["DAGSTER_HOME"] = str(home)
     return DagsterInstance.get()
 
 
-def _sources(result) -> list[tuple[str, str]]:
-    out = []
+def _sources(result) -> dict[str, list[tuple[str, str]]]:
+    """What the build did with each source, by input group (bureau, documents)."""
+    out: dict[str, list[tuple[str, str]]] = {"bureau": [], "documents": []}
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization
         meta = {k: v.value for k, v in mat.metadata.items()}
@@ -93,26 +100,27 @@ def _sources(result) -> list[tuple[str, str]]:
             fetched = {"changed": "new file fetched", "unchanged": "unchanged at the bureau (304)"}.get(
                 meta.get("outcome"), meta.get("detail") or meta.get("outcome"))
             if meta.get("vintages"):
-                out.append((path[1], f"used vintage {meta.get('latest_vintage')} of {meta['vintages']} landed — {fetched}"))
+                out["bureau"].append((path[1], f"used vintage {meta.get('latest_vintage')} of {meta['vintages']} landed — {fetched}"))
             else:
-                out.append((path[1], f"skipped: no file landed — {fetched}"))
+                out["bureau"].append((path[1], f"skipped: no file landed — {fetched}"))
         elif path == ["raw", "document_figures"]:
             for k, v in sorted(meta.items()):
                 if k.startswith("figures/"):
-                    out.append((k.split("/", 1)[1], f"used: {v} figures"))
+                    out["documents"].append((k.split("/", 1)[1], f"used: {v} figures"))
     return out
+
+
+def _last_build() -> dict | None:
+    try:
+        return json.loads((settings.warehouse_dir() / "last_build.json").read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _unchanged_since_last_build(fingerprint: str) -> dict | None:
     """The last build's summary when it published from exactly these inputs."""
-    last = settings.warehouse_dir() / "last_build.json"
-    if not (last.exists() and settings.published_db().exists()):
-        return None
-    try:
-        previous = json.loads(last.read_text())
-    except ValueError:
-        return None
-    if previous.get("success") and previous.get("fingerprint") == fingerprint:
+    previous = _last_build() if settings.published_db().exists() else None
+    if previous and previous.get("success") and previous.get("fingerprint") == fingerprint:
         return previous
     return None
 
@@ -122,10 +130,12 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
     with build_lock():
         # Only an offline build can know up front that nothing changed: an online one must ask
         # the bureau first (conditional requests inside the run).
-        fingerprint = inputs_fingerprint()
+        groups = input_groups()
+        fingerprint = inputs_fingerprint(groups)
         previous = None if (force or not offline) else _unchanged_since_last_build(fingerprint)
         if previous:
             report = BuildReport(success=True, elapsed=0.0, sources=[tuple(s) for s in previous.get("sources", [])],
+                                 sources_by_group=previous.get("sources_by_group", {}),
                                  rows=previous.get("rows", {}), checks_passed=previous.get("checks_passed", 0),
                                  checks_warned=previous.get("checks_warned", []), published=settings.published_db(),
                                  fingerprint=fingerprint, unchanged=True)
@@ -139,6 +149,7 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         from pipelines.definitions import defs
 
         job = defs.resolve_implicit_global_asset_job_def()
+        selection, scope, kept = _incremental_selection(defs, offline, force, groups)
         run_config = {
             "resources": {"fetch_settings": {"config": {"offline": offline, "always_materialize": True}}},
             # Failures are reported by the summary below and kept in Dagster's event log.
@@ -148,9 +159,11 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         log = settings.warehouse_dir() / "build" / "build.log"
         # dbt's own progress lines go to the log; the terminal gets the summary.
         with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
-            result = job.execute_in_process(run_config=run_config, instance=dagster_instance(), raise_on_error=False)
-        report = BuildReport(success=result.success, elapsed=0.0, sources=_sources(result),
-                             fingerprint=inputs_fingerprint())
+            result = job.execute_in_process(run_config=run_config, instance=dagster_instance(),
+                                            raise_on_error=False, asset_selection=selection)
+        by_group = {**_sources(result), **kept}  # groups that did not run: as the last build left them
+        report = BuildReport(success=result.success, elapsed=0.0, fingerprint=inputs_fingerprint(), scope=scope,
+                             sources=by_group["bureau"] + by_group["documents"], sources_by_group=by_group)
         for ev in result.get_asset_check_evaluations():
             name = "/".join(ev.asset_key.path) + ":" + ev.check_name
             desc = f"{name} — {ev.description}" if ev.description else name
@@ -169,6 +182,8 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         published = settings.published_db()
         if _mtime(published) != before:
             report.published = published
+        if result.success and report.published:
+            build_state.write(groups)  # the inputs as read when this build started
         db = published if published.exists() else None
         if db:
             counts = table_counts(db, ["core", "marts"])
@@ -177,6 +192,36 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         status = settings.warehouse_dir() / "last_build.json"
         status.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return report
+
+
+# The assets each group of landed inputs enters the warehouse through.
+_ENTRY_POINTS = {"documents": [["raw", "documents"]], "bureau": [["raw", "bns_observations"]]}
+
+
+def _incremental_selection(defs, offline: bool, force: bool, groups: dict[str, str]):
+    """(asset keys to run or None for all, scope, summary lines for the sources kept as built).
+
+    Only an offline build whose code is unchanged, on a build database that the last successful
+    build left (build_state), reruns just what depends on the inputs that changed: the rest of
+    the database is exactly what that build verified and published."""
+    previous = build_state.read()
+    if force or not offline or not previous or previous.get("code") != groups["code"]:
+        return None, "everything", {}
+    changed = [g for g in _ENTRY_POINTS if previous.get(g) != groups[g]]
+    if not changed:  # e.g. the published file was removed: rebuild it all
+        return None, "everything", {}
+    from dagster import AssetKey, AssetSelection
+
+    roots = [AssetKey(k) for g in changed for k in _ENTRY_POINTS[g]]
+    if "bureau" in changed:  # fetch steps report what was landed
+        roots += [k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.path[0] == "bns"]
+    keys = AssetSelection.assets(*roots).downstream().resolve(defs.resolve_asset_graph())
+    kept_groups = [g for g in _ENTRY_POINTS if g not in changed]
+    last = (_last_build() or {}).get("sources_by_group", {})
+    kept = {g: [(name, f"{what.split(' — ')[0]} — unchanged, kept from the last build") for name, what in last.get(g, [])]
+            for g in kept_groups}
+    scope = f"what depends on the {' and '.join(changed)} (changed); the {' and '.join(kept_groups)} kept as built"
+    return sorted(keys, key=lambda k: k.path), scope, kept
 
 
 def failing_test_rows(limit: int = 5) -> list[str]:

@@ -8,12 +8,14 @@ import duckdb
 import pandas as pd
 
 from pipelines import settings
+from pipelines.warehouse import build_state
 
 
 @contextmanager
 def connect_build() -> Iterator[duckdb.DuckDBPyConnection]:
     path = settings.build_db()
     path.parent.mkdir(parents=True, exist_ok=True)
+    build_state.invalidate()  # written again only by a build that completes and publishes
     con = duckdb.connect(str(path))
     try:
         yield con
