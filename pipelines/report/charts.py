@@ -5,18 +5,22 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from pipelines.report.data import ReportData, Source  # noqa: E402
+from pipelines.report.data import ReportData, Source
 
 OFFICIAL = "#1f5f8b"
 DOCUMENT = "#d9822b"
 REMAINDER = "#b8b8b8"
 HIGHLIGHT = "#c0392b"
+
+
+def _pyplot():
+    """matplotlib, imported when a chart is drawn (not when a cached one is reused)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def fmt_num(v, decimals: int = 0) -> str:
@@ -55,7 +59,8 @@ def _finish(fig, name: str, title: str, caption: str, sources: list[Source], emp
              fontsize=7, color="#555555", va="bottom", ha="left")
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"kazmig-{name}"}):
+    plt = _pyplot()
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"kazmig-{name}"}):
         svg = io.StringIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
@@ -76,13 +81,15 @@ def _no_data(ax, message: str) -> None:
 
 
 def _thousands(ax, axis="x"):
+    from matplotlib.ticker import FuncFormatter
+
     f = FuncFormatter(lambda v, _: fmt_num(v))
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(f)
 
 
 def _figure(title: str, size: tuple[float, float], **margins: float):
     """A chart's figure and axes with the title set flush left, like every chart of the report."""
-    fig, ax = plt.subplots(figsize=size)
+    fig, ax = _pyplot().subplots(figsize=size)
     fig.subplots_adjust(**margins)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     return fig, ax

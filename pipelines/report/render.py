@@ -5,8 +5,10 @@ It reads the published warehouse read-only (never the build database, never raw/
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import os
+import pickle
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,7 +50,7 @@ def render_report(out: Path | None = None, year: int | None = None, region: str 
     finally:
         con.close()
     out.mkdir(parents=True, exist_ok=True)
-    charts = all_charts(d)
+    charts = _charts(d)
     files: list[Path] = []
     for chart in charts:
         files += chart.write(out)
@@ -59,6 +61,32 @@ def render_report(out: Path | None = None, year: int | None = None, region: str 
     files.append(page)
     return ReportResult(out=out, page=page, files=files, year=d.year, region=d.region,
                         comparison_year=d.comparison_year, charts=charts)
+
+
+def _charts(d: report_data.ReportData) -> list[Chart]:
+    """The charts are a pure function of the data they plot and cite and of the chart code: drawn
+    once per both (drawing is most of a report's time), reused from warehouse/cache/charts."""
+    from pipelines.report import charts as chart_code
+
+    from importlib.metadata import version
+
+    h = hashlib.sha256(version("matplotlib").encode())
+    for module in (chart_code, report_data):
+        h.update(Path(module.__file__).read_bytes())
+    h.update(repr((d.year, d.years, d.region, d.region_name, d.destinations, d.trend, d.comparison_year,
+                   d.comparison, d.freshness)).encode())
+    cache = settings.warehouse_dir() / "cache" / "charts" / f"{h.hexdigest()}.pickle"
+    if cache.exists():
+        try:
+            return pickle.loads(cache.read_bytes())
+        except Exception:  # an unreadable cache entry is redrawn
+            pass
+    charts = all_charts(d)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(f".{cache.name}.tmp")
+    tmp.write_bytes(pickle.dumps(charts))
+    os.replace(tmp, cache)
+    return charts
 
 
 # --- HTML --------------------------------------------------------------------------------------
