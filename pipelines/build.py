@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipelines import settings
-from pipelines.warehouse.db import table_counts
 from pipelines.warehouse import build_state
 from pipelines.warehouse.fingerprint import input_groups, inputs_fingerprint
 from pipelines.warehouse.lock import build_lock
@@ -141,9 +140,16 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
                                  fingerprint=fingerprint, unchanged=True)
             report.elapsed = time.monotonic() - started
             return report
+        from pipelines import dbt_runner
         from pipelines.dbt_manifest import prepare
 
         prepare()
+        log = settings.warehouse_dir() / "build" / "build.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        sink = open(log, "w", encoding="utf-8")
+        # dbt loads in its own process (the other core) while this one loads Dagster; its log
+        # lines go to the build log, the terminal gets the summary.
+        dbt_runner.prestart(sink)
         from dagster import AssetCheckSeverity
 
         from pipelines.definitions import defs
@@ -156,11 +162,12 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
         }
         before = _mtime(settings.published_db())
-        log = settings.warehouse_dir() / "build" / "build.log"
-        # dbt's own progress lines go to the log; the terminal gets the summary.
-        with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
-            result = job.execute_in_process(run_config=run_config, instance=dagster_instance(),
-                                            raise_on_error=False, asset_selection=selection)
+        try:
+            with sink, contextlib.redirect_stdout(sink):
+                result = job.execute_in_process(run_config=run_config, instance=dagster_instance(),
+                                                raise_on_error=False, asset_selection=selection)
+        finally:
+            dbt_runner.discard_prestarted()
         by_group = {**_sources(result), **kept}  # groups that did not run: as the last build left them
         report = BuildReport(success=result.success, elapsed=0.0, fingerprint=inputs_fingerprint(), scope=scope,
                              sources=by_group["bureau"] + by_group["documents"], sources_by_group=by_group)
@@ -186,6 +193,8 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             build_state.write(groups)  # the inputs as read when this build started
         db = published if published.exists() else None
         if db:
+            from pipelines.warehouse.db import table_counts
+
             counts = table_counts(db, ["core", "marts"])
             report.rows = {k: v for k, v in counts.items() if k.startswith("marts.") or ".fct_" in k}
         report.elapsed = time.monotonic() - started

@@ -1,26 +1,27 @@
-"""`dbt build` inside the Dagster step's own process, on the manifest `kazmig prepare` parsed.
+"""`dbt build` for the Dagster step, on the manifest `kazmig prepare` parsed, in a worker process
+started ahead of time (pipelines/dbt_worker.py).
 
-Why not dagster-dbt's subprocess: a second interpreter re-imports dbt, asks `dbt --version` and,
-because the profile's database path differs per KAZMIG_HOME, re-parses the whole project on
-every build — three quarters of the dbt step. Here dbt's result events become Dagster events
-through dagster-dbt's own conversion, so assets, checks and lineage are the same as before.
+Why not dagster-dbt's own subprocess: it re-imports dbt when the step starts, asks `dbt --version`
+and, because the profile's database path differs per KAZMIG_HOME, re-parses the whole project on
+every build — three quarters of the dbt step. dbt's result events still become Dagster events
+through dagster-dbt's own conversion, so assets, checks and lineage are as dagster-dbt makes them.
 """
 from __future__ import annotations
 
+import json
 import os
-import queue
-import threading
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from pipelines import settings
-from pipelines.dbt_manifest import parsed_manifest_path, project
+from pipelines.dbt_manifest import PROFILES_DIR, PROJECT_DIR, parsed_manifest_path
 from pipelines.warehouse import build_state
 
 # dbt's per-node result events, the ones dagster-dbt turns into materializations and checks.
-_RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
-_DONE = object()
+RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
 _cache: dict[str, Any] = {}
 
 
@@ -55,66 +56,74 @@ class DbtOutcome:
     errors: list[str]
 
 
-def build_events(args: list[str], on_result, target_path: Path) -> Iterator[dict]:
-    """Run `dbt <args>` in a worker thread; yield each node's result event (dbt's JSON-log dict)
-    as it finishes, then hand the outcome to `on_result`. Events stream so the step's Dagster
-    events are written while dbt is still running the next nodes."""
-    from dbt.cli.main import dbtRunner
-    from dbt_common.events.functions import msg_to_dict
+_prestarted: subprocess.Popen | None = None
 
-    events: queue.Queue = queue.Queue()
 
-    def callback(msg) -> None:
-        if msg.info.name in _RESULT_EVENTS:
-            events.put(msg_to_dict(msg))
+def _spawn(stderr=None) -> subprocess.Popen:
+    env = {**os.environ, "KAZMIG_DBT_PARENT": str(os.getpid()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    return subprocess.Popen([sys.executable, "-m", "pipelines.dbt_worker"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=stderr, env=env, text=True, encoding="utf-8")
 
-    outcome: dict[str, Any] = {}
 
-    def run() -> None:
+def prestart(log=None) -> None:
+    """Start the dbt worker now, so it loads dbt while this process loads Dagster (kazmig build)."""
+    global _prestarted
+    _prestarted = _spawn(stderr=log)
+
+
+def discard_prestarted() -> None:
+    """The run ended without using the worker (it failed before dbt, or dbt was not selected)."""
+    global _prestarted
+    worker, _prestarted = _prestarted, None
+    if worker is not None:
+        worker.stdin.close()  # end of input: it exits
         try:
-            outcome["result"] = dbtRunner(manifest=parsed_manifest(), callbacks=[callback]).invoke([
-                *args, "--project-dir", str(project.project_dir), "--profiles-dir", str(project.profiles_dir),
-                "--target-path", str(target_path), "--log-path", str(target_path),
-                # run_results.json is written below; manifest.json is prepare's, not rewritten per build
-                "--no-write-json", "--log-level-file", "none", "--no-use-colors",
-            ])
-        except BaseException as exc:  # surfaced in the step, never lost in the thread
-            outcome["exception"] = exc
-        finally:
-            _release_database()
-            events.put(_DONE)
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
-    os.environ["KAZMIG_BUILD_DB"] = str(settings.build_db())
+
+def build_events(args: list[str], on_result, target_path: Path) -> Iterator[dict]:
+    """Run `dbt <args>` in the worker process; yield each node's result event (dbt's JSON-log dict)
+    as it finishes, then hand the outcome to `on_result`. Events stream, so the step's Dagster
+    events are written on this core while dbt runs the next nodes on the other."""
+    global _prestarted
+    worker, _prestarted = _prestarted, None
+    if worker is None or worker.poll() is not None:
+        worker = _spawn()
     build_state.invalidate()  # dbt is about to write the build database
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    worker = threading.Thread(target=run, name="dbt-build", daemon=True)
-    worker.start()
-    while (item := events.get()) is not _DONE:
-        yield item
-    worker.join()
-    if "exception" in outcome:
-        raise outcome["exception"]
-    on_result(_outcome(outcome["result"], target_path))
+    worker.stdin.write(json.dumps({
+        "args": [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR),
+                 "--target-path", str(target_path), "--log-path", str(target_path),
+                 # run_results.json is written by the worker; manifest.json is prepare's, not rewritten
+                 "--no-write-json", "--log-level-file", "none", "--no-use-colors"],
+        "env": {"KAZMIG_BUILD_DB": str(settings.build_db())},
+        "target": str(target_path),
+    }) + "\n")
+    worker.stdin.close()
+    outcome = None
+    try:
+        for line in worker.stdout:
+            message = json.loads(line)
+            if "event" in message:
+                yield message["event"]
+            elif "outcome" in message:
+                outcome = DbtOutcome(**message["outcome"])
+    finally:
+        if outcome is None and worker.poll() is None:  # the step was interrupted: stop dbt too
+            worker.kill()
+        code = worker.wait()
+    if outcome is None:
+        raise RuntimeError(f"the dbt worker exited with {code} before reporting an outcome (see the build log)")
+    on_result(outcome)
 
 
-def _release_database() -> None:
-    """dbt-duckdb keeps its DuckDB instance open for the life of the process; publication and
-    the failure report open the build database next, so close it now."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    from dbt.adapters.factory import reset_adapters
-
-    with DuckDBConnectionManager._LOCK:
-        env, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
-    if env is not None:
-        env.close()
-    reset_adapters()
-
-
-def _outcome(res, target_path: Path) -> DbtOutcome:
+def outcome_of(res, target_path: Path) -> DbtOutcome:
+    """Success and one line per failed node; writes run_results.json (failing_test_rows reads it)."""
     errors: list[str] = []
     results = getattr(res.result, "results", None) or []
     if results:
-        res.result.write(str(target_path / "run_results.json"))  # failing_test_rows reads it
+        res.result.write(str(target_path / "run_results.json"))
     for r in results:
         status = str(r.status)
         if status in ("error", "fail", "runtime error"):
@@ -127,7 +136,7 @@ def _outcome(res, target_path: Path) -> DbtOutcome:
     return DbtOutcome(success=bool(res.success), errors=errors)
 
 
-def dagster_events(context, translator, manifest: Mapping[str, Any], args: list[str]) -> Iterator:
+def dagster_events(context, translator, manifest: Mapping[str, Any], args: list[str], project) -> Iterator:
     """Dagster events for `dbt <args>` run on the selection of this step; raises on failure with
     one line per failed node."""
     from dagster import Failure

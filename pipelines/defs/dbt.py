@@ -14,11 +14,13 @@ from dagster_dbt.asset_utils import (
 )
 
 from pipelines import dbt_runner
-from pipelines.dbt_manifest import project
+from pipelines.dbt_manifest import MANIFEST, dbt_project
+
+project = dbt_project()
 
 
 def _manifest_path() -> Path:
-    manifest = Path(project.manifest_path)
+    manifest = MANIFEST
     if not manifest.exists():
         raise RuntimeError(f"{manifest} is missing: run `kazmig prepare` (dbt parse) before loading the definitions")
     return manifest
@@ -61,7 +63,7 @@ def kazmig_dbt(context: AssetExecutionContext):
         exclude=tags.get(DAGSTER_DBT_EXCLUDE_METADATA_KEY), selector=tags.get(DAGSTER_DBT_SELECTOR_METADATA_KEY),
         dagster_dbt_translator=dbt_translator, current_dbt_indirect_selection_env=None)
     args = ["build", *selection, *(["--indirect-selection", indirect] if indirect else [])]
-    yield from dbt_runner.dagster_events(context, dbt_translator, manifest, args)
+    yield from dbt_runner.dagster_events(context, dbt_translator, manifest, args, project)
 
 
 def model_keys() -> list[AssetKey]:

@@ -73,8 +73,10 @@ def _charts(d: report_data.ReportData) -> list[Chart]:
     h = hashlib.sha256(version("matplotlib").encode())
     for module in (chart_code, report_data):
         h.update(Path(module.__file__).read_bytes())
-    h.update(repr((d.year, d.years, d.region, d.region_name, d.destinations, d.trend, d.comparison_year,
-                   d.comparison, d.freshness)).encode())
+    plotted = (d.year, d.years, d.region, d.region_name, d.destinations, d.trend, d.comparison_year, d.comparison)
+    cited = d.sources(v for rows in (d.destinations, d.trend, d.comparison) for r in rows
+                      for k, v in r.items() if k.endswith("source") and isinstance(v, str))
+    h.update(repr((plotted, cited)).encode())
     cache = settings.warehouse_dir() / "cache" / "charts" / f"{h.hexdigest()}.pickle"
     if cache.exists():
         try:
