@@ -162,12 +162,14 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
         }
         before = _mtime(settings.published_db())
+        instance = dagster_instance()
         try:
             with sink, contextlib.redirect_stdout(sink):
-                result = job.execute_in_process(run_config=run_config, instance=dagster_instance(),
+                result = job.execute_in_process(run_config=run_config, instance=instance,
                                                 raise_on_error=False, asset_selection=selection)
         finally:
             dbt_runner.discard_prestarted()
+            instance.dispose()  # closes the event log's connections: SQLite folds its WAL files back
         by_group = {**_sources(result), **kept}  # groups that did not run: as the last build left them
         report = BuildReport(success=result.success, elapsed=0.0, fingerprint=inputs_fingerprint(), scope=scope,
                              sources=by_group["bureau"] + by_group["documents"], sources_by_group=by_group)

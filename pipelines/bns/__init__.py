@@ -2,14 +2,21 @@
 
     from pipelines.bns import load_catalogue, fetch_all, land_from_dir, parse_file, landed_vintages
 """
-from pipelines.bns.catalogue import CatalogueError, Source, load_catalogue
-from pipelines.bns.common import OBSERVATION_KEYS, SourceError
-from pipelines.bns.fetch import (FetchConfig, FetchResult, fetch_all, fetch_source, format_fetch_table,
-                                 land_from_dir, landed_vintages)
-from pipelines.bns.parse import parse_all, parse_file, parse_landed
+import importlib
 
-__all__ = [
-    "CatalogueError", "FetchConfig", "FetchResult", "OBSERVATION_KEYS", "Source", "SourceError",
-    "fetch_all", "fetch_source", "format_fetch_table", "land_from_dir", "landed_vintages",
-    "load_catalogue", "parse_all", "parse_file", "parse_landed",
-]
+# Submodules load on first use: the Dagster definitions need the catalogue, not the parsers
+# (openpyxl) or the fetcher (requests), to start.
+_WHERE = {
+    "CatalogueError": "catalogue", "Source": "catalogue", "load_catalogue": "catalogue",
+    "OBSERVATION_KEYS": "common", "SourceError": "common",
+    "FetchConfig": "fetch", "FetchResult": "fetch", "fetch_all": "fetch", "fetch_source": "fetch",
+    "format_fetch_table": "fetch", "land_from_dir": "fetch", "landed_vintages": "fetch",
+    "parse_all": "parse", "parse_file": "parse", "parse_landed": "parse",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'pipelines.bns' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"pipelines.bns.{_WHERE[name]}"), name)

@@ -2,7 +2,6 @@
 
 import json
 
-import pandas as pd
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -22,7 +21,6 @@ from pipelines import settings
 from pipelines.bns.catalogue import load_catalogue, source_rows
 from pipelines.bns.common import SourceError
 from pipelines.bns.fetch import fetch_source, landed_vintages, read_manifest
-from pipelines.bns.parse import parse_file
 from pipelines.warehouse.db import connect_build, replace_table
 
 OBSERVATION_COLUMNS = [
@@ -106,6 +104,10 @@ def build_fetch_assets():
     description="Every value of every landed vintage of every catalogue source (plus raw.bns_fetch_manifest, raw.bns_sources).",
 )
 def bns_observations(context: AssetExecutionContext) -> Output:
+    import pandas as pd
+
+    from pipelines.bns.parse import parse_file  # openpyxl and the parsers: only when parsing
+
     rows, errors, per_source = [], [], {}
     for source in load_catalogue():
         count = 0

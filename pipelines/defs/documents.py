@@ -7,7 +7,6 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AssetSelection,
@@ -101,6 +100,8 @@ def _page_count(path: Path) -> int | None:
     description="PDF documents in raw/documents (the inbox landed first, by content hash).",
 )
 def documents(context: AssetExecutionContext) -> MaterializeResult:
+    import pandas as pd
+
     for meta in land_inbox():
         context.log.info(f"landed {meta['name']} as {meta['sha256']}.pdf")
     docs = list_documents()
@@ -139,6 +140,8 @@ def _cached_figures(doc: dict) -> list[dict]:
     description="Every figure the extractor finds in the documents, with document sha256, page and position.",
 )
 def document_figures(context: AssetExecutionContext) -> MaterializeResult:
+    import pandas as pd
+
     from pipelines.documents.extract import EXTRACTOR_VERSION
 
     rows = []
