@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipelines import settings
+from pipelines.dbt_runner import DBT_FAILED
 from pipelines.warehouse import build_state
 from pipelines.warehouse.fingerprint import input_groups, inputs_fingerprint
 from pipelines.warehouse.lock import build_lock
@@ -271,9 +272,8 @@ def _failure_lines(message: str) -> list[str]:
     """The lines of a step failure worth a person's attention: dbt's own error lines when dbt
     failed (the rest of its message is boilerplate), else the first line."""
     text = _ANSI.sub("", message).strip()
-    if "Errors parsed from dbt logs:" in text:
-        tail = text.split("Errors parsed from dbt logs:", 1)[1]
-        lines = [l.strip() for l in tail.splitlines() if l.strip() and not l.strip().startswith("Failure in")]
+    if DBT_FAILED in text:  # pipelines/dbt_runner.py: one line per failed dbt node follows
+        lines = [l.strip() for l in text.split(DBT_FAILED, 1)[1].splitlines() if l.strip()]
         return lines[:10] or ["dbt failed"]
     return [text.splitlines()[0] if text else "failed"]
 

@@ -23,6 +23,7 @@ from pipelines.warehouse import build_state
 # dbt's per-node result events, the ones dagster-dbt turns into materializations and checks.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
 _cache: dict[str, Any] = {}
+DBT_FAILED = "dbt build failed:"  # a failed step's description starts so; one line per failed node follows
 
 
 def parsed_manifest():
@@ -152,4 +153,4 @@ def dagster_events(context, translator, manifest: Mapping[str, Any], args: list[
                                                    context=context, target_path=target, project=project)
     outcome = done[0]
     if not outcome.success:
-        raise Failure(description="dbt build failed:\n" + "\n".join(outcome.errors or ["dbt failed (see build.log)"]))
+        raise Failure(description=DBT_FAILED + "\n" + "\n".join(outcome.errors or ["dbt failed (see build.log)"]))
