@@ -138,3 +138,28 @@ def test_no_op_build_reruns_nothing(built_home):
     assert sha(target) == before
     status = json.loads((built_home / "warehouse" / "last_build.json").read_text())
     assert status["success"] and not status["unchanged"]  # the record of the real build is kept
+
+
+def test_a_run_launched_by_dagster_starts_its_own_dbt_worker(tmp_path, monkeypatch):
+    """As from the UI or the daemon: no `kazmig build` around it, the dbt step starts the worker
+    itself; the run publishes, and leaves the build state unwritten (the next CLI build is full)."""
+    import dagster as dg
+
+    home = make_home(tmp_path / "home")
+    monkeypatch.setenv("KAZMIG_HOME", str(home))
+    from pipelines import dbt_runner
+    from pipelines.definitions import defs
+
+    assert dbt_runner._prestarted is None
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        run_config={"resources": {"fetch_settings": {"config": {"offline": True, "always_materialize": True}}}})
+    assert result.success
+    checks = result.get_asset_check_evaluations()
+    assert checks and all(c.passed or c.severity == dg.AssetCheckSeverity.WARN for c in checks)
+    keys = {e.asset_key.path[0] for e in result.get_asset_materialization_events()}
+    assert {"staging", "core", "marts", "warehouse"} <= keys
+    assert (home / "warehouse" / "kazmig.duckdb").exists()
+    assert not (home / "warehouse" / "build" / "state.json").exists()
+    assert (home / "warehouse" / "build" / "dbt" / "run_results.json").exists()
