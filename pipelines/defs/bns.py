@@ -104,8 +104,6 @@ def build_fetch_assets():
     description="Every value of every landed vintage of every catalogue source (plus raw.bns_fetch_manifest, raw.bns_sources).",
 )
 def bns_observations(context: AssetExecutionContext) -> Output:
-    import pandas as pd
-
     from pipelines.bns.parse import parse_file  # openpyxl and the parsers: only when parsing
 
     rows, errors, per_source = [], [], {}
@@ -123,10 +121,10 @@ def bns_observations(context: AssetExecutionContext) -> Output:
         per_source[source.id] = count
     catalogue = source_rows()
     with connect_build() as con:
-        n = replace_table(con, "raw.bns_observations", pd.DataFrame(rows), OBSERVATION_COLUMNS)
-        replace_table(con, "raw.bns_fetch_manifest", pd.DataFrame(read_manifest()), MANIFEST_COLUMNS)
-        replace_table(con, "raw.bns_sources", pd.DataFrame(catalogue), SOURCE_COLUMNS)
-        replace_table(con, "raw.bns_load_errors", pd.DataFrame(errors), ERROR_COLUMNS)
+        n = replace_table(con, "raw.bns_observations", rows, OBSERVATION_COLUMNS)
+        replace_table(con, "raw.bns_fetch_manifest", read_manifest(), MANIFEST_COLUMNS)
+        replace_table(con, "raw.bns_sources", catalogue, SOURCE_COLUMNS)
+        replace_table(con, "raw.bns_load_errors", errors, ERROR_COLUMNS)
     return Output(None, metadata={"observations": n, "errors": len(errors),
                                   **{f"rows/{k}": v for k, v in per_source.items()}})
 

@@ -83,6 +83,12 @@ def list_documents() -> list[dict]:
     return list(seen.values())
 
 
+def _utc(stamp: str) -> str:
+    """An ISO time with offset as naive UTC (the column is a timestamp, landing times are UTC)."""
+    t = datetime.fromisoformat(stamp)
+    return (t.astimezone(timezone.utc).replace(tzinfo=None) if t.tzinfo else t).isoformat(sep=" ")
+
+
 def _page_count(path: Path) -> int | None:
     import pdfplumber
 
@@ -100,17 +106,13 @@ def _page_count(path: Path) -> int | None:
     description="PDF documents in raw/documents (the inbox landed first, by content hash).",
 )
 def documents(context: AssetExecutionContext) -> MaterializeResult:
-    import pandas as pd
-
     for meta in land_inbox():
         context.log.info(f"landed {meta['name']} as {meta['sha256']}.pdf")
     docs = list_documents()
-    frame = pd.DataFrame(docs)
-    if len(frame):
-        frame["pages"] = [_page_count(settings.raw_dir() / p) for p in frame["path"]]
-        frame["landed_at"] = pd.to_datetime(frame["landed_at"], utc=True).dt.tz_localize(None)
+    rows = [{**d, "pages": _page_count(settings.raw_dir() / d["path"]), "landed_at": _utc(d["landed_at"])}
+            for d in docs]
     with connect_build() as con:
-        n = replace_table(con, "raw.documents", frame, DOCUMENT_COLUMNS)
+        n = replace_table(con, "raw.documents", rows, DOCUMENT_COLUMNS)
     return MaterializeResult(metadata={"documents": n, "names": ", ".join(d["name"] for d in docs)})
 
 
@@ -140,8 +142,6 @@ def _cached_figures(doc: dict) -> list[dict]:
     description="Every figure the extractor finds in the documents, with document sha256, page and position.",
 )
 def document_figures(context: AssetExecutionContext) -> MaterializeResult:
-    import pandas as pd
-
     from pipelines.documents.extract import EXTRACTOR_VERSION
 
     rows = []
@@ -152,7 +152,7 @@ def document_figures(context: AssetExecutionContext) -> MaterializeResult:
         for fig in figures:
             rows.append({**fig, "document_sha256": doc["sha256"], "extractor_version": EXTRACTOR_VERSION})
     with connect_build() as con:
-        n = replace_table(con, "raw.document_figures", pd.DataFrame(rows), FIGURE_COLUMNS)
+        n = replace_table(con, "raw.document_figures", rows, FIGURE_COLUMNS)
     context.log.info(f"{n} figures from {len(per_doc)} documents")
     return MaterializeResult(metadata={"figures": n, **{f"figures/{k}": v for k, v in per_doc.items()}})
 
