@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
+
+# Dagster and dbt create millions of objects as they load and run; with Python's default (a
+# collection every 700 net allocations) the collector took over a second of each build walking
+# them. Collecting rarely costs no measurable memory here (peak RSS unchanged in the bench).
+GC_THRESHOLDS = (100_000, 50, 50)
 
 
 def cmd_prepare(args) -> int:
@@ -140,6 +146,7 @@ def cmd_docs(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    gc.set_threshold(*GC_THRESHOLDS)
     parser = argparse.ArgumentParser(prog="kazmig", description="Kazakhstan labour-migration data pipeline and warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -9,6 +9,7 @@ then {"outcome": {...}}. dbt's own log goes to stderr (the build log, or the ste
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import signal
@@ -30,6 +31,9 @@ def _die_with_parent() -> None:
 
 
 def main() -> int:
+    from pipelines.cli import GC_THRESHOLDS  # the same reasoning as for kazmig itself
+
+    gc.set_threshold(*GC_THRESHOLDS)
     _die_with_parent()
     protocol, sys.stdout = sys.stdout, sys.stderr  # dbt prints its log to stdout: send it to stderr
     from dbt.cli.main import dbtRunner
