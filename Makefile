@@ -6,11 +6,11 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: run test ui bench setup clean report docs browser
 
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as here and in CI) Python
+# would otherwise recompile every imported module on every start (3 s of each build).
 $(BIN)/kazmig: pyproject.toml uv.lock
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	# Bytecode compiled at install: with PYTHONDONTWRITEBYTECODE set (as here and in CI) Python
-	# would otherwise recompile every imported module on every start (3 s of each build).
 	$(BIN)/uv sync --frozen --extra dev --quiet --compile-bytecode
 	touch $@
 
