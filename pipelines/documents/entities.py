@@ -1,37 +1,20 @@
-"""Regions, countries and occupations named in running text, in any grammatical case.
+"""Regions, countries and occupations named in text, in any grammatical case.
 
-Names are matched word by word on stems: a light Russian stemmer strips case/number endings
-from both the reference names (pipelines.reference) and the text, so "Акмолинской области",
-"в Россию", "Республике Корея", "для сварщиков" meet "Акмолинская область", "Россия",
-"Республика Корея", "сварщики". No document's wording is listed here.
+Names from the reference seeds (pipelines.reference) and the text are compared as sequences of
+lemmas, so "Акмолинской области", "в Россию", "Республике Корея", "для сварщиков" meet
+"Акмолинская область", "Россия", "Республика Корея", "сварщики". The country as a whole is
+"Казахстан", "республика", "страна" (in the singular); a capitalised place that is none of
+these (a town, a district) is reported as `place`, so that its figures are not given to a
+region. No document's wording is listed here.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pipelines import reference
 
-# Inflectional endings of nouns and adjectives, longest first.
-_ENDINGS = sorted(
-    """иями ями ами иях ях ах ией ией ей ой ий ый ая яя ое ее ие ые ого его ому ему ым им ом ем
-    ую юю их ых ия ии ию ья ье ьи ью ьё ов ев ёв ам ям а я о е и ы у ю ь й""".split(),
-    key=len,
-    reverse=True,
-)
-_WORD = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+(?:-[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+)*")
-
-
-def stem(word: str) -> str:
-    """Crude but symmetric: the same stem for every case form of a name."""
-    if word.isupper() and len(word) <= 5:  # abbreviations: ОАЭ, США, РФ, КНР
-        return word.lower()
-    w = word.lower().replace("ё", "е")
-    for e in _ENDINGS:
-        if w.endswith(e) and len(w) - len(e) >= 3:
-            return w[: -len(e)]
-    return w
+from .text import Token, tokens
 
 
 @dataclass(frozen=True)
@@ -39,103 +22,102 @@ class Mention:
     start: int
     end: int
     code: str
-    kind: str  # region | country | occupation
-    strong: bool = True
+    kind: str  # region | country | occupation | place | group
+    strong: bool = True  # False: an indirect mention of the country ("страна", "казахстанцы")
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), stem(m.group(0))) for m in _WORD.finditer(text)]
-
-
-class _Matcher:
-    """Longest match of stem sequences; words must be separated by spaces only."""
-
-    def __init__(self, names: list[tuple[str, str]], kind: str):
-        self.kind = kind
-        self.index: dict[tuple[str, ...], str] = {}
-        for name, code in names:
-            key = tuple(t[2] for t in _tokens(name))
-            if key:
-                self.index.setdefault(key, code)
-        self.maxlen = max((len(k) for k in self.index), default=1)
-
-    def find(self, text: str) -> list[Mention]:
-        toks = _tokens(text)
-        out: list[Mention] = []
-        i = 0
-        while i < len(toks):
-            hit = None
-            for n in range(min(self.maxlen, len(toks) - i), 0, -1):
-                span = toks[i : i + n]
-                if any(text[a[1] : b[0]].strip(" .") for a, b in zip(span, span[1:])):
-                    continue
-                code = self.index.get(tuple(t[2] for t in span))
-                if code:
-                    hit = (n, code)
-                    break
-            if hit:
-                n, code = hit
-                out.append(Mention(toks[i][0], toks[i + n - 1][1], code, self.kind))
-                i += n
-            else:
-                i += 1
-        return out
+def _key(name: str) -> tuple[str, ...]:
+    return tuple(t.lemma for t in tokens(name) if t.lemma not in ("г", "город"))
 
 
 @lru_cache(maxsize=None)
-def _region_matcher() -> _Matcher:
-    names: list[tuple[str, str]] = [(a, k) for a, k in reference.region_aliases()]
+def _index() -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
+    idx: dict[tuple[str, ...], tuple[str, str]] = {}
+
+    def add(name: str, code: str, kind: str) -> None:
+        k = _key(name)
+        if k:
+            idx.setdefault(k, (code, kind))
+
+    for alias, kato in reference.region_aliases():
+        add(alias, kato, "region")
     for r in reference.regions().values():
-        names += [(r.name_ru, r.kato), (r.name_kk, r.kato)]
-        # "Акмолинская область" is also written "область ... " / "... обл."
-        if r.name_ru.endswith(" область"):
-            names.append((r.name_ru.replace(" область", " обл"), r.kato))
-    return _Matcher(names, "region")
-
-
-@lru_cache(maxsize=None)
-def _country_matcher() -> _Matcher:
-    names: list[tuple[str, str]] = []
+        add(r.name_ru, r.kato, "region")
+        add(r.name_kk, r.kato, "region")
     for c in reference.countries():
-        names.append((c["name_ru"], c["code"]))
-        names += [(a, c["code"]) for a in (c.get("aliases") or "").split(";") if a.strip()]
-    return _Matcher(names, "country")
-
-
-@lru_cache(maxsize=None)
-def _occupation_matcher() -> _Matcher:
-    names: list[tuple[str, str]] = []
+        for name in [c["name_ru"], *(c.get("aliases") or "").split(";")]:
+            if name.strip():
+                add(name, c["code"], "country")
     for o in reference.occupations():
-        names.append((o["name_ru"], o["isco"]))
-        names += [(a, o["isco"]) for a in (o.get("aliases") or "").split(";") if a.strip()]
-    return _Matcher(names, "occupation")
+        for name in [o["name_ru"], *(o.get("aliases") or "").split(";")]:
+            if name.strip():
+                add(name, o["isco"], "occupation")
+    for name in ("СНГ", "страны СНГ", "ЕС", "Евросоюз", "дальнее зарубежье", "ближнее зарубежье"):
+        add(name, name, "group")
+    return idx, max(len(k) for k in idx)
 
 
-# Citizens of the country as a whole: "казахстанцев", "граждан" (weak: a named region wins).
-_DEMONYM = re.compile(r"\bказахстанц[а-я]*", re.I)
-_CITIZENS = re.compile(r"\b[Гг]раждан[а-я]*\b(?!\s+(?:других|иностранн|[А-ЯЁ]))")
+_KZ_WORDS = {"страна", "республика"}
 
 
-def find_regions(text: str) -> list[Mention]:
-    out = _region_matcher().find(text)
-    out += [Mention(m.start(), m.end(), "KZ", "region") for m in _DEMONYM.finditer(text)]
-    out += [Mention(m.start(), m.end(), "KZ", "region", strong=False) for m in _CITIZENS.finditer(text)]
-    return sorted(out, key=lambda m: m.start)
+def find(text: str, toks: list[Token] | None = None) -> list[Mention]:
+    """Every named region, country, occupation, group and unknown place, longest match first."""
+    toks = toks if toks is not None else tokens(text)
+    idx, maxlen = _index()
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        for n in range(min(maxlen, len(toks) - i), 0, -1):
+            span = toks[i : i + n]
+            # words of a name stand next to each other (spaces, a hyphen or "г." between them)
+            if any(text[a.end : b.start].strip(" .") for a, b in zip(span, span[1:])):
+                continue
+            key = tuple(t.lemma for t in span if t.lemma not in ("г", "город"))
+            got = idx.get(key)
+            if got and (n > 1 or _plausible(span[0], got)):
+                hit = (n, got)
+                break
+        if hit:
+            n, (code, kind) = hit
+            out.append(Mention(toks[i].start, toks[i + n - 1].end, code, kind))
+            i += n
+            continue
+        t = toks[i]
+        if t.lemma in _KZ_WORDS and "sing" in t.tags and not _named_after(toks, i):
+            out.append(Mention(t.start, t.end, "KZ", "region", strong=False))
+        elif t.lemma == "казахстанец":
+            out.append(Mention(t.start, t.end, "KZ", "region", strong=False))
+        elif t.capital and ("Geox" in t.tags or t.pos in ("", "UNKN")) and i > 0 and len(t.text) > 2 \
+                and not t.text.isupper():
+            out.append(Mention(t.start, t.end, t.text, "place"))
+        i += 1
+    return out
 
 
-def find_countries(text: str) -> list[Mention]:
-    return _country_matcher().find(text)
+def _plausible(t: Token, got: tuple[str, str]) -> bool:
+    """A one-word name must look like one: capitalised (abbreviations included), and an
+    occupation is a noun."""
+    code, kind = got
+    if kind == "occupation":
+        return t.pos == "NOUN"
+    return t.capital
 
 
-def find_occupations(text: str) -> list[Mention]:
-    return _occupation_matcher().find(text)
+def _named_after(toks: list[Token], i: int) -> bool:
+    """'Республика Корея': the word is part of another country's name."""
+    return i + 1 < len(toks) and toks[i + 1].capital and toks[i + 1].lemma not in ("казахстан",)
 
 
-def resolve_country(name: str) -> str | None:
-    ms = find_countries(name)
-    return ms[0].code if ms else None
+def region_for_label(label: str) -> str | None:
+    """KATO code (or KZ) for a table label, through the bureau's own spellings first."""
+    code = reference.region_for_label(label)
+    if code:
+        return code
+    codes = {m.code for m in find(label) if m.kind == "region" and m.strong}
+    return codes.pop() if len(codes) == 1 else None
 
 
-def resolve_region(name: str) -> str | None:
-    ms = find_regions(name)
-    return ms[0].code if ms else None
+def country_for_label(label: str) -> str | None:
+    codes = {m.code for m in find(label) if m.kind == "country"}
+    return codes.pop() if len(codes) == 1 else None

@@ -3,165 +3,150 @@
     from pipelines.documents.extract import extract_figures
     for f in extract_figures("note.pdf"):
         print(f.to_dict())
+
+Layers, each its own module: pdf (words with boxes) -> layout and tables (reading order,
+cells) -> document (blocks: title, headings, paragraphs, tables, furniture) -> context (what
+headings, datelines and earlier sentences establish) -> prose and table_figures (each number
+with the words that govern it) -> figure (one schema, confidence, review status).
 """
 from __future__ import annotations
 
-import logging
-from dataclasses import asdict, dataclass
+import re
+from decimal import Decimal
 from pathlib import Path
 
-from . import layout, prose, tables
+from . import context, cues, document, entities, periods, prose
+from .context import Scope
+from .figure import REVIEW_THRESHOLD, UNITS, Draft, Figure, confidence
 from .numbers import plain
+from .pdf import DocumentError, read_pages
+from .table_figures import table_figures
 
-# Bump whenever a rule changes what is extracted (used as a cache key).
-EXTRACTOR_VERSION = "2025.2"
+# Bump whenever a rule changes what is extracted (a cache key, and the key corrections keep).
+EXTRACTOR_VERSION = "2026.11"
 
-log = logging.getLogger(__name__)
+__all__ = ["DocumentError", "EXTRACTOR_VERSION", "Figure", "extract_figures", "format_table"]
 
-
-class DocumentError(Exception):
-    """A file that cannot be read as a PDF with a text layer. The message is one line."""
-
-
-@dataclass
-class Figure:
-    indicator: str
-    value: int | float
-    unit: str
-    period: str | None
-    region: str | None
-    country: str | None
-    occupation: str | None
-    page: int
-    text: str
-    precision: int | float
-    position: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def _check_file(path: Path) -> None:
-    name = path.name
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            head = f.read(1024)
-            f.seek(max(0, size - 2048))
-            tail = f.read()
-    except OSError as e:
-        raise DocumentError(f"{name}: cannot read ({e.strerror or e})") from None
-    if size == 0:
-        raise DocumentError(f"{name}: empty file")
-    if b"%PDF-" not in head:
-        start = head[:12].decode("utf-8", "replace").strip().replace("\n", " ")
-        raise DocumentError(f"{name}: not a PDF (starts with {start!r})")
-    if b"%%EOF" not in tail:
-        raise DocumentError(f"{name}: truncated PDF (no %%EOF marker)")
-
-
-def _open(path: Path):
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-    name = path.name
-    try:
-        pdf = layout.open_pdf(path)
-        pdf.pages  # forces parsing of the page tree
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise DocumentError(f"{name}: encrypted PDF") from None
-    except Exception as e:  # pdfminer raises many kinds on damaged files
-        inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e  # pdfplumber wraps
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise DocumentError(f"{name}: encrypted PDF") from None
-        text = str(inner).strip()
-        msg = f"{type(inner).__name__}: {text.splitlines()[0][:100]}" if text else type(inner).__name__
-        if "password" in msg.lower() or "encrypt" in msg.lower():
-            raise DocumentError(f"{name}: encrypted PDF") from None
-        raise DocumentError(f"{name}: unreadable PDF ({msg})") from None
-    if getattr(pdf.doc, "encryption", None):
-        log.info("%s: encrypted with an empty user password; reading it", name)
-    return pdf
+_MARKER = re.compile(r"^\s*(?:\d{1,2}\s+[а-яё]+\s+)?(?:19|20)\d\d(?:\s*(?:г\.?|год[а-яё]*))?\s*$", re.I)
+_DATELINE = re.compile(r"^(?:[А-ЯЁ][а-яё-]+(?:\s+[А-ЯЁа-яё-]+)?,\s*|[А-ЯЁа-яё ]+:\s*)?(?:\d{1,2}\s+[а-яё]+\s+(?:19|20)\d\d|\d{1,2}\.\d{2}\.(?:19|20)\d\d)(?:\s*(?:г\.?|года))?\s*$", re.I)
 
 
 def extract_figures(path: str | Path) -> list[Figure]:
-    path = Path(path)
-    _check_file(path)
-    pdf = _open(path)
+    pages = read_pages(path)
     try:
-        return _extract(pdf, path.name)
+        blocks = document.build(pages)
+        return interpret(blocks)
     except DocumentError:
         raise
-    except Exception as e:
-        if e.__class__.__module__.startswith(("pdfminer", "pdfplumber")):
-            raise DocumentError(f"{path.name}: unreadable PDF ({type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else ''})") from None
-        raise
-    finally:
-        pdf.close()
 
 
-def _extract(pdf, name: str) -> list[Figure]:
-    if not pdf.pages:
-        raise DocumentError(f"{name}: PDF has no pages")
-    lines: list[layout.Line] = []
-    found_tables: list[tuple[int, object]] = []
-    any_chars = False
-    for page in pdf.pages:
-        if page.chars:
-            any_chars = True
-        tbls = tables.page_tables(page)
-        boxes = [t.bbox for t in tbls]
-        lines += layout.page_lines(page, boxes)
-        found_tables += [(page.page_number, t) for t in tbls]
-    if not any_chars:
-        raise DocumentError(f"{name}: no text layer (image-only?)")
-    lines = layout.drop_furniture(lines, {p.page_number: float(p.height) for p in pdf.pages})
-
-    # prose
+def interpret(blocks: list[document.Block]) -> list[Figure]:
+    doc = Scope("doc")
+    for b in blocks:
+        if b.kind == "furniture":
+            context.absorb(doc, b.text, dateline=True)
     state = prose.DocState()
-    keyed: list[tuple[tuple, dict]] = []
-    segs = layout.segments_of(layout.blocks_of(lines))
-    for si, seg in enumerate(segs):
-        for rf in prose.extract_segment(seg.text, state):
-            page, top = seg.where[min(rf.offset, len(seg.where) - 1)]
-            keyed.append(((page, top, si, rf.offset), dict(
-                indicator=rf.indicator, value=plain(rf.value), unit=rf.unit, period=rf.period,
-                region=rf.region, country=rf.country, occupation=rf.occupation, page=page,
-                text=rf.text, precision=plain(rf.precision))))
-    # tables
-    for pno, t in found_tables:
-        rows, tops = tables.table_rows(t)
-        cap = tables.caption_above(lines, t.bbox[1], pno)
-        for j, tf in enumerate(tables.extract_table(rows, cap, pno, tops, _region_before(lines, pno, t.bbox[1]))):
-            keyed.append(((pno, tf.top, -1, j), dict(
-                indicator=tf.indicator, value=plain(tf.value), unit=tf.unit, period=tf.period,
-                region=tf.region, country=None, occupation=None, page=pno, text=tf.text,
-                precision=plain(tf.precision))))
-    keyed.sort(key=lambda kv: kv[0])
-    return [Figure(position=i, **d) for i, (_, d) in enumerate(keyed)]
+    drafts: list[Draft] = []
+    sections: list[tuple[float, Scope, str]] = []  # (level, scope, heading text)
+    lead: dict | None = None
+    lead_scope: Scope | None = None
+
+    def current() -> Scope:
+        return sections[-1][1] if sections else doc
+
+    title = " ".join(b.text for b in blocks if b.kind == "title")
+
+    def heading_text() -> str:
+        return " ".join([title] + [t for _, _, t in sections])
+
+    for b in blocks:
+        if b.kind == "furniture":
+            continue
+        if b.kind == "title":
+            context.absorb(doc, b.text)
+            continue
+        if b.kind == "heading" or (b.kind == "text" and _MARKER.match(b.text)):
+            level = 0.5 if b.kind == "text" else b.level
+            while sections and sections[-1][0] >= level:
+                sections.pop()
+            sc = current().child("section")
+            context.absorb(sc, b.text, dateline=bool(b.kind == "text" and re.match(r"^\s*\d{1,2}\s", b.text)))
+            sections.append((level, sc, b.text))
+            lead = None
+            continue
+        if b.kind == "text" and _DATELINE.match(b.text.strip()) and len(b.text) < 80:
+            context.absorb(current(), b.text, dateline=True)
+            continue
+        if b.kind == "table":
+            scope = lead_scope if lead else current()
+            drafts += table_figures(b.table, scope, heading_text() + " " + ((lead or {}).get("text", "")), lead)
+            if b.table.caption:
+                context.absorb(current(), b.table.caption)
+            continue
+        # a paragraph (or a list item under a lead line ending with ":")
+        item = lead is not None and _item_like(b.text)
+        if not item:
+            lead, lead_scope = None, None
+        para = (lead_scope if item else current()).child("para")
+        drafts += prose.paragraph(b.text, para, state, b.at, lead if item else None)
+        drafts += prose.wages(b.text, para, b.at, _wage_context(blocks, b))
+        if b.text.rstrip().endswith(":"):
+            lead, lead_scope = _lead(b.text, para), para
+    return _finish(drafts)
 
 
-def _region_before(lines, page: int, top: float) -> str | None:
-    """The last region named in the text before a table (for tables of one region)."""
-    from .entities import find_regions
+def _item_like(text: str) -> bool:
+    return len(text) < 160 and not text.rstrip().endswith(":")
 
-    region = None
-    for ln in lines:
-        if (ln.page, ln.top) >= (page, top):
-            break
-        ms = [m for m in find_regions(ln.text) if m.strong]
-        if ms:
-            region = ms[-1].code
-    return region
+
+def _lead(text: str, para: Scope) -> dict:
+    """What a line ending with ':' hands the list below it: its last cue, its sign, its country."""
+    lem = cues.lemmatise(text)
+    found = cues.find_cues(lem)
+    cue = found[-1] if found else None
+    mentions = entities.find(text)
+    countries = [m for m in mentions if m.kind == "country"]
+    return {"cue": cue, "sign": cues.sign_words(lem, 0, len(text)), "text": text,
+            "country": countries[-1].code if countries and len(countries) == 1 else None}
+
+
+def _wage_context(blocks: list[document.Block], b: document.Block) -> str:
+    """The few blocks before a wage line (a job ad's 'Место работы: ...')."""
+    i = blocks.index(b)
+    return " ".join(x.text for x in blocks[max(0, i - 3) : i] if x.kind == "text")
+
+
+def _finish(drafts: list[Draft]) -> list[Figure]:
+    drafts = sorted(drafts, key=lambda d: (d.page, d.top, d.order))
+    kept: list[Draft] = []
+    for d in drafts:
+        key = (d.indicator, d.period, d.region, d.country, d.occupation)
+        same = [k for k in kept if (k.indicator, k.period, k.region, k.country, k.occupation) == key]
+        if any(k.value == d.value for k in same):
+            continue  # the same figure repeated (a sidebar, a summary table, a headline)
+        # a rounded restatement of a figure given exactly ("32 тысячи" beside "32,2 тыс.")
+        rounded = [k for k in same if abs(k.value - d.value) <= max(d.precision, k.precision) / 2 * 3]
+        if rounded:
+            k = rounded[0]
+            if d.precision > k.precision:
+                continue
+            if k.precision > d.precision:
+                kept.remove(k)
+        kept.append(d)
+    out = []
+    for i, d in enumerate(kept):
+        c = confidence(d.how)
+        out.append(Figure(d.indicator, plain(d.value), UNITS[d.indicator], d.period, d.region, d.country, d.occupation,
+                          d.page, d.text, plain(d.precision), i, c, "fact" if c >= REVIEW_THRESHOLD else "review",
+                          dict(d.how)))
+    return out
 
 
 def format_table(figures: list[Figure]) -> str:
     """Plain-text table for the CLI's --format table."""
-    cols = ["#", "page", "indicator", "value", "unit", "period", "region", "country", "occupation", "precision"]
-    rows = [[str(f.position), str(f.page), f.indicator, f"{f.value:,}".replace(",", " "), f.unit,
-             f.period or "", f.region or "", f.country or "", f.occupation or "", f"{f.precision:g}"]
-            for f in figures]
-    widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(cols)]
-    fmt = "  ".join("{:<%d}" % w for w in widths)
-    out = [fmt.format(*cols), fmt.format(*("-" * w for w in widths))]
-    out += [fmt.format(*r) for r in rows]
-    return "\n".join(out)
+    from tabulate import tabulate
+
+    rows = [[f.position, f.page, f.indicator, f"{f.value:,}".replace(",", " "), f.unit, f.period or "", f.region or "",
+             f.country or "", f.occupation or "", f"{f.confidence:.2f}", f.status] for f in figures]
+    return tabulate(rows, headers=["#", "page", "indicator", "value", "unit", "period", "region", "country",
+                                   "occupation", "conf", "status"], tablefmt="simple", disable_numparse=True)

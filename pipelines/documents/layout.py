@@ -1,209 +1,347 @@
-"""PDF pages -> text blocks in reading order, with tables set apart.
+"""Pages of words -> lines, cells and reading order.
 
-pdfplumber gives lines; this module drops superscript footnote marks and page numbers, removes
-the words that belong to tables (tables.py reads those), and groups lines into blocks so that
-captions, chart labels and footnotes are not glued into the sentences around them. Lines of a
-block are joined: "40,6\\nтыс." -> "40,6 тыс.", "низко-\\nквалифицированных" -> one word.
+Two geometric facts carry the whole layer:
+- a *gap* wider than the line's own spacing separates cells (table columns, text columns);
+- a *gutter* is a vertical channel of white that stays free over several lines: the space
+  between text columns, between a sidebar and the main text, or between table columns.
+
+Reading order is a recursive cut: the tallest gutter splits its run of lines into a left and a
+right part, read one after the other, between what stands above and below it. Running headers
+and footers are set apart as page furniture (their dates stay available as context).
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
+import statistics
 from dataclasses import dataclass, field
 
-import pdfplumber
+from .numbers import parse_cell
+from .pdf import Page, Word
 
-from .numbers import normalise_spaces
+# A channel must be at least this wide (in line heights) and stay free over this many lines.
+GUTTER_MIN_WIDTH = 0.45
+GUTTER_MIN_LINES = 3
 
 
 @dataclass
 class Line:
+    """Words sharing a baseline, left to right (possibly across columns)."""
+
+    words: list[Word]
+    page: int
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return join_words(self.words)
+
+
+@dataclass
+class Cell:
+    """Words of one line between two gaps: a table cell, a piece of a text column."""
+
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return join_words(self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+
+@dataclass
+class TextLine:
+    """One line of a text column in reading order, with its style."""
+
+    text: str
+    words: list[Word]
     page: int
     top: float
     bottom: float
     x0: float
+    x1: float
     size: float
-    style: str  # "", "bold", "italic", "bold-italic"
-    text: str
+    bold: bool
+    region: tuple[float, float] = (0.0, 0.0)  # x-range of the column it was read in
 
 
 @dataclass
-class Block:
-    lines: list[Line] = field(default_factory=list)
+class PageLayout:
+    page: Page
+    lines: list[Line]  # all lines of the page, furniture included
+    furniture: list[Line] = field(default_factory=list)
+
+
+def join_words(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def lines_of(words: list[Word]) -> list[Line]:
+    """Cluster words by baseline (within a third of their height)."""
+    ws = sorted((w for w in words if not w.sup), key=lambda w: (w.bottom, w.x0))
+    lines: list[list[Word]] = []
+    for w in ws:
+        if lines and abs(w.bottom - lines[-1][0].bottom) < 0.3 * max(w.size, lines[-1][0].size):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [Line(sorted(ln, key=lambda w: w.x0), ln[0].page) for ln in lines]
+
+
+def cells_of(words: list[Word], gutters: list[float] = ()) -> list[Cell]:
+    """Split a line's words into cells at gaps much wider than the line's word spacing, and at
+    the given gutter positions."""
+    if not words:
+        return []
+    gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:])]
+    h = statistics.median(w.size for w in words)
+    spacing = statistics.median(gaps) if gaps else 0.0
+    limit = max(0.8 * h, min(2.5 * spacing, 1.5 * h))
+    cells = [[words[0]]]
+    for a, b, g in zip(words, words[1:], gaps):
+        if g > limit or any(a.x1 <= x <= b.x0 for x in gutters):
+            cells.append([b])
+        else:
+            cells[-1].append(b)
+    return [Cell(c) for c in cells]
+
+
+# ------------------------------------------------------------------------------------ gutters
+
+@dataclass
+class Gutter:
+    x0: float
+    x1: float
+    first: int  # index of the first line of its run
+    last: int
+    both: int = 0  # lines of the run with words on both sides
 
     @property
-    def style(self) -> tuple[float, str]:
-        return self.lines[0].size, self.lines[0].style
+    def lines(self) -> int:
+        return self.last - self.first + 1
 
 
-@dataclass
-class Segment:
-    """Joined text of one or more blocks, with the (page, top) of every character."""
-
-    text: str
-    where: list[tuple[int, float]]
-
-
-def _style(fontname: str) -> str:
-    f = fontname.lower()
-    bold = any(k in f for k in ("bold", "black", "heavy", "semibold"))
-    italic = any(k in f for k in ("italic", "oblique"))
-    return "-".join(s for s, on in (("bold", bold), ("italic", italic)) if on)
+def _free(line: Line, left: float, right: float, minw: float) -> list[tuple[float, float]]:
+    out = []
+    x = left
+    for w in line.words:
+        if w.x0 - x >= minw:
+            out.append((x, w.x0))
+        x = max(x, w.x1)
+    if right - x >= minw:
+        out.append((x, right))
+    return out
 
 
-def _mode(values: list) -> object:
-    return Counter(values).most_common(1)[0][0] if values else None
+def find_gutters(lines: list[Line]) -> list[Gutter]:
+    """Vertical white channels over runs of consecutive lines."""
+    if len(lines) < GUTTER_MIN_LINES:
+        return []
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    h = statistics.median(ln.size for ln in lines)
+    minw = GUTTER_MIN_WIDTH * h
+    done: list[Gutter] = []
+    active: list[Gutter] = []
+    for i, ln in enumerate(lines):
+        free = _free(ln, left, right, minw)
+        nxt: list[Gutter] = []
+        for g in active:
+            best = None
+            for a, b in free:
+                lo, hi = max(a, g.x0), min(b, g.x1)
+                if hi - lo >= minw and (best is None or hi - lo > best[1] - best[0]):
+                    best = (lo, hi)
+            if best is None:
+                done.append(g)
+                continue
+            both = any(w.x1 <= best[0] for w in ln.words) and any(w.x0 >= best[1] for w in ln.words)
+            nxt.append(Gutter(best[0], best[1], g.first, i, g.both + both))
+        for a, b in free:
+            if a <= left or b >= right:
+                continue  # channels start between words, not at a ragged margin
+            if any(g.x0 < b and a < g.x1 for g in nxt):
+                continue
+            nxt.append(Gutter(a, b, i, i, 1))
+        active = _dedupe(nxt)
+    done += active
+    out = []
+    for g in done:  # a run starts where both sides first hold words; lines above may share it
+        while g.first > 0 and _is_free(lines[g.first - 1], g.x0, g.x1, minw):
+            g.first -= 1
+    for g in done:
+        wide = (g.x1 - g.x0) >= 1.0 * h
+        if g.lines >= GUTTER_MIN_LINES and (g.both >= 3 or (g.both >= 2 and wide)):
+            # rivers of a justified paragraph are narrow and short; columns are neither
+            if g.lines >= 4 or wide:
+                out.append(g)
+    return out
 
 
-def _superscripts(page) -> set[tuple[float, float]]:
-    """Footnote marks typeset as small raised characters ("области¹")."""
-    marks: set[tuple[float, float]] = set()
-    for line in page.extract_text_lines(return_chars=True, strip=True):
-        chars = line["chars"]
-        if not chars:
+def _is_free(line: Line, x0: float, x1: float, minw: float) -> bool:
+    lo, hi = x0, x1
+    for w in line.words:
+        if w.x1 > lo and w.x0 < hi:
+            if w.x0 - lo >= hi - w.x1:
+                hi = w.x0
+            else:
+                lo = w.x1
+    return hi - lo >= minw
+
+
+def _dedupe(gs: list[Gutter]) -> list[Gutter]:
+    out: list[Gutter] = []
+    for g in sorted(gs, key=lambda g: (g.first, -(g.x1 - g.x0))):
+        if any(o.x0 <= g.x0 and g.x1 <= o.x1 and o.first <= g.first for o in out):
             continue
-        big = max(c["size"] for c in chars)
-        base = max(c["bottom"] for c in chars if c["size"] >= 0.9 * big)
-        for c in chars:
-            if c["size"] < 0.8 * big and c["bottom"] < base - 0.15 * big and (c["text"].isdigit() or c["text"] in "*)"):
-                marks.add((round(c["x0"], 2), round(c["top"], 2)))
-    return marks
+        out.append(g)
+    return out
 
 
-def _inside(obj, boxes) -> bool:
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 - 1 <= cx <= x1 + 1 and t - 1 <= cy <= b + 1 for x0, t, x1, b in boxes)
+# ------------------------------------------------------------------------------ reading order
+
+def regions(words: list[Word], depth: int = 0) -> list[list[Word]]:
+    """The page's words in text regions, in reading order: recursive cuts at the tallest gutter
+    that has running text on at least one side (text columns, sidebars, side-by-side panels).
+    Gutters between short cells (table columns) do not cut: tables stay whole."""
+    lines = lines_of(words)
+    if not lines:
+        return []
+    gutters = [g for g in find_gutters(lines) if _prose_side(lines, g)] if depth < 8 else []
+    if not gutters:
+        return [[w for ln in lines for w in ln.words]]
+    g = max(gutters, key=lambda g: (g.lines, g.x1 - g.x0))
+    cut = (g.x0 + g.x1) / 2
+    above = [w for ln in lines[: g.first] for w in ln.words]
+    below = [w for ln in lines[g.last + 1 :] for w in ln.words]
+    mid = [w for ln in lines[g.first : g.last + 1] for w in ln.words]
+    left = [w for w in mid if w.mid < cut]
+    right = [w for w in mid if w.mid >= cut]
+    out: list[list[Word]] = []
+    for part in (above, left, right, below):
+        out += regions(part, depth + 1)
+    return [r for r in out if r]
 
 
-def page_lines(page, table_boxes: list[tuple[float, float, float, float]]) -> list[Line]:
-    marks = _superscripts(page)
+def _side_run(ln: Line, g: Gutter, side: int) -> str:
+    """The stretch of words right next to the gutter on one side."""
+    ws = [w for w in ln.words if (w.x1 <= g.x0 + 0.5 if side < 0 else w.x0 >= g.x1 - 0.5)]
+    if not ws:
+        return ""
+    if side < 0:
+        ws = ws[::-1]
+    run = [ws[0]]
+    for a, b in zip(ws, ws[1:]):
+        if (b.x0 - a.x1 if side > 0 else a.x0 - b.x1) > 1.5 * a.size:
+            break
+        run.append(b)
+    if side < 0:
+        run = run[::-1]
+    return join_words(run)
 
-    def keep(obj) -> bool:
-        if obj.get("object_type") != "char":
+
+def _prose_side(lines: list[Line], g: Gutter) -> bool:
+    """Running text next to the gutter on one side: most lines hold a long stretch of words.
+    The run is trimmed to the lines where some side is long (a table's header under a
+    sidebar shares its white channel but is not part of it)."""
+    def long(ln: Line) -> bool:
+        if sum(parse_cell(c.text) is not None for c in cells_of(ln.words)) >= 2:
+            return False  # a table row under the columns
+        return len(_side_run(ln, g, -1)) >= 25 or len(_side_run(ln, g, 1)) >= 25
+    while g.last > g.first and not long(lines[g.last]):
+        g.last -= 1
+    while g.first < g.last and not long(lines[g.first]):
+        g.first += 1
+    runs = {side: [r for r in (_side_run(ln, g, side) for ln in lines[g.first : g.last + 1]) if r] for side in (-1, 1)}
+    for side in (-1, 1):
+        text, other = runs[side], runs[-side]
+        if len(text) >= 3 and sum(len(r) >= 25 for r in text) >= 0.6 * len(text):
+            # labels beside a column of values are a table, not text beside text
+            if other and sum(parse_cell(r) is not None for r in other) >= 0.6 * len(other):
+                continue
             return True
-        if (round(obj["x0"], 2), round(obj["top"], 2)) in marks:
-            return False
-        return not _inside(obj, table_boxes)
+    return False
 
-    filtered = page.filter(keep)
-    lines: list[Line] = []
-    for ln in filtered.extract_text_lines(return_chars=True, strip=True):
-        chars = [c for c in ln["chars"] if c["text"].strip()]
-        text = normalise_spaces(ln["text"]).strip()
-        if not chars or not text:
+
+def text_lines(lines: list[Line]) -> list[TextLine]:
+    return [_text_line(ln.words, ln.page) for ln in lines]
+
+
+def _text_line(words: list[Word], page: int) -> TextLine:
+    bold = sum(len(w.text) for w in words if w.bold) > 0.5 * sum(len(w.text) for w in words)
+    return TextLine(join_words(words), words, page, min(w.top for w in words), max(w.bottom for w in words),
+                    words[0].x0, max(w.x1 for w in words), statistics.median(w.size for w in words), bold)
+
+
+# ---------------------------------------------------------------------------------- furniture
+
+_PAGE_NO = re.compile(
+    r"^(?:[-–—\s]*\d{1,4}[-–—\s]*|(?:стр(?:аница)?\.?|с\.)\s*\d{1,4}(?:\s*(?:из|/)\s*\d{1,4})?|\d{1,4}\s*(?:/|из)\s*\d{1,4}|page\s+\d+.*)$",
+    re.I)
+
+
+def furniture(pages: list[Page], lines_by_page: dict[int, list[Line]]) -> set[int]:
+    """ids of lines that are running headers and footers: a page number, or a line at the top
+    or bottom edge repeated (digits aside) on other pages, or a small-print line above the
+    page's first line of body size."""
+    out: set[int] = set()
+    heights = {p.number: p.height for p in pages}
+    edge: dict[str, set[int]] = {}
+    for pno, lines in lines_by_page.items():
+        for ln in lines:
+            if ln.top < 0.09 * heights[pno] or ln.bottom > 0.91 * heights[pno]:
+                edge.setdefault(re.sub(r"\d+", "#", ln.text.lower()), set()).add(pno)
+    for pno, lines in lines_by_page.items():
+        if not lines:
             continue
-        # Page numbers and running marks: a line that is only a number ("3", "- 3 -").
-        if re.fullmatch(r"[-–—\s]*\d{1,4}[-–—\s]*", text):
-            continue
-        size = round(_mode([round(c["size"], 1) for c in chars]), 1)
-        style = _mode([_style(c["fontname"]) for c in chars])
-        lines.append(Line(page.page_number, ln["top"], ln["bottom"], ln["x0"], size, style, text))
-    return lines
-
-
-_LIST_MARK = re.compile(r"^(?:\d{1,2}[.)]|[•·▪●◦\-–—])\s")
-_ENDS_SENTENCE = re.compile(r"[.!?:;…»\")]\s*$")
-
-
-def blocks_of(lines: list[Line]) -> list[Block]:
-    blocks: list[Block] = []
-    prev: Line | None = None
-    for ln in lines:
-        new = (
-            prev is None
-            or ln.page != prev.page
-            or abs(ln.size - prev.size) > 0.6
-            or ln.style != prev.style
-            or ln.top - prev.bottom > 0.6 * max(ln.size, prev.size)
-            or ln.top < prev.top - 1  # a new column
-            or _LIST_MARK.match(ln.text)
-        )
-        if new:
-            blocks.append(Block([ln]))
-        else:
-            blocks[-1].lines.append(ln)
-        prev = ln
-    return blocks
-
-
-_NUMERIC_TOKEN = re.compile(r"^[-–—+(]?\d[\d.,%)]*$")
-
-
-def _numeric_heavy(line: Line) -> bool:
-    toks = line.text.split()
-    nums = sum(1 for t in toks if _NUMERIC_TOKEN.match(t))
-    return nums >= 2 and nums >= 0.6 * len(toks) and not re.search(r"[.;:]$", line.text)
-
-
-def _furniture(lines: list[Line], page_heights: dict[int, float]) -> set[int]:
-    """Running headers and footers: the same text (digits aside) near the top or bottom edge
-    of two or more pages."""
-    if len(page_heights) < 2:
-        return set()
-    def key(ln: Line) -> str:
-        return re.sub(r"\d+", "#", ln.text.lower())
-    edge = [i for i, ln in enumerate(lines)
-            if ln.top < 0.1 * page_heights[ln.page] or ln.bottom > 0.9 * page_heights[ln.page]]
-    pages_of: dict[str, set[int]] = {}
-    for i in edge:
-        pages_of.setdefault(key(lines[i]), set()).add(lines[i].page)
-    return {i for i in edge if len(pages_of[key(lines[i])]) >= 2}
-
-
-def drop_furniture(lines: list[Line], page_heights: dict[int, float]) -> list[Line]:
-    skip = _furniture(lines, page_heights)
-    return [ln for i, ln in enumerate(lines) if i not in skip]
-
-
-def segments_of(blocks: list[Block]) -> list[Segment]:
-    """Join lines into text. A block continues an earlier one when the sentence runs on
-    across a page break, a picture, its caption or a table: the earlier body block does not
-    end a sentence, this one starts in lower case and looks the same. Blocks made of numbers
-    (chart labels, axis ticks) are dropped."""
-    segs: list[Segment] = []
-    open_seg: dict[tuple[float, str], int] = {}  # style -> segment still waiting for its end
-    for b in blocks:
-        if all(_numeric_heavy(ln) for ln in b.lines):
-            continue
-        first = b.lines[0].text
-        target = open_seg.get(b.style)
-        continues = (
-            target is not None
-            and re.match(r"^[a-zа-яё0-9(«\"]", first) is not None
-            and not _LIST_MARK.match(first)
-        )
-        if not continues:
-            segs.append(Segment("", []))
-            target = len(segs) - 1
-        seg = segs[target]
-        for ln in b.lines:
-            _append(seg, ln)
-        open_seg = {k: v for k, v in open_seg.items() if v != target}
-        if not _ENDS_SENTENCE.search(b.lines[-1].text):
-            open_seg[b.style] = target
-    for s in segs:
-        s.text = s.text.strip()
-        s.where = s.where[: len(s.text)]
-    return segs
-
-
-def _append(seg: Segment, ln: Line) -> None:
-    text = ln.text
-    if seg.text:
-        t = seg.text
-        # hyphenated word broken across lines: "низко-" + "квалифицированных"
-        if re.search(r"[а-яёa-z]{2}[-\u00ad]$", t) and re.match(r"^[а-яёa-z]", text):
-            seg.text = t[:-1]
-            seg.where = seg.where[:-1]
-        elif re.search(r"[А-ЯЁа-яё]{2}-$", t) and re.match(r"^[А-ЯЁ]", text):
-            pass  # "Западно-" + "Казахстанской": a compound name, keep the hyphen
-        elif not t.endswith(" "):
-            seg.text += " "
-            seg.where.append(seg.where[-1])
-    seg.text += text
-    seg.where.extend([(ln.page, ln.top)] * len(text))
-
-
-def open_pdf(path):
-    return pdfplumber.open(path)
+        body = statistics.median(ln.size for ln in lines)
+        for ln in lines:
+            at_top = ln.top < 0.09 * heights[pno]
+            at_bottom = ln.bottom > 0.91 * heights[pno]
+            if not (at_top or at_bottom):
+                continue
+            text = ln.text.strip()
+            if _PAGE_NO.match(text) or len(edge.get(re.sub(r"\d+", "#", text.lower()), ())) >= 2:
+                out.add(id(ln))
+            elif at_bottom and ln.size <= body and ln is lines[-1] and len(text) < 60:
+                out.add(id(ln))  # a footer line below everything else
+            elif at_top and ln is lines[0] and ln.size < 0.95 * body and len(lines) > 3:
+                out.add(id(ln))  # small print above the body: a running header
+    return out

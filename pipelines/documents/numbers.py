@@ -1,49 +1,59 @@
-"""Numbers as Russian texts write them: "140 521", "787,3 тыс.", "1,7 млн", "-5 561", "57,4%".
+"""Numbers as Russian texts write them.
 
-Values are computed with Decimal so "787,3 тыс." is exactly 787300 and the stated precision
-("to 100") survives.
+"140 521", "787,3 тыс.", "1,7 млн", "-5 561", "57,4%", "18 млн 468,9 тыс.", "19 миллионов 765
+тысяч 4", "более двух тыс.", "808-882 тыс. тенге". Values are Decimal, so "787,3 тыс." is
+exactly 787300 and the stated precision (to 100) survives.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 # Space-like characters that typesetters use as thousands separators.
 _SPACES = "\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u200a"
 _SPACE_TABLE = {ord(c): " " for c in _SPACES}
-_SPACE_TABLE_1TO1 = {**{ord(c): " " for c in _SPACES}, ord("\u2212"): "-"}  # keeps offsets
 _SPACE_TABLE.update({ord("\u2212"): "-", ord("\u00ad"): ""})  # unicode minus; soft hyphen
+_ONE_TO_ONE = {**{ord(c): " " for c in _SPACES}, ord("\u2212"): "-"}  # keeps offsets
 
 DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 
 
 def normalise_spaces(text: str) -> str:
-    """Map exotic spaces to " " and the unicode minus to "-" (1:1 except soft hyphens)."""
+    """Exotic spaces to " ", the unicode minus to "-", soft hyphens dropped."""
     return text.translate(_SPACE_TABLE)
 
 
-# A group of exactly three digits after a single space continues the number ("101 622",
-# "6 595"); anything else starts a new one ("2024 году 4 446" stays two numbers).
-_NUM = re.compile(
-    r"(?<![\w.,])(?P<int>\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:,(?P<frac>\d+)|\.(?P<dfrac>\d{1,3})(?![.\d]))?(?!\d)"
-)
-_MULT = re.compile(
-    r"\s*(?P<mult>тыс(?:яч[аи]?)?\b\.?|тыс\.|млн\b\.?|миллион(?:а|ов)?\b|млрд\b\.?|миллиард(?:а|ов)?\b)",
-    re.IGNORECASE,
-)
-_PCT = re.compile(r"\s*(?:%|процент\w*)", re.IGNORECASE)
-
+# A group of exactly three digits after a single space continues the number ("101 622");
+# anything else starts a new one ("2024 году 4 446" stays two numbers).
+_DIGITS = r"(?P<int>\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:,(?P<frac>\d+)|\.(?P<dfrac>\d{1,3})(?![.\d]))?"
+_MULT_WORD = (r"тыс(?:яч[аиу]?|\.)?(?![а-яё])|млн\.?(?![а-яё])|миллион(?:а|ов|ом)?(?![а-яё])"
+              r"|млрд\.?(?![а-яё])|миллиард(?:а|ов)?(?![а-яё])")
+_NUM = re.compile(rf"(?<![\w.,/])(?:{_DIGITS})(?![\w.]\d)")
+_MULT = re.compile(rf"\s*(?P<mult>{_MULT_WORD})", re.I)
+_PCT = re.compile(r"\s*(?:%|процент[а-яё]*)", re.I)
 MULTIPLIERS = {"тыс": 1000, "млн": 10**6, "миллион": 10**6, "млрд": 10**9, "миллиард": 10**9}
 
-# What follows a number says what it counts.
+# Numbers in words (lemmas as pymorphy3 gives them).
+_WORD_VALUES = {
+    "ноль": 0, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
+    "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12,
+    "тринадцать": 13, "четырнадцать": 14, "пятнадцать": 15, "шестнадцать": 16,
+    "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19, "двадцать": 20, "тридцать": 30,
+    "сорок": 40, "пятьдесят": 50, "шестьдесят": 60, "семьдесят": 70, "восемьдесят": 80,
+    "девяносто": 90, "сто": 100, "двести": 200, "триста": 300, "четыреста": 400,
+    "пятьсот": 500, "шестьсот": 600, "семьсот": 700, "восемьсот": 800, "девятьсот": 900,
+    "полтора": Decimal("1.5"), "полторы": Decimal("1.5"),
+}
+_NUM_WORD = re.compile(r"(?<![а-яё])[а-яё]+(?![а-яё])", re.I)
+
 _UNIT_WORDS = [
     ("KZT", re.compile(r"(тенге|тг\b|₸|kzt)", re.I)),
-    ("currency", re.compile(r"(долл|\$|usd|евро|€|руб|сом\b|юан)", re.I)),
+    ("currency", re.compile(r"(долл|\$|usd|евро|€|руб|сом\b|юан|вон\b|злот|фунт|лир)", re.I)),
     ("ratio", re.compile(r"раз(а|ов)?\b", re.I)),
-    ("duration", re.compile(r"(лет|года?|годов|месяц\w*|дн(я|ей|ень)|сут\w*|недел\w*|час\w*|минут\w*|квартал\w*)\b", re.I)),
-    ("persons", re.compile(r"(человек|чел\b|жител|граждан|казахстанц|мигрант|работник|специалист|люд|сотрудник)", re.I)),
-    ("other", re.compile(r"(км|га\b|тонн|кв\.|м2|единиц|ед\.|семе|домохозяйств|предприяти|организаци|вакансий|мест\b|квартир|школ|случа|рабочих мест|штук|шт\b)", re.I)),
+    ("duration", re.compile(r"(лет\b|года?\b|годов\b|месяц|дн(я|ей|ень)\b|сут|недел|час|минут|квартал)", re.I)),
+    ("persons", re.compile(r"(человек|чел\b|жител|граждан|казахстанц|мигрант|работник|специалист|люд|сотрудник|иммигрант|эмигрант|переселен|горожан)", re.I)),
+    ("other", re.compile(r"(км|га\b|тонн|кв\.|м2|единиц|ед\.|семе|семь|домохозяйств|предприяти|организаци|вакансий|мест\b|квартир|школ|случа|рабочих мест|штук|шт\b|регион|област|город|стран|национальност|брак|развод|рождени|смерт|дет[еи]|младен|мальчик|девоч|ребён|ребен|национал)", re.I)),
 ]
 
 
@@ -51,7 +61,7 @@ _UNIT_WORDS = [
 class Number:
     start: int  # span of the whole expression (sign, digits, multiplier, %)
     end: int
-    num_start: int  # span of the digits only
+    num_start: int  # where the digits (or number words) begin
     num_end: int
     value: Decimal
     precision: Decimal
@@ -59,99 +69,131 @@ class Number:
     percent: bool
     unit: str  # persons | KZT | currency | ratio | duration | other | percent | bare
     raw: str
-    negative_sign: bool = False
-
-    @property
-    def digits(self) -> str:
-        return self.raw
+    sign: int = 0  # -1 / +1 when written with a sign glued to the digits, else 0
+    words: bool = False  # written (at least partly) in words
+    range_with: int | None = None  # index of the other end of a range ("808-882 тыс.")
 
 
 def _unit_after(text: str, pos: int) -> str:
     tail = text[pos : pos + 30].lstrip(" )]»\"'.,-–—:")
     for unit, rx in _UNIT_WORDS:
-        m = rx.match(tail)
-        if m:
+        if rx.match(tail):
             return unit
     return "bare"
 
 
-def to_decimal(int_part: str, frac: str | None) -> Decimal:
-    s = int_part.replace(" ", "") + ("." + frac if frac else "")
-    return Decimal(s)
+def _decimal(int_part: str, frac: str | None) -> Decimal:
+    return Decimal(int_part.replace(" ", "") + ("." + frac if frac else ""))
 
 
-def find_numbers(text: str) -> list[Number]:
-    """Every number in `text` with its multiplier and unit hint (offsets are `text`'s)."""
-    text = text.translate(_SPACE_TABLE_1TO1)
+def _mult_value(word: str) -> int:
+    w = word.lower().rstrip(".")
+    for k, v in MULTIPLIERS.items():
+        if w.startswith(k):
+            return v
+    return 1
+
+
+def find_numbers(text: str, lemma=None) -> list[Number]:
+    """Every number in `text`, offsets in `text`. `lemma` (word -> lemma) reads numbers in
+    words; without it only digits are read."""
+    t = text.translate(_ONE_TO_ONE)
     out: list[Number] = []
-    for m in _NUM.finditer(text):
+    for m in _NUM.finditer(t):
+        if out and m.start() < out[-1].end:
+            continue  # inside a compound read already ("18 млн 468,9 тыс.")
         frac = m.group("frac") or m.group("dfrac")
-        try:
-            base = to_decimal(m.group("int"), frac)
-        except InvalidOperation:  # pragma: no cover - the regex only admits digits
-            continue
+        value = _decimal(m.group("int"), frac)
+        precision = Decimal(1).scaleb(-len(frac)) if frac else Decimal(1)
         start, end = m.start(), m.end()
-        negative = False
-        # "-5 561" is negative only when the minus is glued to the digits and stands alone
-        # ("году - 140 521" is a dash, "2000-2024" a range).
-        if start > 0 and text[start - 1] in DASHES and (start == 1 or text[start - 2] in " (\n\t"):
-            negative = True
+        sign = 0
+        # "-5 561" is negative only when the minus is glued to the digits ("году - 140 521"
+        # is a dash, "2000-2024" a range); "+76,3" is explicitly positive
+        if start > 0 and t[start - 1] in DASHES + "+" and (start == 1 or t[start - 2] in " (\n\t«\"/:"):
+            sign = 1 if t[start - 1] == "+" else -1
             start -= 1
         mult = 1
-        percent = False
-        mm = _MULT.match(text, end)
+        mm = _MULT.match(t, end)
         if mm:
-            word = mm.group("mult").lower().rstrip(".")
-            for k, v in MULTIPLIERS.items():
-                if word.startswith(k):
-                    mult = v
+            mult = _mult_value(mm.group("mult"))
             end = mm.end()
-        pm = _PCT.match(text, end)
-        if pm:
+            value, precision = value * mult, precision * mult
+            # compound: "18 млн 468,9 тыс.", "19 миллионов 503 тысячи 159", "261 тысячу 845"
+            while True:
+                nxt = re.match(rf"\s+{_DIGITS}", t[end:])
+                if not nxt:
+                    break
+                sub_frac = nxt.group("frac") or nxt.group("dfrac")
+                sub = _decimal(nxt.group("int"), sub_frac)
+                sub_end = end + nxt.end()
+                mm2 = _MULT.match(t, sub_end)
+                sub_mult = _mult_value(mm2.group("mult")) if mm2 else 1
+                if sub_mult >= mult or sub * sub_mult >= mult:
+                    break
+                if not mm2 and (sub_frac or len(nxt.group("int").replace(" ", "")) > len(str(mult)) - 1):
+                    break
+                if not mm2 and _unit_after(t, sub_end) not in ("persons", "bare"):
+                    break
+                value += sub * sub_mult
+                precision = Decimal(1).scaleb(-len(sub_frac)) * sub_mult if sub_frac else Decimal(sub_mult)
+                end = mm2.end() if mm2 else sub_end
+                mult = sub_mult
+                if not mm2:
+                    break
+        percent = False
+        pm = _PCT.match(t, end)
+        if pm and mult == 1:
             percent = True
             end = pm.end()
-        unit = "percent" if percent else _unit_after(text, end)
-        precision = Decimal(1).scaleb(-len(frac)) if frac else Decimal(1)
-        value = base * mult
-        out.append(
-            Number(
-                start=start,
-                end=end,
-                num_start=m.start(),
-                num_end=m.end(),
-                value=-value if negative else value,
-                precision=precision * mult,
-                multiplier=mult,
-                percent=percent,
-                unit=unit,
-                raw=m.group(0),
-                negative_sign=negative,
-            )
-        )
-    _spread_range_multipliers(text, out)
+        unit = "percent" if percent else _unit_after(t, end)
+        if sign < 0:
+            value = -value
+        out.append(Number(start, end, m.start(), m.end(), value, precision, mult, percent, unit,
+                          t[m.start():m.end()], sign))
+    if lemma is not None:
+        out += _word_numbers(t, lemma, out)
+        out.sort(key=lambda n: n.start)
+    _ranges(t, out)
     return out
 
 
-_RANGE_GAP = re.compile(r"^\s*(?:до|по|[" + DASHES + r"])\s*$", re.IGNORECASE)
+def _word_numbers(t: str, lemma, digits: list[Number]) -> list[Number]:
+    """'двух тыс.', 'девятнадцать миллионов' (the digits' own words are read with them)."""
+    out = []
+    taken = [(n.start, n.end) for n in digits]
+    for m in _NUM_WORD.finditer(t):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        v = _WORD_VALUES.get(lemma(m.group(0)))
+        if v is None:
+            continue
+        mm = _MULT.match(t, m.end())
+        if not mm:
+            continue  # a bare "два", "пять" counts things, not people, in this genre
+        mult = _mult_value(mm.group("mult"))
+        value = Decimal(v) * mult
+        unit = _unit_after(t, mm.end())
+        out.append(Number(m.start(), mm.end(), m.start(), m.end(), value, Decimal(mult), mult, False,
+                          unit, m.group(0), 0, True))
+    return out
 
 
-def _spread_range_multipliers(text: str, nums: list[Number]) -> None:
-    """'от 1,3 до 1,7 млн тенге', '1,3–1,7 млн': the multiplier and unit of the upper end
+_RANGE_GAP = re.compile(r"^\s*(?:до|по|[" + DASHES + r"])\s*$", re.I)
+
+
+def _ranges(t: str, nums: list[Number]) -> None:
+    """'от 1,3 до 1,7 млн тенге', '808-882 тыс. тенге': the upper end's multiplier and unit
     apply to the lower end too."""
-    for a, b in zip(nums, nums[1:]):
-        gap = text[a.num_end : b.num_start] if a.multiplier == 1 else text[a.end : b.num_start]
-        if not a.percent and _RANGE_GAP.match(gap):
-            if b.negative_sign:  # "1 -2" is not a range
-                continue
-            if a.multiplier == 1 and b.multiplier != 1:
-                a.value = a.value * b.multiplier
-                a.precision = a.precision * b.multiplier
-                a.multiplier = b.multiplier
-            if a.unit == "bare":
-                a.unit = b.unit
-            if a.multiplier == 1:
-                a.percent = b.percent
-                a.end = a.num_end
+    for i, (a, b) in enumerate(zip(nums, nums[1:])):
+        gap = t[a.num_end : b.num_start] if a.multiplier == 1 else t[a.end : b.num_start]
+        if a.percent or b.sign or not _RANGE_GAP.match(gap):
+            continue
+        if a.multiplier == 1 and b.multiplier != 1:
+            a.value, a.precision, a.multiplier = a.value * b.multiplier, a.precision * b.multiplier, b.multiplier
+            a.end = a.num_end
+        if a.unit == "bare":
+            a.unit = b.unit
+        a.range_with, b.range_with = i + 1, i
 
 
 def plain(value: Decimal) -> int | float:
@@ -161,21 +203,23 @@ def plain(value: Decimal) -> int | float:
     return float(value)
 
 
-_CELL = re.compile(r"^\s*([" + DASHES + r"])?\s*(\d{1,3}(?:[ ]\d{3})+|\d+)(?:[,.](\d+))?\s*$")
+_CELL = re.compile(
+    r"^\s*([" + DASHES + r"+])?\s*(\d{1,3}(?:[ ]\d{3})+|\d+)(?:[,.](\d+))?\s*(тыс\.?|млн\.?|%)?\s*$", re.I)
 
 
 def parse_cell(cell: str) -> tuple[Decimal, Decimal, str] | None:
-    """A table cell: '-5 561', '787,3', '1 234,5' -> (value, precision, digits as written).
+    """A table cell: '-5 561', '787,3', '4,1 тыс.' -> (value, precision, text as written).
 
-    Dashes, 'x', '…' and text give None.
-    """
+    Dashes, 'x', '…', dates and text give None."""
     s = normalise_spaces(cell or "").replace("\n", " ").strip()
     s = re.sub(r"\s*(\d\)|\*+)$", "", s)  # footnote marks after the number
     m = _CELL.match(s)
     if not m:
         return None
-    value = to_decimal(m.group(2), m.group(3))
+    value = _decimal(m.group(2), m.group(3))
     precision = Decimal(1).scaleb(-len(m.group(3))) if m.group(3) else Decimal(1)
-    if m.group(1):
+    mult = {"тыс": 1000, "млн": 10**6}.get((m.group(4) or "").lower().rstrip("."), 1)
+    value, precision = value * mult, precision * mult
+    if m.group(1) and m.group(1) != "+":
         value = -value
     return value, precision, s

@@ -1,12 +1,11 @@
-"""Periods as Russian texts state them, resolved to ISO 8601.
+"""Periods as Russian texts state them.
 
-"на 1 апреля 2025г." -> 2025-04-01, "на начало 2000 года" -> 2000-01-01,
-"в январе–марте 2025г." -> 2025-01/2025-03, "в 2024 году" -> 2024. Relative phrases
-("в соответствующем периоде предыдущего года", "годом ранее") are returned unresolved with a
-year shift; prose.py resolves them against the period in force.
-
-Spans that look like periods but are not the period of a figure (year ranges, plan periods,
-"с 2016 года") come back with kind "mask": their numbers are not figures and they set no period.
+Complete expressions resolve at once ("на 1 апреля 2025г." -> 2025-04-01, "в январе–марте
+2025г." -> 2025-01/2025-03, "январь–декабрь 2022" -> 2022). Incomplete ones keep what they say
+and are completed from the context in force (context.py): "за шесть месяцев" (months, no year),
+"на 1 января" (a day, no year), "в сентябре", "за квартал", "с начала года" (up to the report
+date), "годом ранее" (the context shifted a year back), "на ту же дату". Year ranges, "с 2016
+года" and URLs are masks: their digits are not figures and they set no period.
 """
 from __future__ import annotations
 
@@ -14,10 +13,17 @@ import re
 from dataclasses import dataclass
 
 _Y = r"(?:19|20)\d\d"
-_G = r"(?:\s*(?:г\.?г?\.?|гг\.?|год(?:а|у|ом|ах|ы|ов)?)\b\.?)?"  # "г.", "года", "году" ...
+_G = r"(?:\s*(?:г\.?г?\.?|гг\.?|год(?:а|у|ом|ах|ы|ов)?|ГОД[А-Я]*)(?![а-яё])\.?)?"
 _MONTH = r"(январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*"
 _MONTHS = ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"]
 _D = "[\u2010-\u2015\u2212-]"
+_COUNT = {
+    "один": 1, "одного": 1, "два": 2, "двух": 2, "три": 3, "трех": 3, "трёх": 3, "четыре": 4, "четырех": 4,
+    "четырёх": 4, "пять": 5, "пяти": 5, "шесть": 6, "шести": 6, "семь": 7, "семи": 7, "восемь": 8,
+    "восьми": 8, "девять": 9, "девяти": 9, "десять": 10, "десяти": 10, "одиннадцать": 11,
+    "одиннадцати": 11, "двенадцать": 12, "двенадцати": 12,
+}
+_COUNT_RX = "|".join(sorted(_COUNT, key=len, reverse=True))
 
 
 def month_number(word: str) -> int:
@@ -34,121 +40,190 @@ def month_number(word: str) -> int:
 class Period:
     start: int
     end: int
-    kind: str  # "abs" | "rel" | "mask"
-    value: str | None = None  # ISO for abs
+    kind: str  # date | interval | ytd | rel | same | mask
+    value: str | None = None  # ISO when complete
+    months: tuple[int, int] | None = None  # an interval of months with no year
+    day: tuple[int, int] | None = None  # (month, day) of a date with no year
+    year: int | None = None  # a year given alone by "с начала 2024 года"
     shift: int = 0  # years, for rel
-    comparative: bool = False  # "чем в 2023 году": a comparison base, not the figure's period
+    whole_year: bool = False  # "за год": the year of the context
+    comparative: bool = False  # "чем в 2023 году", "(в соответствующем периоде ...)": a comparison base
+    text: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.value is not None
 
 
 def _ym(y: int, m: int) -> str:
     return f"{y:04d}-{m:02d}"
 
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4,
-          "перв": 1, "втор": 2, "трет": 3, "четв": 4}
+def interval(year: int, m1: int, m2: int) -> str:
+    if m1 == 1 and m2 == 12:
+        return f"{year:04d}"
+    if m1 == m2:
+        return _ym(year, m1)
+    return f"{_ym(year, m1)}/{_ym(year, m2)}"
 
 
 def _ordinal(tok: str) -> int | None:
     t = tok.lower()
-    for k, v in _ROMAN.items():
-        if t == k or (len(k) > 2 and t.startswith(k)):
+    table = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+    if t in table:
+        return table[t]
+    for k, v in (("перв", 1), ("втор", 2), ("трет", 3), ("четв", 4)):
+        if t.startswith(k):
             return v
     return None
 
 
-# Order matters: longer, more specific patterns first; later patterns skip claimed text.
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("url", re.compile(r"(?:https?://|www\.)\S+", re.I)),
-    # year ranges and plan periods: "2000-2024 годы", "на 2023-2027 годы", "2019–2024 гг."
-    ("yrange", re.compile(rf"\b{_Y}\s*{_D}\s*(?:{_Y}|\d\d)\b{_G}", re.I)),
-    ("yrange", re.compile(rf"\b[сc]\s+{_Y}{_G}\s+по\s+{_Y}{_G}", re.I)),
-    ("ysince", re.compile(rf"\b(?:начиная\s+)?(?:с|со|после|до)\s+{_Y}{_G}", re.I)),
-    ("date", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+({_Y}){_G}", re.I)),
-    ("ddate", re.compile(rf"\b(\d{{2}})\.(\d{{2}})\.({_Y})\b(?:\s*г\.?)?", re.I)),
-    ("start", re.compile(rf"\b(?:на\s+)?(начал[а-я]*|конец|конц[а-я]*)\s+({_Y}){_G}", re.I)),
-    ("mrange", re.compile(rf"\b{_MONTH}\s*{_D}\s*{_MONTH}\s+({_Y}){_G}", re.I)),
-    ("quarter", re.compile(rf"\b(I{{1,3}}|IV|[1-4]|перв\w*|втор\w*|трет\w*|четв[её]рт\w*)\s*(?:{_D}?\s*(?:м|й|ом|ой))?\s+квартал[а-я]*\s+({_Y}){_G}", re.I)),
-    ("half", re.compile(rf"\b(I{{1,2}}|[12]|перв\w*|втор\w*)\s*(?:{_D}?\s*(?:м|й|ом|ое|ого))?\s+полугоди[а-я]*\s+({_Y}){_G}", re.I)),
-    ("nmonths", re.compile(rf"\b(\d{{1,2}})\s+месяц[а-я]*\s+({_Y}){_G}", re.I)),
-    ("month", re.compile(rf"\b{_MONTH}\s+({_Y}){_G}", re.I)),
-    ("year", re.compile(rf"\b({_Y})(?:\s*(?:г\.?г?\.?|гг\.?|год(?:а|у|ом|ах|ы|ов)?)\b\.?)", re.I)),
-    ("year", re.compile(rf"(?<=\b[вВзЗ]\s)({_Y})\b(?!\s*(?:тыс|млн|млрд|%|чел|человек|[,.]\d))", re.I)),
-    ("year", re.compile(rf"(?<=\bза\s)({_Y})\b(?!\s*(?:тыс|млн|млрд|%|чел|человек|[,.]\d))", re.I)),
-    ("rel", re.compile(r"\b(?:в\s+)?(?:соответствующ|аналогичн)[а-я]+\s+период[а-я]*\s+(?:предыдущ|прошл)[а-я]+\s+года", re.I)),
-    ("rel", re.compile(r"\bгодом\s+ранее|\bгод\s+назад|\b(?:в|за)\s+(?:предыдущ|прошл)[а-я]+\s+год[а-я]*", re.I)),
+_ORD = r"(I{1,3}|IV|[1-4]|перв[а-яё]*|втор[а-яё]*|трет[а-яё]*|четв[её]рт[а-яё]*)(?:\s*" + _D + r"?\s*(?:м|й|ом|ой|го|ого|е|ое))?"
+_PATTERNS: list[tuple[str, str]] = [
+    ("url", r"(?:https?://|www\.)\S+|\S+\.(?:kz|ru|com|org|net)\b\S*"),
+    ("mask", rf"\b{_Y}\s*{_D}\s*(?:{_Y}|\d\d)(?:-?[еxх])?\b{_G}"),  # 2000-2024 годы, 2019–2022 годах
+    ("mask", rf"\b[сc]\s+{_Y}{_G}\s+по\s+{_Y}{_G}"),
+    ("mask", rf"\b{_Y}\s*-?(?:е|x|х)\b(?:\s*год[а-яё]*)?"),  # 1990-е
+    ("mask", rf"\b{_Y}\s+и\s+{_Y}\s*(?:гг\.?|годы|годах|годов)"),
+    ("ytd", rf"\b[сc]\s+начала\s+({_Y}){_G}"),  # с начала 2024 года
+    ("ytd", r"\b[сc]\s+начала\s+(?:этого\s+|текущего\s+)?года\b"),
+    ("mask", rf"\b(?:начиная\s+)?(?:с|со|после|до|по)\s+{_Y}{_G}"),
+    ("mask", rf"\bк\s+{_Y}\s*(?:год[а-яё]*|г\.)"),
+    ("date", rf"\b(\d{{1,2}})\s+{_MONTH}\s+({_Y}){_G}"),
+    ("ddate", rf"\b(\d{{1,2}})\.(\d{{2}})\.({_Y})\b(?:\s*г\.?)?"),
+    ("start", rf"\b(начал[а-яё]*|конец|конц[а-яё]*)\s+({_Y}){_G}"),
+    ("mrange", rf"\b{_MONTH}\s*{_D}\s*{_MONTH}\s+({_Y}){_G}"),
+    ("mrange_ny", rf"\b{_MONTH}\s*{_D}\s*{_MONTH}"),
+    ("mfromto", rf"\b[сc]\s+{_MONTH}\s+по\s+{_MONTH}(?:\s+({_Y}){_G})?"),
+    ("quarter", rf"\b{_ORD}\s+квартал[а-яё]*(?:\s+({_Y}){_G})?"),
+    ("half", rf"\b{_ORD}\s+(?:полугоди[а-яё]*|половин[а-яё]*)(?:\s+({_Y}){_G})?"),
+    ("nmonths", rf"\b(\d{{1,2}}|{_COUNT_RX})\s+месяц[а-яё]*\s+({_Y}){_G}"),
+    ("nmonths", rf"(?:\b(?:за|в\s+течение|итоги)\s+(?:перв[а-яё]+\s+|последни[а-яё]+\s+)?|^\s*)(\d{{1,2}}|{_COUNT_RX})\s+месяц[а-яё]*()"),
+    ("month", rf"\b{_MONTH}\s+({_Y}){_G}"),
+    ("day_ny", rf"\b(?:на|к|по\s+состоянию\s+на)\s+(\d{{1,2}})\s+{_MONTH}(?!\s*[{_D[1:-1]}])"),
+    ("same_date", r"\bна\s+(?:эту|ту\s+же|эту\s+же|данную)\s+дату"),
+    ("rel", r"\b(?:в\s+|за\s+)?(?:соответствующ|аналогичн)[а-яё]+\s+период[а-яё]*\s+(?:предыдущ|прошл)[а-яё]+\s+года"),
+    ("rel", r"\b(?:за\s+)?(?:те\s+же|тот\s+же)\s+(?:месяц[а-яё]*|период)\s+(?:прошл|предыдущ)[а-яё]+\s+года"),
+    ("rel", r"\bгодом\s+ранее|\bгод\s+назад|\b(?:в|за)\s+(?:предыдущ|прошл)[а-яё]+\s+год[а-яё]*|уровн[а-яё]+\s+прошлого\s+года"),
+    ("same_y", rf"\b(?:за\s+)?(?:те\s+же|тот\s+же)\s+(?:месяц[а-яё]*|период)\s+({_Y}){_G}"),
+    ("same", r"\bза\s+(?:эти|те\s+же)\s+(?:месяц[а-яё]*|(?:шесть|девять|три|семь)\s+месяц[а-яё]*)|\bза\s+(?:этот|тот\s+же)\s+период"),
+    ("year", rf"\b({_Y})(?:\s*(?:г\.?г?\.?|гг\.?|год(?:а|у|ом|ах|ы|ов)?|ГОД[А-Я]*)(?![а-яё])\.?)"),
+    ("year", rf"(?<=\b[вВзЗ]\s)({_Y})\b(?!\s*(?:тыс|млн|млрд|%|чел|человек|[,.]\d))"),
+    ("year", rf"(?<=\bза\s)({_Y})\b(?!\s*(?:тыс|млн|млрд|%|чел|человек|[,.]\d))"),
+    ("year", rf"(?<=\bитоги\s)({_Y})\b"),
+    ("month_ny", rf"\b(?:в|за)\s+{_MONTH}(?!\s*{_D})"),
+    ("quarter_ny", r"\bза\s+квартал\b"),
+    ("half_ny", r"\bза\s+полугодие\b"),
+    ("year_ny", r"\bза\s+(?:этот\s+)?год\b|\bза\s+год\b"),
 ]
-
-# "чем в 2023 году", "по сравнению с 2023 годом", "против 695 человек" mark a comparison base.
-_COMPARE = re.compile(r"(?:чем|сравнени[а-я]*\s+с|против|относительно)\s*(?:в|с|со|на)?\s*$", re.I)
+_COMPILED = [(k, re.compile(p, re.I)) for k, p in _PATTERNS]
+_COMPARE = re.compile(r"(?:чем|сравнени[а-яё]*\s+с|против|относительно)\s*(?:в|с|со|на|за|у)?\s*$", re.I)
 
 
 def find_periods(text: str) -> list[Period]:
     out: list[Period] = []
     taken: list[tuple[int, int]] = []
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
-
-    for kind, rx in _PATTERNS:
+    for kind, rx in _COMPILED:
         for m in rx.finditer(text):
             a, b = m.span()
-            if not free(a, b):
+            if any(not (b <= s or a >= e) for s, e in taken):
                 continue
             p = _make(kind, m)
             if p is None:
                 continue
+            p.text = m.group(0)
             taken.append((a, b))
             if p.kind != "mask":
-                p.comparative = bool(_COMPARE.search(text[max(0, a - 25) : a]))
+                before = text[max(0, a - 30) : a]
+                p.comparative = bool(_COMPARE.search(before))
             out.append(p)
     out.sort(key=lambda p: p.start)
     return out
 
 
+def _year(g: str | None) -> int | None:
+    return int(g) if g else None
+
+
 def _make(kind: str, m: re.Match[str]) -> Period | None:
     a, b = m.span()
     g = m.groups()
-    if kind in ("url", "yrange", "ysince"):
+    if kind in ("url", "mask"):
         return Period(a, b, "mask")
     if kind == "date":
         day, mon, year = int(g[0]), month_number(g[1]), int(g[2])
         if not 1 <= day <= 31:
             return None
-        return Period(a, b, "abs", f"{year:04d}-{mon:02d}-{day:02d}")
+        return Period(a, b, "date", f"{year:04d}-{mon:02d}-{day:02d}")
     if kind == "ddate":
         day, mon, year = int(g[0]), int(g[1]), int(g[2])
         if not (1 <= day <= 31 and 1 <= mon <= 12):
             return None
-        return Period(a, b, "abs", f"{year:04d}-{mon:02d}-{day:02d}")
+        return Period(a, b, "date", f"{year:04d}-{mon:02d}-{day:02d}")
     if kind == "start":
         year = int(g[1])
-        if g[0].lower().startswith("кон"):  # end of year = start of the next one
+        if g[0].lower().startswith("кон"):  # the end of a year is the start of the next
             year += 1
-        return Period(a, b, "abs", f"{year:04d}-01-01")
+        return Period(a, b, "date", f"{year:04d}-01-01")
+    if kind == "ytd":
+        return Period(a, b, "ytd", year=_year(g[0]) if g else None)
     if kind == "mrange":
         m1, m2, year = month_number(g[0]), month_number(g[1]), int(g[2])
-        return Period(a, b, "abs", f"{_ym(year, m1)}/{_ym(year, m2)}")
+        return Period(a, b, "interval", interval(year, m1, m2)) if m1 <= m2 else None
+    if kind in ("mrange_ny", "mfromto"):
+        m1, m2 = month_number(g[0]), month_number(g[1])
+        if m1 > m2:
+            return None
+        year = _year(g[2]) if len(g) > 2 else None
+        if year:
+            return Period(a, b, "interval", interval(year, m1, m2))
+        return Period(a, b, "interval", months=(m1, m2))
     if kind == "quarter":
-        q, year = _ordinal(g[0]), int(g[1])
+        q = _ordinal(g[0])
         if not q:
             return None
-        return Period(a, b, "abs", f"{_ym(year, 3 * q - 2)}/{_ym(year, 3 * q)}")
+        months = (3 * q - 2, 3 * q)
+        year = _year(g[1])
+        return Period(a, b, "interval", interval(year, *months) if year else None, months=None if year else months)
     if kind == "half":
-        h, year = _ordinal(g[0]), int(g[1])
+        h = _ordinal(g[0])
         if h not in (1, 2):
             return None
-        return Period(a, b, "abs", f"{_ym(year, 6 * h - 5)}/{_ym(year, 6 * h)}")
+        months = (6 * h - 5, 6 * h)
+        year = _year(g[1])
+        return Period(a, b, "interval", interval(year, *months) if year else None, months=None if year else months)
     if kind == "nmonths":
-        n, year = int(g[0]), int(g[1])
-        if not 1 <= n <= 12:
+        n = int(g[0]) if g[0].isdigit() else _COUNT.get(g[0].lower())
+        if not n or not 1 <= n <= 12:
             return None
-        return Period(a, b, "abs", f"{_ym(year, 1)}/{_ym(year, n)}" if n > 1 else _ym(year, 1))
+        year = _year(g[1])
+        return Period(a, b, "interval", interval(year, 1, n) if year else None, months=None if year else (1, n))
     if kind == "month":
-        return Period(a, b, "abs", _ym(int(g[1]), month_number(g[0])))
-    if kind == "year":
-        return Period(a, b, "abs", g[0])
+        return Period(a, b, "interval", _ym(int(g[1]), month_number(g[0])))
+    if kind == "day_ny":
+        day, mon = int(g[0]), month_number(g[1])
+        if not 1 <= day <= 31:
+            return None
+        return Period(a, b, "date", day=(mon, day))
+    if kind == "same_date":
+        return Period(a, b, "same")
     if kind == "rel":
         return Period(a, b, "rel", shift=-1)
+    if kind == "same_y":
+        return Period(a, b, "same", year=int(g[0]))
+    if kind == "same":
+        return Period(a, b, "same")
+    if kind == "year":
+        return Period(a, b, "interval", g[0])
+    if kind == "month_ny":
+        mon = month_number(g[0])
+        return Period(a, b, "interval", months=(mon, mon))
+    if kind == "quarter_ny":
+        return Period(a, b, "same")
+    if kind == "half_ny":
+        return Period(a, b, "same")
+    if kind == "year_ny":
+        return Period(a, b, "interval", whole_year=True)
     return None  # pragma: no cover
 
 
@@ -157,6 +232,33 @@ def shift_years(iso: str, years: int) -> str:
     return re.sub(r"\b((?:19|20)\d\d)\b", lambda m: str(int(m.group(1)) + years), iso)
 
 
-def period_end(iso: str) -> str:
-    """Sort key for 'the later period'."""
-    return iso.split("/")[-1]
+def year_of(iso: str) -> int:
+    return int(iso[:4])
+
+
+def is_date(iso: str | None) -> bool:
+    return bool(iso) and bool(re.fullmatch(r"\d{4}-\d\d-\d\d", iso))
+
+
+def to_date_interval(date_iso: str) -> str | None:
+    """The flow 'since the start of the year' reported on a date: on 1 December 2023 ->
+    2023-01/2023-11; on 1 January -> the previous year."""
+    y, m, d = (int(x) for x in date_iso.split("-"))
+    if d != 1:
+        return interval(y, 1, m)
+    if m == 1:
+        return f"{y - 1:04d}"
+    return interval(y, 1, m - 1)
+
+
+def interval_months(iso: str) -> tuple[int, int, int] | None:
+    """(year, first month, last month) of a flow period."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d\d))?(?:/(\d{4})-(\d\d))?", iso)
+    if not m:
+        return None
+    y = int(m.group(1))
+    if m.group(2) is None:
+        return y, 1, 12
+    m1 = int(m.group(2))
+    m2 = int(m.group(4)) if m.group(4) else m1
+    return y, m1, m2

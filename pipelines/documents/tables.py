@@ -1,170 +1,273 @@
-"""Bureau tables: region rows x period (or indicator) columns.
+"""Tables found by geometry alone, ruled or ruled only by whitespace.
 
-The caption above the table names the indicator and the unit ("Численность населения на
-начало года, тыс. человек"); the header row gives periods (years) or indicators; the first
-column gives territories, read through pipelines.reference.region_for_label.
+A *table row* is a line with numeric cells set apart by gaps: two or more in one line, or one
+that lines up with numeric cells of the lines next to it. Consecutive rows make a table body;
+the short lines right above it are its header (cells assigned to the columns they stand over,
+so a merged header cell spanning three columns heads all three), the line above those its
+caption, the small lines right below it its notes. A body at the top of a page with no header
+continues the previous page's table and takes its header and caption.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import Decimal
+import statistics
+from dataclasses import dataclass, field
 
-from pipelines import reference
+from .layout import Cell, Gutter, Line, cells_of, find_gutters
+from .numbers import parse_cell
 
-from . import entities, indicators, periods
-from .layout import Line
-from .numbers import normalise_spaces, parse_cell
-from .prose import UNITS
+_EMPTY = re.compile(r"^(?:[-–—x…]|\.\.\.|х)$", re.I)
+_YEARISH = re.compile(r"^(?:19|20)\d\d$")
 
 
 @dataclass
-class TableFigure:
-    indicator: str
-    value: Decimal
-    unit: str
-    period: str | None
-    region: str | None
-    precision: Decimal
-    text: str
+class Column:
+    x0: float
+    x1: float
+    header: list[str] = field(default_factory=list)  # header cells over it, top down
+
+    @property
+    def head(self) -> str:
+        return " ".join(self.header)
+
+
+@dataclass
+class Row:
+    top: float
+    cells: list[Cell]
+    kind: str = "data"  # data | section (a label alone, heading the rows below)
+
+
+@dataclass
+class Table:
     page: int
     top: float
+    bottom: float
+    x0: float
+    x1: float
+    caption: str
+    notes: str
+    columns: list[Column]
+    rows: list[Row]
+    continued: bool = False
+
+    def column_of(self, cell: Cell) -> int | None:
+        best, best_ov = None, 0.0
+        for j, c in enumerate(self.columns):
+            ov = min(c.x1, cell.x1) - max(c.x0, cell.x0)
+            if ov > best_ov:
+                best, best_ov = j, ov
+        return best
 
 
-def _clean(s: str | None) -> str:
-    s = normalise_spaces(s or "")
-    s = re.sub(r"(?<=[А-Яа-яЁё])-\n(?=[А-ЯЁ])", "-", s)
-    s = re.sub(r"(?<=[а-яё])-\n(?=[а-яё])", "", s)
-    return re.sub(r"\s+", " ", s).strip()
+def is_value(cell: Cell) -> bool:
+    return parse_cell(cell.text) is not None
 
 
-def _multiplier(text: str) -> tuple[int, str | None]:
-    t = text.lower()
-    if re.search(r"\bтыс\w*\.?\s*(?:человек|чел|тенге)", t):
-        return 1000, None
-    if re.search(r"\bмлн\.?\s*(?:человек|чел|тенге)", t):
-        return 10**6, None
-    if "%" in t or "процент" in t:
-        return 1, "percent"
-    return 1, None
+def is_empty(cell: Cell) -> bool:
+    return bool(_EMPTY.match(cell.text.strip()))
 
 
-_YEAR_CELL = re.compile(r"^(?:на\s+(?:начало\s+)?)?((?:19|20)\d\d)\s*(?:г\.?|год[а-я]*)?\.?\s*(\d\))?$", re.I)
+def _numeric(cell: Cell) -> bool:
+    return is_value(cell) or is_empty(cell)
 
 
-def _column_period(header: str, at_start: bool) -> str | None:
-    m = _YEAR_CELL.match(header)
-    if m:
-        return f"{m.group(1)}-01-01" if at_start else m.group(1)
-    ps = [p for p in periods.find_periods(header) if p.kind == "abs"]
-    if ps:
-        v = ps[0].value
-        return f"{v}-01-01" if at_start and re.fullmatch(r"\d{4}", v) else v
-    return None
+def _gutters_at(gutters: list[Gutter], i: int) -> list[float]:
+    return [(g.x0 + g.x1) / 2 for g in gutters if g.first <= i <= g.last]
 
 
-def caption_above(lines: list[Line], top: float, page: int) -> str:
-    """The text block right above a table (its title), at most a few lines."""
-    above = [ln for ln in lines if ln.page == page and ln.bottom <= top + 1]
-    if not above:
-        return ""
-    above.sort(key=lambda ln: ln.top)
-    picked = [above[-1]]
-    for ln in reversed(above[:-1]):
-        if picked[0].top - ln.bottom > 0.9 * ln.size or len(picked) >= 4:
-            break
-        picked.insert(0, ln)
-    if top - picked[-1].bottom > 120:  # too far away to be this table's title
-        return ""
-    return " ".join(ln.text for ln in picked)
-
-
-def extract_table(rows: list[list[str | None]], caption: str, page: int, row_tops: list[float],
-                  doc_region: str | None) -> list[TableFigure]:
-    rows = [[_clean(c) for c in r] for r in rows]
-    if not rows or max(len(r) for r in rows) < 2:
-        return []
-    # Title rows inside the table (one filled cell spanning the width) join the caption.
-    while rows and sum(1 for c in rows[0] if c) == 1 and not parse_cell(rows[0][0]) and not _column_period(rows[0][0], False):
-        caption = (caption + " " + rows[0][0]).strip()
-        rows, row_tops = rows[1:], row_tops[1:]
-    if not rows:
-        return []
-    context = caption + " " + " ".join(c for c in rows[0] if c)
-    cap_indicator, cap_sign = indicators.indicator_for_caption(caption)
-    mult, unit_hint = _multiplier(context)
-    at_start = bool(re.search(r"на\s+начал|на\s+1\s+январ", context, re.I)) or (
-        cap_indicator is not None and reference.indicators().get(cap_indicator, {}).get("period_form") == "date")
-    cap_periods = [p for p in periods.find_periods(caption) if p.kind == "abs"]
-    cap_period = cap_periods[-1].value if cap_periods else None
-    cap_region = entities.resolve_region(caption) or doc_region
-
-    # header: the first row whose cells (after the label column) are periods or indicators
-    col_period: dict[int, str] = {}
-    col_indicator: dict[int, str] = {}
-    body_start = 0
-    for hi, row in enumerate(rows[:3]):
-        for j, cell in enumerate(row[1:], start=1):
-            if not cell:
-                continue
-            p = _column_period(cell, at_start)
-            if p:
-                col_period[j] = p
-                continue
-            code, _ = indicators.indicator_for_caption(cell)
-            if code:
-                col_indicator[j] = code
-        if col_period or col_indicator:
-            body_start = hi + 1
-            break
-    header = rows[body_start - 1] if body_start else [""] * len(rows[0])
-
-    out: list[TableFigure] = []
-    for r, row in enumerate(rows[body_start:], start=body_start):
-        if not row or not row[0]:
+def find_tables(lines: list[Line], page: int, previous: Table | None = None,
+                vrules: list[tuple[float, float, float, float]] = ()) -> tuple[list[Table], set[int]]:
+    """Tables of one page's lines (furniture removed); also the ids of the lines they use.
+    `vrules` are the page's vertical borders, which give a merged header cell its true width."""
+    gutters = find_gutters(lines)
+    cells = [cells_of(ln.words, _gutters_at(gutters, i)) for i, ln in enumerate(lines)]
+    rowlike = [_rowlike(i, cells) for i in range(len(lines))]
+    tables: list[Table] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not rowlike[i]:
+            i += 1
             continue
-        label = row[0]
-        region = reference.region_for_label(label)
-        row_indicator = None
-        if region is None:
-            row_indicator, _ = indicators.indicator_for_caption(label)
-            if row_indicator is None:
-                continue  # a district, a note, "в том числе"
-            region = cap_region or "KZ"
-        for j, cell in enumerate(row[1:], start=1):
-            parsed = parse_cell(cell)
-            if parsed is None:
-                continue
-            value, precision, written = parsed
-            code = col_indicator.get(j) or row_indicator or cap_indicator
-            if code is None or code == "wage":
-                continue
-            period = col_period.get(j) or cap_period
-            unit = UNITS.get(code, "persons")
-            if unit_hint == "percent":
-                code = {"population_urban": "population_urban_share", "population_rural": "population_rural_share"}.get(code, code)
-                unit = UNITS.get(code)
-                if unit != "percent":
-                    continue
-            value, precision = value * mult, precision * mult
-            if cap_sign < 0 and value > 0 and code in ("natural_increase", "net_migration") and not col_indicator:
-                value = -value
-            head = header[j] if j < len(header) else ""
-            text = f"{caption} | {label} | {head}: {written}".strip(" |")
-            out.append(TableFigure(code, value, unit, period, region, precision, text, page, row_tops[r] if r < len(row_tops) else 0.0))
-    return out
+        j = i
+        while j + 1 < len(lines) and _continues(lines, cells, rowlike, j):
+            j += 1
+        t = _build(lines, cells, gutters, i, j, page, previous, vrules, used)
+        if t is not None:
+            tables.append(t)
+            previous = t
+            used |= {id(lines[k]) for k in range(t._first, t._last + 1)}  # type: ignore[attr-defined]
+        i = j + 1
+    return tables, used
 
 
-def page_tables(page):
-    """pdfplumber tables of a page: ruled tables first; whitespace-aligned ones are not
-    attempted (too easily confused with multi-column prose)."""
-    try:
-        return page.find_tables()
-    except Exception:  # a malformed drawing must not sink the page's prose
-        return []
+def _rowlike(i: int, cells: list[list[Cell]]) -> bool:
+    row = cells[i]
+    values = [c for c in row if is_value(c)]
+    numeric = [c for c in row if _numeric(c)]
+    if len(row) < 2 or not values:
+        return False
+    if len(numeric) >= 2 and len(numeric) >= len(row) - 2:
+        return True
+    # one value: a table only when the lines next to it have values in the same column
+    for k in (i - 1, i + 1):
+        if 0 <= k < len(cells):
+            for c in values:
+                if any(is_value(d) and min(c.x1, d.x1) - max(c.x0, d.x0) > -0.5 * c.size for d in cells[k]):
+                    if len(cells[k]) >= 2:
+                        return True
+    return False
 
 
-def table_rows(table) -> tuple[list[list[str | None]], list[float]]:
-    rows = table.extract()
-    tops = [r.bbox[1] if getattr(r, "bbox", None) else table.bbox[1] for r in table.rows]
-    return rows, tops
+def _continues(lines: list[Line], cells, rowlike, j: int) -> bool:
+    """Line j+1 belongs to the body that line j is in: a row, or a section label between rows."""
+    a, b = lines[j], lines[j + 1]
+    if b.top - a.bottom > 1.6 * a.size:
+        return False
+    if rowlike[j + 1]:
+        return True
+    # a label-only line (a section row, a wrapped label) followed by more rows
+    if j + 2 < len(lines) and rowlike[j + 2] and len(cells[j + 1]) <= 2 and len(b.text) < 60:
+        return lines[j + 2].top - b.bottom <= 1.6 * b.size
+    return False
+
+
+def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Table | None,
+           vrules, used: set[int]) -> Table | None:
+    def inside(row: list[Cell]) -> list[Cell]:
+        return row
+
+    body = [(k, inside(cells[k])) for k in range(first, last + 1)]
+    body = [(k, r) for k, r in body if r]
+    value_rows = [r for _, r in body if any(is_value(c) for c in r)]
+    if not value_rows:
+        return None
+    if len(value_rows) == 1 and sum(is_value(c) for c in value_rows[0]) < 2:
+        return None
+    # a first line of bare years over value rows is a header, not data
+    header_years: list[Cell] = []
+    if len(body) > 1 and all(_YEARISH.match(c.text) or not is_value(c) for c in body[0][1]) and \
+            sum(bool(_YEARISH.match(c.text)) for c in body[0][1]) >= 2:
+        header_years = body[0][1]
+        body = body[1:]
+    columns = _columns([c for _, r in body for c in r])
+    x0 = min(c.x0 for c in columns)
+    x1 = max(c.x1 for c in columns)
+    size = statistics.median(lines[k].size for k, _ in body)
+
+    # header lines above: short cells within the table's width, close together
+    head_lines: list[list[Cell]] = [header_years] if header_years else []
+    caption_lines: list[str] = []
+    k = first - 1
+    top_k = first
+    while k >= 0 and first - k <= 8:
+        ln = lines[k]
+        if lines[top_k].top - ln.bottom > 1.8 * size or id(ln) in used:
+            break
+        row = [c for c in inside(cells[k]) if c.x1 > x0 - 2 * size and c.x0 < x1 + 2 * size]
+        if not row or any(is_value(c) for c in row) and len(row) > 2:
+            break
+        titled = bool(re.match(r"^табл", row[0].text, re.I))
+        wide = len(row) == 1 and (row[0].x1 - row[0].x0) > 0.55 * (x1 - x0) and len(row[0].text) > 25
+        if wide and not titled and re.search(r"[а-яё]{4}[.;!?]$", row[0].text.rstrip(), re.I):
+            break  # the end of a paragraph above the table
+        if not titled and not wide and _prose(row, lines, cells, k):
+            break
+        if wide or titled:
+            caption_lines.insert(0, " ".join(c.text for c in row))
+            top_k = k
+            # a caption may wrap: take the lines of its block above
+            k -= 1
+            while k >= 0 and len(caption_lines) < 3:
+                prev = inside(cells[k])
+                if not prev or lines[top_k].top - lines[k].bottom > 0.8 * size or len(prev) != 1:
+                    break
+                if prev[0].text.rstrip().endswith((".", ":")) and not re.match(r"^табл", prev[0].text, re.I):
+                    break
+                caption_lines.insert(0, prev[0].text)
+                top_k = k
+                k -= 1
+            break
+        head_lines.insert(0, row)
+        top_k = k
+        k -= 1
+    # a unit or source note right below
+    notes: list[str] = []
+    k = last + 1
+    while k < len(lines) and len(notes) < 3:
+        row = inside(cells[k])
+        if not row or lines[k].top - lines[k - 1].bottom > 1.8 * size:
+            break
+        text = " ".join(c.text for c in row)
+        if any(is_value(c) for c in row) or (len(text) > 90):
+            break
+        notes.append(text)
+        k += 1
+    n_notes = len(notes)
+
+    for row in head_lines:
+        for c in row:
+            a, b = _span(c, vrules)
+            for col in columns:
+                if _overlaps(a, b, col):
+                    col.header.append(c.text)
+    rows = []
+    for kk, r in body:
+        kind = "data" if any(_numeric(c) for c in r) else "section"
+        rows.append(Row(lines[kk].top, r, kind))
+    continued = False
+    if not head_lines and not caption_lines and previous is not None and previous.page == page - 1 \
+            and len(previous.columns) == len(columns):
+        for col, pc in zip(columns, previous.columns):
+            col.header = list(pc.header)
+        caption_lines = [previous.caption]
+        notes = notes or [previous.notes]
+        continued = True
+    t = Table(page, lines[top_k].top, lines[last].bottom, x0, x1, " ".join(caption_lines).strip(),
+              " ".join(notes).strip(), columns, rows, continued)
+    t._first, t._last = top_k, last + n_notes  # type: ignore[attr-defined]
+    return t
+
+
+def _overlaps(a: float, b: float, col: Column) -> bool:
+    ov = min(b, col.x1) - max(a, col.x0)
+    return ov > 0.2 * min(b - a, col.x1 - col.x0) or col.x0 <= (a + b) / 2 <= col.x1
+
+
+def _span(c: Cell, vrules) -> tuple[float, float]:
+    """A header cell's width: between the borders left and right of it, else its text."""
+    y = (c.top + c.bottom) / 2
+    xs = [(r[0] + r[2]) / 2 for r in vrules if r[1] - 1 <= y <= r[3] + 1]
+    left = [x for x in xs if x <= c.x0 + 1]
+    right = [x for x in xs if x >= c.x1 - 1]
+    if left and right:
+        return max(left), min(right)
+    return c.x0, c.x1
+
+
+def _prose(row: list[Cell], lines: list[Line], cells, k: int) -> bool:
+    """A line of running text (a paragraph or a sidebar next to the table), not a header."""
+    for c in row:
+        words = c.text.split()
+        if re.search(r"[а-яё]{4}\.$", c.text.rstrip(), re.I):
+            return True  # header cells do not end sentences
+        if len(words) >= 9 or (len(words) >= 4 and re.search(r"[а-яёa-z)»]{4}[.;]$", c.text.rstrip(), re.I)):
+            return True
+        if k > 0 and len(c.text) > 20:
+            for d in cells[k - 1]:
+                if abs(d.x0 - c.x0) < 1.5 and len(d.text) > 20 and lines[k].top - lines[k - 1].bottom < 0.8 * c.size:
+                    return True
+    return False
+
+
+def _columns(cells: list[Cell]) -> list[Column]:
+    """Cluster the body's cells into columns by horizontal overlap."""
+    spans = sorted(((c.x0, c.x1) for c in cells))
+    cols: list[list[float]] = []
+    for a, b in spans:
+        if cols and a < cols[-1][1] - 0.5:
+            cols[-1][1] = max(cols[-1][1], b)
+        else:
+            cols.append([a, b])
+    return [Column(a, b) for a, b in cols]

@@ -1,0 +1,157 @@
+"""Pages -> a document: blocks in reading order (title, headings, paragraphs, list items,
+tables) with the page furniture set apart.
+
+A block is a paragraph of one text region, split where the line spacing opens, the type
+changes (size or weight), an indented line starts (a new paragraph or list item) or a short
+line ends a sentence. A paragraph that runs on into the next column or page (it does not end
+a sentence and the next body block starts in lower case) is joined back into one. Line-end
+hyphens are kept when both halves are words ("январе-|сентябре", "Северо-|Казахстанской") and
+joined otherwise.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from . import layout, tables
+from .pdf import Page
+from .text import analyse
+
+
+@dataclass
+class Block:
+    kind: str  # title | heading | text | table | furniture
+    text: str = ""
+    page: int = 0
+    top: float = 0.0
+    size: float = 0.0
+    bold: bool = False
+    x0: float = 0.0
+    where: list[tuple[int, float]] = field(default_factory=list)  # (page, top) of each character
+    table: tables.Table | None = None
+    level: int = 0  # headings: 1 = largest
+
+    def at(self, offset: int) -> tuple[int, float]:
+        return self.where[min(max(offset, 0), len(self.where) - 1)] if self.where else (self.page, self.top)
+
+
+def build(pages: list[Page]) -> list[Block]:
+    lines_by_page = {p.number: layout.lines_of(p.words) for p in pages}
+    furn = layout.furniture(pages, lines_by_page)
+    blocks: list[Block] = []
+    previous_table = None
+    for p in pages:
+        for ln in lines_by_page[p.number]:
+            if id(ln) in furn:
+                blocks.append(Block("furniture", ln.text, p.number, ln.top, ln.size, False, ln.x0,
+                                    [(p.number, ln.top)] * len(ln.text)))
+        words = [w for ln in lines_by_page[p.number] if id(ln) not in furn for w in ln.words]
+        for region in layout.regions(words):
+            lines = layout.lines_of(region)
+            found, used = tables.find_tables(lines, p.number, previous_table, p.vertical_rules())
+            if found:
+                previous_table = found[-1]
+            items: list[tuple[float, object]] = [(t.top, t) for t in found]
+            text = [ln for ln in lines if id(ln) not in used]
+            items += [(b.top, b) for b in _paragraphs(layout.text_lines(text))]
+            for _, item in sorted(items, key=lambda it: it[0]):
+                if isinstance(item, tables.Table):
+                    blocks.append(Block("table", item.caption, p.number, item.top, 0.0, False, item.x0, [], item))
+                else:
+                    blocks.append(item)
+    _classify(blocks)
+    return _join_runons(blocks)
+
+
+def _paragraphs(lines: list[layout.TextLine]) -> list[Block]:
+    out: list[Block] = []
+    if not lines:
+        return out
+    right = max(ln.x1 for ln in lines)
+    prev = None
+    for ln in lines:
+        new = (
+            prev is None
+            or ln.top - prev.bottom > 0.45 * max(ln.size, prev.size)
+            or abs(ln.size - prev.size) > 0.8
+            or ln.bold != prev.bold
+            or ln.x0 > prev.x0 + 0.9 * ln.size  # an indent: a new paragraph or list item
+            or (prev.x1 < right - 3 * prev.size and re.search(r"[.;:!?]$", prev.text.rstrip()) is not None)
+            or ln.top < prev.top - 1
+        )
+        if new:
+            out.append(Block("text", "", ln.page, ln.top, ln.size, ln.bold, ln.x0))
+        _append(out[-1], ln.text, ln.page, ln.top)
+        prev = ln
+    return out
+
+
+def _append(b: Block, text: str, page: int, top: float) -> None:
+    if b.text:
+        t = b.text
+        m = re.search(r"([A-Za-zА-Яа-яЁё]+)-$", t)
+        first = re.match(r"[A-Za-zА-Яа-яЁё]+", text)
+        if m and first:
+            if _real_hyphen(m.group(1), first.group(0)):
+                pass  # "Северо-" + "Казахстанской", "январе-" + "сентябре": keep the hyphen
+            else:
+                b.text = t[:-1]  # a word broken across lines
+                b.where = b.where[:-1]
+        elif not t.endswith(" "):
+            b.text += " "
+            b.where.append(b.where[-1])
+    b.text += text
+    b.where.extend([(page, top)] * len(text))
+
+
+def _real_hyphen(left: str, right: str) -> bool:
+    if right[:1].isupper():
+        return True
+    joined_known = _known(left + right)
+    return not joined_known and _known(left) and _known(right)
+
+
+def _known(word: str) -> bool:
+    from .text import _morph
+
+    return _morph().word_is_known(word.lower())
+
+
+def _classify(blocks: list[Block]) -> None:
+    """Title and headings: short blocks set larger or bolder than the body."""
+    texts = [b for b in blocks if b.kind == "text"]
+    if not texts:
+        return
+    body = statistics.median([b.size for b in texts for _ in range(max(1, len(b.text) // 40))])
+    sizes = sorted({round(b.size, 1) for b in texts if b.size > body * 1.08}, reverse=True)
+    first_page = min(b.page for b in texts)
+    title_done = False
+    for b in texts:
+        short = len(b.text) < 140 and not re.search(r"[а-яё]{3}[.;]$", b.text.rstrip())
+        bigger = b.size > body * 1.08
+        if short and (bigger or (b.bold and len(b.text) < 100)):
+            if bigger and not title_done and b.page == first_page and round(b.size, 1) == sizes[0]:
+                b.kind, b.level = "title", 0
+                title_done = True
+                continue
+            b.kind = "heading"
+            b.level = (sizes.index(round(b.size, 1)) + 1) if bigger and round(b.size, 1) in sizes else len(sizes) + 1
+
+
+def _join_runons(blocks: list[Block]) -> list[Block]:
+    """A paragraph interrupted by a column, page, table or sidebar goes on where it continues."""
+    out: list[Block] = []
+    open_para: Block | None = None
+    for b in blocks:
+        if b.kind != "text":
+            out.append(b)
+            continue
+        if open_para is not None and re.match(r"^[a-zа-яё0-9(«\"–—-]", b.text) and abs(b.size - open_para.size) < 0.8:
+            _append(open_para, b.text, b.page, b.top)
+        else:
+            out.append(b)
+            open_para = b
+        if re.search(r"[.!?…:;»)]$", open_para.text.rstrip()):
+            open_para = None
+    return out

@@ -1,0 +1,87 @@
+"""The one schema of an extracted figure, and how sure the extractor is of it.
+
+`how` records which layer decided each part (indicator, period, region, country): the words
+of the figure's own clause, another clause of its sentence, a list's lead line, a heading, the
+title, a table's column head or caption, a default. Confidence is the product of what each of
+those sources is worth; below REVIEW_THRESHOLD a figure waits for review instead of entering
+the facts.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+REVIEW_THRESHOLD = 0.6
+
+UNITS = {
+    "population": "persons", "population_urban": "persons", "population_rural": "persons",
+    "population_urban_share": "percent", "population_rural_share": "percent",
+    "natural_increase": "persons", "labour_force": "persons", "arrivals": "persons",
+    "departures": "persons", "net_migration": "persons", "departures_growth_ratio": "ratio",
+    "labour_emigration": "persons", "wage_offer_min": "KZT", "wage_offer_max": "KZT",
+}
+STOCKS = {"population", "population_urban", "population_rural", "population_urban_share", "population_rural_share"}
+FLOWS = {"natural_increase", "labour_force", "arrivals", "departures", "net_migration", "departures_growth_ratio",
+         "labour_emigration"}
+SIGNED = {"natural_increase", "net_migration"}
+
+# What each source of a part is worth.
+WEIGHTS = {
+    "indicator": {"clause": 1.0, "difference": 1.0, "sentence": 0.9, "list": 0.85, "respectively": 0.85,
+                  "previous": 0.65, "column": 0.97, "row": 0.97, "caption": 0.92, "context": 0.8,
+                  "date-column": 0.8},
+    "period": {"stated": 1.0, "sentence": 0.97, "comparison": 0.95, "relative": 0.92, "para": 0.92,
+               "section": 0.9, "doc": 0.82, "report-date": 0.85, "context-year": 0.85, "column": 0.98,
+               "row": 0.98, "caption": 0.95, "inferred": 0.6, "none": 1.0},
+    "region": {"stated": 1.0, "sentence": 0.95, "para": 0.9, "section": 0.9, "doc": 0.9, "label": 1.0,
+               "column": 0.98, "caption": 0.95, "default": 0.9, "default-mixed": 0.55, "none": 1.0},
+    "country": {"stated": 1.0, "sentence": 0.9, "list": 0.9, "para": 0.75, "label": 1.0, "column": 0.98,
+                "none": 1.0},
+}
+
+
+@dataclass
+class Figure:
+    indicator: str
+    value: int | float
+    unit: str
+    period: str | None
+    region: str | None
+    country: str | None
+    occupation: str | None
+    page: int
+    text: str
+    precision: int | float
+    position: int = 0
+    confidence: float = 1.0
+    status: str = "fact"  # fact | review
+    how: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def confidence(how: dict) -> float:
+    c = 1.0
+    for part, source in how.items():
+        c *= WEIGHTS.get(part, {}).get(source, 0.7)
+    return round(c, 3)
+
+
+@dataclass
+class Draft:
+    """A figure being assembled: Decimal values, the sources of each part."""
+
+    indicator: str
+    value: Decimal
+    precision: Decimal
+    period: str | None
+    region: str | None
+    country: str | None = None
+    occupation: str | None = None
+    page: int = 0
+    top: float = 0.0
+    order: tuple = ()
+    text: str = ""
+    how: dict = field(default_factory=dict)
+    approximate: bool = False

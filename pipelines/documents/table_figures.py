@@ -1,0 +1,185 @@
+"""Figures from a table: every value cell, read through its column head, its row label, the
+section row above it, the caption, the notes and the document's context.
+
+The indicator comes from the most specific text that names one (column head, row label, section
+row, caption, heading), the period from the column head or the row label (a year column of a
+stock is its 1 January, as in the bureau's series), the region from the row label or the column
+head, the unit from wherever "тыс. человек" is written. Percent columns, urban/rural splits of
+flows and rows that are parts of a flow ("в т.ч. межрегиональная") give nothing.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from . import context, cues, entities, periods
+from .context import Scope
+from .figure import FLOWS, STOCKS, Draft
+from .numbers import parse_cell
+from .tables import Table, is_empty, is_value
+
+_PERCENT = re.compile(r"%|процент|в\s+%|коэффициент|на\s+1\s?000|темп|изменени", re.I)
+_TOTAL = re.compile(r"^\s*(?:всего|итого|total)\b", re.I)
+_YEAR = re.compile(r"^\s*((?:19|20)\d\d)\s*(?:г\.?|год[а-яё]*)?\s*$", re.I)
+_THOUSANDS = re.compile(r"тыс\.?\s*(?:человек|чел|жител|тенге)|тысяч\s+человек", re.I)
+_MILLIONS = re.compile(r"млн\.?\s*(?:человек|чел|тенге)", re.I)
+
+
+def _indicators(text: str) -> list[cues.Cue]:
+    if not text.strip():
+        return []
+    lem = cues.lemmatise(text)
+    return cues.find_cues(lem)
+
+
+def _pick(cs: list[cues.Cue]) -> cues.Cue | None:
+    return max(cs, key=lambda c: (c.rank, -c.start)) if cs else None
+
+
+def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | None = None) -> list[Draft]:
+    out: list[Draft] = []
+    caption = " ".join(x for x in (t.caption, ) if x)
+    everything = " ".join([t.caption, t.notes] + [c.head for c in t.columns])
+    mult = 1000 if _THOUSANDS.search(everything) else (10**6 if _MILLIONS.search(everything) else 1)
+    cap_cues = _indicators(caption)
+    ctx_cues = _indicators(context_text)
+    cap_periods = [p for p in periods.find_periods(caption) if p.kind != "mask" and not p.comparative]
+    tscope = scope.child("para")
+    context.absorb(tscope, caption)
+    section = ""
+    for r, row in enumerate(t.rows):
+        if row.kind == "section":
+            section = " ".join(c.text for c in row.cells)
+            continue
+        cells = sorted(row.cells, key=lambda c: c.x0)
+        for k, cell in enumerate(cells):
+            if not is_value(cell):
+                continue
+            col = t.column_of(cell)
+            # a year in the first column labels its row
+            if k == 0 and _YEAR.match(cell.text):
+                continue
+            head = t.columns[col].head if col is not None else ""
+            labels = [c for c in cells[:k] if (not is_value(c) and not is_empty(c)) or (_YEAR.match(c.text) and c is cells[0])]
+            label = labels[-1].text if labels else ""
+            if _PERCENT.search(head) or _PERCENT.search(label):
+                continue
+            d = _cell(t, cell, head, label, section, tscope, cap_cues, ctx_cues, cap_periods, mult, lead)
+            if d is not None:
+                d.order = (r, k)
+                out.append(d)
+    return out
+
+
+def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods, mult, lead) -> Draft | None:
+    parsed = parse_cell(cell.text)
+    if parsed is None:
+        return None
+    value, precision, written = parsed
+    if mult != 1 and not re.search(r"тыс|млн", written, re.I):
+        value, precision = value * mult, precision * mult
+    how: dict[str, str] = {}
+    label_core = re.sub(r"\(.*?\)", "", label) if _TOTAL.match(label) else label
+    head_cues, label_cues, sect_cues = _indicators(head), _indicators(label_core), _indicators(section)
+    if any(c.code in cues.PSEUDO for c in head_cues + label_cues):
+        return None
+    base = None
+    for source, cs in (("column", head_cues), ("row", label_cues), ("row", sect_cues), ("caption", cap_cues),
+                       ("context", ctx_cues)):
+        main = [c for c in cs if c.code not in cues.PSEUDO and c.code not in ("population_urban", "population_rural",
+                                                                                 "population_urban_share", "population_rural_share")]
+        if main:
+            base, how["indicator"] = _pick(main), source
+            break
+    if base is None and lead and lead.get("cue") is not None and lead["cue"].code not in cues.PSEUDO:
+        base, how["indicator"] = lead["cue"], "context"
+    split = None
+    for cs in (head_cues, label_cues):
+        for c in cs:
+            if c.code in ("population_urban", "population_rural"):
+                split = c.code
+    # the period: column head, row label, caption, then the scopes
+    period, psrc = None, None
+    for source, text in (("column", head), ("row", label), ("row", section)):
+        bare = _YEAR.match(text)
+        if bare:
+            period, psrc = bare.group(1), source
+            break
+        ps = [p for p in periods.find_periods(text) if p.kind != "mask"]
+        if ps:
+            r = context.resolve(ps[-1], scope)
+            if r:
+                period, psrc = r[0], source
+                ytd = any(p.kind == "ytd" for p in periods.find_periods(head + " " + label))
+                if ytd and periods.is_date(period):
+                    period = periods.to_date_interval(period)
+                break
+    if period is None and cap_periods:
+        r = context.resolve(cap_periods[-1], scope)
+        if r:
+            period, psrc = r[0], "caption"
+    if base is None:
+        if period and periods.is_date(period):
+            base = cues.Cue(0, 0, "population", 1, 1)
+            how["indicator"] = "date-column"
+        elif split:
+            base = cues.Cue(0, 0, "population", 1, 1)
+            how["indicator"] = "column"
+        else:
+            return None
+    code = base.code
+    if split:
+        if code in STOCKS:
+            code = split
+        elif _TOTAL.match(label) is None:
+            return None  # urban/rural split of a flow: not in the vocabulary
+    if code not in STOCKS and code not in FLOWS:
+        return None
+    if period is None:
+        if code in STOCKS:
+            v, lvl = scope.find("date")
+        else:
+            v, lvl = scope.find("flow")
+        if not v:
+            return None
+        period, psrc = v, lvl
+    if code in STOCKS and not periods.is_date(period):
+        if re.fullmatch(r"\d{4}", period):
+            period = f"{period}-01-01"  # a year of a stock series is its 1 January
+        else:
+            return None
+    if code not in STOCKS and periods.is_date(period):
+        period = periods.to_date_interval(period)
+    how["period"] = psrc or "caption"
+    # region and country
+    region, rsrc = _where(label, head, scope)
+    if region is None:
+        return None
+    how["region"] = rsrc
+    country = None
+    if code in ("arrivals", "departures", "labour_emigration"):
+        country = entities.country_for_label(label) or entities.country_for_label(head)
+        if country:
+            how["country"] = "label"
+    if value < 0 and code not in ("net_migration", "natural_increase"):
+        return None
+    if base.sign < 0 and value > 0 and code in ("net_migration", "natural_increase"):
+        value = -value
+    text = " | ".join(x for x in (t.caption, label, head) if x) + f": {cell.text}"
+    return Draft(code, value, precision, period, region, country, None, t.page, cell.top, (), text, how)
+
+
+def _where(label: str, head: str, scope: Scope) -> tuple[str | None, str]:
+    for source, text in (("label", label), ("column", head)):
+        if not text:
+            continue
+        code = entities.region_for_label(text)
+        if code:
+            return code, source
+        if any(m.kind == "place" for m in entities.find(text)) and not entities.country_for_label(text):
+            if source == "label" and not _YEAR.match(text):
+                return None, "none"
+    v, lvl = scope.find("region")
+    if v:
+        return v, "caption" if lvl == "para" else lvl
+    return "KZ", "default"
