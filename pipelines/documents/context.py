@@ -56,7 +56,7 @@ def absorb(scope: Scope, text: str, ps: list[Period] | None = None, mentions=Non
     """Let a heading, a title or a marker set what it states."""
     ps = ps if ps is not None else periods.find_periods(text)
     mentions = mentions if mentions is not None else entities.find(text)
-    regions = [m for m in mentions if m.kind == "region" and m.strong]
+    regions = [m for m in mentions if m.kind == "region" and m.strong and m.via == "name"]
     if regions and len({m.code for m in regions}) == 1:
         scope.region = regions[0].code
     elif not regions and any(m.kind == "region" and m.code == "KZ" for m in mentions):
@@ -72,6 +72,8 @@ def absorb(scope: Scope, text: str, ps: list[Period] | None = None, mentions=Non
                 scope.whole_year = True
             continue
         iso, _ = resolved
+        if dateline and not periods.is_date(iso):
+            continue  # "январь 2026" in a running header dates the issue, not its figures
         if periods.is_date(iso):
             if dateline:
                 scope.report_date = iso
@@ -98,7 +100,8 @@ def context_year(scope: Scope) -> int | None:
             if v:
                 return periods.year_of(v)
         s = s.parent
-    return None
+    rd, _ = scope.find("report_date")
+    return periods.year_of(rd) if rd else None
 
 
 def resolve(p: Period, scope: Scope, base: str | None = None) -> tuple[str, str] | None:

@@ -54,6 +54,10 @@ def build(pages: list[Page]) -> list[Block]:
                 previous_table = found[-1]
             items: list[tuple[float, object]] = [(t.top, t) for t in found]
             text = [ln for ln in lines if id(ln) not in used]
+            if text:
+                # footnote marks set small and raised on a line of their own ("человек¹")
+                body = statistics.median(ln.size for ln in text)
+                text = [ln for ln in text if not (ln.size < 0.8 * body and re.fullmatch(r"[\d*)¹²³,]{1,3}", ln.text))]
             items += [(b.top, b) for b in _paragraphs(layout.text_lines(text))]
             for _, item in sorted(items, key=lambda it: it[0]):
                 if isinstance(item, tables.Table):
@@ -62,6 +66,11 @@ def build(pages: list[Page]) -> list[Block]:
                     blocks.append(item)
     _classify(blocks)
     return _join_runons(blocks)
+
+
+# A line that ends on a comma, a dash, a conjunction or a preposition goes on in the next one,
+# however short it is (a long unbreakable group pushed the rest down).
+_RUNS_ON = re.compile(r"(?:[,–—-]|\b(?:и|а|но|в|во|на|с|со|по|из|к|у|о|от|до|за|для|при|без|под|над|чем|что|как|или|же))\s*$", re.I)
 
 
 def _paragraphs(lines: list[layout.TextLine]) -> list[Block]:
@@ -77,7 +86,10 @@ def _paragraphs(lines: list[layout.TextLine]) -> list[Block]:
             or abs(ln.size - prev.size) > 0.8
             or ln.bold != prev.bold
             or ln.x0 > prev.x0 + 0.9 * ln.size  # an indent: a new paragraph or list item
-            or (prev.x1 < right - 3 * prev.size and re.search(r"[.;:!?]$", prev.text.rstrip()) is not None)
+            or (prev.x1 < right - 3 * prev.size and not _RUNS_ON.search(prev.text)
+                and (re.search(r"[.;:!?]$", prev.text.rstrip()) is not None
+                     or re.match(r"[А-ЯЁA-Z0-9«\"(]", ln.text) is not None
+                     or ln.x1 < right - 3 * ln.size))
             or ln.top < prev.top - 1
         )
         if new:
@@ -127,9 +139,14 @@ def _classify(blocks: list[Block]) -> None:
     sizes = sorted({round(b.size, 1) for b in texts if b.size > body * 1.08}, reverse=True)
     first_page = min(b.page for b in texts)
     title_done = False
-    for b in texts:
+    for i, b in enumerate(texts):
         short = len(b.text) < 140 and not re.search(r"[а-яё]{3}[.;]$", b.text.rstrip())
         bigger = b.size > body * 1.08
+        nxt = texts[i + 1] if i + 1 < len(texts) else None
+        if short and not bigger and not b.bold and nxt is not None and len(b.text) < 60 and b.size >= 1.1 * nxt.size \
+                and not re.search(r"\d", b.text):
+            b.kind, b.level = "heading", len(sizes) + 2  # the heading of a sidebar or a box
+            continue
         if short and (bigger or (b.bold and len(b.text) < 100)):
             if bigger and not title_done and b.page == first_page and round(b.size, 1) == sizes[0]:
                 b.kind, b.level = "title", 0

@@ -24,6 +24,7 @@ class Mention:
     code: str
     kind: str  # region | country | occupation | place | group
     strong: bool = True  # False: an indirect mention of the country ("страна", "казахстанцы")
+    via: str = "name"  # name | capital ("столица": Astana) | word ("страна", "республика")
 
 
 def _key(name: str) -> tuple[str, ...]:
@@ -58,6 +59,7 @@ def _index() -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
 
 
 _KZ_WORDS = {"страна", "республика"}
+_CAPITAL = "710000000"
 
 
 def find(text: str, toks: list[Token] | None = None) -> list[Mention]:
@@ -84,7 +86,10 @@ def find(text: str, toks: list[Token] | None = None) -> list[Mention]:
             i += n
             continue
         t = toks[i]
-        if t.lemma in _KZ_WORDS and "sing" in t.tags and not _named_after(toks, i):
+        if t.lemma == "столица" and "sing" in t.tags and not _named_after(toks, i) \
+                and not (i + 1 < len(toks) and idx.get((toks[i + 1].lemma,), ("", ""))[1] == "country"):
+            out.append(Mention(t.start, t.end, _CAPITAL, "region", True, "capital"))  # the capital: Astana
+        elif t.lemma in _KZ_WORDS and "sing" in t.tags and not _named_after(toks, i):
             out.append(Mention(t.start, t.end, "KZ", "region", strong=False))
         elif t.lemma == "казахстанец":
             out.append(Mention(t.start, t.end, "KZ", "region", strong=False))

@@ -50,6 +50,8 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
     sections: list[tuple[float, Scope, str]] = []  # (level, scope, heading text)
     lead: dict | None = None
     lead_scope: Scope | None = None
+    pending: list[Draft] = []  # stocks their own sentences did not date
+    seen_sections: set[int] = set()
 
     def current() -> Scope:
         return sections[-1][1] if sections else doc
@@ -64,13 +66,17 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             continue
         if b.kind == "title":
             context.absorb(doc, b.text)
+            state.names_regions = state.names_regions or doc.region not in (None, "KZ")
             continue
         if b.kind == "heading" or (b.kind == "text" and _MARKER.match(b.text)):
             level = 0.5 if b.kind == "text" else b.level
+            drafts += _date_pending(pending, current())
+            pending = []
             while sections and sections[-1][0] >= level:
                 sections.pop()
             sc = current().child("section")
             context.absorb(sc, b.text, dateline=bool(b.kind == "text" and re.match(r"^\s*\d{1,2}\s", b.text)))
+            state.names_regions = state.names_regions or sc.region not in (None, "KZ")
             sections.append((level, sc, b.text))
             lead = None
             continue
@@ -87,12 +93,39 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
         item = lead is not None and _item_like(b.text)
         if not item:
             lead, lead_scope = None, None
-        para = (lead_scope if item else current()).child("para")
-        drafts += prose.paragraph(b.text, para, state, b.at, lead if item else None)
+        host = lead_scope if item else current()
+        para = host.child("para")
+        got = prose.paragraph(b.text, para, state, b.at, lead if item else None)
+        pending += [d for d in got if d.period is None]
+        drafts += [d for d in got if d.period is not None]
         drafts += prose.wages(b.text, para, b.at, _wage_context(blocks, b))
+        # what a paragraph dated carries on to the next paragraphs of its section
+        sec = current()
+        for attr in ("date", "flow", "year"):
+            if getattr(para, attr):
+                setattr(sec, attr, getattr(para, attr))
+        # a region carries on to later paragraphs when it is the country, or the subject of a
+        # section's first paragraph
+        if para.region and (para.region == "KZ" or (not sec.region and id(sec) not in seen_sections)):
+            sec.region = para.region
+        seen_sections.add(id(sec))
         if b.text.rstrip().endswith(":"):
             lead, lead_scope = _lead(b.text, para), para
+    drafts += _date_pending(pending, current())
     return _finish(drafts)
+
+
+def _date_pending(pending: list[Draft], section: Scope) -> list[Draft]:
+    """A stock with no date of its own, in a section that reports a period ("за семь месяцев с
+    начала года"), is dated at that period's end (the bureau's estimate at the month's start)."""
+    out = []
+    for d in pending:
+        period, src = prose.carried_period(d.indicator, section)
+        if period:
+            d.period = period
+            d.how["period"] = src
+            out.append(d)
+    return out
 
 
 def _item_like(text: str) -> bool:

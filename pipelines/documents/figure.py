@@ -28,11 +28,11 @@ SIGNED = {"natural_increase", "net_migration"}
 # What each source of a part is worth.
 WEIGHTS = {
     "indicator": {"clause": 1.0, "difference": 1.0, "sentence": 0.9, "list": 0.85, "respectively": 0.85,
-                  "previous": 0.65, "column": 0.97, "row": 0.97, "caption": 0.92, "context": 0.8,
+                  "previous": 0.65, "continued": 0.85, "column": 0.97, "row": 0.97, "caption": 0.92, "context": 0.8,
                   "date-column": 0.8},
     "period": {"stated": 1.0, "sentence": 0.97, "comparison": 0.95, "relative": 0.92, "para": 0.92,
                "section": 0.9, "doc": 0.82, "report-date": 0.85, "context-year": 0.85, "column": 0.98,
-               "row": 0.98, "caption": 0.95, "inferred": 0.6, "none": 1.0},
+               "row": 0.98, "caption": 0.95, "inferred": 0.75, "none": 1.0},
     "region": {"stated": 1.0, "sentence": 0.95, "para": 0.9, "section": 0.9, "doc": 0.9, "label": 1.0,
                "column": 0.98, "caption": 0.95, "default": 0.9, "default-mixed": 0.55, "none": 1.0},
     "country": {"stated": 1.0, "sentence": 0.9, "list": 0.9, "para": 0.75, "label": 1.0, "column": 0.98,

@@ -22,15 +22,23 @@ from .text import lemma, sentences
 
 PERSON_INDICATORS = {"population", "population_urban", "population_rural", "natural_increase", "labour_force",
                      "arrivals", "departures", "net_migration", "labour_emigration"}
-_CLAUSE_SEP = re.compile(r"[,;:](?=\s)|\s[иа]\s|\s(?:при\s+этом|тогда\s+как|в\s+то\s+время\s+как|то)\s|\s[–—]\s(?=[а-яё]+\s)", re.I)
+_CLAUSE_SEP = re.compile(r"[,;:](?=\s)|\s[иа]\s|\s(?:при\s+этом|тогда\s+как|в\s+то\s+время\s+как|то)\s", re.I)
 _BREAKDOWN = re.compile(r"^\W*(?:из\s+них|из\s+которых|в\s+том\s+числе|в\s+т\.\s*ч\.|включая|среди\s+них)\b", re.I)
 _REF = re.compile(r"(?:табл(?:ица|ице|ицы|\.)?|рис(?:унок|унке|\.)?|диаграмм[а-яё]*|график[а-яё]*|приложени[а-яё]*|№|ст\.|"
                   r"стать[а-яё]+|п\.|пункт[а-яё]*|глав[а-яё]*|раздел[а-яё]*|страниц[а-яё]*|стр\.|с\.|выпуск)\s*$", re.I)
 _CHANGE = re.compile(r"(?:^|[\s(])(?:на|почти\s+на|примерно\s+на|более\s+чем\s+на|еще\s+на|ещё\s+на)\s*$", re.I)
-_LEVEL = re.compile(r"(?:\bдо|составил[аио]?|составляла|составляет|достигл[аио]?|насчитывал[аио]?|равн[аыо]?)\s*[–—-]?\s*(?:почти|около|более|свыше|порядка)?\s*$", re.I)
+_LEVEL = re.compile(r"(?:\bдо|составил[аио]?|составляла|составляет|достигл[аио]?|насчитывал[аио]?|равн[аыо]?|остал[аио]?сь|оста[её]тся)\s*[–—-]?\s*(?:почти|около|более|свыше|порядка)?\s*$", re.I)
 _APPROX = re.compile(r"(?:около|почти|более|свыше|порядка|примерно|приблизительно|больше|менее|меньше)\s*$", re.I)
 _OF_MANY = re.compile(r"^\s*из\s+\d+\s+(?:регион|област|стран|город)", re.I)
 _ABROAD = re.compile(r"из-за\s+рубеж|за\s+(?:границ|рубеж)|внешн[а-яё]*\s+миграц|иммигрант|эмигрант|эмиграц", re.I)
+
+
+TRACE: list[tuple[str, str]] | None = None  # set to a list to learn why numbers were dropped
+
+
+def _trace(n: Number, reason: str) -> None:
+    if TRACE is not None:
+        TRACE.append((n.raw, reason))
 
 
 @dataclass
@@ -39,7 +47,11 @@ class Clause:
     end: int
     paren: bool = False
     breakdown: bool = False
-    owner: int | None = None  # a parenthesis belongs to the clause before it
+    owner: int | None = None  # a parenthesis belongs to the clause around it
+    holes: list[tuple[int, int]] = field(default_factory=list)  # its parentheses
+
+    def has(self, pos: int) -> bool:
+        return self.start <= pos < self.end and not any(a <= pos < b for a, b in self.holes)
 
 
 @dataclass
@@ -52,55 +64,57 @@ class DocState:
 
 
 def clauses(text: str) -> list[Clause]:
-    """Clauses of a sentence; parentheses are clauses of their own, owned by the one before."""
-    out: list[Clause] = []
+    """Clauses of a sentence, cut at separators outside parentheses. A parenthesis is a clause
+    of its own, owned by the clause around it, which goes on after it ("в том числе 452,0 тыс.
+    (57,4%) – городских")."""
+    spans: list[tuple[int, int]] = []  # parentheses
     depth_start = None
-    pieces: list[tuple[int, int, bool]] = []
-    pos = 0
     for i, ch in enumerate(text):
         if ch == "(" and depth_start is None:
-            pieces.append((pos, i, False))
             depth_start = i
         elif ch == ")" and depth_start is not None:
-            pieces.append((depth_start, i + 1, True))
+            spans.append((depth_start, i + 1))
             depth_start = None
-            pos = i + 1
     if depth_start is not None:
-        pieces.append((depth_start, len(text), True))
-    else:
-        pieces.append((pos, len(text), False))
+        spans.append((depth_start, len(text)))
+
+    def in_paren(k: int) -> bool:
+        return any(a <= k < b for a, b in spans)
+
+    cuts = [0]
+    for m in _CLAUSE_SEP.finditer(text):
+        if not in_paren(m.start()):
+            cuts.append(m.start() + 1)
+    cuts.append(len(text))
+    out: list[Clause] = []
     breakdown = False
-    for a, b, paren in pieces:
+    for a, b in zip(cuts, cuts[1:]):
         if a >= b:
             continue
-        if paren:
-            owner = len(out) - 1 if out else None
-            out.append(Clause(a, b, True, breakdown, owner))
-            continue
-        start = a
-        for m in _CLAUSE_SEP.finditer(text, a, b):
-            if m.start() > start:
-                c = Clause(start, m.start() + 1)
-                breakdown = breakdown or bool(_BREAKDOWN.match(text[start : m.start() + 1]))
-                c.breakdown = breakdown
-                out.append(c)
-            start = m.start() + 1
-        if start < b:
-            c = Clause(start, b)
-            breakdown = breakdown or bool(_BREAKDOWN.match(text[start:b]))
-            c.breakdown = breakdown
-            out.append(c)
+        # the clause's own text without its parentheses decides whether it starts a breakdown
+        own = "".join(ch for k, ch in enumerate(text[a:b], start=a) if not in_paren(k))
+        breakdown = breakdown or bool(_BREAKDOWN.match(own))
+        main = Clause(a, b, False, breakdown)
+        out.append(main)
+        owner = len(out) - 1
+        for pa, pb in spans:
+            if a <= pa < b:
+                main.holes.append((pa, pb))
+                out.append(Clause(pa, pb, True, breakdown, owner))
     return out
 
 
 def _non_figure(text: str, n: Number, masks: list[periods.Period]) -> bool:
+    if not text[: n.start].strip() and re.match(r"[.)]\s+[А-ЯЁA-Z«]", text[n.num_end :]) and n.multiplier == 1:
+        return True  # a list or section number: "1. Повышение ...", "2) ..."
     if any(not (n.num_end <= p.start or n.num_start >= p.end) for p in masks):
         return True
     if n.unit in ("duration", "other", "currency"):
         return True
     if _REF.search(text[max(0, n.start - 12) : n.start]):
         return True
-    if n.multiplier == 1 and not n.percent and " " not in n.raw and "," not in n.raw and 1900 <= abs(n.value) <= 2100:
+    if n.multiplier == 1 and not n.percent and " " not in n.raw and "," not in n.raw and 1900 <= abs(n.value) <= 2100 \
+            and n.unit != "persons" and not n.sign:
         return True  # a year
     if re.match(r"\s*\)", text[n.end :]) and re.search(r"(?:^|\s)$", text[: n.start]) and n.value < 10 and n.sign == 0:
         return True  # a footnote mark "1)"
@@ -130,7 +144,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
     scope = para.child("sentence")
     nums = find_numbers(s, lemma)
     all_periods = periods.find_periods(s)
-    masks = [p for p in all_periods if p.kind == "mask"]
+    masks = all_periods  # the digits of dates, years and ranges are never figures
     ps = [p for p in all_periods if p.kind != "mask"]
     lem = cues.lemmatise(s)
     mentions = entities.find(s, lem.toks)
@@ -140,19 +154,15 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
 
     def clause_of(pos: int) -> int:
         for i, c in enumerate(cls):
-            if c.start <= pos < c.end:
+            if c.has(pos):
                 return i
         return len(cls) - 1
 
     regions = [m for m in mentions if m.kind == "region" and m.strong]
-    if regions:
-        state.names_regions = True
     countries = [m for m in mentions if m.kind == "country"]
     occupations = [m for m in mentions if m.kind == "occupation"]
-    work = any(c.code == "labour_emigration" for c in found)
-    if work:
-        para.topics.add("work")
     chosen: dict[int, cues.Cue | None] = {}
+    chosen_how: dict[int, str] = {}
     drafts: list[Draft] = []
     sentence_base: str | None = None  # period of the last figure, base of "годом ранее"
 
@@ -163,13 +173,21 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
 
     for ni, n in enumerate(nums):
         if _non_figure(s, n, masks):
+            _trace(n, "not a figure: year, date, reference, unit")
             continue
+        if n.unit == "bare" and ni > 0 and nums[ni - 1].unit == "other" and n.multiplier == 1:
+            _trace(n, "ellipsis of a count of other things")
+            continue  # "в 6 регионах, сейчас – в 13": the count goes on
         ci = clause_of(n.num_start)
         c = cls[ci]
         before = s[max(0, n.start - 40) : n.start]
-        inside = [k for k in found if k.start <= n.num_start < k.end]
-        own = [k for k in found if c.start <= k.start < c.end and k not in inside]
+        inside = [k for k in found if k.start <= n.num_start < k.end and k.rank >= 9]
+        own = [k for k in found if c.has(k.start) and k not in inside]
+        if re.search(r"(?:^|[\s(])с\s*$", before) and re.match(r"\s*(?:тыс\.?|млн\.?|человек)?\s*до\s+\d", s[n.end :]):
+            _trace(n, "the start of a change (с X до Y)")
+            continue
         if _CHANGE.search(before) and not inside and n.unit != "ratio":
+            _trace(n, "a change (на N)")
             continue  # "выросло на 5,3 тыс.": a change, not a level
         level_word = bool(_LEVEL.search(before))
         if level_word:
@@ -183,7 +201,8 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             best = [k for k in own if k.rank == top]
             cue = min(best, key=lambda k: (k.start > n.num_start, abs(k.start - n.num_start)))
             how["indicator"] = "clause"
-        elif c.breakdown:
+        elif c.breakdown and not c.paren:
+            _trace(n, "part of a breakdown with no words of its own")
             continue  # a part of the figure before it, named by nothing we know
         else:
             # an earlier clause of the sentence (a parenthesis: its owner first)
@@ -191,9 +210,9 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             for cj in order:
                 if cj in chosen and chosen[cj] is not None:
                     cue = chosen[cj]
-                    how["indicator"] = "sentence"
+                    how["indicator"] = chosen_how.get(cj) if chosen_how.get(cj) in ("previous", "continued", "list") else "sentence"
                     break
-                own_j = [k for k in found if cls[cj].start <= k.start < cls[cj].end and (not level_word or k.code != "growth")]
+                own_j = [k for k in found if cls[cj].has(k.start) and (not level_word or k.code != "growth")]
                 if own_j:
                     cue = max(own_j, key=lambda k: (k.rank, k.start))
                     how["indicator"] = "sentence"
@@ -203,33 +222,40 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             if cue is None and state.previous and _continues(s, n):
                 prev = state.previous[-1]
                 cue = cues.Cue(0, 0, prev.indicator, 0, 1)
-                how["indicator"] = "previous"
+                how["indicator"] = _continues(s, n)
         chosen[ci] = cue
+        chosen_how[ci] = how.get("indicator", "")
         if cue is None or cue.code in cues.PSEUDO:
+            _trace(n, "no indicator, or a pseudo-indicator")
             continue
         code = cue.code
         if c.breakdown and code == "labour_emigration":
             parent = next((chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not cls[j].breakdown), None)
             if parent is None or parent.code not in ("departures", "labour_emigration"):
+                _trace(n, "contract workers coming in")
                 continue  # foreign workers coming in under contracts: not Kazakhstanis leaving
         # --- what kind of number fits the indicator
         if n.unit == "KZT":
+            _trace(n, "money (wages read apart)")
             continue  # wages are read by wages()
         if n.unit == "ratio" or code == "departures_growth_ratio":
             if code != "departures_growth_ratio" or n.unit != "ratio":
+                _trace(n, "ratio of something else")
                 continue
         elif n.percent:
             if code in ("population_urban", "population_urban_share") and c.paren:
-                code = "population_urban_share"
+                code, how["indicator"] = "population_urban_share", "clause"
             elif code in ("population_rural", "population_rural_share") and c.paren:
-                code = "population_rural_share"
+                code, how["indicator"] = "population_rural_share", "clause"
             elif code in ("population_urban_share", "population_rural_share"):
                 pass
             elif c.paren and _share_after(drafts, s, c):
                 code = _share_after(drafts, s, c)
             else:
+                _trace(n, "percent of something else")
                 continue
         elif code not in PERSON_INDICATORS:
+            _trace(n, "not a count of persons")
             continue
         if code in ("departures", "arrivals", "labour_emigration") and "work" in para.all_topics() and code == "departures" \
                 and cue.code == "departures":
@@ -237,20 +263,25 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             how["indicator"] = how.get("indicator", "clause")
 
         value = n.value
+        unsigned = False
         if code in SIGNED:
-            negative = n.sign < 0 or (n.sign == 0 and (
-                cue.sign < 0 or cues.sign_words(lem, c.start, n.start) < 0 or (lead or {}).get("sign", 0) < 0))
+            words = cues.sign_words(lem, c.start, n.start) or (lead or {}).get("sign", 0)
+            negative = n.sign < 0 or (n.sign == 0 and (cue.sign < 0 or words < 0))
+            unsigned = n.sign == 0 and cue.sign == 0 and words == 0
             value = -abs(value) if negative else abs(value)
         elif value < 0:
+            _trace(n, "negative level")
             continue
 
         # --- period
         period, how["period"] = _period(code, n, c, cls, ps, scope, drafts, sentence_base, s)
-        if period is None and code not in ("wage_offer_min", "wage_offer_max"):
-            continue
+        if period is None and code not in STOCKS:
+            _trace(n, "flow without a period")
+            continue  # a stock may still be dated by its section (extract.py); a flow may not
         # --- region
         region, how["region"] = _region(n, c, regions, mentions, para, state, s)
         if region is None:
+            _trace(n, "a place outside the vocabulary")
             continue
         # --- country
         country = None
@@ -258,12 +289,19 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             country, csrc = _country(n, c, ci, cls, countries, s, lead)
             if country:
                 how["country"] = csrc
-        if _group_share(mentions, c):
-            continue
+        if any(m.kind == "group" and m.start < n.num_start for m in mentions) and not country:
+            _trace(n, "a group of countries")
+            continue  # "со странами СНГ пришлось ...": a group of countries without a code
+        if code in ("arrivals", "departures", "net_migration") and any(
+                k.code == "internal" and k.start < c.end and not cls[clause_of(k.start)].breakdown for k in found):
+            _trace(n, "includes or is internal moves")
+            continue  # a total that includes moves inside the country, or a part made of them
         # sub-flows: a region's flows across the border, the country's flows including internal moves
         if code in ("arrivals", "departures", "net_migration") and region != "KZ":
-            if _ABROAD.search(s) or "abroad" in para.all_topics():
+            own_text = " ".join(s[x.start:x.end] for x in cls[: ci + 1] if not x.breakdown or x is c)
+            if _ABROAD.search(own_text) or "abroad" in para.all_topics():
                 para.topics.add("abroad")
+                _trace(n, "a region's flow across the border")
                 continue
         if code in ("arrivals", "departures", "labour_emigration") and region not in (None, "KZ") and country:
             region = "KZ" if how.get("region") != "stated" else region
@@ -271,21 +309,43 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         d = Draft(code, value, n.precision, period, region, country, None, page, top, (), clean, how,
                   bool(_APPROX.search(before)))
         d.order = (sa + n.num_start,)
+        if unsigned and code == "net_migration":
+            _sign_from_flows(d, drafts + state.flows)
         drafts.append(d)
+        if code in ("arrivals", "departures"):
+            state.flows.append(d)
         if period and not c.paren:
             sentence_base = period
+    # a sentence about leaving to work makes the paragraph's later departures labour emigration
+    if any(k.code == "labour_emigration" and not cls[clause_of(k.start)].breakdown for k in found):
+        para.topics.add("work")
     # the sentence's numbers "соответственно" take the figures of the sentence before, in order
-    drafts = _respectively(s, drafts, nums, state, cls, ps, scope)
+    drafts = _respectively(s, sa, drafts, nums, state, cls, ps, scope)
     _update_scope(para, s, ps, regions, drafts)
     if drafts:
         state.previous = drafts
     return drafts
 
 
-def _continues(s: str, n: Number) -> bool:
-    """A sentence with no words of its own for a number, listing labelled values ("Далее идут
-    Костанайская – 645 человек")."""
-    return bool(re.search(r"[–—:(]\s*[-+]?$", s[: n.start].rstrip()[-3:] + " ")) or bool(re.match(r"^\s*(?:далее|затем|следом)", s, re.I))
+def _sign_from_flows(d: Draft, flows: list[Draft]) -> None:
+    """A balance written without a sign word ("сальдо миграции составило — 1919") takes the
+    sign of arrivals minus departures stated for the same territory and period."""
+    same = [f for f in flows if f.period == d.period and f.region == d.region and f.country is None]
+    a = next((f.value for f in reversed(same) if f.indicator == "arrivals"), None)
+    b = next((f.value for f in reversed(same) if f.indicator == "departures"), None)
+    if a is not None and b is not None and abs(abs(a - b) - abs(d.value)) <= d.precision:
+        d.value = abs(d.value) if a >= b else -abs(d.value)
+
+
+def _continues(s: str, n: Number) -> str:
+    """A sentence with no words of its own for a number that goes on with the sentence before:
+    'continued' when it says so ("Далее идут Костанайская – 645 человек"), 'previous' when it
+    only lists labelled values."""
+    if re.match(r"^\W*(?:далее|затем|следом|за\s+н(?:ими|им|ей))\b", s, re.I):
+        return "continued"
+    if re.search(r"[–—:(]\s*[-+]?$", s[: n.start].rstrip()[-3:] + " "):
+        return "previous"
+    return ""
 
 
 def _share_after(drafts: list[Draft], s: str, c: Clause) -> str | None:
@@ -297,10 +357,6 @@ def _share_after(drafts: list[Draft], s: str, c: Clause) -> str | None:
             return "population_rural_share"
         break
     return None
-
-
-def _group_share(mentions, c: Clause) -> bool:
-    return any(m.kind == "group" and c.start <= m.start < c.end for m in mentions)
 
 
 def _fits(code: str, iso: str) -> bool:
@@ -319,7 +375,7 @@ def _period(code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s) 
             return None
         return iso, (how if src == "stated" else ("relative" if src == "relative" else src if src in ("report-date",) else how))
 
-    own = [p for p in ps if c.start <= p.start < c.end]
+    own = [p for p in ps if c.has(p.start)]
     before = [p for p in own if p.start < n.num_start]
     after = [p for p in own if p.start >= n.num_start]
     for p in reversed(before):
@@ -376,12 +432,15 @@ def carried_period(code: str, scope: Scope) -> tuple[str | None, str]:
 
 
 def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocState, s: str) -> tuple[str | None, str]:
-    in_clause = [m for m in regions if c.start <= m.start < c.end]
+    in_clause = [m for m in regions if c.has(m.start)]
     before = [m for m in in_clause if m.start < n.num_start]
     if before:
         return before[-1].code, "stated"
+    weak = [m for m in mentions if m.kind == "region" and not m.strong and c.has(m.start) and m.start < n.num_start]
+    if weak:
+        return weak[-1].code, "stated"  # "в столице", "в стране"
     # an unknown place labels the number: a town or district, not a region of the vocabulary
-    places = [m for m in mentions if m.kind == "place" and c.start <= m.start < n.num_start]
+    places = [m for m in mentions if m.kind == "place" and c.has(m.start) and m.start < n.num_start]
     if places or _unknown_label(s, c, n):
         return None, "none"
     after = [m for m in in_clause if m.start > n.num_end]
@@ -391,7 +450,7 @@ def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocStat
         prev = [m for m in regions if m.end <= c.start and not re.search(r"[.;]", s[m.end : c.start])]
         if prev:
             return prev[-1].code, "stated"
-    kz = [m for m in mentions if m.kind == "region" and m.code == "KZ" and c.start <= m.start < c.end]
+    kz = [m for m in mentions if m.kind == "region" and m.code == "KZ" and c.has(m.start)]
     if kz:
         return "KZ", "stated"
     sent = [m for m in regions if m.start < n.num_start]
@@ -419,7 +478,7 @@ def _unknown_label(s: str, c: Clause, n: Number) -> bool:
 
 
 def _country(n: Number, c: Clause, ci: int, cls, countries, s: str, lead) -> tuple[str | None, str]:
-    in_clause = [m for m in countries if c.start <= m.start < c.end]
+    in_clause = [m for m in countries if c.has(m.start)]
     if in_clause:
         m = min(in_clause, key=lambda m: abs(m.start - n.num_start))
         return m.code, "stated"
@@ -436,7 +495,7 @@ def _country(n: Number, c: Clause, ci: int, cls, countries, s: str, lead) -> tup
     return None, "none"
 
 
-def _respectively(s, drafts, nums, state, cls, ps, scope) -> list[Draft]:
+def _respectively(s, sa, drafts, nums, state, cls, ps, scope) -> list[Draft]:
     if not re.search(r"соответственно", s, re.I) or not state.previous:
         return drafts
     out = list(drafts)
@@ -447,7 +506,7 @@ def _respectively(s, drafts, nums, state, cls, ps, scope) -> list[Draft]:
         prev = state.previous[-len(inner):] if len(inner) <= len(state.previous) else []
         if not prev:
             continue
-        out = [d for d in out if not any(d.order[0] == n.num_start for n in inner)]
+        out = [d for d in out if not any(d.order[0] == sa + n.num_start for n in inner)]
         period = None
         before = [p for p in ps if p.end <= c.start and p.kind != "mask"]
         if before:
@@ -456,7 +515,7 @@ def _respectively(s, drafts, nums, state, cls, ps, scope) -> list[Draft]:
         for n, p in zip(inner, prev):
             if period is None or not _fits(p.indicator, period):
                 continue
-            d = Draft(p.indicator, n.value, n.precision, period, p.region, p.country, None, p.page, p.top, (n.num_start,),
+            d = Draft(p.indicator, n.value, n.precision, period, p.region, p.country, None, p.page, p.top, (sa + n.num_start,),
                       p.text, dict(p.how, indicator="respectively", period="comparison"))
             out.append(d)
     return out
@@ -464,17 +523,23 @@ def _respectively(s, drafts, nums, state, cls, ps, scope) -> list[Draft]:
 
 def _update_scope(para: Scope, s: str, ps, regions, drafts: list[Draft]) -> None:
     for p in ps:
-        if p.comparative or not p.complete:
+        if p.comparative or p.kind in ("mask", "rel", "same", "ytd"):
             continue
-        if periods.is_date(p.value):
-            para.date = p.value
+        r = context.resolve(p, para)
+        if r is None:
+            continue
+        iso = r[0]
+        if periods.is_date(iso):
+            para.date = iso
         else:
-            para.flow = p.value
-            para.year = periods.year_of(p.value)
+            para.flow = iso
+            para.year = periods.year_of(iso)
     for d in drafts:
         if d.how.get("period") in ("report-date",) and d.period and d.indicator in FLOWS:
             para.flow = para.flow or d.period
     codes = {m.code for m in regions}
+    if not codes and any(d.region == "KZ" and d.how.get("region") == "stated" for d in drafts):
+        codes = {"KZ"}
     if len(codes) == 1 and any(d.region in codes for d in drafts) or (len(codes) == 1 and not drafts):
         para.region = next(iter(codes))
 

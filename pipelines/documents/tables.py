@@ -200,14 +200,17 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         if not row or lines[k].top - lines[k - 1].bottom > 1.8 * size:
             break
         text = " ".join(c.text for c in row)
-        if any(is_value(c) for c in row) or (len(text) > 90):
+        if any(is_value(c) for c in row) or len(text) > 90:
             break
+        small = lines[k].size < 0.95 * size
+        if not (small or re.match(r"^(?:источник|примечани|\d\)|\*|знак|прочерк|(?:тыс\.?\s*)?человек\b|по\s+данным)", text, re.I)):
+            break  # running text after the table, not a note of it
         notes.append(text)
         k += 1
     n_notes = len(notes)
 
     for row in head_lines:
-        for c in row:
+        for c in _split_heads(row, columns, vrules):
             a, b = _span(c, vrules)
             for col in columns:
                 if _overlaps(a, b, col):
@@ -228,6 +231,26 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
               " ".join(notes).strip(), columns, rows, continued)
     t._first, t._last = top_k, last + n_notes  # type: ignore[attr-defined]
     return t
+
+
+def _split_heads(row: list[Cell], columns: list[Column], vrules) -> list[Cell]:
+    """A header cell whose words stand over different columns, with a border or a column gap
+    between them, is several heads ("прибыло выбыло" over two columns)."""
+    out: list[Cell] = []
+    for c in row:
+        parts = [[c.words[0]]]
+        for a, b in zip(c.words, c.words[1:]):
+            y = (a.top + a.bottom) / 2
+            ruled = any(a.x1 - 1 <= (r[0] + r[2]) / 2 <= b.x0 + 1 and r[1] - 1 <= y <= r[3] + 1 for r in vrules)
+            ca = [j for j, col in enumerate(columns) if col.x0 - 2 <= a.mid <= col.x1 + 2]
+            cb = [j for j, col in enumerate(columns) if col.x0 - 2 <= b.mid <= col.x1 + 2]
+            apart = bool(ca and cb and ca != cb and not vrules)
+            if ruled or apart:
+                parts.append([b])
+            else:
+                parts[-1].append(b)
+        out += [Cell(p) for p in parts]
+    return out
 
 
 def _overlaps(a: float, b: float, col: Column) -> bool:

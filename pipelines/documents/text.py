@@ -12,6 +12,9 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+(?:-[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+)*")
 _KAZAKH = re.compile(r"[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+# lemmas of the domain's verbs and nouns (cues.py), preferred when a form is ambiguous
+PREFERRED = {"прибыть", "выбыть", "уехать", "выехать", "приехать", "въехать", "переехать", "жить", "проживать",
+             "насчитываться", "составить", "село", "житель", "горожанин", "трудиться", "работать", "поехать"}
 
 
 @lru_cache(maxsize=1)
@@ -21,13 +24,42 @@ def _morph():
     return pymorphy3.MorphAnalyzer()
 
 
+@lru_cache(maxsize=1)
+def _place_lemmas() -> frozenset:
+    """Lemmas of the words of region and country names, as they should read: the adjective
+    for "-ская" names, the place noun otherwise."""
+    from pipelines import reference
+
+    names = [a for a, _ in reference.region_aliases()] + [c["name_ru"] for c in reference.countries()]
+    names += [a for c in reference.countries() for a in (c.get("aliases") or "").split(";") if a]
+    out = set()
+    for name in names:
+        for m in _WORD.finditer(name):
+            w = m.group(0).lower()
+            if _KAZAKH.search(w) or len(w) < 3:
+                continue
+            parses = _morph().parse(w)
+            adj = [p for p in parses if p.tag.POS == "ADJF"]
+            geo = [p for p in parses if "Geox" in p.tag]
+            best = adj[0] if adj and re.search(r"(?:ая|ий|ое|ые)$", w) else (geo[0] if geo else parses[0])
+            out.add(best.normal_form)
+    return frozenset(out)
+
+
 @lru_cache(maxsize=200_000)
 def analyse(word: str) -> tuple[str, str, frozenset]:
     """(lemma, part of speech, grammemes) of a word; Kazakh spellings are kept as they are."""
     w = word.lower()
     if _KAZAKH.search(w):
         return w.replace("ё", "е"), "NOUN", frozenset()
-    p = _morph().parse(w)[0]
+    parses = _morph().parse(w)
+    p = parses[0]
+    # "прибыли" is the verb прибыть here far more often than the noun прибыль, and
+    # "Мангистауской" the adjective of a region, not a guessed noun: a reading whose lemma is
+    # a word of this domain or a place of the vocabulary wins over a more frequent one
+    preferred = PREFERRED | _place_lemmas()
+    if p.normal_form not in preferred:
+        p = next((q for q in parses[1:4] if q.normal_form in preferred), p)
     return p.normal_form.replace("ё", "е"), str(p.tag.POS or ""), frozenset(p.tag.grammemes)
 
 
