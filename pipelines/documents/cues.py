@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import Token, tokens
 
@@ -41,6 +42,7 @@ class Lemmas:
         return self.back[a], self.back[max(a, b - 1)] + 1
 
 
+@lru_cache(maxsize=20_000)
 def lemmatise(text: str) -> Lemmas:
     toks = tokens(text)
     parts: list[str] = []
@@ -136,6 +138,12 @@ POSITIVE = re.compile(r"\bположительный\b|\bплюс\b|\bприбы
 
 
 def find_cues(lem: Lemmas) -> list[Cue]:
+    return list(_find_cues(lem.text))
+
+
+@lru_cache(maxsize=50_000)
+def _find_cues(text: str) -> tuple[Cue, ...]:
+    lem = lemmatise(text)
     out: list[Cue] = []
     taken: list[tuple[int, int]] = []
     for code, sign, rank, rx in _COMPILED:
@@ -146,7 +154,7 @@ def find_cues(lem: Lemmas) -> list[Cue]:
             taken.append((a, b))
             s, e = lem.span(a, b)
             out.append(Cue(s, e, code, sign, rank))
-    return sorted(out, key=lambda c: c.start)
+    return tuple(sorted(out, key=lambda c: c.start))
 
 
 def sign_words(lem: Lemmas, a: int, b: int) -> int:

@@ -47,9 +47,8 @@ def build(pages: list[Page]) -> list[Block]:
                 blocks.append(Block("furniture", ln.text, p.number, ln.top, ln.size, False, ln.x0,
                                     [(p.number, ln.top)] * len(ln.text)))
         words = [w for ln in lines_by_page[p.number] if id(ln) not in furn for w in ln.words]
-        for region in layout.regions(words):
-            lines = layout.lines_of(region)
-            found, used = tables.find_tables(lines, p.number, previous_table, p.vertical_rules())
+        for lines, gutters in layout.regions(words):
+            found, used = tables.find_tables(lines, p.number, previous_table, p.vertical_rules(), gutters)
             if found:
                 previous_table = found[-1]
             items: list[tuple[float, object]] = [(t.top, t) for t in found]

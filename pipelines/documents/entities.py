@@ -62,9 +62,14 @@ _KZ_WORDS = {"страна", "республика"}
 _CAPITAL = "710000000"
 
 
-def find(text: str, toks: list[Token] | None = None) -> list[Mention]:
+def find(text: str) -> list[Mention]:
     """Every named region, country, occupation, group and unknown place, longest match first."""
-    toks = toks if toks is not None else tokens(text)
+    return list(_find(text))
+
+
+@lru_cache(maxsize=50_000)
+def _find(text: str) -> tuple[Mention, ...]:
+    toks = tokens(text)
     idx, maxlen = _index()
     out: list[Mention] = []
     i = 0
@@ -97,7 +102,7 @@ def find(text: str, toks: list[Token] | None = None) -> list[Mention]:
                 and not t.text.isupper():
             out.append(Mention(t.start, t.end, t.text, "place"))
         i += 1
-    return out
+    return tuple(out)
 
 
 def _plausible(t: Token, got: tuple[str, str]) -> bool:

@@ -61,7 +61,7 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
     def heading_text() -> str:
         return " ".join([title] + [t for _, _, t in sections])
 
-    for b in blocks:
+    for bi, b in enumerate(blocks):
         if b.kind == "furniture":
             continue
         if b.kind == "title":
@@ -98,7 +98,7 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
         got = prose.paragraph(b.text, para, state, b.at, lead if item else None)
         pending += [d for d in got if d.period is None]
         drafts += [d for d in got if d.period is not None]
-        drafts += prose.wages(b.text, para, b.at, _wage_context(blocks, b))
+        drafts += prose.wages(b.text, para, b.at, _wage_context(blocks, bi))
         # what a paragraph dated carries on to the next paragraphs of its section
         sec = current()
         for attr in ("date", "flow", "year"):
@@ -143,35 +143,48 @@ def _lead(text: str, para: Scope) -> dict:
             "country": countries[-1].code if countries and len(countries) == 1 else None}
 
 
-def _wage_context(blocks: list[document.Block], b: document.Block) -> str:
+def _wage_context(blocks: list[document.Block], i: int) -> str:
     """The few blocks before a wage line (a job ad's 'Место работы: ...')."""
-    i = blocks.index(b)
     return " ".join(x.text for x in blocks[max(0, i - 3) : i] if x.kind == "text")
 
 
 def _finish(drafts: list[Draft]) -> list[Figure]:
+    """Repeats and rounded restatements dropped; two different values for one key (a figure
+    read twice with different meanings) both wait for review."""
     drafts = sorted(drafts, key=lambda d: (d.page, d.top, d.order))
-    kept: list[Draft] = []
+    precise: dict[tuple, dict] = {}  # key -> value -> draft, values stated to units
+    coarse: dict[tuple, list[Draft]] = {}  # key -> drafts rounded to tens or more
+    order: list[Draft] = []
+    dropped: set[int] = set()
     for d in drafts:
         key = (d.indicator, d.period, d.region, d.country, d.occupation)
-        same = [k for k in kept if (k.indicator, k.period, k.region, k.country, k.occupation) == key]
-        if any(k.value == d.value for k in same):
+        ps, cs = precise.setdefault(key, {}), coarse.setdefault(key, [])
+        if d.value in ps or any(k.value == d.value for k in cs):
             continue  # the same figure repeated (a sidebar, a summary table, a headline)
-        # a rounded restatement of a figure given exactly ("32 тысячи" beside "32,2 тыс.")
-        rounded = [k for k in same if abs(k.value - d.value) <= max(d.precision, k.precision) / 2 * 3]
-        if rounded:
-            k = rounded[0]
-            if d.precision > k.precision:
+        near = [k for k in cs if abs(k.value - d.value) <= max(d.precision, k.precision) * Decimal("1.5")]
+        if d.precision >= 10:
+            near += [k for v, k in ps.items() if abs(v - d.value) <= d.precision * Decimal("1.5")]
+        if near:  # a rounded restatement of a figure given exactly ("32 тысячи" beside "32,2 тыс.")
+            k = min(near, key=lambda k: k.precision)
+            if d.precision >= k.precision:
                 continue
-            if k.precision > d.precision:
-                kept.remove(k)
-        kept.append(d)
+            dropped.add(id(k))
+            cs.remove(k) if k in cs else ps.pop(k.value, None)
+        (cs.append(d) if d.precision >= 10 else ps.__setitem__(d.value, d))
+        order.append(d)
+    kept = [d for d in order if id(d) not in dropped]
+    values: dict[tuple, set] = {}
+    for d in kept:
+        values.setdefault((d.indicator, d.period, d.region, d.country, d.occupation), set()).add(d.value)
     out = []
     for i, d in enumerate(kept):
         c = confidence(d.how)
+        clash = len(values[(d.indicator, d.period, d.region, d.country, d.occupation)]) > 1
+        if clash:
+            d.how["conflict"] = "another value for the same key"
+        status = "fact" if c >= REVIEW_THRESHOLD and not clash else "review"
         out.append(Figure(d.indicator, plain(d.value), UNITS[d.indicator], d.period, d.region, d.country, d.occupation,
-                          d.page, d.text, plain(d.precision), i, c, "fact" if c >= REVIEW_THRESHOLD else "review",
-                          dict(d.how)))
+                          d.page, d.text, plain(d.precision), i, c, status, dict(d.how)))
     return out
 
 

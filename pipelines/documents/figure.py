@@ -64,6 +64,8 @@ class Figure:
 def confidence(how: dict) -> float:
     c = 1.0
     for part, source in how.items():
+        if part not in WEIGHTS:
+            continue
         c *= WEIGHTS.get(part, {}).get(source, 0.7)
     return round(c, 3)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .numbers import parse_cell
 from .pdf import Page, Word
@@ -23,36 +23,32 @@ GUTTER_MIN_WIDTH = 0.45
 GUTTER_MIN_LINES = 3
 
 
-@dataclass
 class Line:
     """Words sharing a baseline, left to right (possibly across columns)."""
 
-    words: list[Word]
-    page: int
+    __slots__ = ("words", "page", "top", "bottom", "x0", "x1", "size", "_text")
 
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(w.size for w in self.words)
+    def __init__(self, words: list[Word], page: int):
+        self.words = words
+        self.page = page
+        self.top = min(w.top for w in words)
+        self.bottom = max(w.bottom for w in words)
+        self.x0 = words[0].x0
+        self.x1 = max(w.x1 for w in words)
+        self.size = _median([w.size for w in words])
+        self._text = None
 
     @property
     def text(self) -> str:
-        return join_words(self.words)
+        if self._text is None:
+            self._text = join_words(self.words)
+        return self._text
+
+
+def _median(xs: list[float]) -> float:
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
 @dataclass
@@ -83,7 +79,7 @@ class Cell:
 
     @property
     def size(self) -> float:
-        return statistics.median(w.size for w in self.words)
+        return _median([w.size for w in self.words])
 
 
 @dataclass
@@ -237,27 +233,30 @@ def _dedupe(gs: list[Gutter]) -> list[Gutter]:
 
 # ------------------------------------------------------------------------------ reading order
 
-def regions(words: list[Word], depth: int = 0) -> list[list[Word]]:
-    """The page's words in text regions, in reading order: recursive cuts at the tallest gutter
-    that has running text on at least one side (text columns, sidebars, side-by-side panels).
-    Gutters between short cells (table columns) do not cut: tables stay whole."""
+def regions(words: list[Word], depth: int = 0) -> list[tuple[list[Line], list[Gutter]]]:
+    """The page's text regions in reading order, each as its lines and its gutters: recursive
+    cuts at the tallest gutter that has running text on at least one side (text columns,
+    sidebars, side-by-side panels). Gutters between short cells (table columns) do not cut:
+    tables stay whole, and their gutters go with the region to the table finder."""
     lines = lines_of(words)
     if not lines:
         return []
-    gutters = [g for g in find_gutters(lines) if _prose_side(lines, g)] if depth < 8 else []
-    if not gutters:
-        return [[w for ln in lines for w in ln.words]]
-    g = max(gutters, key=lambda g: (g.lines, g.x1 - g.x0))
+    found = find_gutters(lines)
+    cuts = [g for g in (replace(g) for g in found) if _prose_side(lines, g)] if depth < 8 else []
+    if not cuts:
+        return [(lines, found)]
+    g = max(cuts, key=lambda g: (g.lines, g.x1 - g.x0))
     cut = (g.x0 + g.x1) / 2
     above = [w for ln in lines[: g.first] for w in ln.words]
     below = [w for ln in lines[g.last + 1 :] for w in ln.words]
     mid = [w for ln in lines[g.first : g.last + 1] for w in ln.words]
     left = [w for w in mid if w.mid < cut]
     right = [w for w in mid if w.mid >= cut]
-    out: list[list[Word]] = []
+    out: list[tuple[list[Line], list[Gutter]]] = []
     for part in (above, left, right, below):
-        out += regions(part, depth + 1)
-    return [r for r in out if r]
+        if part:
+            out += regions(part, depth + 1)
+    return out
 
 
 def _side_run(ln: Line, g: Gutter, side: int) -> str:

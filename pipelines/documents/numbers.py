@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 # Space-like characters that typesetters use as thousands separators.
 _SPACES = "\u00a0\u202f\u2009\u2007\u2002\u2003\u2004\u2005\u2006\u2008\u200a"
@@ -162,7 +163,7 @@ def _word_numbers(t: str, lemma, digits: list[Number]) -> list[Number]:
     out = []
     taken = [(n.start, n.end) for n in digits]
     for m in _NUM_WORD.finditer(t):
-        if any(a <= m.start() < b for a, b in taken):
+        if not _MULT.match(t, m.end()) or any(a <= m.start() < b for a, b in taken):
             continue
         v = _WORD_VALUES.get(lemma(m.group(0)))
         if v is None:
@@ -207,6 +208,7 @@ _CELL = re.compile(
     r"^\s*([" + DASHES + r"+])?\s*(\d{1,3}(?:[ ]\d{3})+|\d+)(?:[,.](\d+))?\s*(тыс\.?|млн\.?|%)?\s*$", re.I)
 
 
+@lru_cache(maxsize=100_000)
 def parse_cell(cell: str) -> tuple[Decimal, Decimal, str] | None:
     """A table cell: '-5 561', '787,3', '4,1 тыс.' -> (value, precision, text as written).
 

@@ -8,6 +8,7 @@ size) is all the layout needs. Characters become words here; superscript footnot
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,39 +128,82 @@ def _page(page, number: int, name: str) -> Page:
 
 
 def _rules(page, height: float) -> list[tuple[float, float, float, float]]:
-    """Table borders: thin drawn segments, and the edges of filled cell backgrounds."""
-    out = []
-    for k, obj in enumerate(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)):
-        if k >= MAX_PATHS_PER_PAGE:
-            break
-        left, bottom, right, top = obj.get_bounds()
-        x0, y0, x1, y1 = left, height - top, right, height - bottom
+    """Table borders: thin drawn segments, and the edges of filled cell backgrounds (paths on
+    the page and one level into form objects)."""
+    out: list[tuple[float, float, float, float]] = []
+    l, b, r, t = (ctypes.c_float() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (l, b, r, t)]
+
+    def take(obj) -> None:
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+            return
+        x0, y0, x1, y1 = l.value, height - t.value, r.value, height - b.value
         if x1 - x0 < 2.5 or y1 - y0 < 2.5:
             out.append((x0, y0, x1, y1))
         else:
-            out += [(x0, y0, x0, y1), (x1, y0, x1, y1), (x0, y0, x1, y0), (x0, y1, x1, y1)]
+            out.extend([(x0, y0, x0, y1), (x1, y0, x1, y1), (x0, y0, x1, y0), (x0, y1, x1, y1)])
+
+    raw = page.raw
+    n = min(pdfium_c.FPDFPage_CountObjects(raw), MAX_PATHS_PER_PAGE)
+    for i in range(n):
+        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            take(obj)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            for j in range(min(pdfium_c.FPDFFormObj_CountObjects(obj), MAX_PATHS_PER_PAGE)):
+                sub = pdfium_c.FPDFFormObj_GetObject(obj, j)
+                if pdfium_c.FPDFPageObj_GetType(sub) == pdfium_c.FPDF_PAGEOBJ_PATH:
+                    take(sub)
+        if len(out) > 4 * MAX_PATHS_PER_PAGE:
+            break
     return out
 
 
+_TOKEN = re.compile(r"[^\s\ufffe\x02\u00ad]+[\ufffe\x02\u00ad]?")
+
+
 def _words(tp, text: str, n: int, height: float, number: int) -> list[Word]:
+    """Words from PDFium's text: each whitespace-separated token is measured by its first and
+    last character; a token whose ends disagree (a raised footnote mark, a change of line) is
+    read character by character."""
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
     box = pdfium_c.FPDFText_GetLooseCharBox
     weight = pdfium_c.FPDFText_GetFontWeight
     raw = tp.raw
     words: list[Word] = []
+    for m in _TOKEN.finditer(text[:n]):
+        a, e = m.start(), m.end()
+        tok = m.group(0)
+        hyphen = tok[-1] in "\ufffe\x02\u00ad"
+        last = e - 2 if hyphen else e - 1
+        if last < a:
+            continue
+        box(raw, a, ref)
+        x0, top0, bot0 = rect.left, height - rect.top, height - rect.bottom
+        box(raw, last, ref)
+        x1, top1, bot1 = rect.right, height - rect.top, height - rect.bottom
+        h0, h1 = bot0 - top0, bot1 - top1
+        simple = h0 > 0 and h1 > 0 and abs(bot1 - bot0) < 0.3 * max(h0, h1) and h1 >= 0.8 * h0 and x1 >= x0 \
+            and (x1 - x0) < 2.5 * h0 * max(1, len(tok))
+        if simple:
+            text_ = tok[:-1] + "-" if hyphen else tok
+            words.append(Word(text_, x0, x1, min(top0, top1), max(bot0, bot1), number, weight(raw, a) >= 600))
+        else:
+            words.extend(_chars(raw, text, a, e, height, number, box, weight, rect, ref))
+    return words
+
+
+def _chars(raw, text: str, a: int, e: int, height: float, number: int, box, weight, rect, ref) -> list[Word]:
+    words: list[Word] = []
     cur: Word | None = None
     prev_h = 0.0
-    for i in range(min(n, len(text))):
+    for i in range(a, e):
         ch = text[i]
         if ch in "\ufffe\x02\u00ad":  # PDFium's mark for a hyphen at a line end
             if cur is not None:
                 cur.text += "-"
-            continue
-        if ch.isspace():
-            if cur is not None:
-                words.append(cur)
-                cur = None
             continue
         box(raw, i, ref)
         x0, x1, top, bottom = rect.left, rect.right, height - rect.top, height - rect.bottom

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _Y = r"(?:19|20)\d\d"
 _G = r"(?:\s*(?:г\.?г?\.?|гг\.?|год(?:а|у|ом|ах|ы|ов)?|ГОД[А-Я]*)(?![а-яё])\.?)?"
@@ -121,6 +122,20 @@ _COMPARE = re.compile(r"(?:чем|сравнени[а-яё]*\s+с|против|�
 
 
 def find_periods(text: str) -> list[Period]:
+    """Every period expression of `text` (fresh objects; the parse is cached)."""
+    from copy import copy
+
+    return [copy(p) for p in _find_periods(text)]
+
+
+_HINT = re.compile(r"\d|январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр|квартал|полугод|"
+                   r"половин|месяц|год|начал|ранее|период|дату|назад|http|www", re.I)
+
+
+@lru_cache(maxsize=50_000)
+def _find_periods(text: str) -> tuple[Period, ...]:
+    if not _HINT.search(text):
+        return ()
     out: list[Period] = []
     taken: list[tuple[int, int]] = []
     for kind, rx in _COMPILED:
@@ -138,7 +153,7 @@ def find_periods(text: str) -> list[Period]:
                 p.comparative = bool(_COMPARE.search(before))
             out.append(p)
     out.sort(key=lambda p: p.start)
-    return out
+    return tuple(out)
 
 
 def _year(g: str | None) -> int | None:

@@ -147,7 +147,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
     masks = all_periods  # the digits of dates, years and ranges are never figures
     ps = [p for p in all_periods if p.kind != "mask"]
     lem = cues.lemmatise(s)
-    mentions = entities.find(s, lem.toks)
+    mentions = entities.find(s)
     found = cues.find_cues(lem)
     cls = clauses(s)
     clean = re.sub(r"\s+", " ", s).strip()

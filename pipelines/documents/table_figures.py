@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from . import context, cues, entities, periods
 from .context import Scope
@@ -25,6 +26,7 @@ _THOUSANDS = re.compile(r"тыс\.?\s*(?:человек|чел|жител|тен
 _MILLIONS = re.compile(r"млн\.?\s*(?:человек|чел|тенге)", re.I)
 
 
+@lru_cache(maxsize=20_000)
 def _indicators(text: str) -> list[cues.Cue]:
     if not text.strip():
         return []

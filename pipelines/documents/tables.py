@@ -77,10 +77,12 @@ def _gutters_at(gutters: list[Gutter], i: int) -> list[float]:
 
 
 def find_tables(lines: list[Line], page: int, previous: Table | None = None,
-                vrules: list[tuple[float, float, float, float]] = ()) -> tuple[list[Table], set[int]]:
-    """Tables of one page's lines (furniture removed); also the ids of the lines they use.
-    `vrules` are the page's vertical borders, which give a merged header cell its true width."""
-    gutters = find_gutters(lines)
+                vrules: list[tuple[float, float, float, float]] = (),
+                gutters: list[Gutter] | None = None) -> tuple[list[Table], set[int]]:
+    """Tables of one region's lines (furniture removed); also the ids of the lines they use.
+    `vrules` are the page's vertical borders, which give a merged header cell its true width;
+    `gutters` the region's white channels when the caller has them."""
+    gutters = find_gutters(lines) if gutters is None else gutters
     cells = [cells_of(ln.words, _gutters_at(gutters, i)) for i, ln in enumerate(lines)]
     rowlike = [_rowlike(i, cells) for i in range(len(lines))]
     tables: list[Table] = []
