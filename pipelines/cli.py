@@ -56,6 +56,67 @@ def cmd_extract(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from pathlib import Path
+
+    from pipelines.documents.evaluate import GoldError, evaluate_dir, report_json, report_table, totals
+
+    try:
+        scores = evaluate_dir(Path(args.dir))
+    except GoldError as exc:
+        print(f"kazmig eval: {exc}", file=sys.stderr)
+        return 2
+    print(report_json(scores) if args.format == "json" else report_table(scores))
+    f1 = totals(scores).f1
+    if args.min_f1 is not None and f1 < args.min_f1:
+        print(f"kazmig eval: F1 {f1:.3f} is below --min-f1 {args.min_f1}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_review(args) -> int:
+    """What waits for review, and a corrections template for it."""
+    from pathlib import Path
+
+    from dagster import Failure
+
+    from pipelines import settings
+    from pipelines.defs.documents import list_documents, load_corrections, reviewed_figures
+    from pipelines.documents.corrections import path_in, template_entries, write_template
+    from pipelines.files import sha256_file
+
+    out = Path(args.out) if args.out else path_in(settings.documents_dir())
+    try:
+        decisions = load_corrections()
+        docs = list_documents()
+        if args.file:
+            digest = sha256_file(Path(args.file)) if Path(args.file).is_file() else None
+            docs = [d for d in docs if d["sha256"] == digest or d["name"] == Path(args.file).name]
+            if not docs:
+                print(f"kazmig review: {args.file} is not a document in raw/documents", file=sys.stderr)
+                return 2
+        decided = {(c.document, c.key) for c in decisions if c.action != "pending"}
+        entries, waiting = [], 0
+        for doc in docs:
+            figures = reviewed_figures(doc, decisions)
+            todo = [f for f in figures if f["status"] == "review"]
+            waiting += len(todo)
+            for f in todo:
+                print(f"{doc['name']}  {f['key']}  p.{f['page']}  {f['indicator']} {f['value']:g} {f['period'] or '-'} "
+                      f"{f['region'] or '-'}{' ' + f['country'] if f['country'] else ''}  conf {f['confidence']:.2f}  "
+                      f"| {f['evidence']}")
+            pending = {(c.document, c.key) for c in decisions if c.action == "pending"}
+            entries += [e for e in template_entries(doc, figures, decided)
+                        if (e["document"], e["key"]) not in pending]
+    except Failure as exc:
+        print(f"kazmig review: {exc.description}", file=sys.stderr)
+        return 2
+    n = write_template(out, entries)
+    print(f"{waiting} figures wait for review; {n} new entries written to {out}" if waiting
+          else "nothing waits for review")
+    return 0
+
+
 def cmd_fetch(args) -> int:
     from pipelines.bns.catalogue import load_catalogue
     from pipelines.bns.fetch import fetch_all, format_fetch_table, land_from_dir
@@ -162,6 +223,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("eval", help="score the extractor on annotated PDFs (<name>.pdf with <name>.gold.jsonl)")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--min-f1", type=float, metavar="X", help="exit 1 when the overall F1 is below X")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("review", help="list the figures waiting for review and write a corrections template")
+    p.add_argument("file", nargs="?", metavar="FILE", help="one document of raw/documents (default: all)")
+    p.add_argument("--out", metavar="YAML", help="corrections file to append to (default: raw/documents/corrections.yaml)")
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("fetch", help="download the bureau's tables (conditional requests) into raw/bns")
     p.add_argument("sources", nargs="*", metavar="SOURCE_ID")

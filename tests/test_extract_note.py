@@ -77,6 +77,7 @@ def test_units_precision_and_json(figures):
     assert by[("wage_offer_max", 1700000)].precision == 100000
     assert by[("departures_growth_ratio", 1.4)].unit == "ratio"
     json.dumps([f.to_dict() for f in figures], ensure_ascii=False)
-    assert set(figures[0].to_dict()) == {"indicator", "value", "unit", "period", "region", "country",
-                                         "occupation", "page", "text", "precision", "position"}
+    # the keys other tools read stay; confidence, status and provenance of each part come beside them
+    assert {"indicator", "value", "unit", "period", "region", "country", "occupation", "page", "text", "precision",
+            "position", "confidence", "status", "how", "evidence", "key"} == set(figures[0].to_dict())
     assert isinstance(EXTRACTOR_VERSION, str) and re.match(r"\S+", EXTRACTOR_VERSION)

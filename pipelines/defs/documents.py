@@ -21,7 +21,7 @@ from dagster import (
 )
 
 from pipelines import settings
-from pipelines.files import sha256_file
+from pipelines.files import atomic_write, sha256_file
 from pipelines.progress import progress
 from pipelines.warehouse.db import connect_build, replace_table
 
@@ -34,6 +34,9 @@ FIGURE_COLUMNS = [
     ("indicator", "varchar"), ("value", "double"), ("unit", "varchar"), ("period", "varchar"),
     ("region", "varchar"), ("country", "varchar"), ("occupation", "varchar"),
     ("precision", "double"), ("text", "varchar"), ("extractor_version", "varchar"),
+    ("confidence", "double"), ("status", "varchar"), ("how", "varchar"), ("evidence", "varchar"),
+    ("key", "varchar"), ("correction_action", "varchar"), ("corrected_by", "varchar"),
+    ("corrected_at", "varchar"), ("correction_note", "varchar"), ("original", "varchar"),
 ]
 
 
@@ -117,10 +120,10 @@ def documents(context: AssetExecutionContext) -> MaterializeResult:
 
 
 def _cached_figures(doc: dict) -> list[dict]:
-    """Extract a document once per (content, extractor version): outputs are a pure function of both."""
-    from pipelines.documents.extract import EXTRACTOR_VERSION, DocumentError, extract_figures
+    """Extract a document once per (content, extractor code): outputs are a pure function of both."""
+    from pipelines.documents.extract import DocumentError, extract_figures, extractor_fingerprint
 
-    cache = settings.warehouse_dir() / "cache" / "figures" / f"{doc['sha256']}-{EXTRACTOR_VERSION}.json"
+    cache = settings.warehouse_dir() / "cache" / "figures" / f"{doc['sha256']}-{extractor_fingerprint()}.json"
     if cache.exists():
         return json.loads(cache.read_text())
     try:
@@ -128,10 +131,25 @@ def _cached_figures(doc: dict) -> list[dict]:
     except DocumentError as exc:
         raise Failure(description=f"raw/{doc['path']}: {exc}") from None
     cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps(figures, ensure_ascii=False))
-    os.replace(tmp, cache)
+    with atomic_write(cache) as fh:
+        fh.write(json.dumps(figures, ensure_ascii=False))
     return figures
+
+
+def reviewed_figures(doc: dict, decisions: list) -> list[dict]:
+    """A document's figures with the analyst's corrections applied (the asset, `kazmig review`)."""
+    from pipelines.documents.corrections import apply
+
+    return apply(_cached_figures(doc), doc, decisions)
+
+
+def load_corrections() -> list:
+    from pipelines.documents.corrections import CorrectionError, load, path_in
+
+    try:
+        return load(path_in(settings.documents_dir()))
+    except CorrectionError as exc:
+        raise Failure(description=f"raw/documents/{exc}") from None
 
 
 @asset(
@@ -139,22 +157,28 @@ def _cached_figures(doc: dict) -> list[dict]:
     deps=[documents],
     group_name="documents",
     automation_condition=AutomationCondition.eager(),
-    description="Every figure the extractor finds in the documents, with document sha256, page and position.",
+    description="Every figure the extractor finds in the documents, with document sha256, page and position, "
+                "its confidence and status (fact, review, rejected) after raw/documents/corrections.yaml.",
 )
 def document_figures(context: AssetExecutionContext) -> MaterializeResult:
     from pipelines.documents.extract import EXTRACTOR_VERSION
 
+    decisions = load_corrections()
     rows = []
     per_doc = {}
     for doc in progress(list_documents(), "extracting"):
-        figures = _cached_figures(doc)
+        figures = reviewed_figures(doc, decisions)
         per_doc[doc["name"]] = len(figures)
         for fig in figures:
-            rows.append({**fig, "document_sha256": doc["sha256"], "extractor_version": EXTRACTOR_VERSION})
+            rows.append({**fig, "how": json.dumps(fig.get("how") or {}, ensure_ascii=False),
+                         "document_sha256": doc["sha256"], "extractor_version": EXTRACTOR_VERSION})
     with connect_build() as con:
         n = replace_table(con, "raw.document_figures", rows, FIGURE_COLUMNS)
-    context.log.info(f"{n} figures from {len(per_doc)} documents")
-    return MaterializeResult(metadata={"figures": n, **{f"figures/{k}": v for k, v in per_doc.items()}})
+    status = {k: sum(1 for r in rows if r["status"] == k) for k in ("fact", "review", "rejected")}
+    context.log.info(f"{n} figures from {len(per_doc)} documents: {status['fact']} facts, "
+                     f"{status['review']} waiting for review, {status['rejected']} rejected")
+    return MaterializeResult(metadata={"figures": n, **{f"status/{k}": v for k, v in status.items()},
+                                       **{f"figures/{k}": v for k, v in per_doc.items()}})
 
 
 def _inbox_state() -> dict[str, list]:

@@ -56,7 +56,8 @@ def build(pages: list[Page]) -> list[Block]:
             if text:
                 # footnote marks set small and raised on a line of their own ("человек¹")
                 body = statistics.median(ln.size for ln in text)
-                text = [ln for ln in text if not (ln.size < 0.8 * body and re.fullmatch(r"[\d*)¹²³,]{1,3}", ln.text))]
+                text = [ln for ln in text if not (ln.size < 0.8 * body and re.fullmatch(r"[\d*)¹²³,]{1,3}", ln.text))
+                        and not _numeric_only(ln.text)]
             items += [(b.top, b) for b in _paragraphs(layout.text_lines(text))]
             for _, item in sorted(items, key=lambda it: it[0]):
                 if isinstance(item, tables.Table):
@@ -70,6 +71,13 @@ def build(pages: list[Page]) -> list[Block]:
 # A line that ends on a comma, a dash, a conjunction or a preposition goes on in the next one,
 # however short it is (a long unbreakable group pushed the rest down).
 _RUNS_ON = re.compile(r"(?:[,–—-]|\b(?:и|а|но|в|во|на|с|со|по|из|к|у|о|от|до|за|для|при|без|под|над|чем|что|как|или|же))\s*$", re.I)
+
+
+def _numeric_only(text: str) -> bool:
+    """A line of bare numbers outside any table: a chart's data labels or axis ticks."""
+    toks = text.split()
+    nums = sum(1 for t in toks if re.fullmatch(r"[-–+(]?\d[\d.,%)]*", t))
+    return nums >= 2 and nums >= 0.75 * len(toks) and not re.search(r"[а-яёa-z]{3}", text, re.I)
 
 
 def _paragraphs(lines: list[layout.TextLine]) -> list[Block]:

@@ -11,13 +11,15 @@ with the words that govern it) -> figure (one schema, confidence, review status)
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from . import context, cues, document, entities, periods, prose
 from .context import Scope
-from .figure import REVIEW_THRESHOLD, UNITS, Draft, Figure, confidence
+from .figure import REVIEW_THRESHOLD, UNITS, Draft, Figure, confidence, figure_key
 from .numbers import plain
 from .pdf import DocumentError, read_pages
 from .table_figures import table_figures
@@ -31,6 +33,19 @@ _MARKER = re.compile(r"^\s*(?:\d{1,2}\s+[а-яё]+\s+)?(?:19|20)\d\d(?:\s*(?:г\
 _DATELINE = re.compile(r"^(?:[А-ЯЁ][а-яё-]+(?:\s+[А-ЯЁа-яё-]+)?,\s*|[А-ЯЁа-яё ]+:\s*)?(?:\d{1,2}\s+[а-яё]+\s+(?:19|20)\d\d|\d{1,2}\.\d{2}\.(?:19|20)\d\d)(?:\s*(?:г\.?|года))?\s*$", re.I)
 
 
+@lru_cache(maxsize=1)
+def extractor_fingerprint() -> str:
+    """A hash of the extractor's code and the reference seeds it reads: the cache key of
+    extracted figures, so no rule change is ever served stale results."""
+    from pipelines.settings import SEEDS_DIR
+
+    h = hashlib.sha256(EXTRACTOR_VERSION.encode())
+    for f in sorted(Path(__file__).parent.glob("*.py")) + sorted(SEEDS_DIR.glob("*.csv")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def extract_figures(path: str | Path) -> list[Figure]:
     pages = read_pages(path)
     try:
@@ -38,6 +53,23 @@ def extract_figures(path: str | Path) -> list[Figure]:
         return interpret(blocks)
     except DocumentError:
         raise
+
+
+def figures_in_text(text: str) -> list[Figure]:
+    """Figures of plain text: paragraphs separated by blank lines; a paragraph of one short line
+    without a final stop is a heading. For tests, and for text that did not come from a PDF."""
+    from .numbers import normalise_spaces
+
+    blocks = []
+    for i, para in enumerate(re.split(r"\n\s*\n", normalise_spaces(text))):
+        t = re.sub(r"\s*\n\s*", " ", para).strip()
+        if not t:
+            continue
+        heading = "\n" not in para.strip() and len(t) < 90 and not re.search(r"[.!?;:]$", t)
+        b = document.Block("heading" if heading else "text", t, 1, float(i), 12.0, heading, 0.0, [(1, float(i))] * len(t))
+        b.level = 2 if heading else 0
+        blocks.append(b)
+    return interpret(blocks)
 
 
 def interpret(blocks: list[document.Block]) -> list[Figure]:
@@ -177,6 +209,7 @@ def _finish(drafts: list[Draft]) -> list[Figure]:
     for d in kept:
         values.setdefault((d.indicator, d.period, d.region, d.country, d.occupation), set()).add(d.value)
     out = []
+    taken: set[str] = set()
     for i, d in enumerate(kept):
         c = confidence(d.how)
         clash = len(values[(d.indicator, d.period, d.region, d.country, d.occupation)]) > 1
@@ -184,7 +217,8 @@ def _finish(drafts: list[Draft]) -> list[Figure]:
             d.how["conflict"] = "another value for the same key"
         status = "fact" if c >= REVIEW_THRESHOLD and not clash else "review"
         out.append(Figure(d.indicator, plain(d.value), UNITS[d.indicator], d.period, d.region, d.country, d.occupation,
-                          d.page, d.text, plain(d.precision), i, c, status, dict(d.how)))
+                          d.page, d.text, plain(d.precision), i, c, status, dict(d.how), d.evidence,
+                          figure_key(d.page, d.evidence or d.text, taken)))
     return out
 
 

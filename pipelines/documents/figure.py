@@ -56,6 +56,8 @@ class Figure:
     confidence: float = 1.0
     status: str = "fact"  # fact | review
     how: dict = field(default_factory=dict)
+    evidence: str = ""  # the number as written with the words before it, or the table cell with its heads
+    key: str = ""  # page and a hash of the evidence: the same figure keeps it across extractor versions
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -87,3 +89,20 @@ class Draft:
     text: str = ""
     how: dict = field(default_factory=dict)
     approximate: bool = False
+    evidence: str = ""
+
+
+def figure_key(page: int, evidence: str, taken: set[str]) -> str:
+    """Page and a hash of the evidence, lower-cased and with spaces collapsed; a second figure
+    with the same evidence on the page gets a suffix."""
+    import hashlib
+    import re
+
+    norm = re.sub(r"\s+", " ", evidence.lower().replace("ё", "е")).strip()
+    base = f"p{page}:{hashlib.sha1(norm.encode()).hexdigest()[:12]}"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    taken.add(key)
+    return key

@@ -229,6 +229,11 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             _trace(n, "no indicator, or a pseudo-indicator")
             continue
         code = cue.code
+        if c.breakdown and code in ("population_urban", "population_rural"):
+            parent = next((chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not cls[j].breakdown), None)
+            if parent is not None and parent.code in FLOWS:
+                _trace(n, "urban or rural part of a flow")
+                continue
         if c.breakdown and code == "labour_emigration":
             parent = next((chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not cls[j].breakdown), None)
             if parent is None or parent.code not in ("departures", "labour_emigration"):
@@ -238,6 +243,9 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         if n.unit == "KZT":
             _trace(n, "money (wages read apart)")
             continue  # wages are read by wages()
+        if n.unit == "ratio" and code == "departures" and re.match(r"\s*(?:раз[а]?\s+)?больше", s[n.end :]) \
+                and any(p.comparative and p.start > n.num_start for p in ps):
+            code = "departures_growth_ratio"  # "выбыло 55 тыс., что в 1,2 раза больше, чем в 2023 году"
         if n.unit == "ratio" or code == "departures_growth_ratio":
             if code != "departures_growth_ratio" or n.unit != "ratio":
                 _trace(n, "ratio of something else")
@@ -307,7 +315,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             region = "KZ" if how.get("region") != "stated" else region
         page, top = page_of(sa + n.num_start)
         d = Draft(code, value, n.precision, period, region, country, None, page, top, (), clean, how,
-                  bool(_APPROX.search(before)))
+                  bool(_APPROX.search(before)), _evidence(s, n))
         d.order = (sa + n.num_start,)
         if unsigned and code == "net_migration":
             _sign_from_flows(d, drafts + state.flows)
@@ -325,6 +333,13 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
     if drafts:
         state.previous = drafts
     return drafts
+
+
+def _evidence(s: str, n: Number) -> str:
+    """The number as written with up to five words before it: what a reader finds it by, and
+    what keys the figure for corrections."""
+    head = s[: n.start].split()[-5:]
+    return " ".join(head + [s[n.start : n.end]]).strip()
 
 
 def _sign_from_flows(d: Draft, flows: list[Draft]) -> None:
@@ -516,7 +531,7 @@ def _respectively(s, sa, drafts, nums, state, cls, ps, scope) -> list[Draft]:
             if period is None or not _fits(p.indicator, period):
                 continue
             d = Draft(p.indicator, n.value, n.precision, period, p.region, p.country, None, p.page, p.top, (sa + n.num_start,),
-                      p.text, dict(p.how, indicator="respectively", period="comparison"))
+                      p.text, dict(p.how, indicator="respectively", period="comparison"), evidence=_evidence(s, n))
             out.append(d)
     return out
 
@@ -546,8 +561,10 @@ def _update_scope(para: Scope, s: str, ps, regions, drafts: list[Draft]) -> None
 
 # ------------------------------------------------------------------------------------ wages
 
-_OFFER = re.compile(r"зарплат|заработн[а-яё]*\s+плат|оплат[а-яё]*\s+труда|оклад|предлага|обеща|вакан|ставк", re.I)
-_EARNED = re.compile(r"зарабатыва|заработал|получа|получил|накопи|копи", re.I)
+_OFFER = re.compile(r"зарплат|заработн[а-яё]*\s+плат|оплат[а-яё]*\s+труда|оклад|предлага|обеща|вакан|ставк|"
+                    r"получают|зарабатывают|платят", re.I)
+# earnings actually received (past tense, or of someone) are not offers
+_EARNED = re.compile(r"зарабатывал|заработал|получал[аи]?\b|получил[аи]?\b|накопи|копи", re.I)
 
 
 def wages(text: str, scope: Scope, page_of, context_text: str = "") -> list[Draft]:
@@ -592,6 +609,6 @@ def wages(text: str, scope: Scope, page_of, context_text: str = "") -> list[Draf
                 how["country"] = "stated"
             page, top = page_of(sa + n.num_start)
             d = Draft(code, n.value, n.precision, None, None, cm.code if cm else None, occ.code if occ else None,
-                      page, top, (sa + n.num_start,), re.sub(r"\s+", " ", s).strip(), how)
+                      page, top, (sa + n.num_start,), re.sub(r"\s+", " ", s).strip(), how, evidence=_evidence(s, n))
             out.append(d)
     return out

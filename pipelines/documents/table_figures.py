@@ -108,6 +108,11 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
             period, psrc = bare.group(1), source
             break
         ps = [p for p in periods.find_periods(text) if p.kind != "mask"]
+        if not ps:
+            years = re.findall(r"(?<![\d.])((?:19|20)\d\d)(?![\d.])", text)
+            if len(years) == 1:  # a head "Число выбывших, человек 2023": the year of its column
+                period, psrc = years[0], source
+                break
         if ps:
             r = context.resolve(ps[-1], scope)
             if r:
@@ -168,7 +173,9 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
     if base.sign < 0 and value > 0 and code in ("net_migration", "natural_increase"):
         value = -value
     text = " | ".join(x for x in (t.caption, label, head) if x) + f": {cell.text}"
-    return Draft(code, value, precision, period, region, country, None, t.page, cell.top, (), text, how)
+    evidence = " | ".join(x for x in (label, head) if x) + f": {cell.text}"
+    return Draft(code, value, precision, period, region, country, None, t.page, cell.top, (), text, how,
+                 evidence=evidence)
 
 
 def _where(label: str, head: str, scope: Scope) -> tuple[str | None, str]:

@@ -229,6 +229,8 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         caption_lines = [previous.caption]
         notes = notes or [previous.notes]
         continued = True
+    if caption_lines and re.match(r"^\s*(?:рис(?:унок|\.)|диаграмм|график|схем)", caption_lines[0], re.I):
+        return None  # the data labels of a chart, not a table
     t = Table(page, lines[top_k].top, lines[last].bottom, x0, x1, " ".join(caption_lines).strip(),
               " ".join(notes).strip(), columns, rows, continued)
     t._first, t._last = top_k, last + n_notes  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ with official as (
         region_label,
         null::varchar as quoted_text,
         1 as mentions,
+        null::varchar as correction,
         -- A vintage replaces the whole slice (indicator × sex × period) of its bureau table that it
         -- publishes. Latest is chosen per table (element), not per download format: the CSV and the
         -- XLSX of element 6584 are successive vintages of one table. A key that an older vintage
@@ -45,6 +46,8 @@ figures as (
                        f.occupation, f.sex, f.period) as mentions
     from {{ ref('stg_document_figures') }} as f
     left join {{ ref('stg_documents') }} as d using (document_sha256)
+    -- figures waiting for review (or rejected) are not facts
+    where f.status = 'fact'
     -- a document may quote the same figure twice; the first mention stands for the document
     -- (marts.note_claims still lists every mention)
     qualify row_number() over (
@@ -73,6 +76,11 @@ document as (
         null::varchar as region_label,
         quoted_text,
         mentions,
+        -- who corrected the figure, what and when (raw/documents/corrections.yaml)
+        case when correction_action is not null then
+            correction_action || 'ed by ' || coalesce(corrected_by, 'an analyst')
+            || coalesce(' on ' || corrected_at, '') || coalesce(' (' || correction_note || ')', '')
+        end as correction,
         false as is_withdrawn,
         -- documents are never revised in place; among documents quoting the same key the most
         -- recently landed one is the current claim
@@ -126,6 +134,7 @@ select
     left(file_sha256, 12) || ' ' || coalesce(file_name, '') || ': ' ||
         case
             when page is not null then 'page ' || page || ', figure ' || position
+                || coalesce('; ' || correction, '')
             when sheet is not null then 'sheet "' || sheet || '", row ' || sheet_row || ', column ' || sheet_col
             else 'row ' || coalesce(cast(sheet_row as varchar), '?') || coalesce(', column ' || sheet_col, '')
         end as provenance,

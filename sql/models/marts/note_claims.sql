@@ -5,6 +5,9 @@ with claims as (
     select f.*, d.document_name, d.vintage as document_vintage
     from {{ ref('stg_document_figures') }} as f
     left join {{ ref('stg_documents') }} as d using (document_sha256)
+    -- only facts are claims: a figure waiting for review would charge the document with the
+    -- extractor's mistakes
+    where f.status = 'fact'
 ),
 
 official as (

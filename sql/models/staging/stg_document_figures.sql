@@ -1,4 +1,6 @@
--- Figures quoted in documents, typed and keyed like the bureau's observations.
+-- Figures read from documents, typed and keyed like the bureau's observations, with how sure
+-- the extractor is of each and what an analyst decided about it (raw/documents/corrections.yaml).
+-- Only status = 'fact' reaches the facts; 'review' waits in marts.figures_to_review.
 select
     document_sha256,
     cast(page as integer) as page,
@@ -17,5 +19,15 @@ select
     'total' as sex,
     cast(precision as double) as stated_precision,
     text as quoted_text,
+    evidence,
+    key as figure_key,
+    cast(confidence as double) as confidence,
+    status,
+    how,
+    correction_action,
+    corrected_by,
+    corrected_at,
+    correction_note,
+    original as original_figure,
     extractor_version
 from {{ source('raw', 'document_figures') }}
