@@ -81,6 +81,10 @@ class Cell:
     def size(self) -> float:
         return _median([w.size for w in self.words])
 
+    @property
+    def mid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
 
 @dataclass
 class TextLine:

@@ -191,7 +191,12 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
                 top_k = k
                 k -= 1
             break
-        head_lines.insert(0, row)
+        if len(row) == 1 and not any(c.x0 - 2 <= row[0].mid <= c.x1 + 2 for c in columns) \
+                and not any(r[1] - 1 <= (row[0].top + row[0].bottom) / 2 <= r[3] + 1 for r in vrules):
+            # one line over the whole table, standing over no column in particular: its title
+            caption_lines.insert(0, row[0].text)
+        else:
+            head_lines.insert(0, row)
         top_k = k
         k -= 1
     # a unit or source note right below
