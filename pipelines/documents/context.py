@@ -73,6 +73,8 @@ def absorb(scope: Scope, text: str, ps: list[Period] | None = None, mentions=Non
             continue
         iso, _ = resolved
         if dateline and not periods.is_date(iso):
+            if re.fullmatch(r"\d{4}-\d\d", iso):
+                scope.report_date = scope.report_date or f"{iso}-01"  # an issue of that month
             continue  # "январь 2026" in a running header dates the issue, not its figures
         if periods.is_date(iso):
             if dateline:
@@ -130,6 +132,8 @@ def resolve(p: Period, scope: Scope, base: str | None = None) -> tuple[str, str]
     if p.kind == "ytd":
         year = p.year or context_year(scope)
         rd, lvl = scope.find("report_date")
+        if not rd:
+            rd, lvl = scope.find("date")  # "с начала года" up to the date the text stands at
         if rd and (year is None or periods.year_of(rd) in (year, year + 1)):
             return periods.to_date_interval(rd), "report-date"
         fl, lvl = scope.find("flow")

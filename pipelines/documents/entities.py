@@ -60,6 +60,7 @@ def _index() -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
 
 _KZ_WORDS = {"страна", "республика"}
 _CAPITAL = "710000000"
+_SOUTHERN_CAPITAL = "750000000"  # "южная столица": Almaty
 
 
 def find(text: str) -> list[Mention]:
@@ -87,11 +88,19 @@ def _find(text: str) -> tuple[Mention, ...]:
                 break
         if hit:
             n, (code, kind) = hit
-            out.append(Mention(toks[i].start, toks[i + n - 1].end, code, kind))
+            a, b = toks[i].start, toks[i + n - 1].end
+            if text[max(0, a - 1) : a] in "«\"„" and text[b : b + 1] in "»\"“" and a > 0:
+                kind, code = "place", text[a:b]  # a name in quotes: a district, a newspaper, a firm
+            elif kind == "region" and i > 0 and toks[i - 1].lemma == "южный" and code == "710000000":
+                code = "750000000"
+            out.append(Mention(a, b, code, kind))
             i += n
             continue
         t = toks[i]
-        if t.lemma == "столица" and "sing" in t.tags and not _named_after(toks, i) \
+        if t.lemma == "столица" and i > 0 and toks[i - 1].lemma in ("южный", "бывший", "старый") \
+                and toks[i - 1].end == t.start - 1:
+            out.append(Mention(toks[i - 1].start, t.end, _SOUTHERN_CAPITAL, "region", True, "capital"))  # Almaty
+        elif t.lemma == "столица" and "sing" in t.tags and not _named_after(toks, i) \
                 and not (i + 1 < len(toks) and idx.get((toks[i + 1].lemma,), ("", ""))[1] == "country"):
             out.append(Mention(t.start, t.end, _CAPITAL, "region", True, "capital"))  # the capital: Astana
         elif t.lemma in _KZ_WORDS and "sing" in t.tags and not _named_after(toks, i):

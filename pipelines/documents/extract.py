@@ -29,7 +29,8 @@ EXTRACTOR_VERSION = "2026.11"
 
 __all__ = ["DocumentError", "EXTRACTOR_VERSION", "Figure", "extract_figures", "format_table"]
 
-_MARKER = re.compile(r"^\s*(?:\d{1,2}\s+[а-яё]+\s+)?(?:19|20)\d\d(?:\s*(?:г\.?|год[а-яё]*))?\s*$", re.I)
+_MARKER = re.compile(r"^\s*\*?\s*(?:\d{1,2}\s+[а-яё]+\s+|(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*\s+)?"
+                     r"(?:19|20)\d\d(?:\s*(?:г\.?|год[а-яё]*))?\s*$", re.I)
 _DATELINE = re.compile(r"^(?:[А-ЯЁ][а-яё-]+(?:\s+[А-ЯЁа-яё-]+)?,\s*|[А-ЯЁа-яё ]+:\s*)?(?:\d{1,2}\s+[а-яё]+\s+(?:19|20)\d\d|\d{1,2}\.\d{2}\.(?:19|20)\d\d)(?:\s*(?:г\.?|года))?\s*$", re.I)
 
 
@@ -100,14 +101,20 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             context.absorb(doc, b.text)
             state.names_regions = state.names_regions or doc.region not in (None, "KZ")
             continue
-        if b.kind == "heading" or (b.kind == "text" and _MARKER.match(b.text)):
+        marker = b.kind == "text" and _MARKER.match(b.text)
+        if marker and bi > 0 and blocks[bi - 1].kind == "heading" and sections:
+            # a date under a heading dates that heading's section ("Астана" / "сентябрь 2013 г.")
+            context.absorb(current(), b.text, dateline=True)
+            continue
+        if b.kind == "heading" or marker:
             level = 0.5 if b.kind == "text" else b.level
             drafts += _date_pending(pending, current())
             pending = []
             while sections and sections[-1][0] >= level:
                 sections.pop()
             sc = current().child("section")
-            context.absorb(sc, b.text, dateline=bool(b.kind == "text" and re.match(r"^\s*\d{1,2}\s", b.text)))
+            # a bare date or month over an item dates the item (its issue), not its figures
+            context.absorb(sc, b.text, dateline=bool(marker and not re.fullmatch(r"\W*(?:19|20)\d\d\W*(?:г\.?|год[а-яё]*)?\W*", b.text)))
             state.names_regions = state.names_regions or sc.region not in (None, "KZ")
             sections.append((level, sc, b.text))
             lead = None

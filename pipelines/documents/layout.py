@@ -204,7 +204,10 @@ def find_gutters(lines: list[Line]) -> list[Gutter]:
     done += active
     out = []
     for g in done:  # a run starts where both sides first hold words; lines above may share it
-        while g.first > 0 and _is_free(lines[g.first - 1], g.x0, g.x1, minw):
+        while g.first > 0:
+            lo, hi = _free_part(lines[g.first - 1], g.x0, g.x1)
+            if hi - lo < max(minw, 0.6 * (g.x1 - g.x0)):
+                break
             g.first -= 1
     for g in done:
         wide = (g.x1 - g.x0) >= 1.0 * h
@@ -215,15 +218,17 @@ def find_gutters(lines: list[Line]) -> list[Gutter]:
     return out
 
 
-def _is_free(line: Line, x0: float, x1: float, minw: float) -> bool:
-    lo, hi = x0, x1
-    for w in line.words:
-        if w.x1 > lo and w.x0 < hi:
-            if w.x0 - lo >= hi - w.x1:
-                hi = w.x0
-            else:
-                lo = w.x1
-    return hi - lo >= minw
+def _free_part(line: Line, x0: float, x1: float) -> tuple[float, float]:
+    """The widest stretch of [x0, x1] that no word of the line covers."""
+    spans = sorted((max(w.x0, x0), min(w.x1, x1)) for w in line.words if w.x1 > x0 and w.x0 < x1)
+    best, pos = (x0, x0), x0
+    for a, b in spans:
+        if a - pos > best[1] - best[0]:
+            best = (pos, a)
+        pos = max(pos, b)
+    if x1 - pos > best[1] - best[0]:
+        best = (pos, x1)
+    return best
 
 
 def _dedupe(gs: list[Gutter]) -> list[Gutter]:
@@ -246,7 +251,8 @@ def regions(words: list[Word], depth: int = 0) -> list[tuple[list[Line], list[Gu
     if not lines:
         return []
     found = find_gutters(lines)
-    cuts = [g for g in (replace(g) for g in found) if _prose_side(lines, g)] if depth < 8 else []
+    cuts = [g for g in (replace(g) for g in found) if _prose_side(lines, g) and _column_edge(lines, g)] \
+        if depth < 8 else []
     if not cuts:
         return [(lines, found)]
     g = max(cuts, key=lambda g: (g.lines, g.x1 - g.x0))
@@ -257,10 +263,54 @@ def regions(words: list[Word], depth: int = 0) -> list[tuple[list[Line], list[Gu
     left = [w for w in mid if w.mid < cut]
     right = [w for w in mid if w.mid >= cut]
     out: list[tuple[list[Line], list[Gutter]]] = []
-    for part in (above, left, right, below):
-        if part:
-            out += regions(part, depth + 1)
+    if above:
+        out += regions(above, depth + 1)
+    labels = _label_blocks(left, right)
+    if labels:
+        # a column of short labels beside the text (a record's place and date): each label is
+        # read with the text at its height, not all labels first
+        tops = [b[0].top for b in labels] + [float("inf")]
+        rlines = lines_of(right)
+        head = [w for ln in rlines if ln.bottom <= tops[0] for w in ln.words]
+        if head:
+            out += regions(head, depth + 1)
+        for block, a, b in zip(labels, tops, tops[1:]):
+            out.append((block, []))
+            part = [w for ln in rlines if a - 1 <= ln.bottom and ln.top < b - 1 for w in ln.words]
+            if part:
+                out += regions(part, depth + 1)
+    else:
+        for part in (left, right):
+            if part:
+                out += regions(part, depth + 1)
+    if below:
+        out += regions(below, depth + 1)
     return out
+
+
+def _label_blocks(left: list[Word], right: list[Word]) -> list[list[Line]] | None:
+    """The left side as blocks of a label column, or None when it is running text."""
+    ll, rl = lines_of(left), lines_of(right)
+    if len(ll) < 2 or not rl or max(len(ln.text) for ln in ll) > 32 or len(ll) > 0.6 * len(rl):
+        return None
+    blocks: list[list[Line]] = [[ll[0]]]
+    for a, b in zip(ll, ll[1:]):
+        if b.top - a.bottom > 0.8 * a.size:
+            blocks.append([b])
+        else:
+            blocks[-1].append(b)
+    return blocks if len(blocks) >= 2 else None
+
+
+def _column_edge(lines: list[Line], g: Gutter) -> bool:
+    """A gutter between text columns is wide, or the text right of it starts at one edge; a
+    river of a justified paragraph (spaces that happen to line up) is neither."""
+    h = _median([ln.size for ln in lines[g.first : g.last + 1]])
+    if g.x1 - g.x0 >= 0.9 * h:
+        return True
+    starts = [next((w.x0 for w in ln.words if w.x0 >= g.x1 - 0.5), None) for ln in lines[g.first : g.last + 1]]
+    starts = [x for x in starts if x is not None]
+    return len(starts) >= 3 and max(starts) - min(starts) <= 1.5
 
 
 def _side_run(ln: Line, g: Gutter, side: int) -> str:

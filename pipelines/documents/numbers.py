@@ -158,24 +158,57 @@ def find_numbers(text: str, lemma=None) -> list[Number]:
     return out
 
 
+_MULT_LEMMAS = {"тысяча": 1000, "тыс": 1000, "миллион": 10**6, "млн": 10**6, "миллиард": 10**9, "млрд": 10**9}
+
+
 def _word_numbers(t: str, lemma, digits: list[Number]) -> list[Number]:
-    """'двух тыс.', 'девятнадцать миллионов' (the digits' own words are read with them)."""
+    """Numbers written in words: 'восемьсот тысяч шестьсот пятьдесят шесть человек', 'более
+    двух тыс.', 'пять тысяч пятьсот двадцать девять'. A run of number words counts when it has a
+    multiplier, or reaches 100 and is followed by people; 'пять регионов' is not a figure."""
     out = []
     taken = [(n.start, n.end) for n in digits]
-    for m in _NUM_WORD.finditer(t):
-        if not _MULT.match(t, m.end()) or any(a <= m.start() < b for a, b in taken):
+    words = [m for m in _NUM_WORD.finditer(t) if not any(a <= m.start() < b for a, b in taken)]
+    i = 0
+    while i < len(words):
+        run = []
+        j = i
+        while j < len(words):
+            w = words[j]
+            if run and t[words[j - 1].end() : w.start()].strip(" \u00a0"):
+                break  # a number's words stand next to each other
+            lem = lemma(w.group(0))
+            if lem in _WORD_VALUES or (run and lem in _MULT_LEMMAS):
+                run.append((w, lem))
+                j += 1
+                continue
+            break
+        if not run:
+            i += 1
             continue
-        v = _WORD_VALUES.get(lemma(m.group(0)))
-        if v is None:
-            continue
-        mm = _MULT.match(t, m.end())
-        if not mm:
-            continue  # a bare "два", "пять" counts things, not people, in this genre
-        mult = _mult_value(mm.group("mult"))
-        value = Decimal(v) * mult
-        unit = _unit_after(t, mm.end())
-        out.append(Number(m.start(), mm.end(), m.start(), m.end(), value, Decimal(mult), mult, False,
-                          unit, m.group(0), 0, True))
+        total, current, mult_seen, precision = Decimal(0), Decimal(0), 0, Decimal(1)
+        for w, lem in run:
+            if lem in _MULT_LEMMAS:
+                m = _MULT_LEMMAS[lem]
+                total += (current or 1) * m
+                current = Decimal(0)
+                mult_seen = m
+                precision = Decimal(m)
+            else:
+                current += Decimal(_WORD_VALUES[lem])
+                precision = Decimal(1) if mult_seen else precision
+        total += current
+        end = run[-1][0].end()
+        mm = _MULT.match(t, end)  # "двух тыс." — the abbreviation is not a word token
+        if mm:
+            m = _mult_value(mm.group("mult"))
+            total = total * m if not mult_seen else total
+            mult_seen, precision, end = m, Decimal(m), mm.end()
+        unit = _unit_after(t, end)
+        if mult_seen or (total >= 100 and unit == "persons"):
+            start = run[0][0].start()
+            out.append(Number(start, end, start, run[-1][0].end(), total, precision, mult_seen or 1, False, unit,
+                              t[start:end], 0, True))
+        i = j if j > i else i + 1
     return out
 
 

@@ -115,7 +115,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("month_ny", rf"\b(?:в|за)\s+{_MONTH}(?!\s*{_D})"),
     ("quarter_ny", r"\bза\s+квартал\b"),
     ("half_ny", r"\bза\s+полугодие\b"),
-    ("year_ny", r"\bза\s+(?:этот\s+)?год\b|\bза\s+год\b"),
+    ("year_ny", r"\bза\s+(?:этот\s+)?год\b|\bза\s+год\b|\bпо\s+итогам\s+(?:этого\s+|прошлого\s+)?года\b|\bитоги\s+года\b"),
 ]
 _COMPILED = [(k, re.compile(p, re.I)) for k, p in _PATTERNS]
 _COMPARE = re.compile(r"(?:чем|сравнени[а-яё]*\s+с|против|относительно)\s*(?:в|с|со|на|за|у)?\s*$", re.I)

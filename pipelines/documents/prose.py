@@ -408,6 +408,9 @@ def _period(code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s) 
         r = res(p, "stated")
         if r:
             return r
+    # a period inside another clause's parenthesis compares; it does not date this number
+    holes = [(x.start, x.end) for x in cls if x.paren and x is not c]
+    ps = [p for p in ps if not any(a <= p.start < b for a, b in holes)]
     sent_before = [p for p in ps if p.start < n.num_start and not p.comparative]
     for p in reversed(sent_before):
         r = res(p, "sentence")

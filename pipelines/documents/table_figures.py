@@ -64,8 +64,8 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
             head = t.columns[col].head if col is not None else ""
             labels = [c for c in cells[:k] if (not is_value(c) and not is_empty(c)) or (_YEAR.match(c.text) and c is cells[0])]
             label = labels[-1].text if labels else ""
-            if _PERCENT.search(head) or _PERCENT.search(label):
-                continue
+            if (_PERCENT.search(head) or _PERCENT.search(label)) and not re.search(r"\bдол[яиеюь]", head + " " + label, re.I):
+                continue  # percent changes; shares ("Доля городского населения, %") stay
             d = _cell(t, cell, head, label, section, tscope, cap_cues, ctx_cues, cap_periods, mult, lead)
             if d is not None:
                 d.order = (r, k)

@@ -168,8 +168,8 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         if lines[top_k].top - ln.bottom > 1.8 * size or id(ln) in used:
             break
         row = [c for c in inside(cells[k]) if c.x1 > x0 - 2 * size and c.x0 < x1 + 2 * size]
-        if not row or any(is_value(c) for c in row) and len(row) > 2:
-            break
+        if not row or sum(is_value(c) and len(c.text) > 1 for c in row) >= 2:
+            break  # a row of values: another table, or this one's data
         titled = bool(re.match(r"^табл", row[0].text, re.I))
         wide = len(row) == 1 and (row[0].x1 - row[0].x0) > 0.55 * (x1 - x0) and len(row[0].text) > 25
         if wide and not titled and re.search(r"[а-яё]{4}[.;!?]$", row[0].text.rstrip(), re.I):
