@@ -23,7 +23,7 @@ from .text import lemma, sentences
 PERSON_INDICATORS = {"population", "population_urban", "population_rural", "natural_increase", "labour_force",
                      "arrivals", "departures", "net_migration", "labour_emigration"}
 _CLAUSE_SEP = re.compile(r"[,;:](?=\s)|\s[иа]\s|\s(?:при\s+этом|тогда\s+как|в\s+то\s+время\s+как|то)\s", re.I)
-_BREAKDOWN = re.compile(r"^\W*(?:из\s+них|из\s+которых|в\s+том\s+числе|в\s+т\.\s*ч\.|включая|среди\s+них)\b", re.I)
+_BREAKDOWN = re.compile(r"^\W*(?:из\s+них|из\s+которых|в\s+том\s+числе|в\s+т\.\s*ч\.|включая|среди)\b", re.I)
 _REF = re.compile(r"(?:табл(?:ица|ице|ицы|\.)?|рис(?:унок|унке|\.)?|диаграмм[а-яё]*|график[а-яё]*|приложени[а-яё]*|№|ст\.|"
                   r"стать[а-яё]+|п\.|пункт[а-яё]*|глав[а-яё]*|раздел[а-яё]*|страниц[а-яё]*|стр\.|с\.|выпуск)\s*$", re.I)
 _CHANGE = re.compile(r"(?:^|[\s(])(?:на|почти\s+на|примерно\s+на|более\s+чем\s+на|еще\s+на|ещё\s+на)\s*$", re.I)
@@ -201,9 +201,13 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             best = [k for k in own if k.rank == top]
             cue = min(best, key=lambda k: (k.start > n.num_start, abs(k.start - n.num_start)))
             how["indicator"] = "clause"
-        elif c.breakdown and not c.paren:
+        elif c.breakdown and not c.paren and not any(c.has(m.start) for m in countries):
             _trace(n, "part of a breakdown with no words of its own")
             continue  # a part of the figure before it, named by nothing we know
+        elif c.breakdown and c.paren and c.owner is not None and not any(cls[c.owner].has(m.start) for m in countries) \
+                and not any(cls[c.owner].has(m.start) for m in regions) and not _share_after(drafts, s, c):
+            _trace(n, "part of a breakdown by something the vocabulary has no codes for")
+            continue
         else:
             # an earlier clause of the sentence (a parenthesis: its owner first)
             order = ([c.owner] if c.paren and c.owner is not None else []) + list(range(ci - 1, -1, -1))
