@@ -52,7 +52,8 @@ class Scope:
         return Scope(level, self)
 
 
-def absorb(scope: Scope, text: str, ps: list[Period] | None = None, mentions=None, dateline: bool = False) -> None:
+def absorb(scope: Scope, text: str, ps: list[Period] | None = None, mentions=None, dateline: bool = False,
+           override: bool = False) -> None:
     """Let a heading, a title or a marker set what it states."""
     ps = ps if ps is not None else periods.find_periods(text)
     mentions = mentions if mentions is not None else entities.find(text)
@@ -83,7 +84,8 @@ def absorb(scope: Scope, text: str, ps: list[Period] | None = None, mentions=Non
                 scope.date = iso
                 scope.report_date = iso
         else:
-            scope.flow = iso
+            if override or not scope.flow or periods.year_of(scope.flow) != periods.year_of(iso):
+                scope.flow = iso
             scope.year = periods.year_of(iso)
             if re.fullmatch(r"\d{4}", iso) and re.search(r"итог|за\s+\d{4}\s+год", text, re.I):
                 scope.whole_year = True
@@ -115,6 +117,9 @@ def resolve(p: Period, scope: Scope, base: str | None = None) -> tuple[str, str]
         return p.value, "stated"
     if p.kind == "rel":
         b = base or scope.find("flow")[0] or scope.find("date")[0]
+        if p.months:  # "январь–март прошлого года": those months, a year before the context's
+            year = context_year(scope) if not b else periods.year_of(b)
+            return (periods.interval(year + p.shift, *p.months), "relative") if year else None
         return (periods.shift_years(b, p.shift), "relative") if b else None
     if p.kind == "same":
         if p.year and (base or scope.find("flow")[0]):

@@ -122,6 +122,10 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
         if b.kind == "text" and _DATELINE.match(b.text.strip()) and len(b.text) < 80:
             context.absorb(current(), b.text, dateline=True)
             continue
+        if b.kind == "text" and _subtitle(b.text):
+            # "Январь–июль 2013 года, данные Агентства РК по статистике": dates the section
+            context.absorb(current(), b.text, override=True)
+            continue
         if b.kind == "table":
             scope = lead_scope if lead else current()
             drafts += table_figures(b.table, scope, heading_text() + " " + ((lead or {}).get("text", "")), lead)
@@ -141,7 +145,9 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
         # what a paragraph dated carries on to the next paragraphs of its section
         sec = current()
         for attr in ("date", "flow", "year"):
-            if getattr(para, attr):
+            # the first period a section's paragraphs state is its period; later months and
+            # comparisons are details of it
+            if getattr(para, attr) and not getattr(sec, attr):
                 setattr(sec, attr, getattr(para, attr))
         # a region carries on to later paragraphs when it is the country, or the subject of a
         # section's first paragraph
@@ -165,6 +171,17 @@ def _date_pending(pending: list[Draft], section: Scope) -> list[Draft]:
             d.how["period"] = src
             out.append(d)
     return out
+
+
+def _subtitle(text: str) -> bool:
+    """A short line that states a period and no figure: a section's subtitle."""
+    if len(text) > 110 or re.search(r"[.!?:;]$", text.strip()):
+        return False
+    ps = [p for p in periods.find_periods(text) if p.complete and p.kind != "mask"]
+    if not ps:
+        return False
+    digits = re.sub(r"\D", "", "".join(text[:p.start] + text[p.end:] for p in ps[:1]))
+    return not digits
 
 
 def _item_like(text: str) -> bool:

@@ -93,6 +93,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("date", rf"\b(\d{{1,2}})\s+{_MONTH}\s+({_Y}){_G}"),
     ("ddate", rf"\b(\d{{1,2}})\.(\d{{2}})\.({_Y})\b(?:\s*г\.?)?"),
     ("start", rf"\b(начал[а-яё]*|конец|конц[а-яё]*)\s+({_Y}){_G}"),
+    ("ytd_to", rf"\b[сc]\s+начала\s+({_Y}){_G}\s+по\s+(?:конец\s+)?{_MONTH}"),  # с начала 2021 года по конец марта
+    ("mrange_rel", rf"\b{_MONTH}\s*{_D}\s*{_MONTH}\s+(?:прошл|предыдущ)[а-яё]+\s+года"),  # январь–март прошлого года
     ("mrange", rf"\b{_MONTH}\s*{_D}\s*{_MONTH}\s+({_Y}){_G}"),
     ("mrange_ny", rf"\b{_MONTH}\s*{_D}\s*{_MONTH}"),
     ("mfromto", rf"\b[сc]\s+{_MONTH}\s+по\s+{_MONTH}(?:\s+({_Y}){_G})?"),
@@ -112,7 +114,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year", rf"(?<=\b[вВзЗ]\s)({_Y})\b(?!\s*(?:тыс|млн|млрд|%|чел|человек|[,.]\d))"),
     ("year", rf"(?<=\bза\s)({_Y})\b(?!\s*(?:тыс|млн|млрд|%|чел|человек|[,.]\d))"),
     ("year", rf"(?<=\bитоги\s)({_Y})\b"),
-    ("month_ny", rf"\b(?:в|за)\s+{_MONTH}(?!\s*{_D})"),
+    ("month_ny", rf"\b(?:в|за|на)\s+{_MONTH}(?!\s*{_D})(?!\s+\d)"),
     ("quarter_ny", r"\bза\s+квартал\b"),
     ("half_ny", r"\bза\s+полугодие\b"),
     ("year_ny", r"\bза\s+(?:этот\s+)?год\b|\bза\s+год\b|\bпо\s+итогам\s+(?:этого\s+|прошлого\s+)?года\b|\bитоги\s+года\b"),
@@ -182,6 +184,12 @@ def _make(kind: str, m: re.Match[str]) -> Period | None:
         return Period(a, b, "date", f"{year:04d}-01-01")
     if kind == "ytd":
         return Period(a, b, "ytd", year=_year(g[0]) if g else None)
+    if kind == "ytd_to":
+        year, m2 = int(g[0]), month_number(g[1])
+        return Period(a, b, "interval", interval(year, 1, m2))
+    if kind == "mrange_rel":
+        m1, m2 = month_number(g[0]), month_number(g[1])
+        return Period(a, b, "rel", months=(m1, m2), shift=-1) if m1 <= m2 else None
     if kind == "mrange":
         m1, m2, year = month_number(g[0]), month_number(g[1]), int(g[2])
         return Period(a, b, "interval", interval(year, m1, m2)) if m1 <= m2 else None

@@ -301,7 +301,8 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             country, csrc = _country(n, c, ci, cls, countries, s, lead)
             if country:
                 how["country"] = csrc
-        if any(m.kind == "group" and m.start < n.num_start for m in mentions) and not country:
+        if any(m.kind == "group" and (m.start < n.num_start or c.has(m.start)) for m in mentions) and not country \
+                or any(m.kind == "group" and c.has(m.start) for m in mentions):
             _trace(n, "a group of countries")
             continue  # "со странами СНГ пришлось ...": a group of countries without a code
         if code in ("arrivals", "departures", "net_migration") and any(
@@ -311,6 +312,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         # sub-flows: a region's flows across the border, the country's flows including internal moves
         if code in ("arrivals", "departures", "net_migration") and region != "KZ":
             own_text = " ".join(s[x.start:x.end] for x in cls[: ci + 1] if not x.breakdown or x is c)
+            own_text += " " + ((lead or {}).get("text") or "")
             if _ABROAD.search(own_text) or "abroad" in para.all_topics():
                 para.topics.add("abroad")
                 _trace(n, "a region's flow across the border")
@@ -395,6 +397,8 @@ def _period(code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s) 
         return iso, (how if src == "stated" else ("relative" if src == "relative" else src if src in ("report-date",) else how))
 
     own = [p for p in ps if c.has(p.start)]
+    if any(p.kind == "rel" for p in own):  # "годом ранее за те же месяцы": the year before wins
+        own = [p for p in own if p.kind != "same"]
     before = [p for p in own if p.start < n.num_start]
     after = [p for p in own if p.start >= n.num_start]
     for p in reversed(before):
@@ -543,7 +547,12 @@ def _respectively(s, sa, drafts, nums, state, cls, ps, scope) -> list[Draft]:
     return out
 
 
+_COMPARISON = re.compile(r"^\W*(?:для\s+сравнения|для\s+справки|напомним|ранее|в\s+то\s+же\s+время\s+год)", re.I)
+
+
 def _update_scope(para: Scope, s: str, ps, regions, drafts: list[Draft]) -> None:
+    if _COMPARISON.match(s):
+        ps = []  # "Для сравнения: в августе 2019 года ..." dates only itself
     for p in ps:
         if p.comparative or p.kind in ("mask", "rel", "same", "ytd"):
             continue
