@@ -98,7 +98,7 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
     split = None
     for cs in (head_cues, label_cues):
         for c in cs:
-            if c.code in ("population_urban", "population_rural"):
+            if c.code in ("population_urban", "population_rural", "population_urban_share", "population_rural_share"):
                 split = c.code
     # the period: column head, row label, caption, then the scopes
     period, psrc = None, None
@@ -138,6 +138,8 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
     if split:
         if code in STOCKS:
             code = split
+            if "share" in split:
+                how["indicator"] = "row" if split in [c.code for c in label_cues] else "column"
         elif _TOTAL.match(label) is None:
             return None  # urban/rural split of a flow: not in the vocabulary
     if code not in STOCKS and code not in FLOWS:

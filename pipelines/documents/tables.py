@@ -140,6 +140,11 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
     def inside(row: list[Cell]) -> list[Cell]:
         return row
 
+    # a label pushed below its row by a raised footnote mark ("г. Нур-Султан ²⁾") closes the body
+    if last + 1 < len(lines) and len(cells[last + 1]) == 1 and not is_value(cells[last + 1][0]) \
+            and lines[last + 1].top - lines[last].bottom < 0.5 * lines[last].size \
+            and any(_MARK.match(c.text.strip()) for c in cells[last]):
+        last += 1
     body = [(k, inside(cells[k])) for k in range(first, last + 1)]
     body = [(k, r) for k, r in body if r]
     value_rows = [r for _, r in body if any(is_value(c) for c in r)]
@@ -226,6 +231,7 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
     for kk, r in body:
         kind = "data" if any(_numeric(c) for c in r) else "section"
         rows.append(Row(lines[kk].top, r, kind))
+    _reattach_labels(rows, size)
     continued = False
     if not head_lines and not caption_lines and previous is not None and previous.page == page - 1 \
             and len(previous.columns) == len(columns):
@@ -240,6 +246,29 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
               " ".join(notes).strip(), columns, rows, continued)
     t._first, t._last = top_k, last + n_notes  # type: ignore[attr-defined]
     return t
+
+
+_MARK = re.compile(r"^(?:\d\)|\*+|\d)$")
+
+
+def _reattach_labels(rows: list[Row], size: float) -> None:
+    """A label set apart from its numbers by a raised footnote mark ("ВКО ¹⁾" read as a row of
+    numbers labelled "1)" and a row "ВКО" just below): the label goes back to its row."""
+    for i, row in enumerate(rows):
+        if row.kind != "data":
+            continue
+        first_value = min((d.x0 for d in row.cells if is_value(d) and not _MARK.match(d.text.strip())), default=0)
+        marks = [c for c in row.cells if _MARK.match(c.text.strip()) and c.x0 < first_value]
+        labels = [c for c in row.cells if not is_value(c) and not is_empty(c) and c not in marks]
+        if labels or not marks:
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(rows) and rows[j].kind == "section" and abs(rows[j].top - row.top) < 1.2 * size:
+                row.cells = [c for c in row.cells if c not in marks] + rows[j].cells
+                row.cells.sort(key=lambda c: c.x0)
+                rows[j].kind = "merged"
+                break
+    rows[:] = [r for r in rows if r.kind != "merged"]
 
 
 def _split_heads(row: list[Cell], columns: list[Column], vrules) -> list[Cell]:
