@@ -14,7 +14,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from . import layout, tables
+from . import grids, layout, tables
 from .pdf import Page
 from .text import analyse
 
@@ -30,6 +30,7 @@ class Block:
     x0: float = 0.0
     where: list[tuple[int, float]] = field(default_factory=list)  # (page, top) of each character
     table: tables.Table | None = None
+    grid: grids.Grid | None = None
     level: int = 0  # headings: 1 = largest
 
     def at(self, offset: int) -> tuple[int, float]:
@@ -41,12 +42,20 @@ def build(pages: list[Page]) -> list[Block]:
     furn = layout.furniture(pages, lines_by_page)
     blocks: list[Block] = []
     previous_table = None
+    previous_grid = None
     for p in pages:
         for ln in lines_by_page[p.number]:
             if id(ln) in furn:
                 blocks.append(Block("furniture", ln.text, p.number, ln.top, ln.size, False, ln.x0,
                                     [(p.number, ln.top)] * len(ln.text)))
         words = [w for ln in lines_by_page[p.number] if id(ln) not in furn for w in ln.words]
+        page_grids = grids.find_grids(p) if p.rules else []
+        page_blocks: list[Block] = []
+        for g in page_grids:
+            grids.set_header(g, previous_grid)
+            previous_grid = g
+            page_blocks.append(Block("grid", "", p.number, g.top, 0.0, False, g.x0, [], grid=g))
+        words = grids.words_outside(words, page_grids)
         for lines, gutters in layout.regions(words):
             found, used = tables.find_tables(lines, p.number, previous_table, p.vertical_rules(), gutters)
             if found:
@@ -61,9 +70,19 @@ def build(pages: list[Page]) -> list[Block]:
             items += [(b.top, b) for b in _paragraphs(layout.text_lines(text))]
             for _, item in sorted(items, key=lambda it: it[0]):
                 if isinstance(item, tables.Table):
-                    blocks.append(Block("table", item.caption, p.number, item.top, 0.0, False, item.x0, [], item))
+                    page_blocks.append(Block("table", item.caption, p.number, item.top, 0.0, False, item.x0, [], item))
                 else:
-                    blocks.append(item)
+                    page_blocks.append(item)
+        # grids stand between the text regions at their height
+        for b in page_blocks:
+            if b.kind != "grid":
+                blocks.append(b)
+                continue
+        blocks_grid = [b for b in page_blocks if b.kind == "grid"]
+        for g in blocks_grid:
+            i = next((k for k, b in enumerate(blocks) if b.page == p.number and b.kind != "furniture" and b.top > g.top
+                      and b.x0 < g.grid.x1 and b.x0 >= g.grid.x0 - 5), len(blocks))
+            blocks.insert(i, g)
     _classify(blocks)
     return _join_runons(blocks)
 

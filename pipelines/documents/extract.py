@@ -126,6 +126,13 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             # "Январь–июль 2013 года, данные Агентства РК по статистике": dates the section
             context.absorb(current(), b.text, override=True)
             continue
+        if b.kind == "grid":
+            scope = lead_scope if lead else current()
+            for record in b.grid.records():
+                para = scope.child("para")
+                drafts += [d for d in prose.paragraph(record, para, state, b.at, None) if d.period is not None]
+                drafts += prose.wages(record, para, b.at, record)
+            continue
         if b.kind == "table":
             scope = lead_scope if lead else current()
             drafts += table_figures(b.table, scope, heading_text() + " " + ((lead or {}).get("text", "")), lead)

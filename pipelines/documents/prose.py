@@ -606,15 +606,23 @@ def wages(text: str, scope: Scope, page_of, context_text: str = "") -> list[Draf
                 code = "wage_offer_min"
             elif re.search(r"\bдо\s*$", before, re.I):
                 code = "wage_offer_max"
+            elif any(o.unit == "KZT" and o.num_start > n.num_end and re.search(r"\bдо\s*$", s[max(0, o.start - 6) : o.start], re.I)
+                     for o in nums[i + 1 :]):
+                code = "wage_offer_min"  # a base pay paired with a "до Y" later in the sentence
             else:
                 continue
             countries = [m for m in mentions if m.kind == "country"]
+            if not countries and any(m.kind == "group" for m in mentions + ctx_mentions):
+                continue  # "страны ЕС": a place without a code
             occs = [m for m in mentions if m.kind == "occupation"]
             after_occ = [m for m in occs if m.start > n.num_end and not re.search(r"\bот\b", s[n.num_end : m.start])]
             occ = after_occ[0] if after_occ else None
             if occ is None:
                 before_occ = [m for m in occs if m.end <= n.num_start]
                 occ = before_occ[-1] if before_occ else None
+            if occ is None:
+                ctx_occ = [m for m in ctx_mentions if m.kind == "occupation"]
+                occ = ctx_occ[-1] if len({m.code for m in ctx_occ}) == 1 else None
             cm = min(countries, key=lambda m: abs(m.start - n.num_start)) if countries else None
             how = {"indicator": "clause", "period": "none", "region": "none"}
             if cm is None:

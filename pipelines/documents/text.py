@@ -97,8 +97,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     # razdel splits after "г." before a lowercase word only rarely; also keep "тыс. человек"
     out: list[tuple[int, int]] = []
     for a, b in spans:
-        if out and re.search(r"(?:\bг|\bгг|тыс|млн|чел|обл|руб|т\.ч|т\.е)\.\s*$", text[out[-1][0]:out[-1][1]], re.I) \
-                and re.match(r"\s*[а-яё0-9(]", text[a:b]):
+        prev = text[out[-1][0]:out[-1][1]] if out else ""
+        if out and (re.search(r";\s*$", prev) or re.search(r"(?:\bг|\bгг|тыс|млн|чел|обл|руб|т\.ч|т\.е)\.\s*$", prev, re.I)
+                    and re.match(r"\s*[а-яё0-9(]", text[a:b])):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))

@@ -1,0 +1,136 @@
+"""Ruled grids of text: tables whose cells hold words rather than numbers (job ads, registers).
+
+A grid is drawn: vertical rules give its columns, rules across its width its rows, and the
+words inside each rectangle are one cell, however many lines they wrap to. A grid whose cells
+are mostly numbers is left to tables.py (which reads ruled and unruled tables alike); a grid of
+text is read record by record, each row as "head: cell; head: cell", so that the language
+layers see a wage with its country and occupation, or a figure with its label.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .layout import join_words, lines_of
+from .numbers import parse_cell
+from .pdf import Page, Word
+
+
+@dataclass
+class Grid:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    xs: list[float]  # column boundaries
+    ys: list[float]  # row boundaries
+    cells: list[list[str]] = field(default_factory=list)  # rows of cell texts
+    header: list[str] = field(default_factory=list)
+    words: set[int] = field(default_factory=set)  # ids of the words inside
+    continued: bool = False
+
+    def records(self) -> list[str]:
+        heads = self.header or [""] * len(self.xs[:-1])
+        out = []
+        for row in self.cells:
+            parts = [f"{h}: {c}" if h else c for h, c in zip(heads, row) if c]
+            if parts:
+                out.append("; ".join(parts) + ".")
+        return out
+
+
+def _merge(segs: list[tuple[float, float, float]], tol: float = 1.6) -> list[tuple[float, float, float]]:
+    """Segments (position, start, end) on one position joined where they touch."""
+    out: list[list[float]] = []
+    for pos, a, b in sorted(segs):
+        for o in out:
+            if abs(o[0] - pos) <= tol and a <= o[2] + 2 and b >= o[1] - 2:
+                o[1], o[2] = min(o[1], a), max(o[2], b)
+                break
+        else:
+            out.append([pos, a, b])
+    return [tuple(o) for o in out]
+
+
+def _distinct(xs: list[float], tol: float = 3.0) -> list[float]:
+    out: list[float] = []
+    for x in sorted(xs):
+        if not out or x - out[-1] > tol:
+            out.append(x)
+    return out
+
+
+def find_grids(page: Page, previous: Grid | None = None) -> list[Grid]:
+    v = _merge([((r[0] + r[2]) / 2, r[1], r[3]) for r in page.rules if r[2] - r[0] < 2.5 and r[3] - r[1] > 3])
+    h = _merge([((r[1] + r[3]) / 2, r[0], r[2]) for r in page.rules if r[3] - r[1] < 2.5 and r[2] - r[0] > 3])
+    v = [s for s in v if s[2] - s[1] >= 15]
+    groups: list[list[tuple[float, float, float]]] = []
+    for s in sorted(v, key=lambda s: s[1]):
+        for g in groups:
+            if any(min(s[2], o[2]) - max(s[1], o[1]) > 0.5 * min(s[2] - s[1], o[2] - o[1]) for o in g):
+                g.append(s)
+                break
+        else:
+            groups.append([s])
+    grids = []
+    for g in groups:
+        xs = _distinct([s[0] for s in g])
+        if len(xs) < 3:
+            continue
+        top, bottom = min(s[1] for s in g), max(s[2] for s in g)
+        x0, x1 = xs[0], xs[-1]
+        ys = _distinct([s[0] for s in h if top - 2 <= s[0] <= bottom + 2 and s[1] <= x0 + 3 and s[2] >= x1 - 3])
+        if len(ys) < 3:
+            continue
+        grid = Grid(page.number, ys[0], ys[-1], x0, x1, xs, ys)
+        _fill(grid, page.words)
+        if grid.cells:
+            grids.append(grid)
+    return [g for g in grids if _is_text_grid(g)]
+
+
+def _fill(grid: Grid, words: list[Word]) -> None:
+    rows: list[list[list[Word]]] = [[[] for _ in grid.xs[:-1]] for _ in grid.ys[:-1]]
+    for w in words:
+        cx, cy = w.mid, (w.top + w.bottom) / 2
+        if not (grid.x0 <= cx <= grid.x1 and grid.top <= cy <= grid.bottom):
+            continue
+        r = next((i for i in range(len(grid.ys) - 1) if grid.ys[i] <= cy < grid.ys[i + 1]), None)
+        c = next((j for j in range(len(grid.xs) - 1) if grid.xs[j] <= cx < grid.xs[j + 1]), None)
+        if r is None or c is None:
+            continue
+        rows[r][c].append(w)
+        grid.words.add(id(w))
+    texts = [[" ".join(ln.text for ln in lines_of(cell)) if cell else "" for cell in row] for row in rows]
+    grid.cells = [row for row in texts if any(row)]
+
+
+def _is_text_grid(grid: Grid) -> bool:
+    """Numbers inside text: most cells that hold digits are more than a bare number."""
+    filled = [c for row in grid.cells for c in row if c]
+    digits = [c for c in filled if re.search(r"\d", c)]
+    values = [c for c in digits if parse_cell(c) is not None]
+    return len(filled) >= 4 and len(digits) >= 2 and len(values) < 0.5 * len(digits)
+
+
+def set_header(grid: Grid, previous: Grid | None) -> None:
+    """The first row heads the columns when it holds no figure; a grid at the top of a page with
+    the same columns as the previous page's last grid continues it."""
+    first = grid.cells[0]
+    has_numbers = any(re.search(r"\d{2,}|\d[,.]\d", c) for c in first)  # a footnote mark "1" is not one
+    if previous is not None and previous.page == grid.page - 1 and len(previous.xs) == len(grid.xs) and has_numbers:
+        grid.header = list(previous.header)
+        grid.continued = True
+        return
+    if not has_numbers:
+        grid.header = first
+        grid.cells = grid.cells[1:]
+
+
+def words_outside(words: list[Word], grids: list[Grid]) -> list[Word]:
+    inside = set().union(*(g.words for g in grids)) if grids else set()
+    return [w for w in words if id(w) not in inside]
+
+
+__all__ = ["Grid", "find_grids", "join_words", "set_header", "words_outside"]
