@@ -212,6 +212,10 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             # an earlier clause of the sentence (a parenthesis: its owner first)
             order = ([c.owner] if c.paren and c.owner is not None else []) + list(range(ci - 1, -1, -1))
             for cj in order:
+                if any(m.kind == "place" and cls[cj].has(m.start) for m in mentions):
+                    cue = cues.Cue(0, 0, "other", 0, 1)  # the clause it continues was about a town
+                    how["indicator"] = "sentence"
+                    break
                 if cj in chosen and chosen[cj] is not None:
                     cue = chosen[cj]
                     how["indicator"] = chosen_how.get(cj) if chosen_how.get(cj) in ("previous", "continued", "list") else "sentence"

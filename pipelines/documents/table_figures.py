@@ -20,7 +20,10 @@ from .numbers import parse_cell
 from .tables import Table, is_empty, is_value
 
 _PERCENT = re.compile(r"%|процент|в\s+%|коэффициент|на\s+1\s?000|темп|изменени", re.I)
-_TOTAL = re.compile(r"^\s*(?:всего|итого|total)\b", re.I)
+_TOTAL = re.compile(r"^\s*(?:всего|итого|total)\b|[–—-]\s*всего\s*$", re.I)
+# rows that are parts of the flow above them
+_PART = re.compile(r"^\W*(?:в\s+т\.\s*ч\.|в\s+том\s+числе|из\s+них|включая)|из-за\s+рубеж|за\s+рубеж|за\s+границ|"
+                   r"внешн|межрегион|други[хе]\s+регион|други[хе]\s+област|внутри", re.I)
 _YEAR = re.compile(r"^\s*((?:19|20)\d\d)\s*(?:г\.?|год[а-яё]*)?\s*$", re.I)
 _THOUSANDS = re.compile(r"тыс\.?\s*(?:человек|чел|жител|тенге)|тысяч\s+человек", re.I)
 _MILLIONS = re.compile(r"млн\.?\s*(?:человек|чел|тенге)", re.I)
@@ -85,6 +88,7 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
     head_cues, label_cues, sect_cues = _indicators(head), _indicators(label_core), _indicators(section)
     if any(c.code in cues.PSEUDO for c in head_cues + label_cues):
         return None
+    part = bool(_PART.search(label)) and not _TOTAL.match(label)
     base = None
     for source, cs in (("column", head_cues), ("row", label_cues), ("row", sect_cues), ("caption", cap_cues),
                        ("context", ctx_cues)):
@@ -144,6 +148,8 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
             return None  # urban/rural split of a flow: not in the vocabulary
     if code not in STOCKS and code not in FLOWS:
         return None
+    if part and code in FLOWS and how.get("indicator") != "row":
+        return None  # "в т.ч. из-за рубежа", "в другие регионы": a part of the flow above it
     if period is None:
         if code in STOCKS:
             v, lvl = scope.find("date")
