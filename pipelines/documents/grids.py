@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from .layout import join_words, lines_of
-from .numbers import parse_cell
 from .pdf import Page, Word
 
 
@@ -106,12 +105,20 @@ def _fill(grid: Grid, words: list[Word]) -> None:
     grid.cells = [row for row in texts if any(row)]
 
 
+_UNIT_WORDS = re.compile(r"^(?:тыс|тысяч[аи]?|млн|человек|чел|г|гг|год[а-я]*|на|в|по|%)$", re.I)
+
+
+def _wordy(cell: str) -> bool:
+    """A number inside words ("от 740 до 890 тыс. тенге"), not a value or a year label."""
+    words = [w for w in re.findall(r"[A-Za-zА-Яа-яЁё]{2,}", cell) if not _UNIT_WORDS.match(w)]
+    return bool(re.search(r"\d", cell)) and len(words) >= 2
+
+
 def _is_text_grid(grid: Grid) -> bool:
-    """Numbers inside text: most cells that hold digits are more than a bare number."""
+    """Numbers inside text: most cells that hold digits hold words around them."""
     filled = [c for row in grid.cells for c in row if c]
     digits = [c for c in filled if re.search(r"\d", c)]
-    values = [c for c in digits if parse_cell(c) is not None]
-    return len(filled) >= 4 and len(digits) >= 2 and len(values) < 0.5 * len(digits)
+    return len(filled) >= 4 and len(digits) >= 2 and sum(_wordy(c) for c in digits) >= 0.5 * len(digits)
 
 
 def set_header(grid: Grid, previous: Grid | None) -> None:
