@@ -104,6 +104,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("nmonths", rf"(?:\b(?:за|в\s+течение|итоги)\s+(?:перв[а-яё]+\s+|последни[а-яё]+\s+)?|^\s*)(\d{{1,2}}|{_COUNT_RX})\s+месяц[а-яё]*()"),
     ("month", rf"\b{_MONTH}\s+({_Y}){_G}"),
     ("day_ny", rf"\b(?:на|к|по\s+состоянию\s+на)\s+(\d{{1,2}})\s+{_MONTH}(?!\s*[{_D[1:-1]}])"),
+    ("start_ny", r"\b(?:в|на|к)\s+начал[а-яё]*\s+(?:этого\s+|текущего\s+)?года\b"),
     ("same_date", r"\bна\s+(?:эту|ту\s+же|эту\s+же|данную)\s+дату"),
     ("rel", r"\b(?:в\s+|за\s+)?(?:соответствующ|аналогичн)[а-яё]+\s+период[а-яё]*\s+(?:предыдущ|прошл)[а-яё]+\s+года"),
     ("rel", r"\b(?:за\s+)?(?:те\s+же|тот\s+же)\s+(?:месяц[а-яё]*|период)\s+(?:прошл|предыдущ)[а-яё]+\s+года"),
@@ -229,6 +230,8 @@ def _make(kind: str, m: re.Match[str]) -> Period | None:
         if not 1 <= day <= 31:
             return None
         return Period(a, b, "date", day=(mon, day))
+    if kind == "start_ny":
+        return Period(a, b, "date", day=(1, 1))
     if kind == "same_date":
         return Period(a, b, "same")
     if kind == "rel":

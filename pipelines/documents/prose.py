@@ -30,6 +30,7 @@ _CHANGE = re.compile(r"(?:^|[\s(])(?:на|почти\s+на|примерно\s+�
 _LEVEL = re.compile(r"(?:\bдо|составил[аио]?|составляла|составляет|достигл[аио]?|насчитывал[аио]?|равн[аыо]?|остал[аио]?сь|оста[её]тся)\s*[–—-]?\s*(?:почти|около|более|свыше|порядка)?\s*$", re.I)
 _APPROX = re.compile(r"(?:около|почти|более|свыше|порядка|примерно|приблизительно|больше|менее|меньше)\s*$", re.I)
 _OF_MANY = re.compile(r"^\s*из\s+\d+\s+(?:регион|област|стран|город)", re.I)
+_RESULT = re.compile(r"^\W*(?:итог|итого|в\s+итоге|в\s+результате|разница|баланс)\b", re.I)
 _ABROAD = re.compile(r"из-за\s+рубеж|за\s+(?:границ|рубеж)|внешн[а-яё]*\s+миграц|иммигрант|эмигрант|эмиграц", re.I)
 
 
@@ -194,6 +195,9 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             own = [k for k in own if k.code != "growth"]
         how: dict[str, str] = {}
         cue = None
+        if _RESULT.match(s[c.start : n.start]) and {"arrivals", "departures"} <= {k.code for k in found if k.start < c.start}:
+            # "прибыли X, выбыли Y; итог — минус Z": the balance of the flows before it
+            inside = [cues.Cue(c.start, n.end, "net_migration", 0, 9)]
         if inside:
             cue, how["indicator"] = max(inside, key=lambda k: k.rank), "difference"
         elif own:

@@ -52,9 +52,13 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
     tscope = scope.child("para")
     context.absorb(tscope, caption)
     section = ""
+    parts = False  # under "в том числе по районам:": the rows are parts of the one above
     for r, row in enumerate(t.rows):
         if row.kind == "section":
             section = " ".join(c.text for c in row.cells)
+            parts = bool(re.match(r"^\W*(?:в\s+том\s+числе|в\s+т\.\s*ч\.|из\s+них)", section, re.I))
+            continue
+        if parts:
             continue
         cells = sorted(row.cells, key=lambda c: c.x0)
         for k, cell in enumerate(cells):
@@ -186,6 +190,9 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
                  evidence=evidence)
 
 
+_SUBDIVISION = re.compile(r"\bрайон|\bг\.\s*а\.|(?:^|\s)г\.\s*[А-ЯЁ]|\bгород\b|\bпос[её]л|\bсел[оа]\b|\bаул|\bокруг", re.I)
+
+
 def _where(label: str, head: str, scope: Scope) -> tuple[str | None, str]:
     for source, text in (("label", label), ("column", head)):
         if not text:
@@ -193,6 +200,8 @@ def _where(label: str, head: str, scope: Scope) -> tuple[str | None, str]:
         code = entities.region_for_label(text)
         if code:
             return code, source
+        if source == "label" and _SUBDIVISION.search(text):
+            return None, "none"  # a district or a town: not a region of the vocabulary
         if any(m.kind == "place" for m in entities.find(text)) and not entities.country_for_label(text):
             if source == "label" and not _YEAR.match(text):
                 return None, "none"
