@@ -30,6 +30,9 @@ _CHANGE = re.compile(r"(?:^|[\s(])(?:на|почти\s+на|примерно\s+�
 _LEVEL = re.compile(r"(?:\bдо|составил[аио]?|составляла|составляет|достигл[аио]?|насчитывал[аио]?|равн[аыо]?|остал[аио]?сь|оста[её]тся)\s*[–—-]?\s*(?:почти|около|более|свыше|порядка)?\s*$", re.I)
 _APPROX = re.compile(r"(?:около|почти|более|свыше|порядка|примерно|приблизительно|больше|менее|меньше)\s*$", re.I)
 _OF_MANY = re.compile(r"^\s*из\s+\d+\s+(?:регион|област|стран|город)", re.I)
+# "в города прибыло ...", "из сёл уехали ...": a flow split by urban and rural areas
+_URBAN_RURAL_SPLIT = re.compile(r"\b(?:в|из)\s+(?:города|городов|городах|с[её]ла|с[её]л|с[её]лах|сельскую\s+местность|сельской\s+местности)\b"
+                                r"|\b(?:городск|сельск)[а-яё]+\s+(?:местност|населени)[а-яё]*", re.I)
 _RESULT = re.compile(r"^\W*(?:итог|итого|в\s+итоге|в\s+результате|разница|баланс)\b", re.I)
 _ABROAD = re.compile(r"из-за\s+рубеж|за\s+(?:границ|рубеж)|внешн[а-яё]*\s+миграц|иммигрант|эмигрант|эмиграц", re.I)
 
@@ -313,6 +316,10 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
                 or any(m.kind == "group" and c.has(m.start) for m in mentions):
             _trace(n, "a group of countries")
             continue  # "со странами СНГ пришлось ...": a group of countries without a code
+        home = s[cls[c.owner].start : cls[c.owner].end] if c.paren and c.owner is not None else s[c.start : c.end]
+        if code in FLOWS and _URBAN_RURAL_SPLIT.search(home):
+            _trace(n, "an urban or rural part of a flow")
+            continue
         if code in ("arrivals", "departures", "net_migration") and any(
                 k.code == "internal" and k.start < c.end and not cls[clause_of(k.start)].breakdown for k in found):
             _trace(n, "includes or is internal moves")
