@@ -136,9 +136,11 @@ def resolve(p: Period, scope: Scope, base: str | None = None) -> tuple[str, str]
         return None
     if p.kind == "ytd":
         year = p.year or context_year(scope)
-        rd, lvl = scope.find("report_date")
-        if not rd:
-            rd, lvl = scope.find("date")  # "с начала года" up to the date the text stands at
+        rd, lvl = None, None
+        s: Scope | None = scope
+        while s is not None and not rd:  # the nearest date the text stands at, or its issue date
+            rd, lvl = s.date or s.report_date, s.level
+            s = s.parent
         if rd and (year is None or periods.year_of(rd) in (year, year + 1)):
             return periods.to_date_interval(rd), "report-date"
         fl, lvl = scope.find("flow")

@@ -289,7 +289,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         unsigned = False
         if code in SIGNED:
             words = cues.sign_words(lem, c.start, n.start) or (lead or {}).get("sign", 0)
-            negative = n.sign < 0 or (n.sign == 0 and (cue.sign < 0 or words < 0))
+            negative = n.sign < 0 or (n.sign == 0 and (cue.sign < 0 or (words < 0 and cue.sign == 0)))
             unsigned = n.sign == 0 and cue.sign == 0 and words == 0
             value = -abs(value) if negative else abs(value)
         elif value < 0:
@@ -317,6 +317,8 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             _trace(n, "a group of countries")
             continue  # "со странами СНГ пришлось ...": a group of countries without a code
         home = s[cls[c.owner].start : cls[c.owner].end] if c.paren and c.owner is not None else s[c.start : c.end]
+        if how.get("indicator") == "sentence":
+            home = s[: n.start]  # the clause it continues counts too
         if code in FLOWS and _URBAN_RURAL_SPLIT.search(home):
             _trace(n, "an urban or rural part of a flow")
             continue
