@@ -117,8 +117,8 @@ def resolve(p: Period, scope: Scope, base: str | None = None) -> tuple[str, str]
         return p.value, "stated"
     if p.kind == "rel":
         b = base or scope.find("flow")[0] or scope.find("date")[0]
-        if p.months:  # "январь–март прошлого года": those months, a year before the context's
-            year = context_year(scope) if not b else periods.year_of(b)
+        if p.months:  # "январь–март прошлого года": those months, a year before the text's own year
+            year = context_year(scope)
             return (periods.interval(year + p.shift, *p.months), "relative") if year else None
         return (periods.shift_years(b, p.shift), "relative") if b else None
     if p.kind == "same":

@@ -201,6 +201,10 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         if _RESULT.match(s[c.start : n.start]) and {"arrivals", "departures"} <= {k.code for k in found if k.start < c.start}:
             # "прибыли X, выбыли Y; итог — минус Z": the balance of the flows before it
             inside = [cues.Cue(c.start, n.end, "net_migration", 0, 9)]
+        if c.breakdown and any(m.kind == "place" and not cls[clause_of(m.start)].breakdown and m.start < c.start
+                               for m in mentions):
+            _trace(n, "a part of a town's figure")
+            continue  # "население Актау увеличилось на 12 111, из них 5 432 — естественный прирост"
         if inside:
             cue, how["indicator"] = max(inside, key=lambda k: k.rank), "difference"
         elif own:
