@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test ui bench setup clean report docs browser
+.PHONY: run test ui bench eval setup clean report docs browser
 
 # Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as here and in CI) Python
 # would otherwise recompile every imported module on every start (3 s of each build).
@@ -29,6 +29,10 @@ ui: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# the extractor on the development corpus (../shared/extraction): precision, recall, F1, misses
+eval: setup
+	$(BIN)/kazmig eval $(abspath ../shared/extraction)
 
 clean:
 	rm -rf warehouse/build warehouse/kazmig.duckdb warehouse/cache sql/target .dagster
