@@ -59,6 +59,8 @@ def _index() -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
 
 
 _KZ_WORDS = {"страна", "республика"}
+# a town spoken of without its name
+_TOWN_NOUNS = {"областной": {"центр"}, "городской": {"администрация"}, "районный": {"центр"}, "третий": {"мегаполис"}}
 _CAPITAL = "710000000"
 _SOUTHERN_CAPITAL = "750000000"  # "южная столица": Almaty
 
@@ -97,6 +99,15 @@ def _find(text: str) -> tuple[Mention, ...]:
             i += n
             continue
         t = toks[i]
+        if t.lemma == "г" and i + 1 < len(toks) and toks[i + 1].capital and text[t.end : t.end + 1] == "." \
+                and not idx.get((toks[i + 1].lemma,)):
+            out.append(Mention(t.start, toks[i + 1].end, toks[i + 1].text, "place"))  # "г. Актобе": a town
+            i += 2
+            continue
+        if t.lemma in _TOWN_NOUNS and i + 1 < len(toks) and toks[i + 1].lemma in _TOWN_NOUNS[t.lemma]:
+            out.append(Mention(t.start, toks[i + 1].end, t.text, "place"))  # "областной центр", "городская администрация"
+            i += 2
+            continue
         if t.lemma == "столица" and i > 0 and toks[i - 1].lemma in ("южный", "бывший", "старый") \
                 and toks[i - 1].end == t.start - 1:
             out.append(Mention(toks[i - 1].start, t.end, _SOUTHERN_CAPITAL, "region", True, "capital"))  # Almaty

@@ -122,7 +122,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("year_ny", r"\bза\s+(?:этот\s+)?год\b|\bза\s+год\b|\bпо\s+итогам\s+(?:этого\s+|прошлого\s+)?года\b|\bитоги\s+года\b"),
 ]
 _COMPILED = [(k, re.compile(p, re.I)) for k, p in _PATTERNS]
-_COMPARE = re.compile(r"(?:чем|сравнени[а-яё]*\s+с|против|относительно)\s*(?:в|с|со|на|за|у)?\s*$", re.I)
+_COMPARE = re.compile(r"(?:чем|сравнени[а-яё]*\s+с|против|относительно|уровень|уровня|уровнем|показател[ья])\s*(?:в|с|со|на|за|у)?\s*$", re.I)
 
 
 def find_periods(text: str) -> list[Period]:

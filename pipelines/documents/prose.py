@@ -208,6 +208,9 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         if inside:
             cue, how["indicator"] = max(inside, key=lambda k: k.rank), "difference"
         elif own:
+            if any(k.code in ("arrivals", "departures", "labour_emigration") for k in own):
+                # "за рубеж уехали 85 горожан": the verb counts, the noun says who
+                own = [k for k in own if k.code not in ("population_urban", "population_rural", "population")]
             top = max(k.rank for k in own)
             best = [k for k in own if k.rank == top]
             cue = min(best, key=lambda k: (k.start > n.num_start, abs(k.start - n.num_start)))
@@ -242,6 +245,8 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
                 prev = state.previous[-1]
                 cue = cues.Cue(0, 0, prev.indicator, 0, 1)
                 how["indicator"] = _continues(s, n)
+        if cue is not None and _future(lem, s, c, cls):
+            cue = cues.Cue(0, 0, "plan", 0, 9)  # "сальдо останется положительным и превысит 10 тысяч": a forecast
         chosen[ci] = cue
         chosen_how[ci] = how.get("indicator", "")
         if cue is None or cue.code in cues.PSEUDO:
@@ -306,7 +311,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             _trace(n, "flow without a period")
             continue  # a stock may still be dated by its section (extract.py); a flow may not
         # --- region
-        region, how["region"] = _region(n, c, regions, mentions, para, state, s)
+        region, how["region"] = _region(n, c, regions, mentions, para, state, s, code)
         if region is None:
             _trace(n, "a place outside the vocabulary")
             continue
@@ -360,6 +365,13 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
     if drafts:
         state.previous = drafts
     return drafts
+
+
+def _future(lem, s: str, c: Clause, cls) -> bool:
+    """The clause's verb is in the future tense (or the sentence expects): a forecast, a plan."""
+    verbs = [t for t in lem.toks if c.has(t.start) and t.pos == "VERB"]
+    return bool(verbs) and all("futr" in t.tags for t in verbs) or bool(
+        re.search(r"\b(?:рассчитыва|ожида|прогнозир|планиру|намечен|предполага)[а-яё]*", s[: c.end], re.I))
 
 
 def _evidence(s: str, n: Number) -> str:
@@ -478,7 +490,20 @@ def carried_period(code: str, scope: Scope) -> tuple[str | None, str]:
     return None, "none"
 
 
-def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocState, s: str) -> tuple[str | None, str]:
+def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocState, s: str,
+            code: str = "") -> tuple[str | None, str]:
+    def role_ok(m) -> bool:
+        # arrivals "из Туркестанской области" name where people came from, departures "в Астану"
+        # where they went: the other end of the flow, not the territory the figure is about
+        prep = re.search(r"(\S+)\s+$", s[max(0, m.start - 12) : m.start])
+        p = prep.group(1).lower() if prep else ""
+        if code == "arrivals" and p in ("из", "со", "с"):
+            return False
+        if code in ("departures", "labour_emigration") and p in ("в", "во", "на"):
+            return False
+        return True
+
+    regions = [m for m in regions if role_ok(m)]
     in_clause = [m for m in regions if c.has(m.start)]
     before = [m for m in in_clause if m.start < n.num_start]
     if before:
@@ -508,6 +533,8 @@ def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocStat
         return v, lvl
     if any(m.kind == "region" and m.code == "KZ" for m in mentions):
         return "KZ", "sentence"
+    if re.search(r"\b(?:област|регион|город|район|мегаполис|центр)[а-яё]*\b", s[: n.start], re.I):
+        return "KZ", "anaphor"  # "население области": some region the text does not name here
     return "KZ", ("default-mixed" if state.names_regions else "default")
 
 
