@@ -156,11 +156,12 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             # comparisons are details of it
             if getattr(para, attr) and not getattr(sec, attr):
                 setattr(sec, attr, getattr(para, attr))
-        # a region carries on to later paragraphs when it is the country, or the subject of a
-        # section's first paragraph
-        if para.region and (para.region == "KZ" or (not sec.region and id(sec) not in seen_sections)):
+        # a region carries on to later paragraphs when it is the country, or the subject a
+        # section names before any figure of its own
+        if para.region and (para.region == "KZ" or (sec.region in (None, "KZ") and id(sec) not in seen_sections)):
             sec.region = para.region
-        seen_sections.add(id(sec))
+        if got:
+            seen_sections.add(id(sec))
         if b.text.rstrip().endswith(":"):
             lead, lead_scope = _lead(b.text, para), para
     drafts += _date_pending(pending, current())

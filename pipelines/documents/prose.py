@@ -359,6 +359,8 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
     # a sentence about leaving to work makes the paragraph's later departures labour emigration
     if any(k.code == "labour_emigration" and not cls[clause_of(k.start)].breakdown for k in found):
         para.topics.add("work")
+    # "городского и сельского ... соответственно 271 572 и 355 202": the named indicators in order
+    _respectively_in_sentence(s, sa, drafts, found)
     # the sentence's numbers "соответственно" take the figures of the sentence before, in order
     drafts = _respectively(s, sa, drafts, nums, state, cls, ps, scope)
     _update_scope(para, s, ps, regions, drafts)
@@ -567,6 +569,24 @@ def _country(n: Number, c: Clause, ci: int, cls, countries, s: str, lead) -> tup
     if lead and lead.get("country"):
         return lead["country"], "list"
     return None, "none"
+
+
+def _respectively_in_sentence(s: str, sa: int, drafts: list[Draft], found) -> None:
+    m = re.search(r"\bсоответственно\b", s, re.I)
+    if not m or s[max(0, m.start() - 1)] == "(":
+        return
+    named = []
+    for k in found:
+        if k.start < m.start() and k.code not in cues.PSEUDO and (not named or named[-1] != k.code):
+            named.append(k.code)
+    after = [d for d in drafts if d.order[0] - sa > m.start()]
+    if len(named) < 2 or not after or len(after) % len(named):
+        return
+    for i, d in enumerate(after):
+        code = named[i % len(named)]
+        if (code in FLOWS) == (d.indicator in FLOWS):
+            d.indicator = code
+            d.how["indicator"] = "respectively"
 
 
 def _respectively(s, sa, drafts, nums, state, cls, ps, scope) -> list[Draft]:

@@ -85,6 +85,13 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
     if parsed is None:
         return None
     value, precision, written = parsed
+    # a unit written in the column's own head wins over one stated for the whole table
+    if _THOUSANDS.search(head):
+        mult = 1000
+    elif _MILLIONS.search(head):
+        mult = 10**6
+    elif re.search(r"\bчеловек\b|\bчел\.", head, re.I) and not re.search(r"тыс|млн", head, re.I):
+        mult = 1
     if mult != 1 and not re.search(r"тыс|млн", written, re.I):
         value, precision = value * mult, precision * mult
     how: dict[str, str] = {}

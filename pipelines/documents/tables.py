@@ -158,6 +158,9 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
             sum(bool(_YEARISH.match(c.text)) for c in body[0][1]) >= 2:
         header_years = body[0][1]
         body = body[1:]
+    body = [(k, r) for k, r in body if not _column_numbers(r)]
+    if not body:
+        return None
     columns = _columns([c for _, r in body for c in r])
     x0 = min(c.x0 for c in columns)
     x1 = max(c.x1 for c in columns)
@@ -176,6 +179,13 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         if not row or sum(is_value(c) and len(c.text) > 1 for c in row) >= 2:
             break  # a row of values: another table, or this one's data
         titled = bool(re.match(r"^табл", row[0].text, re.I))
+        yc = (ln.top + ln.bottom) / 2
+        ruled = sum(1 for r in vrules if r[1] - 1 <= yc <= r[3] + 1 and x0 - 5 <= (r[0] + r[2]) / 2 <= x1 + 5) >= 2
+        if ruled:  # inside the table's borders: a header line, however long its cells
+            head_lines.insert(0, row)
+            top_k = k
+            k -= 1
+            continue
         wide = len(row) == 1 and (row[0].x1 - row[0].x0) > 0.55 * (x1 - x0) and len(row[0].text) > 25
         if wide and not titled and re.search(r"[а-яё]{4}[.;!?]$", row[0].text.rstrip(), re.I):
             break  # the end of a paragraph above the table
@@ -230,6 +240,8 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
     rows = []
     for kk, r in body:
         kind = "data" if any(_numeric(c) for c in r) else "section"
+        if _column_numbers(r):
+            continue  # "А | 1 | 2 | 3": the columns' numbers, not data
         rows.append(Row(lines[kk].top, r, kind))
     _reattach_labels(rows, size)
     continued = False
@@ -249,6 +261,13 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
 
 
 _MARK = re.compile(r"^(?:\d\)|\*+|\d)$")
+
+
+def _column_numbers(cells: list[Cell]) -> bool:
+    values = [c.text.strip() for c in cells if is_value(c)]
+    labels = [c.text.strip() for c in cells if not is_value(c)]
+    return len(values) >= 2 and values == [str(i) for i in range(int(values[0]), int(values[0]) + len(values))] \
+        if all(v.isdigit() for v in values) and all(len(lb) <= 2 for lb in labels) else False
 
 
 def _reattach_labels(rows: list[Row], size: float) -> None:
