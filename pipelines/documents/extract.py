@@ -185,11 +185,13 @@ def _subtitle(text: str) -> bool:
     """A short line that states a period and no figure: a section's subtitle."""
     if len(text) > 110 or re.search(r"[.!?:;]$", text.strip()):
         return False
-    ps = [p for p in periods.find_periods(text) if p.complete and p.kind != "mask"]
-    if not ps:
+    ps = [p for p in periods.find_periods(text) if p.kind != "mask"]
+    if not any(p.complete for p in ps):
         return False
-    digits = re.sub(r"\D", "", "".join(text[:p.start] + text[p.end:] for p in ps[:1]))
-    return not digits
+    rest = text
+    for p in sorted(ps, key=lambda p: -p.start):
+        rest = rest[: p.start] + " " + rest[p.end :]
+    return not re.search(r"\d", rest)
 
 
 def _item_like(text: str) -> bool:

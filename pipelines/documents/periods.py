@@ -91,6 +91,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("ytd", r"\b[сc]\s+начала\s+(?:этого\s+|текущего\s+)?года\b"),
     ("mask", rf"\b(?:начиная\s+)?(?:с|со|после|до|по)\s+{_Y}{_G}"),
     ("mask", rf"\bк\s+{_Y}\s*(?:год[а-яё]*|г\.)"),
+    ("mrange_num", rf"\b(0[1-9]|1[0-2])\s*[–—-]\s*(0[1-9]|1[0-2])\.({_Y})\b(?:\s*г\.?)?"),  # 01–06.2021
     ("date", rf"\b(\d{{1,2}})\s+{_MONTH}\s+({_Y}){_G}"),
     ("ddate", rf"\b(\d{{1,2}})\.(\d{{2}})\.({_Y})\b(?:\s*г\.?)?"),
     ("start", rf"\b(начал[а-яё]*|конец|конц[а-яё]*)\s+({_Y}){_G}"),
@@ -98,11 +99,12 @@ _PATTERNS: list[tuple[str, str]] = [
     ("mrange", rf"\b{_MONTH}\s*{_D}\s*{_MONTH}\s+({_Y}){_G}"),
     ("mrange_ny", rf"\b{_MONTH}\s*{_D}\s*{_MONTH}"),
     ("mfromto", rf"\b[сc]\s+{_MONTH}\s+по\s+{_MONTH}(?:\s+({_Y}){_G})?"),
-    ("quarter", rf"\b{_ORD}\s+квартал[а-яё]*(?:\s+({_Y}){_G})?"),
+    ("quarter", rf"\b{_ORD}\s+(?:квартал[а-яё]*|кв\.)(?:\s+({_Y}){_G})?"),
     ("half", rf"\b{_ORD}\s+(?:полугоди[а-яё]*|половин[а-яё]*)(?:\s+({_Y}){_G})?"),
     ("nmonths", rf"\b(\d{{1,2}}|{_COUNT_RX})\s+месяц[а-яё]*\s+({_Y}){_G}"),
     ("nmonths", rf"(?:\b(?:за|в\s+течение|итоги)\s+(?:перв[а-яё]+\s+|последни[а-яё]+\s+)?|^\s*)(\d{{1,2}}|{_COUNT_RX})\s+месяц[а-яё]*()"),
     ("month", rf"\b{_MONTH}\s+({_Y}){_G}"),
+    ("month_num", rf"(?<![\d.])(0[1-9]|1[0-2])\.({_Y})\b(?:\s*г\.?)?"),  # 03.2020
     ("day_ny", rf"\b(?:на|к|по\s+состоянию\s+на)\s+(\d{{1,2}})\s+{_MONTH}(?!\s*[{_D[1:-1]}])"),
     ("start_ny", r"\b(?:в|на|к)\s+начал[а-яё]*\s+(?:этого\s+|текущего\s+)?года\b"),
     ("same_date", r"\bна\s+(?:эту|ту\s+же|эту\s+же|данную)\s+дату"),
@@ -186,6 +188,11 @@ def _make(kind: str, m: re.Match[str]) -> Period | None:
         return Period(a, b, "date", f"{year:04d}-01-01")
     if kind == "ytd":
         return Period(a, b, "ytd", year=_year(g[0]) if g else None)
+    if kind == "mrange_num":
+        m1, m2, year = int(g[0]), int(g[1]), int(g[2])
+        return Period(a, b, "interval", interval(year, m1, m2)) if m1 <= m2 else None
+    if kind == "month_num":
+        return Period(a, b, "interval", _ym(int(g[1]), int(g[0])))
     if kind == "ytd_to":
         year, m2 = int(g[0]), month_number(g[1])
         return Period(a, b, "interval", interval(year, 1, m2))

@@ -104,7 +104,12 @@ def clauses(text: str) -> list[Clause]:
         for pa, pb in spans:
             if a <= pa < b:
                 main.holes.append((pa, pb))
-                out.append(Clause(pa, pb, True, breakdown, owner))
+                # "(за два месяца +8 747, естественный прирост 3 792)": each part on its own
+                start = pa
+                for m in re.finditer(r"[,;](?=\s)", text[pa:pb]):
+                    out.append(Clause(start, pa + m.start() + 1, True, breakdown, owner))
+                    start = pa + m.start() + 1
+                out.append(Clause(start, pb, True, breakdown, owner))
     return out
 
 
@@ -303,6 +308,9 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             value = -abs(value) if negative else abs(value)
         elif value < 0:
             _trace(n, "negative level")
+            continue
+        elif n.sign > 0 and code in STOCKS:
+            _trace(n, "a change of a stock (+N)")
             continue
 
         # --- period
