@@ -62,6 +62,10 @@ def absorb(scope: Scope, text: str, ps: list[Period] | None = None, mentions=Non
         scope.region = regions[0].code
     elif not regions and any(m.kind == "region" and m.code == "KZ" for m in mentions):
         scope.region = scope.region or "KZ"
+    flows = [p for p in ps if p.kind != "mask" and not p.comparative and p.complete and not periods.is_date(p.value)]
+    if len(flows) > 1:  # "08.2021 01–06.2021": the month and the data's months; the span wins
+        span = max(flows, key=lambda p: (p.value.count("/"), p.start))
+        ps = [p for p in ps if p not in flows or p is span]
     for p in ps:
         if p.kind == "mask" or p.comparative:
             continue

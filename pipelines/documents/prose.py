@@ -250,6 +250,12 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
                 prev = state.previous[-1]
                 cue = cues.Cue(0, 0, prev.indicator, 0, 1)
                 how["indicator"] = _continues(s, n)
+        if cue is not None and cue.code == "growth" and how.get("indicator") == "sentence" and n.sign == 0 \
+                and not re.search(r"\bна\s*$", before) and state.previous and state.previous[-1].indicator in STOCKS:
+            # "Прибавили все три мегаполиса: Нур-Султан – 1 144 755 чел.": a level listed after the
+            # verb of growth, of the stock the sentence before counted
+            cue = cues.Cue(0, 0, state.previous[-1].indicator, 0, 1)
+            how["indicator"] = "previous"
         if cue is not None and _future(lem, s, c, cls):
             cue = cues.Cue(0, 0, "plan", 0, 9)  # "сальдо останется положительным и превысит 10 тысяч": a forecast
         chosen[ci] = cue
@@ -371,7 +377,8 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
     _respectively_in_sentence(s, sa, drafts, found)
     # the sentence's numbers "соответственно" take the figures of the sentence before, in order
     drafts = _respectively(s, sa, drafts, nums, state, cls, ps, scope)
-    _update_scope(para, s, ps, regions, drafts)
+    parens = [(x.start, x.end) for x in cls if x.paren]
+    _update_scope(para, s, [p for p in ps if not any(a <= p.start < b for a, b in parens)], regions, drafts)
     if drafts:
         state.previous = drafts
     return drafts
