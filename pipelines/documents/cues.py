@@ -108,7 +108,7 @@ _RULES: list[tuple[str, int, int, str]] = [
      r"|\bмежрегиональный\b|\bвнутрирегиональный\b|\bвнутриреспубликанский\b|\bпереезд\w*\s+внутри\b"
      r"|\bиз\s+другой\s+регион\b|\bв\s+другой\s+регион\b|\bс\s+другой\s+регион\b|\bобмен\w*\s+с\s+другой\s+регион\b"
      r"|\bсменить\s+место\s+жительство\b"),
-    ("group_share", 0, 5, r"\bстрана\s+снг\b|\bснг\b"),
+    ("group_share", 0, 1, r"\bстрана\s+снг\b|\bснг\b"),  # a qualifier: the verb says what is counted
     # where immigrants settled: a distribution of a flow over regions, not the regions' flows
     ("subflow", 0, 7, r"\b(?:оседать|осесть|поселиться|селиться|обосноваться|расселиться)\b"),
     ("other", 0, 7, r"\bтрудоспособный\b|\bребенок\b|\bдети\b|\bдитя\b|\bподросток\b|\bпенсионер\b|\bшкольник\b"

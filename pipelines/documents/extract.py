@@ -123,8 +123,19 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             context.absorb(current(), b.text, dateline=True)
             continue
         if b.kind == "text" and _subtitle(b.text):
-            # "Январь–июль 2013 года, данные Агентства РК по статистике": dates the section
-            context.absorb(current(), b.text, override=True)
+            # "Январь–июль 2013 года, данные Агентства РК по статистике": dates the section it
+            # heads; after running text it opens a section of its own ("04.2025 I кв. 2025 г.")
+            if bi > 0 and blocks[bi - 1].kind in ("heading", "title"):
+                context.absorb(current(), b.text, override=True)
+                continue
+            drafts += _date_pending(pending, current())
+            pending = []
+            while sections and sections[-1][0] >= 0.5:
+                sections.pop()
+            sc = current().child("section")
+            context.absorb(sc, b.text, override=True)
+            sections.append((0.5, sc, b.text))
+            lead = None
             continue
         if b.kind == "grid":
             scope = lead_scope if lead else current()
@@ -183,7 +194,7 @@ def _date_pending(pending: list[Draft], section: Scope) -> list[Draft]:
 
 def _subtitle(text: str) -> bool:
     """A short line that states a period and no figure: a section's subtitle."""
-    if len(text) > 110 or re.search(r"[.!?:;]$", text.strip()):
+    if len(text) > 110 or re.search(r"(?<!\bг)(?<!\bгг)[.!?:;]$", text.strip()):
         return False
     ps = [p for p in periods.find_periods(text) if p.kind != "mask"]
     if not any(p.complete for p in ps):

@@ -63,6 +63,7 @@ class DocState:
     """Across sentences and paragraphs of one document."""
 
     previous: list[Draft] = field(default_factory=list)  # figures of the sentence before
+    paragraph: list[Draft] = field(default_factory=list)  # figures of the paragraph so far
     flows: list[Draft] = field(default_factory=list)  # accepted arrivals/departures, for signs
     names_regions: bool = False
 
@@ -142,8 +143,11 @@ def paragraph(text: str, para: Scope, state: DocState, page_of, lead: dict | Non
     text = normalise_spaces(text)
     text = re.sub(r"\[\s*\d{1,3}\s*\]", lambda m: " " * len(m.group(0)), text)  # reference marks [1]
     out: list[Draft] = []
+    state.paragraph = []
     for sa, sb in sentences(text):
-        out += _sentence(text, sa, sb, para, state, page_of, lead)
+        got = _sentence(text, sa, sb, para, state, page_of, lead)
+        state.paragraph += got
+        out += got
         lead = lead if lead and lead.get("sticky") else None
     return out
 
@@ -251,10 +255,10 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
                 cue = cues.Cue(0, 0, prev.indicator, 0, 1)
                 how["indicator"] = _continues(s, n)
         if cue is not None and cue.code == "growth" and how.get("indicator") == "sentence" and n.sign == 0 \
-                and not re.search(r"\bна\s*$", before) and state.previous and state.previous[-1].indicator in STOCKS:
+                and not re.search(r"\bна\s*$", before) and any(d.indicator in STOCKS for d in state.paragraph):
             # "Прибавили все три мегаполиса: Нур-Султан – 1 144 755 чел.": a level listed after the
-            # verb of growth, of the stock the sentence before counted
-            cue = cues.Cue(0, 0, state.previous[-1].indicator, 0, 1)
+            # verb of growth, of the stock the paragraph counts
+            cue = cues.Cue(0, 0, next(d.indicator for d in reversed(state.paragraph) if d.indicator in STOCKS), 0, 1)
             how["indicator"] = "previous"
         if cue is not None and _future(lem, s, c, cls):
             cue = cues.Cue(0, 0, "plan", 0, 9)  # "сальдо останется положительным и превысит 10 тысяч": a forecast
@@ -520,7 +524,9 @@ def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocStat
             return False
         return True
 
-    regions = [m for m in regions if role_ok(m)]
+    # the role is read against this clause's verb: a region stated in another clause of the
+    # sentence ("в область прибыло 12 345, выбыло 15 678") is the territory of both
+    regions = [m for m in regions if role_ok(m) or not c.has(m.start)]
     in_clause = [m for m in regions if c.has(m.start)]
     before = [m for m in in_clause if m.start < n.num_start]
     if before:
