@@ -336,3 +336,12 @@ def test_wage_offers_stated_by_verbs_of_paying(text, country, occupation, low, h
 
 def test_verbs_of_paying_without_tenge_are_not_wages():
     assert figures_in_text("В 2024 году 5 тыс. граждан получили разрешение на работу в Корее.") == []
+
+
+def test_a_span_of_years_no_date_anchors_waits_for_review():
+    text = ("На 1 февраля 2019 г. в Мангистауской области проживали 698 тыс. человек. "
+            "Численность населения области за двадцать лет увеличилась с 319,2 до 719,6 тыс. человек.")
+    figs = figures_in_text(text)
+    assert [(f.value, f.status) for f in figs if f.value == 698000] == [(698000, "fact")]
+    assert all(f.status == "review" for f in figs if f.value in (319200, 719600))
+    assert any(f.value == 719600 for f in figs)  # kept for review, not lost

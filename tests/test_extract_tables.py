@@ -69,3 +69,59 @@ def test_table_text_is_not_read_twice_as_prose(tmp_path):
         ("departures", 40600, "2023", "110000000"),
         # the table's 55 200 repeats the sentence's figure: one figure, as GUIDE.md §7 says
     ]
+
+
+def _unruled_group_table(path):
+    """A paper's table set by hand, no borders: group heads centred over the columns they span
+    and wrapped onto a second line, years centred over right-aligned numbers, a total whose
+    label wraps around its row of values."""
+    from fixtures_pdf import new_pdf
+
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", size=9)
+
+    def right(x, y, text):  # right-aligned at x
+        pdf.text(x - pdf.get_string_width(text), y, text)
+
+    def centre(x, y, text):
+        pdf.text(x - pdf.get_string_width(text) / 2, y, text)
+
+    pdf.text(20, 30, "Таблица 2 – Население и доля горожан (на начало года)")
+    cols = [80, 100, 120, 150, 175]  # right edges of the value columns
+    centre(93, 40, "Численность населения, тыс.")  # over the middle of its three years
+    centre(93, 44, "человек")
+    centre(155.5, 40, "Доля городского")
+    centre(155.5, 44, "населения, %")
+    pdf.text(20, 46, "Область")
+    for x, year in zip(cols, ["2001", "2011", "2021", "2001", "2021"]):
+        centre(x - 7, 50, year)
+    rows = [("Атырауская", ["443,6", "532,0", "657,1", "58,2", "54,4"]),
+            ("Мангистауская", ["319,2", "524,2", "719,6", "78,6", "40,0"])]
+    y = 57
+    for label, cells in rows:
+        pdf.text(20, y, label)
+        for x, c in zip(cols, cells):
+            right(x, y, c)
+        y += 6
+    pdf.text(20, y - 1.5, "Итого по двум")
+    for x, c in zip(cols, ["762,8", "1 056,2", "1 376,7", "66,4", "47,6"]):
+        right(x, y + 1, c)
+    pdf.text(20, y + 3.5, "областям")
+    pdf.output(str(path))
+    return path
+
+
+def test_group_heads_wrapped_over_unruled_columns(tmp_path):
+    figs = [f for f in extract_figures(_unruled_group_table(tmp_path / "groups.pdf")) if f.status == "fact"]
+    got = {(f.indicator, f.period, f.region): f.value for f in figs}
+    assert got == {
+        ("population", "2001-01-01", "230000000"): 443600, ("population", "2011-01-01", "230000000"): 532000,
+        ("population", "2021-01-01", "230000000"): 657100,
+        ("population_urban_share", "2001-01-01", "230000000"): 58.2,
+        ("population_urban_share", "2021-01-01", "230000000"): 54.4,
+        ("population", "2001-01-01", "470000000"): 319200, ("population", "2011-01-01", "470000000"): 524200,
+        ("population", "2021-01-01", "470000000"): 719600,
+        ("population_urban_share", "2001-01-01", "470000000"): 78.6,
+        ("population_urban_share", "2021-01-01", "470000000"): 40.0,
+    }  # the total of two regions is no region of the vocabulary

@@ -250,14 +250,17 @@ def _finish(drafts: list[Draft]) -> list[Figure]:
         (cs.append(d) if d.precision >= 10 else ps.__setitem__(d.value, d))
         order.append(d)
     kept = [d for d in order if id(d) not in dropped]
+    # only figures sure enough to be facts clash: a doubtful one waits for review on its own
+    # and does not hold back a figure stated plainly
     values: dict[tuple, set] = {}
     for d in kept:
-        values.setdefault((d.indicator, d.period, d.region, d.country, d.occupation), set()).add(d.value)
+        if confidence(d.how) >= REVIEW_THRESHOLD:
+            values.setdefault((d.indicator, d.period, d.region, d.country, d.occupation), set()).add(d.value)
     out = []
     taken: set[str] = set()
     for i, d in enumerate(kept):
         c = confidence(d.how)
-        clash = len(values[(d.indicator, d.period, d.region, d.country, d.occupation)]) > 1
+        clash = len(values.get((d.indicator, d.period, d.region, d.country, d.occupation), set()) | {d.value}) > 1
         if clash:
             d.how["conflict"] = "another value for the same key"
         status = "fact" if c >= REVIEW_THRESHOLD and not clash else "review"

@@ -32,7 +32,7 @@ WEIGHTS = {
                   "date-column": 0.8},
     "period": {"stated": 1.0, "sentence": 0.97, "comparison": 0.95, "relative": 0.92, "para": 0.92,
                "section": 0.9, "doc": 0.82, "report-date": 0.85, "context-year": 0.85, "column": 0.98,
-               "row": 0.98, "caption": 0.95, "inferred": 0.75, "none": 1.0},
+               "row": 0.98, "caption": 0.95, "inferred": 0.75, "duration": 0.4, "none": 1.0},
     "region": {"stated": 1.0, "sentence": 0.95, "para": 0.9, "section": 0.9, "doc": 0.9, "label": 1.0,
                "column": 0.98, "caption": 0.95, "default": 0.9, "default-mixed": 0.55, "anaphor": 0.3, "none": 1.0},
     "country": {"stated": 1.0, "sentence": 0.9, "list": 0.9, "para": 0.75, "label": 1.0, "column": 0.98,

@@ -325,6 +325,8 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
 
         # --- period
         period, how["period"] = _period(code, n, c, cls, ps, scope, drafts, sentence_base, s)
+        if period and how["period"] not in ("stated", "comparison") and _DURATION.search(s[: n.start]):
+            how["period"] = "duration"  # "за двадцать лет ... до 719,6 тыс.": the end of a span no date anchors
         if period is None and code not in STOCKS:
             _trace(n, "flow without a period")
             continue  # a stock may still be dated by its section (extract.py); a flow may not
@@ -436,6 +438,13 @@ def _share_after(drafts: list[Draft], s: str, c: Clause) -> str | None:
 
 def _fits(code: str, iso: str) -> bool:
     return periods.is_date(iso) == (code in STOCKS)
+
+
+_DURATION = re.compile(
+    r"\bза\s+(?:последни[еих]\s+)?(?:\d{1,2}|один|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять"
+    r"|\w+надцать|двадцать|тридцать|сорок|пятьдесят|несколько|полтора|полторы)\s+"
+    r"(?:лет|года?|десятилети[йея])\b(?!\s*\d)|\bза\s+(?:последнее\s+)?десятилетие\b|\bза\s+четверть\s+века\b",
+    re.I)
 
 
 def _period(code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s) -> tuple[str | None, str]:

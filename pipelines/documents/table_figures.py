@@ -71,6 +71,8 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
             head = t.columns[col].head if col is not None else ""
             labels = [c for c in cells[:k] if (not is_value(c) and not is_empty(c)) or (_YEAR.match(c.text) and c is cells[0])]
             label = labels[-1].text if labels else ""
+            if not label and _TOTAL.match(section):
+                label = section  # "Итого по четырём | областям": a total's label wrapped around its row
             if (_PERCENT.search(head) or _PERCENT.search(label)) and not re.search(r"\bдол[яиеюь]", head + " " + label, re.I):
                 continue  # percent changes; shares ("Доля городского населения, %") stay
             d = _cell(t, cell, head, label, section, tscope, cap_cues, ctx_cues, cap_periods, mult, lead)
@@ -92,6 +94,8 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
         mult = 10**6
     elif re.search(r"\bчеловек\b|\bчел\.", head, re.I) and not re.search(r"тыс|млн", head, re.I):
         mult = 1
+    elif re.search(r"%|\bпроцент", head, re.I):
+        mult = 1  # a share column beside columns of thousands
     if mult != 1 and not re.search(r"тыс|млн", written, re.I):
         value, precision = value * mult, precision * mult
     how: dict[str, str] = {}
@@ -213,6 +217,8 @@ def _where(label: str, head: str, scope: Scope) -> tuple[str | None, str]:
             if source == "label" and not _YEAR.match(text):
                 return None, "none"
     v, lvl = scope.find("region")
+    if _TOTAL.match(label) and lvl != "para":
+        return None, "none"  # "Итого по четырём областям": the sum of the rows, not the text's region
     if v:
         return v, "caption" if lvl == "para" else lvl
     return "KZ", "default"

@@ -231,12 +231,7 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         k += 1
     n_notes = len(notes)
 
-    for row in head_lines:
-        for c in _split_heads(row, columns, vrules):
-            a, b = _span(c, vrules)
-            for col in columns:
-                if _overlaps(a, b, col):
-                    col.header.append(c.text)
+    _assign_heads(head_lines, columns, vrules)
     rows = []
     for kk, r in body:
         kind = "data" if any(_numeric(c) for c in r) else "section"
@@ -301,7 +296,9 @@ def _split_heads(row: list[Cell], columns: list[Column], vrules) -> list[Cell]:
             ruled = any(a.x1 - 1 <= (r[0] + r[2]) / 2 <= b.x0 + 1 and r[1] - 1 <= y <= r[3] + 1 for r in vrules)
             ca = [j for j, col in enumerate(columns) if col.x0 - 2 <= a.mid <= col.x1 + 2]
             cb = [j for j, col in enumerate(columns) if col.x0 - 2 <= b.mid <= col.x1 + 2]
-            apart = bool(ca and cb and ca != cb and not vrules)
+            # words set a space apart read on ("Численность населения, тыс." over three columns)
+            spaced = b.x0 - a.x1 > 0.6 * (a.bottom - a.top)
+            apart = bool(ca and cb and ca != cb and not vrules and spaced)
             if ruled or apart:
                 parts.append([b])
             else:
@@ -310,9 +307,52 @@ def _split_heads(row: list[Cell], columns: list[Column], vrules) -> list[Cell]:
     return out
 
 
-def _overlaps(a: float, b: float, col: Column) -> bool:
-    ov = min(b, col.x1) - max(a, col.x0)
-    return ov > 0.2 * min(b - a, col.x1 - col.x0) or col.x0 <= (a + b) / 2 <= col.x1
+def _assign_heads(head_lines: list[list[Cell]], columns: list[Column], vrules) -> None:
+    """Header cells to the columns they stand over, from the line nearest the body up. Numbers
+    are set right and heads centred, so a column's reach widens by the head found under it,
+    and a group head ("Доля городского населения, %") spans the reaches of the columns below;
+    a head over no column's numbers (a year centred over a narrow column) takes the nearest.
+    A head wrapped onto a line of its own ("Доля городского / населения, %": the lower part
+    starts in lower case) heads the columns of both parts."""
+    reach = [[col.x0, col.x1] for col in columns]
+    heads: list[list[tuple[Cell, set[int]]]] = []
+    for row in reversed(head_lines):
+        got: list[tuple[Cell, set[int]]] = []
+        for c in _split_heads(row, columns, vrules):
+            a, b = _span(c, vrules)
+            hits = {j for j, (x0, x1) in enumerate(reach) if _overlaps(a, b, x0, x1)}
+            if not hits:
+                hits = {min(range(len(columns)), key=lambda j: abs((reach[j][0] + reach[j][1]) / 2 - (a + b) / 2))}
+            got.append((c, hits))
+        for c, hits in got:
+            if len(hits) == 1:
+                j = next(iter(hits))
+                a, b = _span(c, vrules)
+                reach[j] = [min(reach[j][0], a), max(reach[j][1], b)]
+        heads.insert(0, got)
+    def under(u: Cell, c: Cell) -> bool:
+        return min(u.x1, c.x1) - max(u.x0, c.x0) > 0
+
+    for upper, lower in zip(heads, heads[1:]):
+        for u, uhits in upper:
+            below = [(c, hits) for c, hits in lower if under(u, c)]
+            # one lower-case line under it is its continuation; several heads under it are its parts
+            if len(below) == 1 and below[0][0].text[:1].islower():
+                both = below[0][1] | uhits
+                below[0][1].update(both)
+                uhits.update(both)
+    for got in heads:
+        texts: list[list[str]] = [[] for _ in columns]
+        for c, hits in got:
+            for j in sorted(hits):
+                texts[j].append(c.text)
+        for col, ts in zip(columns, texts):
+            col.header += ts
+
+
+def _overlaps(a: float, b: float, x0: float, x1: float) -> bool:
+    ov = min(b, x1) - max(a, x0)
+    return ov > 0.2 * min(b - a, x1 - x0) or x0 <= (a + b) / 2 <= x1
 
 
 def _span(c: Cell, vrules) -> tuple[float, float]:
