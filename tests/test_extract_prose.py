@@ -345,3 +345,37 @@ def test_a_span_of_years_no_date_anchors_waits_for_review():
     assert [(f.value, f.status) for f in figs if f.value == 698000] == [(698000, "fact")]
     assert all(f.status == "review" for f in figs if f.value in (319200, 719600))
     assert any(f.value == 719600 for f in figs)  # kept for review, not lost
+
+
+def test_the_same_date_is_the_date_of_the_level_before():
+    text = ("Первое место у Алматы – на 1 ноября 2024 года там насчитывалось 2 280 296 жителей. "
+            "Дальше идут Астана – 1 511 807 и Шымкент – 1 249 581. "
+            "Алматинская область на ту же дату насчитывала 1 554 695 жителей.")
+    assert rows(text) == [("population", v, "2024-11-01", r, None, None) for v, r in (
+        (2280296, "750000000"), (1511807, "710000000"), (1249581, "790000000"), (1554695, "190000000"))]
+
+
+def test_a_place_of_the_country_left_unnamed_is_not_the_country():
+    text = ("На 1 июня 2019 года в третьем мегаполисе страны проживали 1 022 449 человек. "
+            "Естественный прирост за январь–май 2019 года составил 8 900 человек.")
+    figs = figures_in_text(text)
+    assert [f.value for f in figs] == [1022449, 8900]
+    assert all(f.status == "review" for f in figs)  # which city: a reader decides, not the default
+
+
+def test_a_task_set_in_the_infinitive_is_no_figure():
+    assert rows("Обеспечить к 2025 году рост доли городского населения области до 50%.") == []
+
+
+def test_those_who_left_the_region():
+    assert rows("За январь–июнь 2020 года число убывших из Кызылординской области составило 12 152 человека.") == [
+        ("departures", 12152, "2020-01/2020-06", "430000000", None, None)]
+
+
+def test_a_month_in_brackets_under_the_title_dates_the_issue_not_the_figures(tmp_path):
+    pdf = prose_pdf(tmp_path / "issue.pdf", [[
+        "Информация о демографической ситуации в Кызылординской области за январь–июнь 2020 года",
+        "к заседанию акимата области (август 2020 г.)",
+        "Естественный прирост населения сложился в размере 7 703 человек."]])
+    got = [(f.indicator, f.value, f.period) for f in extract_figures(pdf) if f.status == "fact"]
+    assert got == [("natural_increase", 7703, "2020-01/2020-06")]

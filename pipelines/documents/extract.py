@@ -33,6 +33,12 @@ _MARKER = re.compile(r"^\s*\*?\s*(?:\d{1,2}\s+[а-яё]+\s+|(?:январ|фев
                      r"(?:19|20)\d\d(?:\s*(?:г\.?|год[а-яё]*))?\s*$", re.I)
 _DATELINE = re.compile(r"^(?:[А-ЯЁ][а-яё-]+(?:\s+[А-ЯЁа-яё-]+)?,\s*|[А-ЯЁа-яё ]+:\s*)?(?:\d{1,2}\s+[а-яё]+\s+(?:19|20)\d\d|\d{1,2}\.\d{2}\.(?:19|20)\d\d)(?:\s*(?:г\.?|года))?\s*$", re.I)
 
+# "к заседанию акимата (август 2020 г.)": a month in brackets closing a short line is when it was issued
+# and "16 апреля 2024 года, Астана" closing one is a release's dateline
+_MONTHS = r"(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*"
+_ISSUED = re.compile(rf"\({_MONTHS}\s+(?:19|20)\d\d(?:\s*г\.?|\s*года)?\)\s*$"
+                     rf"|(?:^|\s)\d{{1,2}}\s+{_MONTHS}\s+(?:19|20)\d\d(?:\s*г\.?|\s*года)?,\s*[А-ЯЁ][А-ЯЁа-яё-]+\s*$", re.I)
+
 
 @lru_cache(maxsize=1)
 def extractor_fingerprint() -> str:
@@ -119,7 +125,7 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             sections.append((level, sc, b.text))
             lead = None
             continue
-        if b.kind == "text" and _DATELINE.match(b.text.strip()) and len(b.text) < 80:
+        if b.kind == "text" and (_DATELINE.match(b.text.strip()) or _ISSUED.search(b.text)) and len(b.text) < 80:
             context.absorb(current(), b.text, dateline=True)
             continue
         if b.kind == "text" and _subtitle(b.text):

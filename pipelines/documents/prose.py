@@ -324,7 +324,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             continue
 
         # --- period
-        period, how["period"] = _period(code, n, c, cls, ps, scope, drafts, sentence_base, s)
+        period, how["period"] = _period(code, n, c, cls, ps, scope, drafts, sentence_base, s, state.paragraph)
         if period and how["period"] not in ("stated", "comparison") and _DURATION.search(s[: n.start]):
             how["period"] = "duration"  # "за двадцать лет ... до 719,6 тыс.": the end of a span no date anchors
         if period is None and code not in STOCKS:
@@ -393,7 +393,9 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
 def _future(lem, s: str, c: Clause, cls) -> bool:
     """The clause's verb is in the future tense (or the sentence expects): a forecast, a plan."""
     verbs = [t for t in lem.toks if c.has(t.start) and t.pos == "VERB"]
-    return bool(verbs) and all("futr" in t.tags for t in verbs) or bool(
+    # "обеспечить к 2025 году рост доли до 50%": an infinitive with no finite verb is a task set
+    directive = any(t.pos == "INFN" for t in lem.toks) and not any(t.pos == "VERB" for t in lem.toks)
+    return directive or bool(verbs) and all("futr" in t.tags for t in verbs) or bool(
         re.search(r"\b(?:рассчитыва|ожида|прогнозир|планиру|намечен|предполага)[а-яё]*", s[: c.end], re.I))
 
 
@@ -418,7 +420,7 @@ def _continues(s: str, n: Number) -> str:
     """A sentence with no words of its own for a number that goes on with the sentence before:
     'continued' when it says so ("Далее идут Костанайская – 645 человек"), 'previous' when it
     only lists labelled values."""
-    if re.match(r"^\W*(?:далее|затем|следом|за\s+н(?:ими|им|ей))\b", s, re.I):
+    if re.match(r"^\W*(?:далее|дальше|затем|потом|следом|за\s+н(?:ими|им|ей))\b", s, re.I):
         return "continued"
     if re.search(r"[–—:(]\s*[-+]?$", s[: n.start].rstrip()[-3:] + " "):
         return "previous"
@@ -447,7 +449,8 @@ _DURATION = re.compile(
     re.I)
 
 
-def _period(code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s) -> tuple[str | None, str]:
+def _period(code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s,
+            earlier: list[Draft] = ()) -> tuple[str | None, str]:
     def res(p, how):
         r = context.resolve(p, scope, base)
         if r is None:
@@ -464,6 +467,11 @@ def _period(code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s) 
         own = [p for p in own if p.kind != "same"]
     before = [p for p in own if p.start < n.num_start]
     after = [p for p in own if p.start >= n.num_start]
+    if code in STOCKS and any(p.kind == "same" and "дат" in p.text for p in own):
+        # "на ту же дату": the date of the last level counted before it
+        prior = [d.period for d in reversed(list(drafts) + list(earlier)) if d.indicator in STOCKS and d.period]
+        if prior:
+            return prior[0], "relative"
     for p in reversed(before):
         r = res(p, "stated")
         if r:
@@ -536,6 +544,8 @@ def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocStat
     # the role is read against this clause's verb: a region stated in another clause of the
     # sentence ("в область прибыло 12 345, выбыло 15 678") is the territory of both
     regions = [m for m in regions if role_ok(m) or not c.has(m.start)]
+    # "в третьем мегаполисе страны": the country qualifies a place the text leaves unnamed
+    mentions = [m for m in mentions if not (m.code == "KZ" and not m.strong and _QUALIFIED.search(s[: m.start]))]
     in_clause = [m for m in regions if c.has(m.start)]
     before = [m for m in in_clause if m.start < n.num_start]
     if before:
@@ -567,9 +577,12 @@ def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocStat
         return "KZ", "sentence"
     if re.search(r"\b(?:област|регион|город|район|мегаполис|центр)[а-яё]*\b", s[: n.start], re.I):
         return "KZ", "anaphor"  # "население области": some region the text does not name here
+    if any(d.how.get("region") == "anaphor" for d in state.paragraph):
+        return "KZ", "anaphor"  # the paragraph is about a place it has not named
     return "KZ", ("default-mixed" if state.names_regions else "default")
 
 
+_QUALIFIED = re.compile(r"\b(?:мегаполис|город|област|регион|район|центр|столиц)[а-яё]*\s+$", re.I)
 _LABEL = re.compile(r"^\s*([А-ЯЁ][а-яё]+(?:[\s-][А-ЯЁа-яё]+){0,2})\s*(?::|[–—-]\s)\s*[-+]?(?:плюс\s+|минус\s+)?$")
 
 
