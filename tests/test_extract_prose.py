@@ -379,3 +379,11 @@ def test_a_month_in_brackets_under_the_title_dates_the_issue_not_the_figures(tmp
         "Естественный прирост населения сложился в размере 7 703 человек."]])
     got = [(f.indicator, f.value, f.period) for f in extract_figures(pdf) if f.status == "fact"]
     assert got == [("natural_increase", 7703, "2020-01/2020-06")]
+
+
+def test_workers_named_in_the_sentence_are_not_the_occupation_of_the_text_before():
+    text = ("Сварщикам на судоверфи в Румынии предлагают от 560 до 780 тыс. тенге в месяц.\n\n"
+            "На стройках Польши разнорабочим и отделочникам платят от 700 тыс. до 1 млн тенге.")
+    got = [(f.indicator, f.value, f.country, f.occupation) for f in figures_in_text(text)]
+    assert got == [("wage_offer_min", 560000, "RO", "7212"), ("wage_offer_max", 780000, "RO", "7212"),
+                   ("wage_offer_min", 700000, "PL", None), ("wage_offer_max", 1000000, "PL", None)]

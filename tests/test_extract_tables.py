@@ -125,3 +125,25 @@ def test_group_heads_wrapped_over_unruled_columns(tmp_path):
         ("population_urban_share", "2001-01-01", "470000000"): 78.6,
         ("population_urban_share", "2021-01-01", "470000000"): 40.0,
     }  # the total of two regions is no region of the vocabulary
+
+
+def test_a_caption_wrapped_over_the_label_column_and_a_share_column_of_a_flow(tmp_path):
+    from fixtures_pdf import new_pdf
+
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", size=9)
+    pdf.text(20, 30, "Выбывшие из Казахстана на постоянное место жительства по странам назначения, январь–")
+    pdf.text(20, 34, "сентябрь 2023 г.")
+    pdf.text(20, 40, "Страна")
+    pdf.text(100, 40, "Человек")
+    pdf.text(130, 40, "Доля, %")
+    y = 46
+    for label, people, share in (("Россия", "9 428", "74,0"), ("Германия", "1 795", "14,1"), ("Польша", "228", "1,8")):
+        pdf.text(20, y, label)
+        pdf.text(112 - pdf.get_string_width(people), y, people)
+        pdf.text(142 - pdf.get_string_width(share), y, share)
+        y += 5
+    pdf.output(str(tmp_path / "dest.pdf"))
+    got = [(f.indicator, f.value, f.period, f.country, f.status) for f in extract_figures(tmp_path / "dest.pdf")]
+    assert got == [("departures", v, "2023-01/2023-09", c, "fact") for v, c in ((9428, "RU"), (1795, "DE"), (228, "PL"))]

@@ -694,6 +694,12 @@ _OFFER = re.compile(r"зарплат|заработн[а-яё]*\s+плат|оп�
 _EARNED = re.compile(r"зарабатывал|заработал|получал[аи]?\b|получил[аи]?\b|накопи|копи", re.I)
 
 
+def _names_workers(s: str) -> bool:
+    """'разнорабочим и отделочникам платят': the sentence names whom it pays (people in the
+    dative), so an occupation of the paragraph is not theirs."""
+    return any(t.pos == "NOUN" and "datv" in t.tags and "anim" in t.tags for t in cues.lemmatise(s).toks)
+
+
 def wages(text: str, scope: Scope, page_of, context_text: str = "") -> list[Draft]:
     """Offered wages: 'от X до Y тенге' -> min and max; 'до Y' only the max, 'от X' only the min;
     a single amount that is neither is not an offer."""
@@ -731,7 +737,7 @@ def wages(text: str, scope: Scope, page_of, context_text: str = "") -> list[Draf
             if occ is None:
                 before_occ = [m for m in occs if m.end <= n.num_start]
                 occ = before_occ[-1] if before_occ else None
-            if occ is None:
+            if occ is None and not _names_workers(s):
                 ctx_occ = [m for m in ctx_mentions if m.kind == "occupation"]
                 occ = ctx_occ[-1] if len({m.code for m in ctx_occ}) == 1 else None
             cm = min(countries, key=lambda m: abs(m.start - n.num_start)) if countries else None

@@ -119,6 +119,8 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
         for c in cs:
             if c.code in ("population_urban", "population_rural", "population_urban_share", "population_rural_share"):
                 split = c.code
+    if split is None and re.search(r"%|\bдол[яиеюь]\b|\bпроцент", head, re.I):
+        return None  # a share of a flow ("Доля, %" of the leavers by country): no indicator of ours
     # the period: column head, row label, caption, then the scopes
     period, psrc = None, None
     for source, text in (("column", head), ("row", label), ("row", section)):

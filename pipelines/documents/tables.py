@@ -214,6 +214,11 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
             head_lines.insert(0, row)
         top_k = k
         k -= 1
+    # a caption wrapped onto a short line of its own ("…назначения, январь– / сентябрь 2023 г.")
+    while caption_lines and head_lines and len(head_lines[0]) == 1 and head_lines[0] is not header_years \
+            and (re.search(r"[–—,-]$", caption_lines[-1].rstrip()) or head_lines[0][0].text[:1].islower()):
+        caption_lines[-1] = caption_lines[-1].rstrip() + ("" if caption_lines[-1].rstrip()[-1] in "–—-" else " ") \
+            + head_lines.pop(0)[0].text
     # a unit or source note right below
     notes: list[str] = []
     k = last + 1
