@@ -147,3 +147,62 @@ def test_a_caption_wrapped_over_the_label_column_and_a_share_column_of_a_flow(tm
     pdf.output(str(tmp_path / "dest.pdf"))
     got = [(f.indicator, f.value, f.period, f.country, f.status) for f in extract_figures(tmp_path / "dest.pdf")]
     assert got == [("departures", v, "2023-01/2023-09", c, "fact") for v, c in ((9428, "RU"), (1795, "DE"), (228, "PL"))]
+
+
+def _card(pdf, x, y, figure, label, w=40, h=22):
+    pdf.rect(x, y, w, h)
+    pdf.set_font("dv", "B", 16)
+    pdf.text(x + 3, y + 9, figure)
+    pdf.set_font("dv", "", 7)
+    for i, part in enumerate(label):
+        pdf.text(x + 3, y + 14 + 3.5 * i, part)
+
+
+def test_cards_of_an_infographic_read_under_their_heading_and_date(tmp_path):
+    from fixtures_pdf import new_pdf
+
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", "B", 20)
+    pdf.text(15, 20, "Население Казахстана в цифрах")
+    pdf.set_font("dv", "", 12)
+    pdf.text(15, 28, "на 1 июня 2023 г.")
+    _card(pdf, 15, 40, "19 879 003", ["человек – численность", "населения страны"], w=55)
+    _card(pdf, 75, 40, "105 тыс.", ["естественный прирост", "с начала года"])
+    _card(pdf, 120, 40, "+6,9 тыс.", ["сальдо миграции", "с начала года"])
+    pdf.set_font("dv", "B", 12)
+    pdf.text(15, 75, "ПЯТЁРКА САМЫХ НАСЕЛЁННЫХ РЕГИОНОВ, ЧЕЛОВЕК")
+    _card(pdf, 15, 82, "2 185 596", ["г. Алматы"])
+    _card(pdf, 60, 82, "2 132 208", ["Туркестанская обл."])
+    pdf.output(str(tmp_path / "cards.pdf"))
+    got = [(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "cards.pdf")
+           if f.status == "fact"]
+    assert got == [("population", 19879003, "2023-06-01", "KZ"),
+                   ("natural_increase", 105000, "2023-01/2023-05", "KZ"),
+                   ("net_migration", 6900, "2023-01/2023-05", "KZ"),
+                   ("population", 2185596, "2023-06-01", "750000000"),
+                   ("population", 2132208, "2023-06-01", "610000000")]
+
+
+def test_slides_printed_four_to_a_page_read_panel_by_panel(tmp_path):
+    from fixtures_pdf import new_pdf
+
+    pdf = new_pdf()
+    pdf.add_page(orientation="L")
+    for (x, y), (title, body) in zip(
+            [(10, 15), (150, 15), (10, 110), (150, 110)],
+            [("Итоги 2022 года", "Численность населения Алматы на 1 января 2023 года составила 2 161 902 человека."),
+             ("Январь–октябрь 2024 года", "Сальдо миграции Алматы составило 32 797 человек."),
+             ("Январь–март 2012 года", "В Алматы прибыли 7 809 человек, выбыли 6 013 человек."),
+             ("2024 год", "Рабочая сила Алматы составила 1 135 073 человека.")]):
+        pdf.rect(x, y, 135, 85)
+        pdf.set_font("dv", "B", 14)
+        pdf.text(x + 5, y + 12, title)
+        pdf.set_font("dv", "", 10)
+        pdf.set_xy(x + 5, y + 20)
+        pdf.multi_cell(120, 5, body)
+    pdf.output(str(tmp_path / "slides.pdf"))
+    got = {(f.indicator, f.value, f.period) for f in extract_figures(tmp_path / "slides.pdf") if f.status == "fact"}
+    assert got == {("population", 2161902, "2023-01-01"), ("net_migration", 32797, "2024-01/2024-10"),
+                   ("arrivals", 7809, "2012-01/2012-03"), ("departures", 6013, "2012-01/2012-03"),
+                   ("labour_force", 1135073, "2024")}

@@ -14,7 +14,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from . import grids, layout, tables
+from . import cards, grids, layout, tables
 from .pdf import Page
 from .text import analyse
 
@@ -56,35 +56,91 @@ def build(pages: list[Page]) -> list[Block]:
             previous_grid = g
             page_blocks.append(Block("grid", "", p.number, g.top, 0.0, False, g.x0, [], grid=g))
         words = grids.words_outside(words, page_grids)
-        for lines, gutters in layout.regions(words):
-            found, used = tables.find_tables(lines, p.number, previous_table, p.vertical_rules(), gutters)
-            if found:
-                previous_table = found[-1]
-            items: list[tuple[float, object]] = [(t.top, t) for t in found]
-            text = [ln for ln in lines if id(ln) not in used]
-            if text:
-                # footnote marks set small and raised on a line of their own ("человек¹")
-                body = statistics.median(ln.size for ln in text)
-                text = [ln for ln in text if not (ln.size < 0.8 * body and re.fullmatch(r"[\d*)¹²³,]{1,3}", ln.text))
-                        and not _numeric_only(ln.text)]
-            items += [(b.top, b) for b in _paragraphs(layout.text_lines(text))]
-            for _, item in sorted(items, key=lambda it: it[0]):
-                if isinstance(item, tables.Table):
-                    page_blocks.append(Block("table", item.caption, p.number, item.top, 0.0, False, item.x0, [], item))
-                else:
-                    page_blocks.append(item)
+        for part in _panels(p, words):
+            page_blocks += _part_blocks(p, part, previous_table)
+            tabs = [b.table for b in page_blocks if b.kind == "table"]
+            previous_table = tabs[-1] if tabs else previous_table
         # grids stand between the text regions at their height
         for b in page_blocks:
             if b.kind != "grid":
                 blocks.append(b)
                 continue
-        blocks_grid = [b for b in page_blocks if b.kind == "grid"]
-        for g in blocks_grid:
+        for g in [b for b in page_blocks if b.kind == "grid"]:
             i = next((k for k, b in enumerate(blocks) if b.page == p.number and b.kind != "furniture" and b.top > g.top
                       and b.x0 < g.grid.x1 and b.x0 >= g.grid.x0 - 5), len(blocks))
             blocks.insert(i, g)
     _classify(blocks)
     return _join_runons(blocks)
+
+
+def _part_blocks(p: Page, words: list, previous_table) -> list[Block]:
+    """Blocks of one part of a page (the page, or one panel of it): cards, tables, paragraphs."""
+    out: list[Block] = []
+    found_cards = cards.find_cards(p, words)
+    for cd in found_cards:
+        held = {id(w) for w in cd.words}
+        words = [w for w in words if id(w) not in held]
+    for lines, gutters in layout.regions(words):
+        found, used = tables.find_tables(lines, p.number, previous_table, p.vertical_rules(), gutters)
+        if found:
+            previous_table = found[-1]
+        items: list[tuple[float, object]] = [(t.top, t) for t in found]
+        text = [ln for ln in lines if id(ln) not in used]
+        if text:
+            # footnote marks set small and raised on a line of their own ("человек¹")
+            body = statistics.median(ln.size for ln in text)
+            text = [ln for ln in text if not (ln.size < 0.8 * body and re.fullmatch(r"[\d*)¹²³,]{1,3}", ln.text))
+                    and not _numeric_only(ln.text)]
+        items += [(b.top, b) for b in _paragraphs(layout.text_lines(text))]
+        for _, item in sorted(items, key=lambda it: it[0]):
+            if isinstance(item, tables.Table):
+                out.append(Block("table", item.caption, p.number, item.top, 0.0, False, item.x0, [], item))
+            else:
+                out.append(item)
+    # a row of cards stands between the blocks at its height, read left to right
+    for cd in found_cards:
+        i = next((k for k, b in enumerate(out) if b.kind != "card" and b.top > cd.top), len(out))
+        out.insert(i, Block("card", cd.text, p.number, cd.top, cd.size, False, cd.x0, [(p.number, cd.top)] * len(cd.text)))
+    return out
+
+
+def _panels(p: Page, words: list) -> list[list]:
+    """A page laid out as framed panels (slides printed four to a page, boxed sidebars) is read
+    panel by panel, rows top-down and left to right; the words outside them before and after."""
+    big = [b for b in p.boxes if b[2] - b[0] >= 0.3 * p.width and b[3] - b[1] >= 0.12 * p.height
+           and b[2] - b[0] < 0.95 * p.width]
+
+    def within(w, b) -> bool:
+        return b[0] - 1 <= w.x0 and w.x1 <= b[2] + 1 and b[1] - 1 <= w.top and w.bottom <= b[3] + 1
+
+    def inside(a, b) -> bool:
+        return b[0] - 1 <= a[0] and a[2] <= b[2] + 1 and b[1] - 1 <= a[1] and a[3] <= b[3] + 1
+
+    outer = []
+    for b in big:
+        area = (b[2] - b[0]) * (b[3] - b[1])
+        # a frame and its fill drawn as two paths a point apart are one panel
+        if not any(inside(b, o) and ((o[2] - o[0]) * (o[3] - o[1]) > area or (o in outer)) for o in big if o != b) \
+                and sum(1 for w in words if within(w, b)) >= 3:
+            outer.append(b)
+    if len(outer) < 2 or any(min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+                             for i, a in enumerate(outer) for b in outer[i + 1:]):
+        return [words]
+    outer.sort(key=lambda b: b[1])
+    rows: list[list] = []
+    for b in outer:
+        if rows and b[1] - rows[-1][0][1] < 0.5 * (rows[-1][0][3] - rows[-1][0][1]):
+            rows[-1].append(b)
+        else:
+            rows.append([b])
+    order = [b for row in rows for b in sorted(row, key=lambda b: b[0])]
+    parts = [[w for w in words if within(w, b)] for b in order]
+    held = {id(w) for part in parts for w in part}
+    rest = [w for w in words if id(w) not in held]
+    first = min(b[1] for b in outer)
+    above = [w for w in rest if w.bottom <= first]
+    below = [w for w in rest if w.bottom > first]
+    return [part for part in [above] + parts + [below] if part]
 
 
 # A line that ends on a comma, a dash, a conjunction or a preposition goes on in the next one,

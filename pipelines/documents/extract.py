@@ -112,6 +112,12 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             # a date under a heading dates that heading's section ("Астана" / "сентябрь 2013 г.")
             context.absorb(current(), b.text, dateline=True)
             continue
+        if b.kind == "heading" and _subtitle(b.text) and not re.search(r"[а-яё]{4,}", _strip_periods(b.text), re.I) \
+                and all(p.kind == "date" for p in periods.find_periods(b.text)):
+            # a heading that is only a date ("на 1 июня 2023 г." under the title) dates what
+            # it stands under, not a section of its own
+            context.absorb(current(), b.text, override=True)
+            continue
         if b.kind == "heading" or marker:
             level = 0.5 if b.kind == "text" else b.level
             drafts += _date_pending(pending, current())
@@ -162,7 +168,9 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             lead, lead_scope = None, None
         host = lead_scope if item else current()
         para = host.child("para")
-        got = prose.paragraph(b.text, para, state, b.at, lead if item else None)
+        # a card's few words lean on the heading over its row of cards ("Пятёрка самых населённых регионов")
+        card_lead = _lead(sections[-1][2], current()) if b.kind == "card" and sections else None
+        got = prose.paragraph(b.text, para, state, b.at, lead if item else card_lead)
         pending += [d for d in got if d.period is None]
         drafts += [d for d in got if d.period is not None]
         drafts += prose.wages(b.text, para, b.at, _wage_context(blocks, bi))
@@ -209,6 +217,12 @@ def _subtitle(text: str) -> bool:
     for p in sorted(ps, key=lambda p: -p.start):
         rest = rest[: p.start] + " " + rest[p.end :]
     return not re.search(r"\d", rest)
+
+
+def _strip_periods(text: str) -> str:
+    for p in sorted(periods.find_periods(text), key=lambda p: -p.start):
+        text = text[: p.start] + " " + text[p.end :]
+    return text
 
 
 def _item_like(text: str) -> bool:

@@ -52,6 +52,7 @@ class Page:
     height: float
     words: list[Word]
     rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, top, x1, bottom
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)  # drawn rectangles, same
 
     def vertical_rules(self) -> list[tuple[float, float, float, float]]:
         return [r for r in self.rules if r[2] - r[0] < 2.5 and r[3] - r[1] > 3]
@@ -124,13 +125,15 @@ def _page(page, number: int, name: str) -> Page:
         words = _words(tp, text, n, height, number)
     finally:
         tp.close()
-    return Page(number, width, height, words, _rules(page, height))
+    rules, boxes = _rules(page, height)
+    return Page(number, width, height, words, rules, boxes)
 
 
-def _rules(page, height: float) -> list[tuple[float, float, float, float]]:
+def _rules(page, height: float) -> tuple[list[tuple[float, float, float, float]], list[tuple[float, float, float, float]]]:
     """Table borders: thin drawn segments, and the edges of filled cell backgrounds (paths on
-    the page and one level into form objects)."""
+    the page and one level into form objects); and those backgrounds and frames as boxes."""
     out: list[tuple[float, float, float, float]] = []
+    boxes: list[tuple[float, float, float, float]] = []
     l, b, r, t = (ctypes.c_float() for _ in range(4))
     refs = [ctypes.byref(v) for v in (l, b, r, t)]
 
@@ -142,6 +145,7 @@ def _rules(page, height: float) -> list[tuple[float, float, float, float]]:
             out.append((x0, y0, x1, y1))
         else:
             out.extend([(x0, y0, x0, y1), (x1, y0, x1, y1), (x0, y0, x1, y0), (x0, y1, x1, y1)])
+            boxes.append((x0, y0, x1, y1))
 
     raw = page.raw
     n = min(pdfium_c.FPDFPage_CountObjects(raw), MAX_PATHS_PER_PAGE)
@@ -157,7 +161,7 @@ def _rules(page, height: float) -> list[tuple[float, float, float, float]]:
                     take(sub)
         if len(out) > 4 * MAX_PATHS_PER_PAGE:
             break
-    return out
+    return out, boxes
 
 
 _TOKEN = re.compile(r"[^\s\ufffe\x02\u00ad]+[\ufffe\x02\u00ad]?")
