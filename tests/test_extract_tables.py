@@ -206,3 +206,40 @@ def test_slides_printed_four_to_a_page_read_panel_by_panel(tmp_path):
     assert got == {("population", 2161902, "2023-01-01"), ("net_migration", 32797, "2024-01/2024-10"),
                    ("arrivals", 7809, "2012-01/2012-03"), ("departures", 6013, "2012-01/2012-03"),
                    ("labour_force", 1135073, "2024")}
+
+
+def test_a_table_between_ruled_newspaper_columns_with_heads_set_right(tmp_path):
+    """The rules between a newspaper's columns are not the table's borders; heads set right
+    over right-aligned numbers, a group head stacked over one column, a unit wrapped under the
+    caption."""
+    from fixtures_pdf import new_pdf
+
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", size=8)
+    pdf.line(74, 20, 74, 140)
+    pdf.line(136, 20, 136, 140)
+
+    def right(x, y, t):
+        pdf.text(x - pdf.get_string_width(t), y, t)
+
+    pdf.text(78, 30, "Численность населения отдельных")
+    pdf.text(78, 34, "регионов на 1 января 2016 г., тыс.")
+    pdf.text(78, 38, "человек")
+    pdf.set_font("dv", size=8)
+    right(132, 44, "прирост")
+    right(132, 48, "за 2015")
+    pdf.text(78, 52, "Регион")
+    right(118, 52, "население")
+    right(132, 52, "г., %")
+    y = 58
+    for label, pop, growth in (("ЮКО", "2 841", "1,9"), ("Алматинская", "1 948", "1,3"), ("Жамбылская", "1 111", "1,1")):
+        pdf.text(78, y, label)
+        right(118, y, pop)
+        right(132, y, growth)
+        y += 4.5
+    pdf.output(str(tmp_path / "paper.pdf"))
+    got = [(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "paper.pdf")
+           if f.status == "fact"]
+    assert got == [("population", 2841000, "2016-01-01", "610000000"), ("population", 1948000, "2016-01-01", "190000000"),
+                   ("population", 1111000, "2016-01-01", "310000000")]

@@ -206,7 +206,7 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
                 top_k = k
                 k -= 1
             break
-        if len(row) == 1 and not any(c.x0 - 2 <= row[0].mid <= c.x1 + 2 for c in columns) \
+        if len(row) == 1 and not _over(row[0], columns) \
                 and not any(r[1] - 1 <= (row[0].top + row[0].bottom) / 2 <= r[3] + 1 for r in vrules):
             # one line over the whole table, standing over no column in particular: its title
             caption_lines.insert(0, row[0].text)
@@ -216,7 +216,7 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         k -= 1
     # a caption wrapped onto a short line of its own ("…назначения, январь– / сентябрь 2023 г.")
     while caption_lines and head_lines and len(head_lines[0]) == 1 and head_lines[0] is not header_years \
-            and (re.search(r"[–—,-]$", caption_lines[-1].rstrip()) or head_lines[0][0].text[:1].islower()):
+            and re.search(r"(?:[–—,-]|\bтыс\.|\bмлн\.?)$", caption_lines[-1].rstrip()):
         caption_lines[-1] = caption_lines[-1].rstrip() + ("" if caption_lines[-1].rstrip()[-1] in "–—-" else " ") \
             + head_lines.pop(0)[0].text
     # a unit or source note right below
@@ -236,7 +236,11 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         k += 1
     n_notes = len(notes)
 
-    _assign_heads(head_lines, columns, vrules)
+    # the borders of this table: rules that start and end with it (not a rule between a page's
+    # text columns running past it)
+    head_top = min((c.top for row in head_lines for c in row), default=lines[first].top)
+    own_rules = [r for r in vrules if r[1] >= head_top - 2 * size and r[3] <= lines[last].bottom + 2 * size]
+    _assign_heads(head_lines, columns, own_rules)
     rows = []
     for kk, r in body:
         kind = "data" if any(_numeric(c) for c in r) else "section"
@@ -294,22 +298,36 @@ def _split_heads(row: list[Cell], columns: list[Column], vrules) -> list[Cell]:
     """A header cell whose words stand over different columns, with a border or a column gap
     between them, is several heads ("прибыло выбыло" over two columns)."""
     out: list[Cell] = []
+    x0, x1 = columns[0].x0 - 5, columns[-1].x1 + 5
     for c in row:
+        yc = (c.top + c.bottom) / 2
+        # borders of this table at this line (a rule between a newspaper's columns is not one)
+        bordered = any(x0 < (r[0] + r[2]) / 2 < x1 and r[1] - 1 <= yc <= r[3] + 1 for r in vrules)
         parts = [[c.words[0]]]
         for a, b in zip(c.words, c.words[1:]):
             y = (a.top + a.bottom) / 2
             ruled = any(a.x1 - 1 <= (r[0] + r[2]) / 2 <= b.x0 + 1 and r[1] - 1 <= y <= r[3] + 1 for r in vrules)
-            ca = [j for j, col in enumerate(columns) if col.x0 - 2 <= a.mid <= col.x1 + 2]
-            cb = [j for j, col in enumerate(columns) if col.x0 - 2 <= b.mid <= col.x1 + 2]
+            ca, cb = _over(a, columns), _over(b, columns)
             # words set a space apart read on ("Численность населения, тыс." over three columns)
             spaced = b.x0 - a.x1 > 0.6 * (a.bottom - a.top)
-            apart = bool(ca and cb and ca != cb and not vrules and spaced)
+            apart = bool(ca and cb and ca != cb and not bordered and spaced)
             if ruled or apart:
                 parts.append([b])
             else:
                 parts[-1].append(b)
         out += [Cell(p) for p in parts]
     return out
+
+
+def _over(w, columns: list[Column]) -> list[int]:
+    """The column a header word stands over: the one its middle is in, else the one it overlaps
+    most (a head set right over right-aligned numbers: "население" over "2 841")."""
+    mid = [j for j, col in enumerate(columns) if col.x0 - 2 <= w.mid <= col.x1 + 2]
+    if mid:
+        return mid
+    ov = [(min(w.x1, col.x1) - max(w.x0, col.x0), j) for j, col in enumerate(columns)]
+    best = max(ov, default=(0, None))
+    return [best[1]] if best[0] > 0.3 * (w.x1 - w.x0) else []
 
 
 def _assign_heads(head_lines: list[list[Cell]], columns: list[Column], vrules) -> None:
