@@ -387,3 +387,11 @@ def test_workers_named_in_the_sentence_are_not_the_occupation_of_the_text_before
     got = [(f.indicator, f.value, f.country, f.occupation) for f in figures_in_text(text)]
     assert got == [("wage_offer_min", 560000, "RO", "7212"), ("wage_offer_max", 780000, "RO", "7212"),
                    ("wage_offer_min", 700000, "PL", None), ("wage_offer_max", 1000000, "PL", None)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("За 2022 год родившихся оказалось больше, чем умерших, на 268 791 человек.", ("natural_increase", 268791, "2022")),
+    ("За счёт переселенцев численность в 2023 году увеличилась на 6 404 человека.", ("net_migration", 6404, "2023")),
+])
+def test_a_difference_stated_last_is_the_balance(text, want):
+    assert rows(text) == [want + ("KZ", None, None)]

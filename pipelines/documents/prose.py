@@ -194,7 +194,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         ci = clause_of(n.num_start)
         c = cls[ci]
         before = s[max(0, n.start - 40) : n.start]
-        inside = [k for k in found if k.start <= n.num_start < k.end and k.rank >= 9]
+        inside = [k for k in found if k.start <= n.num_start <= k.end and k.rank >= 9]  # a pattern may end on the number
         own = [k for k in found if c.has(k.start) and k not in inside]
         if re.search(r"(?:^|[\s(])с\s*$", before) and re.match(r"\s*(?:тыс\.?|млн\.?|человек)?\s*до\s+\d", s[n.end :]):
             _trace(n, "the start of a change (с X до Y)")
