@@ -395,3 +395,11 @@ def test_workers_named_in_the_sentence_are_not_the_occupation_of_the_text_before
 ])
 def test_a_difference_stated_last_is_the_balance(text, want):
     assert rows(text) == [want + ("KZ", None, None)]
+
+
+def test_parts_by_nationality_and_changes_in_words_are_not_levels():
+    text = ("По итогам 2019 года из Казахстана выехали 45,2 тыс. человек. Среди уехавших больше всего "
+            "русских (32,8 тыс.), немцев (3,1 тыс.). На 1 января 2020 года в сельской местности проживали "
+            "7 млн 600 тыс. человек; сельское население за год почти не изменилось (плюс 1 078).")
+    assert rows(text) == [("departures", 45200, "2019", "KZ", None, None),
+                          ("population_rural", 7600000, "2020-01-01", "KZ", None, None)]

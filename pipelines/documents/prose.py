@@ -319,7 +319,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         elif value < 0:
             _trace(n, "negative level")
             continue
-        elif n.sign > 0 and code in STOCKS:
+        elif code in STOCKS and (n.sign > 0 or re.search(r"\b(?:плюс|минус)\s*$", before, re.I)):
             _trace(n, "a change of a stock (+N)")
             continue
 
