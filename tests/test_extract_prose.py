@@ -403,3 +403,11 @@ def test_parts_by_nationality_and_changes_in_words_are_not_levels():
             "7 млн 600 тыс. человек; сельское население за год почти не изменилось (плюс 1 078).")
     assert rows(text) == [("departures", 45200, "2019", "KZ", None, None),
                           ("population_rural", 7600000, "2020-01-01", "KZ", None, None)]
+
+
+def test_a_change_from_one_level_to_another_with_no_date_of_its_own_waits_for_review(tmp_path):
+    pdf = prose_pdf(tmp_path / "span.pdf", [[
+        "Оценка на 1 февраля 2019 г.",
+        "В Западно-Казахстанской области доля городского населения выросла с 40,8 до 52,7%."]])
+    figs = extract_figures(pdf)
+    assert [(f.value, f.status) for f in figs] == [(52.7, "review")]

@@ -327,6 +327,9 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         period, how["period"] = _period(code, n, c, cls, ps, scope, drafts, sentence_base, s, state.paragraph)
         if period and how["period"] not in ("stated", "comparison") and _DURATION.search(s[: n.start]):
             how["period"] = "duration"  # "за двадцать лет ... до 719,6 тыс.": the end of a span no date anchors
+        elif period and how["period"] in ("section", "doc", "report-date", "context-year") \
+                and _SPAN_END.search(s[: n.start]):
+            how["period"] = "duration"  # "выросла с 40,8 до 52,7%" with no date in the sentence: when was 52,7?
         if period is None and code not in STOCKS:
             _trace(n, "flow without a period")
             continue  # a stock may still be dated by its section (extract.py); a flow may not
@@ -442,6 +445,7 @@ def _fits(code: str, iso: str) -> bool:
     return periods.is_date(iso) == (code in STOCKS)
 
 
+_SPAN_END = re.compile(r"\bс\s+[-+]?\d[\d\s]*(?:[.,]\d+)?\s*(?:тыс\.?|млн\.?|%|человек\w*)?\s+до\s*$", re.I)
 _DURATION = re.compile(
     r"\bза\s+(?:последни[еих]\s+)?(?:\d{1,2}|один|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять"
     r"|\w+надцать|двадцать|тридцать|сорок|пятьдесят|несколько|полтора|полторы)\s+"
@@ -543,7 +547,7 @@ def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocStat
 
     # the role is read against this clause's verb: a region stated in another clause of the
     # sentence ("в область прибыло 12 345, выбыло 15 678") is the territory of both
-    regions = [m for m in regions if role_ok(m) or not c.has(m.start)]
+    regions = [m for m in regions if role_ok(m) or (not c.has(m.start) and not _origin(s, m))]
     # "в третьем мегаполисе страны": the country qualifies a place the text leaves unnamed
     mentions = [m for m in mentions if not (m.code == "KZ" and not m.strong and _QUALIFIED.search(s[: m.start]))]
     in_clause = [m for m in regions if c.has(m.start)]
@@ -580,6 +584,12 @@ def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocStat
     if any(d.how.get("region") == "anaphor" for d in state.paragraph):
         return "KZ", "anaphor"  # the paragraph is about a place it has not named
     return "KZ", ("default-mixed" if state.names_regions else "default")
+
+
+def _origin(s: str, m) -> bool:
+    """'из Туркестанской области': where people came from, whatever the clause."""
+    prep = re.search(r"(\S+)\s+$", s[max(0, m.start - 12) : m.start])
+    return bool(prep) and prep.group(1).lower() in ("из", "со", "с")
 
 
 _QUALIFIED = re.compile(r"\b(?:мегаполис|город|област|регион|район|центр|столиц)[а-яё]*\s+$", re.I)
