@@ -411,3 +411,18 @@ def test_a_change_from_one_level_to_another_with_no_date_of_its_own_waits_for_re
         "В Западно-Казахстанской области доля городского населения выросла с 40,8 до 52,7%."]])
     figs = extract_figures(pdf)
     assert [(f.value, f.status) for f in figs] == [(52.7, "review")]
+
+
+def test_a_parenthesis_does_not_hand_its_indicator_to_the_next_item():
+    text = ("На 1 марта 2020 года численность населения Казахстана – 18 671 893 чел. "
+            "Прибавили все три мегаполиса: Нур-Султан – 1 144 755 чел. (за два месяца +8 747, естественный "
+            "прирост 3 792), Алматы – 1 927 672 чел. (+10 890, естественный прирост 3 230).")
+    got = [(f.indicator, f.value, f.region) for f in figures_in_text(text)]
+    assert ("natural_increase", 1927672, "750000000") not in got
+    assert ("population", 1927672, "750000000") in got
+
+
+def test_a_country_joined_to_a_group_is_no_single_country():
+    text = ("По итогам первого полугодия 2025 года за рубежом трудились 126 531 человек: около 102 тыс. — в России, "
+            "около 2 тыс. — в Великобритании и странах Евросоюза.")
+    assert [(f.value, f.country) for f in figures_in_text(text)] == [(126531, None), (102000, "RU")]

@@ -234,6 +234,8 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         else:
             # an earlier clause of the sentence (a parenthesis: its owner first)
             order = ([c.owner] if c.paren and c.owner is not None else []) + list(range(ci - 1, -1, -1))
+            if not c.paren:  # a parenthesis speaks of its own item: what it counts does not carry on
+                order = [cj for cj in order if not cls[cj].paren]
             for cj in order:
                 if any(m.kind == "place" and cls[cj].has(m.start) for m in mentions):
                     cue = cues.Cue(0, 0, "other", 0, 1)  # the clause it continues was about a town
@@ -345,7 +347,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             if country:
                 how["country"] = csrc
         if any(m.kind == "group" and (m.start < n.num_start or c.has(m.start)) for m in mentions) and not country \
-                or any(m.kind == "group" and c.has(m.start) for m in mentions):
+                or any(m.kind == "group" and (c.has(m.start) or _joined(s, c, m)) for m in mentions):
             _trace(n, "a group of countries")
             continue  # "со странами СНГ пришлось ...": a group of countries without a code
         home = s[cls[c.owner].start : cls[c.owner].end] if c.paren and c.owner is not None else s[c.start : c.end]
@@ -584,6 +586,11 @@ def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocStat
     if any(d.how.get("region") == "anaphor" for d in state.paragraph):
         return "KZ", "anaphor"  # the paragraph is about a place it has not named
     return "KZ", ("default-mixed" if state.names_regions else "default")
+
+
+def _joined(s: str, c: Clause, m) -> bool:
+    """'в Великобритании и странах Евросоюза': a group joined to the clause's place by 'и'."""
+    return m.start >= c.end and bool(re.fullmatch(r"\s*и\s+(?:во?\s+)?(?:[а-яё]+\s+){0,2}", s[c.end : m.start], re.I))
 
 
 def _origin(s: str, m) -> bool:
