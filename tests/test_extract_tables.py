@@ -243,3 +243,30 @@ def test_a_table_between_ruled_newspaper_columns_with_heads_set_right(tmp_path):
            if f.status == "fact"]
     assert got == [("population", 2841000, "2016-01-01", "610000000"), ("population", 1948000, "2016-01-01", "190000000"),
                    ("population", 1111000, "2016-01-01", "310000000")]
+
+
+def test_a_row_label_wrapped_around_its_values_and_years_over_it(tmp_path):
+    """Unruled: a header of years, then one row whose label wraps over four lines set level with
+    the middle of its values; and a total whose label wraps around its values."""
+    from fixtures_pdf import new_pdf
+
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", size=9)
+
+    def right(x, y, t):
+        pdf.text(x - pdf.get_string_width(t), y, t)
+
+    pdf.text(20, 20, "Рабочая сила Атырауской области приведена в таблице.")
+    pdf.text(20, 40, "Показатель")
+    years = ["2016", "2017", "2018"]
+    for i, y in enumerate(years):
+        right(95 + 20 * i, 40, y)
+    for i, part in enumerate(["Рабочая сила (15", "лет и старше),", "человек"]):
+        pdf.text(20, 46 + 3.6 * i, part)
+    for i, v in enumerate(["311 769", "315 711", "319 697"]):
+        right(95 + 20 * i, 49.6, v)
+    pdf.output(str(tmp_path / "wrapped.pdf"))
+    got = [(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "wrapped.pdf")
+           if f.status == "fact"]
+    assert got == [("labour_force", v, y, "230000000") for v, y in ((311769, "2016"), (315711, "2017"), (319697, "2018"))]

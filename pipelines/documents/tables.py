@@ -145,6 +145,7 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
             and lines[last + 1].top - lines[last].bottom < 0.5 * lines[last].size \
             and any(_MARK.match(c.text.strip()) for c in cells[last]):
         last += 1
+    first, last = _wrapped_label_lines(lines, cells, first, last, used)
     body = [(k, inside(cells[k])) for k in range(first, last + 1)]
     body = [(k, r) for k, r in body if r]
     value_rows = [r for _, r in body if any(is_value(c) for c in r)]
@@ -152,6 +153,8 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         return None
     if len(value_rows) == 1 and sum(is_value(c) for c in value_rows[0]) < 2:
         return None
+    if all(_years_only(r) for r in value_rows):
+        return None  # a line of years over a table whose rows start below a wrapped label: its header
     # a first line of bare years over value rows is a header, not data
     header_years: list[Cell] = []
     if len(body) > 1 and all(_YEARISH.match(c.text) or not is_value(c) for c in body[0][1]) and \
@@ -176,7 +179,7 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         if lines[top_k].top - ln.bottom > 1.8 * size or id(ln) in used:
             break
         row = [c for c in inside(cells[k]) if c.x1 > x0 - 2 * size and c.x0 < x1 + 2 * size]
-        if not row or sum(is_value(c) and len(c.text) > 1 for c in row) >= 2:
+        if not row or (sum(is_value(c) and len(c.text) > 1 for c in row) >= 2 and not _years_only(row)):
             break  # a row of values: another table, or this one's data
         titled = bool(re.match(r"^табл", row[0].text, re.I))
         yc = (ln.top + ln.bottom) / 2
@@ -248,6 +251,7 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
             continue  # "А | 1 | 2 | 3": the columns' numbers, not data
         rows.append(Row(lines[kk].top, r, kind))
     _reattach_labels(rows, size)
+    _join_wrapped_labels(rows, lines, size)
     continued = False
     if not head_lines and not caption_lines and previous is not None and previous.page == page - 1 \
             and len(previous.columns) == len(columns):
@@ -272,6 +276,89 @@ def _column_numbers(cells: list[Cell]) -> bool:
     labels = [c.text.strip() for c in cells if not is_value(c)]
     return len(values) >= 2 and values == [str(i) for i in range(int(values[0]), int(values[0]) + len(values))] \
         if all(v.isdigit() for v in values) and all(len(lb) <= 2 for lb in labels) else False
+
+
+def _years_only(row: list[Cell]) -> bool:
+    values = [c for c in row if is_value(c)]
+    return len(values) >= 2 and all(_YEARISH.match(c.text.strip()) for c in values)
+
+
+def _label_zone(cells_row: list[Cell], x: float) -> bool:
+    return bool(cells_row) and all(c.x1 < x - 2 and not is_value(c) for c in cells_row)
+
+
+def _wrapped_label_lines(lines, cells, first: int, last: int, used: set[int]) -> tuple[int, int]:
+    """A row label wrapped over several lines, set level with the middle of its row of values
+    ("Рабочая сила (15 лет / и старше), человек" around "311 769 315 711 ..."): the label's lines
+    just above the first row and just below the last join the body."""
+    def unlabelled(k: int) -> float | None:
+        row = cells[k]
+        values = [c.x0 for c in row if is_value(c)]
+        if not values or _years_only(row) or any(not is_value(c) and not is_empty(c) and c.x1 < min(values) for c in row):
+            return None
+        return min(values)
+
+    def continued(k: int) -> float | None:
+        # a label whose line with the values is its middle: "лет и старше), | 311 769 ..."
+        row = cells[k]
+        values = [c.x0 for c in row if is_value(c)]
+        labels = [c for c in row if not is_value(c) and not is_empty(c) and values and c.x1 < min(values)]
+        return min(values) if labels and labels[0].text[:1].islower() else None
+
+    x = unlabelled(first) or continued(first)
+    if x is not None:
+        k = first
+        while k - 1 >= 0 and first - k < 3 and id(lines[k - 1]) not in used and _label_zone(cells[k - 1], x) \
+                and lines[k].top - lines[k - 1].bottom < 0.6 * lines[k].size:
+            k -= 1
+        first = k if k < first and (_below_too(lines, cells, first, x) or continued(first)) else first
+    x = unlabelled(last) or continued(last)
+    if x is not None:
+        k = last
+        while k + 1 < len(lines) and k - last < 3 and _label_zone(cells[k + 1], x) \
+                and (unlabelled(last) or cells[k + 1][0].text[:1].islower()) \
+                and lines[k + 1].top - lines[k].bottom < 0.6 * lines[k].size:
+            k += 1
+        last = k
+    return first, last
+
+
+def _below_too(lines, cells, last: int, x: float) -> bool:
+    return last + 1 < len(lines) and _label_zone(cells[last + 1], x) \
+        and lines[last + 1].top - lines[last].bottom < 0.6 * lines[last].size
+
+
+def _join_wrapped_labels(rows: list[Row], lines, size: float) -> None:
+    """A data row with no label between label-only lines set tight above and below it takes
+    them as its label ("Итого по четырём / 2 034,7 ... / областям")."""
+    for i, row in enumerate(rows):
+        if row.kind != "data":
+            continue
+        values = [c.x0 for c in row.cells if is_value(c)]
+        if not values:
+            continue
+        x = min(values)
+        own = [c for c in row.cells if not is_value(c) and not is_empty(c) and c.x1 < x]
+        if own and not own[0].text[:1].islower():
+            continue  # labelled, and not the middle of a wrapped label
+        above, below = [], []
+        j = i - 1
+        while j >= 0 and rows[j].kind == "section" and _label_zone(rows[j].cells, x) \
+                and (above[0].top if above else row.top) - rows[j].top < 1.3 * size:
+            above.insert(0, rows[j])
+            j -= 1
+        j = i + 1
+        while j < len(rows) and rows[j].kind == "section" and _label_zone(rows[j].cells, x) \
+                and rows[j].top - (below[-1].top if below else row.top) < 1.3 * size:
+            below.append(rows[j])
+            j += 1
+        if above and (below or own) and not above[-1].cells[-1].text.rstrip().endswith(":"):
+            words = [w for r in above for c in r.cells for w in c.words] + [w for c in own for w in c.words] \
+                + [w for r in below for c in r.cells for w in c.words]
+            row.cells = [Cell(words)] + [c for c in row.cells if c not in own]
+            for r in above + below:
+                r.kind = "merged"
+    rows[:] = [r for r in rows if r.kind != "merged"]
 
 
 def _reattach_labels(rows: list[Row], size: float) -> None:
