@@ -140,9 +140,10 @@ def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | 
         order by net_migration_per_1000 desc""", [comparison_year]) if comparison_year else []
 
     claims = _rows(con, """
-        select document_name, document_vintage, page, position, indicator, region, country, period, unit,
+        select document_name, document_vintage, page, position, indicator, region, country, occupation, period, unit,
                claimed_value, stated_precision, official_value, official_source_id, official_vintage,
-               difference, status, nearest_official_period, nearest_official_value, nearest_status, quoted_text
+               difference, status, nearest_official_period, nearest_official_value, nearest_status, quoted_text,
+               indicator_name_en, region_name_en, country_name_en, occupation_name_en
         from marts.note_claims order by document_name, page, position""")
 
     freshness = _rows(con, """
