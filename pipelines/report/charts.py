@@ -14,7 +14,7 @@ REMAINDER = "#b8b8b8"
 HIGHLIGHT = "#c0392b"
 
 
-def _pyplot():
+def pyplot():
     """matplotlib, imported when a chart is drawn (not when a cached one is reused)."""
     import matplotlib
 
@@ -53,8 +53,8 @@ class Chart:
         return [png, svg]
 
 
-def _svg(fig, name: str, **kwargs) -> str:
-    plt = _pyplot()
+def svg_of(fig, name: str, **kwargs) -> str:
+    plt = pyplot()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"kazmig-{name}"}):
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None}, **kwargs)
@@ -65,17 +65,17 @@ def _svg(fig, name: str, **kwargs) -> str:
 def _finish(fig, name: str, title: str, caption: str, sources: list[Source], empty: bool = False) -> Chart:
     """The standalone files carry the title and the source line (they travel alone); the page's
     inline copy is drawn without them, cropped to what is drawn."""
-    inline = "" if empty else _svg(fig, name, bbox_inches="tight", pad_inches=0.05)
+    inline = "" if empty else svg_of(fig, name, bbox_inches="tight", pad_inches=0.05)
     heading = fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     source = fig.text(0.01, 0.01, _wrap("Source: " + "; ".join(s.cite() for s in sources) if sources else "Source: none",
                                         int(fig.get_figwidth() * 14)),
                       fontsize=7, color="#555555", va="bottom", ha="left")
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-    svg = _svg(fig, name)
+    svg = svg_of(fig, name)
     heading.remove()
     source.remove()
-    _pyplot().close(fig)
+    pyplot().close(fig)
     return Chart(name=name, title=title, caption=caption, sources=sources, svg=svg, png=png.getvalue(),
                  empty=empty, svg_inline=inline)
 
@@ -88,7 +88,7 @@ def _wrap(text: str, width: int) -> str:
 
 def _no_data(name: str, title: str, message: str) -> Chart:
     """A chart without data: one line saying what would fill it (a short strip in the files)."""
-    fig = _pyplot().figure(figsize=(8.5, 1.1))
+    fig = pyplot().figure(figsize=(8.5, 1.1))
     fig.text(0.01, 0.45, message, fontsize=9, color="#555555", va="center", ha="left")
     return _finish(fig, name, title, message, [], empty=True)
 
@@ -102,7 +102,7 @@ def _thousands(ax, axis="x"):
 
 def _figure(size: tuple[float, float], **margins: float):
     """A chart's figure and axes; _finish sets the title flush left, like every chart of the report."""
-    fig, ax = _pyplot().subplots(figsize=size)
+    fig, ax = pyplot().subplots(figsize=size)
     fig.subplots_adjust(**margins)
     return fig, ax
 
