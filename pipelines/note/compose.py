@@ -84,7 +84,7 @@ def source_note(o: dict) -> str:
 def derived_note(what: str, parts: list[dict]) -> str:
     """A figure computed here from the bureau's: its table(s), then the cells it was computed from."""
     tables = list(dict.fromkeys(_table(o) for o in parts))
-    cells = "; ".join(_cell(o)[0].lower() + _cell(o)[1:-1] + f" (выгрузка от {_day(o['vintage'])})" for o in parts)
+    cells = "; ".join(_cell(o)[0].lower() + _cell(o)[1:] + f" (выгрузка от {_day(o['vintage'])})" for o in parts)
     return f"{' '.join(tables)} Расчёт: {what}. Значения: {cells}."
 
 
@@ -94,7 +94,7 @@ def _table(o: dict) -> str:
 
 def _cell(o: dict) -> str:
     sheet = f"лист «{o['sheet']}», " if o["sheet"] else ""
-    return f"Файл raw/{o['file']}, {sheet}строка {o['sheet_row']}, столбец {o['sheet_col']}."
+    return f"Файл raw/{o['file']}, {sheet}строка {o['sheet_row']}, столбец {o['sheet_col']}"
 
 
 # --- the sentences ---------------------------------------------------------------------------------
