@@ -140,9 +140,9 @@ def trend_chart(d: ReportData) -> Chart:
     rows = d.trend
     title = f"Departures per year, {d.region_name}"
     if not rows:
-        return _no_data("outflow_trend", title,
-                        f"No departures for {d.region_name} ({d.region}) yet: the bureau's departures table in the "
-                        f"catalogue, or a document quoting {d.region_name}'s departures, would fill this chart.")
+        who = d.region_name if d.region_name == d.region else f"{d.region_name} ({d.region})"
+        return _no_data("outflow_trend", title, f"No departures for {who} yet: the bureau's departures table, "
+                                                "or a document quoting them, would fill this chart.")
     fig, ax = _figure((8.5, 4.6), left=0.12, right=0.88, top=0.88, bottom=0.2)
     years = [r["year"] for r in rows]
     values = [float(r["departures"]) for r in rows]

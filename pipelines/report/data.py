@@ -96,7 +96,7 @@ class ReportData:
 
 
 def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None) -> ReportData:
-    region = region or DEFAULT_REGION
+    asked, region = region, region or DEFAULT_REGION
     years = [r["year"] for r in query_rows(con, "select distinct year from marts.emigration_by_destination order by year")]
     if year is not None and year not in years:
         raise ReportError(f"no destinations for {year} in marts.emigration_by_destination; years: "
@@ -107,6 +107,8 @@ def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | 
                query_rows(con, "select distinct region, region_name_en from marts.region_profile")}
     regions.update({r["region"]: r["region_name_en"] for r in
                     query_rows(con, "select distinct region, region_name_en from marts.outflow_trend")})
+    if region not in regions and not asked and not regions:
+        regions[region] = region  # empty marts (a first run): the page says what would fill it
     if region not in regions:
         raise ReportError(f"unknown region {region!r}; regions in marts.region_profile: {', '.join(sorted(regions))}")
 
