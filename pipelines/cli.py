@@ -193,6 +193,26 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_note(args) -> int:
+    from pathlib import Path
+
+    from pipelines.note.data import NoteError
+    from pipelines.note.pdf import PdfError, print_pdf
+    from pipelines.note.render import write_note
+    from pipelines.outputs.query import WarehouseMissing
+
+    try:
+        result = write_note(args.region, year=args.year, out=Path(args.out) if args.out else None)
+        if args.pdf:
+            result.files.append(print_pdf(result.html, result.html.with_suffix(".pdf")))
+    except (WarehouseMissing, NoteError, PdfError) as exc:
+        print(f"kazmig note: {exc}", file=sys.stderr)
+        return 2
+    for path in result.files:
+        print(path)
+    return 0
+
+
 def cmd_docs(args) -> int:
     from pipelines.report.marts_doc import README, marts_reference, readme_block, write_readme
 
@@ -258,6 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--year", type=int, metavar="YYYY", help="year of the destinations chart (default: the latest)")
     p.add_argument("--region", metavar="KATO", help="region of the outflow trend (default: 110000000, Akmola)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("note", help="draft the regional note (Russian, DOCX and HTML) from the marts")
+    p.add_argument("--region", required=True, metavar="KATO", help="the region, e.g. 110000000 (Akmola)")
+    p.add_argument("--year", type=int, metavar="YYYY", help="the note's year (default: the latest year of destinations)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: $KAZMIG_HOME/warehouse/notes)")
+    p.add_argument("--pdf", action="store_true", help="also print the HTML to PDF with headless Chromium")
+    p.set_defaults(func=cmd_note)
 
     p = sub.add_parser("docs", help="write the marts reference (from sql/models/marts/schema.yml) into README.md")
     p.add_argument("--check", action="store_true", help="only check that README.md is up to date")

@@ -1,8 +1,9 @@
 """The single Definitions object behind `kazmig build`, `dagster dev` and the tests."""
 from __future__ import annotations
 
-from dagster import Definitions, in_process_executor
+from dagster import Definitions, in_process_executor, map_asset_specs
 
+from pipelines.defs import OWNERS
 from pipelines.defs.bns import FetchSettings, bns_daily, bns_observations, bns_refresh_job, build_fetch_assets, sources_parse_cleanly
 from pipelines.defs.dbt import kazmig_dbt
 from pipelines.defs.documents import document_figures, documents, inbox_sensor
@@ -10,7 +11,10 @@ from pipelines.defs.publish import published
 from pipelines.defs.report import report_html  # warehouse/report/, downstream of publication
 
 defs = Definitions(
-    assets=[documents, document_figures, *build_fetch_assets(), bns_observations, kazmig_dbt, published, report_html],
+    # every asset has an owner in the UI: the team's, where the asset names none of its own
+    assets=map_asset_specs(lambda spec: spec if spec.owners else spec.replace_attributes(owners=OWNERS),
+                           [documents, document_figures, *build_fetch_assets(), bns_observations, kazmig_dbt,
+                            published, report_html]),
     asset_checks=[sources_parse_cleanly],
     jobs=[bns_refresh_job],
     schedules=[bns_daily],

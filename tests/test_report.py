@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import REPO, kazmig
+from conftest import NOTE, REPO, kazmig
 
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -134,13 +134,88 @@ def test_report_year_and_region_options(built_home, tmp_path):
     kazmig(built_home, "report", "--out", str(out), "--year", "2024", "--region", "710000000")
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Departures per year, Astana" in page and "Highlighted: Astana." in page
-    assert "no departures for Astana" in page  # the marts hold no departures for Astana: said, not faked
+    # the marts hold no departures for Astana: said in one line, with what would fill the chart, not faked
+    assert "No departures for Astana (710000000) yet" in page and "would fill this chart" in page
+    assert page.count("<svg") == 2 and '<p class="no-data" id="figure-outflow_trend">' in page
 
     bad = kazmig(built_home, "report", "--out", str(tmp_path / "x"), "--year", "1990", check=False)
     assert bad.returncode == 2 and "no destinations for 1990" in bad.stderr and "2024" in bad.stderr
     bad = kazmig(built_home, "report", "--out", str(tmp_path / "y"), "--region", "999", check=False)
     assert bad.returncode == 2 and "unknown region '999'" in bad.stderr
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def _tick_x(svg: str, label: str) -> float:
+    m = re.search(r'<text[^>]*\bx="([0-9.]+)"[^>]*>' + label + "</text>", svg)
+    assert m, f"no tick label {label}"
+    return float(m[1])
+
+
+def test_report_charts_as_a_reader_sees_them(report_dir, published):
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    text = visible_text(page)
+    # each chart's title and source line once: the page's inline charts carry neither
+    for name in CHARTS:
+        inline = page[page.index(f'id="figure-{name}"'):page.index("</figure>", page.index(f'id="figure-{name}"'))]
+        assert "Source:" not in inline
+        standalone = (report_dir / f"{name}.svg").read_text(encoding="utf-8")
+        assert "Source:" in standalone  # the files travel alone: they keep theirs
+    for title in ("Labour emigrants by destination, 2024", "Departures per year, Akmola Region"):
+        assert text.count(title) == 1, title
+    # departures on a time axis: 2000, 2019 and 2024 stand 19 and 5 years apart, not evenly
+    years = [y for (y,) in published.execute(
+        "select year from marts.outflow_trend where region = '110000000' order by year").fetchall()]
+    assert years == [2000, 2019, 2024]
+    trend = page[page.index('id="figure-outflow_trend"'):]
+    x = [_tick_x(trend, str(y)) for y in years]
+    assert (x[1] - x[0]) / (x[2] - x[1]) == pytest.approx(19 / 5, rel=0.02)
+    # the claims table names what the codes mean
+    claims = text[text.index("Figures quoted in documents"):text.index("Sources and their freshness")]
+    for name in ("Wage offer (lower bound)", "Europe / welders and flame cutters", "Akmola Region", "Labour force aged 15+",
+                 "Republic of Kazakhstan / Russia"):
+        assert name in claims, name
+    assert not re.search(r"\b(wage_offer_min|110000000|labour_emigration)\b", claims)
+
+
+def test_document_vintage_is_the_documents_own_date(published):
+    """The note's vintage is the date it carries (its PDF creation date), not the day it was cloned."""
+    import pdfplumber
+
+    with pdfplumber.open(NOTE) as pdf:
+        created = pdf.metadata["CreationDate"]
+    written = f"{created[2:6]}-{created[6:8]}-{created[8:10]}"
+    vintages = {str(v) for (v,) in published.execute(
+        f"select distinct document_vintage from marts.note_claims where document_name = '{NOTE.name}'").fetchall()}
+    assert vintages == {written} == {"2026-11-24"}
+    label = published.execute(f"select distinct source_label from marts.observations where file = '{NOTE.name}'").fetchone()[0]
+    assert label == f"{NOTE.name} (document, {written})"
+
+
+def test_report_of_empty_marts_in_browser(built_home, tmp_path):
+    """Marts without rows: each chart says in one line what would fill it, no blank chart area."""
+    import duckdb
+    from matplotlib.image import imread
+
+    from pipelines.report.data import MARTS
+
+    home = tmp_path / "empty"
+    (home / "warehouse").mkdir(parents=True)
+    with duckdb.connect(str(home / "warehouse" / "kazmig.duckdb")) as con:
+        con.execute(f"attach '{built_home / 'warehouse' / 'kazmig.duckdb'}' as built (read_only)")
+        con.execute("create schema marts")
+        for mart in MARTS:
+            con.execute(f"create table marts.{mart} as select * from built.marts.{mart} limit 0")
+    out = tmp_path / "report"
+    kazmig(home, "report", "--out", str(out))
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<svg" not in page and page.count('class="no-data"') == len(CHARTS)
+    text = visible_text(page)
+    assert text.count("would fill this chart") == len(CHARTS)
+    shot = ARTIFACTS / "report_empty.png"
+    chromium((out / "report.html").as_uri(), screenshot=shot, window="1400,2000")
+    pixels = imread(shot)[:, :, :3].mean(axis=2)
+    ink = [i for i, row in enumerate(pixels) if (row < 0.8).any()]
+    assert ink and ink[-1] < 1100, f"content runs to {ink[-1]} px: a blank chart area is back"
 
 
 def test_report_without_warehouse_says_so(tmp_path):

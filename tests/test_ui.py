@@ -213,3 +213,19 @@ def test_dagster_graphql_lineage_raw_staging_core_marts(dagster_ui):
         layers = {a.split("/")[0] for a in ancestors(mart)}
         assert {"raw", "staging", "core"} <= layers, (mart, layers)
     assert {"raw/documents", "bns/population_csv"} <= ancestors("marts/region_profile") | ancestors("marts/note_claims")
+
+
+def test_dagster_ui_for_the_people_who_inspect_it(dagster_ui):
+    """Owners on every asset, descriptions without raw SQL, and no news dialog over the first visit."""
+    data = _graphql(dagster_ui, """{ shouldShowNux assetNodes { assetKey { path } description
+        owners { ... on TeamAssetOwner { team } ... on UserAssetOwner { email } } } }""")
+    assert data["shouldShowNux"] is False  # dagster.yaml: nux.enabled false
+    nodes = {"/".join(n["assetKey"]["path"]): n for n in data["assetNodes"]}
+    unowned = [k for k, n in nodes.items() if {"team": "kazmig-data"} not in n["owners"]]
+    assert not unowned, f"assets without the team as owner: {unowned}"
+    noisy = [k for k, n in nodes.items() if "Raw SQL" in (n["description"] or "") or "{{" in (n["description"] or "")]
+    assert not noisy, f"descriptions with raw SQL: {noisy}"
+    assert nodes["marts/note_claims"]["description"].startswith("Every figure extracted from a document")
+    # a first visit in a fresh browser profile, after the dialog's one-second delay
+    dom = chromium(f"{dagster_ui}/assets", dump_dom=True, window="1400,1000", budget_ms=8000)
+    assert "Join the Dagster community" not in dom and "security updates" not in dom

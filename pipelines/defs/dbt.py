@@ -1,7 +1,7 @@
 """The dbt project in sql/ as Dagster assets; this translator holds the naming policy."""
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from dagster import AssetExecutionContext, AssetKey, AutomationCondition
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
@@ -14,6 +14,7 @@ from dagster_dbt.asset_utils import (
 )
 
 from pipelines import dbt_runner
+from pipelines.defs import OWNERS
 from pipelines.dbt_manifest import MANIFEST, dbt_project
 
 project = dbt_project()
@@ -43,6 +44,14 @@ class KazmigTranslator(DagsterDbtTranslator):
 
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> AutomationCondition | None:
         return AutomationCondition.eager()
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
+        return super().get_owners(dbt_resource_props) or OWNERS
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        # the model's documented description, without the raw SQL dagster-dbt appends by default
+        return (dbt_resource_props.get("description") or
+                f"dbt {dbt_resource_props['resource_type']} {dbt_resource_props['name']}").strip()
 
 
 translator = KazmigTranslator(

@@ -3,8 +3,9 @@
 import hashlib
 import json
 import os
+import re
 import shutil
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from dagster import (
@@ -27,7 +28,7 @@ from pipelines.warehouse.db import connect_build, replace_table
 
 DOCUMENT_COLUMNS = [
     ("sha256", "varchar"), ("name", "varchar"), ("size", "bigint"), ("pages", "integer"),
-    ("landed_at", "timestamp"), ("path", "varchar"),
+    ("landed_at", "timestamp"), ("path", "varchar"), ("document_date", "date"),
 ]
 FIGURE_COLUMNS = [
     ("document_sha256", "varchar"), ("page", "integer"), ("position", "integer"),
@@ -92,13 +93,29 @@ def _utc(stamp: str) -> str:
     return (t.astimezone(timezone.utc).replace(tzinfo=None) if t.tzinfo else t).isoformat(sep=" ")
 
 
-def _page_count(path: Path) -> int | None:
+def _pdf_facts(path: Path) -> tuple[int | None, str | None]:
+    """Page count and the document's own date (its PDF creation date, else its modification date):
+    a document's vintage is when it was written, not when this copy was cloned or landed."""
     import pdfplumber
 
     try:
         with pdfplumber.open(path) as pdf:
-            return len(pdf.pages)
+            meta = pdf.metadata or {}
+            return len(pdf.pages), pdf_date(meta.get("CreationDate")) or pdf_date(meta.get("ModDate"))
     except Exception:  # a bad file is reported by the extraction, with its reason
+        return None, None
+
+
+def pdf_date(value) -> str | None:
+    """A PDF date string ("D:20261124141430Z'") as an ISO day; None when absent or malformed."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1", "replace")
+    m = re.match(r"^(?:D:)?(\d{4})(\d{2})(\d{2})", str(value or "").strip())
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
         return None
 
 
@@ -112,8 +129,10 @@ def documents(context: AssetExecutionContext) -> MaterializeResult:
     for meta in land_inbox():
         context.log.info(f"landed {meta['name']} as {meta['sha256']}.pdf")
     docs = list_documents()
-    rows = [{**d, "pages": _page_count(settings.raw_dir() / d["path"]), "landed_at": _utc(d["landed_at"])}
-            for d in docs]
+    rows = []
+    for d in docs:
+        pages, written = _pdf_facts(settings.raw_dir() / d["path"])
+        rows.append({**d, "pages": pages, "document_date": written, "landed_at": _utc(d["landed_at"])})
     with connect_build() as con:
         n = replace_table(con, "raw.documents", rows, DOCUMENT_COLUMNS)
     return MaterializeResult(metadata={"documents": n, "names": ", ".join(d["name"] for d in docs)})

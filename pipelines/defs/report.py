@@ -8,6 +8,7 @@ report), and it never opens the build database that dbt writes. Output: $KAZMIG_
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from pipelines.defs import OWNERS
 from pipelines.report.data import MARTS
 
 
@@ -15,6 +16,7 @@ from pipelines.report.data import MARTS
     key=["report", "html"],
     deps=[AssetKey(["marts", name]) for name in MARTS] + [AssetKey(["warehouse", "published"])],
     group_name="report",
+    owners=OWNERS,
     description="Charts (PNG and SVG) and one self-contained HTML page rendered from the marts of the "
                 "published warehouse into warehouse/report/ (`kazmig report`).",
 )

@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.files import atomic_write
 from pipelines.report.data import ReportData, Source
 
 OFFICIAL = "#1f5f8b"
@@ -13,7 +14,7 @@ REMAINDER = "#b8b8b8"
 HIGHLIGHT = "#c0392b"
 
 
-def _pyplot():
+def pyplot():
     """matplotlib, imported when a chart is drawn (not when a cached one is reused)."""
     import matplotlib
 
@@ -36,37 +37,47 @@ class Chart:
     title: str
     caption: str
     sources: list[Source]
-    svg: str  # the SVG document, without XML prolog (inlined in the HTML page)
+    svg: str  # the standalone SVG document (title and source line drawn in), without XML prolog
     png: bytes
     empty: bool = False
+    # the page's copy: no title or source line in the drawing (the page sets them as text once);
+    # empty when the chart has no data, the page then says in one line what would fill it
+    svg_inline: str = ""
 
     def write(self, out: Path) -> list[Path]:
         png, svg = out / f"{self.name}.png", out / f"{self.name}.svg"
-        _atomic_write(png, self.png)
-        _atomic_write(svg, ('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + self.svg).encode("utf-8"))
+        with atomic_write(png, "wb") as f:
+            f.write(self.png)
+        with atomic_write(svg, "w", encoding="utf-8") as f:
+            f.write('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + self.svg)
         return [png, svg]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+def svg_of(fig, name: str, **kwargs) -> str:
+    plt = pyplot()
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"kazmig-{name}"}):
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None}, **kwargs)
+    text = out.getvalue()
+    return text[text.index("<svg"):]
 
 
 def _finish(fig, name: str, title: str, caption: str, sources: list[Source], empty: bool = False) -> Chart:
-    fig.text(0.01, 0.01, _wrap("Source: " + "; ".join(s.cite() for s in sources) if sources else "Source: none",
-                               int(fig.get_figwidth() * 14)),
-             fontsize=7, color="#555555", va="bottom", ha="left")
+    """The standalone files carry the title and the source line (they travel alone); the page's
+    inline copy is drawn without them, cropped to what is drawn."""
+    inline = "" if empty else svg_of(fig, name, bbox_inches="tight", pad_inches=0.05)
+    heading = fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    source = fig.text(0.01, 0.01, _wrap("Source: " + "; ".join(s.cite() for s in sources) if sources else "Source: none",
+                                        int(fig.get_figwidth() * 14)),
+                      fontsize=7, color="#555555", va="bottom", ha="left")
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-    plt = _pyplot()
-    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"kazmig-{name}"}):
-        svg = io.StringIO()
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    text = svg.getvalue()
-    text = text[text.index("<svg"):]
-    return Chart(name=name, title=title, caption=caption, sources=sources, svg=text, png=png.getvalue(), empty=empty)
+    svg = svg_of(fig, name)
+    heading.remove()
+    source.remove()
+    pyplot().close(fig)
+    return Chart(name=name, title=title, caption=caption, sources=sources, svg=svg, png=png.getvalue(),
+                 empty=empty, svg_inline=inline)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -75,9 +86,11 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width=width)) or text
 
 
-def _no_data(ax, message: str) -> None:
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#777777", transform=ax.transAxes)
+def _no_data(name: str, title: str, message: str) -> Chart:
+    """A chart without data: one line saying what would fill it (a short strip in the files)."""
+    fig = pyplot().figure(figsize=(8.5, 1.1))
+    fig.text(0.01, 0.45, message, fontsize=9, color="#555555", va="center", ha="left")
+    return _finish(fig, name, title, message, [], empty=True)
 
 
 def _thousands(ax, axis="x"):
@@ -87,21 +100,20 @@ def _thousands(ax, axis="x"):
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(f)
 
 
-def _figure(title: str, size: tuple[float, float], **margins: float):
-    """A chart's figure and axes with the title set flush left, like every chart of the report."""
-    fig, ax = _pyplot().subplots(figsize=size)
+def _figure(size: tuple[float, float], **margins: float):
+    """A chart's figure and axes; _finish sets the title flush left, like every chart of the report."""
+    fig, ax = pyplot().subplots(figsize=size)
     fig.subplots_adjust(**margins)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     return fig, ax
 
 
 def destinations_chart(d: ReportData) -> Chart:
     rows = d.destinations
     title = f"Labour emigrants by destination, {d.year}" if d.year else "Labour emigrants by destination"
-    fig, ax = _figure(title, (8.5, 4.6), left=0.22, right=0.9, top=0.88, bottom=0.2)
     if not rows:
-        _no_data(ax, "marts.emigration_by_destination has no rows")
-        return _finish(fig, "destinations", title, "No destinations in the warehouse.", [], empty=True)
+        return _no_data("destinations", title,
+                        "No destinations yet: a document quoting labour emigrants by country (like the note) would fill this chart.")
+    fig, ax = _figure((8.5, 4.6), left=0.22, right=0.9, top=0.88, bottom=0.2)
     rows = list(reversed(rows))  # largest at the top, remainder at the bottom
     labels = [r["country_name_en"] or r["country_code"] for r in rows]
     values = [float(r["emigrants"]) for r in rows]
@@ -127,28 +139,33 @@ def destinations_chart(d: ReportData) -> Chart:
 def trend_chart(d: ReportData) -> Chart:
     rows = d.trend
     title = f"Departures per year, {d.region_name}"
-    fig, ax = _figure(title, (8.5, 4.6), left=0.12, right=0.88, top=0.88, bottom=0.2)
     if not rows:
-        _no_data(ax, f"no departures for {d.region_name} ({d.region}) in marts.outflow_trend")
-        return _finish(fig, "outflow_trend", title, f"No departures for {d.region_name} in the warehouse.", [], empty=True)
+        who = d.region_name if d.region_name == d.region else f"{d.region_name} ({d.region})"
+        return _no_data("outflow_trend", title, f"No departures for {who} yet: the bureau's departures table, "
+                                                "or a document quoting them, would fill this chart.")
+    fig, ax = _figure((8.5, 4.6), left=0.12, right=0.88, top=0.88, bottom=0.2)
     years = [r["year"] for r in rows]
     values = [float(r["departures"]) for r in rows]
-    pos = list(range(len(rows)))  # the series may have gaps (2000, 2019, 2024): one slot per year present
+    pos = years  # on a time axis: 2000, 2019 and 2024 stand as far apart as the years are
     colours = [OFFICIAL if r["source_kind"] == "official" else DOCUMENT for r in rows]
-    bars = ax.bar(pos, values, color=colours, width=0.6)
-    for bar, r in zip(bars, rows):
-        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() * 0.5, fmt_num(r["departures"]),
-                ha="center", va="center", fontsize=9, color="white", fontweight="bold")
+    span = max(years) - min(years)
+    bars = ax.bar(pos, values, color=colours, width=0.6 if span < 12 else max(0.6, span / 24))
+    ax.set_xlim(min(years) - 1, max(years) + 1)
+    for bar, r in zip(bars, rows):  # above the bar: a bar one year wide is narrower than its label
+        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), fmt_num(r["departures"]),
+                ha="center", va="bottom", fontsize=8, color="#222222")
     ax.set_xticks(pos, [str(y) for y in years])
     ax.set_ylabel("departures (persons)", fontsize=9)
-    ax.set_ylim(0, max(values) * 1.35)
+    ax.set_ylim(0, max(values) * 1.8)  # bars in the lower half, the per-1 000 line above them
     _thousands(ax, "y")
     ax.spines[["top"]].set_visible(False)
     per = [r["departures_per_1000"] for r in rows]
     if any(v is not None for v in per):
         ax2 = ax.twinx()
         pts = [(p, float(v)) for p, v in zip(pos, per) if v is not None]
-        ax2.plot([p for p, _ in pts], [v for _, v in pts], color=HIGHLIGHT, marker="o", linewidth=1.5)
+        # consecutive years joined by a line; across a gap only the points (nothing was measured between)
+        ax2.plot([p for p, _ in pts], [v for _, v in pts], color=HIGHLIGHT, marker="o",
+                 linewidth=1.5 if all(b - a == 1 for (a, _), (b, _) in zip(pts, pts[1:])) else 0)
         for p, v in pts:
             ax2.annotate(fmt_num(v, 1), (p, v), textcoords="offset points", xytext=(0, 6), ha="center",
                          fontsize=8, color=HIGHLIGHT)
@@ -178,10 +195,11 @@ def comparison_chart(d: ReportData) -> Chart:
     kz = next((r for r in d.comparison if r["region"] == "KZ"), None)
     title = (f"Net migration per 1 000 residents by region, {d.comparison_year}" if d.comparison_year
              else "Net migration per 1 000 residents by region")
-    fig, ax = _figure(title, (8.5, 6.2), left=0.3, right=0.95, top=0.92, bottom=0.16)
     if not rows:
-        _no_data(ax, "no region has net migration per 1 000 in marts.region_profile")
-        return _finish(fig, "region_comparison", title, "No regional net migration in the warehouse.", [], empty=True)
+        return _no_data("region_comparison", title,
+                        "No regional net migration yet: the bureau's net migration and population tables "
+                        "(net_migration_csv, population_csv) would fill this chart.")
+    fig, ax = _figure((8.5, 6.2), left=0.3, right=0.95, top=0.92, bottom=0.16)
     rows = list(reversed(rows))  # highest at the top
     labels = [r["region_name_en"] for r in rows]
     values = [float(r["net_migration_per_1000"]) for r in rows]

@@ -20,7 +20,7 @@ class ReportError(ValueError):
     """A request the marts cannot answer (unknown year or region)."""
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
@@ -96,27 +96,29 @@ class ReportData:
 
 
 def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None) -> ReportData:
-    region = region or DEFAULT_REGION
-    years = [r["year"] for r in _rows(con, "select distinct year from marts.emigration_by_destination order by year")]
+    asked, region = region, region or DEFAULT_REGION
+    years = [r["year"] for r in query_rows(con, "select distinct year from marts.emigration_by_destination order by year")]
     if year is not None and year not in years:
         raise ReportError(f"no destinations for {year} in marts.emigration_by_destination; years: "
                           + (", ".join(map(str, years)) or "none"))
     year = year if year is not None else (years[-1] if years else None)
 
     regions = {r["region"]: r["region_name_en"] for r in
-               _rows(con, "select distinct region, region_name_en from marts.region_profile")}
+               query_rows(con, "select distinct region, region_name_en from marts.region_profile")}
     regions.update({r["region"]: r["region_name_en"] for r in
-                    _rows(con, "select distinct region, region_name_en from marts.outflow_trend")})
+                    query_rows(con, "select distinct region, region_name_en from marts.outflow_trend")})
+    if region not in regions and not asked and not regions:
+        regions[region] = region  # empty marts (a first run): the page says what would fill it
     if region not in regions:
         raise ReportError(f"unknown region {region!r}; regions in marts.region_profile: {', '.join(sorted(regions))}")
 
-    destinations = _rows(con, """
+    destinations = query_rows(con, """
         select year, country_code, country_name_en, country_name_ru, emigrants, national_total, share_pct,
                rank, is_remainder, source_kind, source
         from marts.emigration_by_destination where year = ?
         order by is_remainder, rank, emigrants desc""", [year])
 
-    trend = _rows(con, """
+    trend = query_rows(con, """
         select t.region, t.region_name_en, t.region_name_ru, t.year, t.departures, t.source_kind, t.source,
                t.population_start_of_year, t.population_source_kind, p.population_source,
                t.departures_per_1000, t.ratio_to_previous_year, t.ratio_to_previous_year_claimed,
@@ -126,26 +128,27 @@ def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | 
         where t.region = ? order by t.year""", [region])
 
     # Net migration per 1 000 across regions: the latest year most regions have it.
-    cover = _rows(con, """
+    cover = query_rows(con, """
         select year, count(net_migration_per_1000) as n from marts.region_profile
         where region <> 'KZ' group by year having count(net_migration_per_1000) >= 2 order by year""")
     comparison_year = None
     if cover:
         best = max(r["n"] for r in cover)
         comparison_year = max(r["year"] for r in cover if r["n"] >= best * 0.8)
-    comparison = _rows(con, """
+    comparison = query_rows(con, """
         select region, region_name_en, region_name_ru, region_kind, year, population_jan1, population_source,
                net_migration, net_migration_source, net_migration_per_1000
         from marts.region_profile where year = ? and net_migration_per_1000 is not null
         order by net_migration_per_1000 desc""", [comparison_year]) if comparison_year else []
 
-    claims = _rows(con, """
-        select document_name, document_vintage, page, position, indicator, region, country, period, unit,
+    claims = query_rows(con, """
+        select document_name, document_vintage, page, position, indicator, region, country, occupation, period, unit,
                claimed_value, stated_precision, official_value, official_source_id, official_vintage,
-               difference, status, nearest_official_period, nearest_official_value, nearest_status, quoted_text
+               difference, status, nearest_official_period, nearest_official_value, nearest_status, quoted_text,
+               indicator_name_en, region_name_en, country_name_en, occupation_name_en
         from marts.note_claims order by document_name, page, position""")
 
-    freshness = _rows(con, """
+    freshness = query_rows(con, """
         select source_id, source_kind, title, format, cadence, last_check, last_check_outcome, last_change,
                vintage_in_use, latest_landed_vintage, landed_vintages, rows_in_use, latest_period_end,
                status, status_reason
@@ -180,13 +183,13 @@ def _key_figures(con: duckdb.DuckDBPyConnection, d: ReportData) -> list[dict]:
         if last["departures_per_1000"] is not None:
             out.append({"label": f"Departures per 1 000 residents, {last['region_name_en']}, {last['year']}",
                         "value": last["departures_per_1000"], "unit": "per 1 000", "source": last["source"]})
-    kz = _rows(con, """
+    kz = query_rows(con, """
         select year, population_jan1, population_source from marts.region_profile
         where region = 'KZ' and population_jan1 is not null order by year desc limit 1""")
     if kz:
         out.append({"label": f"Population of Kazakhstan, 1 January {kz[0]['year']}", "value": kz[0]["population_jan1"],
                     "unit": "persons", "source": kz[0]["population_source"]})
-    kzm = _rows(con, """
+    kzm = query_rows(con, """
         select year, net_migration, net_migration_per_1000, net_migration_source from marts.region_profile
         where region = 'KZ' and net_migration is not null order by year desc limit 1""")
     if kzm:

@@ -30,6 +30,21 @@ official as (
     where population_source_kind = 'official'
       and population_urban_source_kind = 'official'
       and population_rural_source_kind = 'official'
+
+    union all
+
+    -- nor the growth of departures: the ratio to the immediately preceding year, as outflow_trend
+    -- computes it, when the bureau published both years
+    select
+        'departures_growth_ratio', d.region, null, null, 'total', d.period, d.period_kind, d.period_start,
+        d.value / prev.value,
+        'derived from ' || d.source_id, d.vintage, null
+    from {{ ref('fct_observation_current') }} as d
+    join {{ ref('fct_observation_current') }} as prev
+      on prev.indicator = 'departures' and prev.source_kind = 'official' and prev.sex = 'total'
+     and prev.region = d.region and prev.period_kind = 'year' and prev.annual_year = d.annual_year - 1
+    where d.indicator = 'departures' and d.source_kind = 'official' and d.sex = 'total'
+      and d.period_kind = 'year' and prev.value > 0
 ),
 
 exact as (
@@ -88,7 +103,20 @@ select
          then {{ claim_status('c.value - n.value', 'c.stated_precision') }} end as nearest_status,
     case when e.value is null and n.value is not null
          then {{ claim_status('c.value - n.value', 'c.stated_precision') }} = 'confirmed' end
-        as nearest_would_be_confirmed
+        as nearest_would_be_confirmed,
+    -- names beside the codes, for people and BI tools
+    i.name_en as indicator_name_en,
+    i.name_ru as indicator_name_ru,
+    r.name_en as region_name_en,
+    r.name_ru as region_name_ru,
+    k.name_en as country_name_en,
+    k.name_ru as country_name_ru,
+    o.name_en as occupation_name_en,
+    o.name_ru as occupation_name_ru
 from claims as c
 left join exact as e using (document_sha256, page, position)
 left join nearest as n using (document_sha256, page, position)
+left join {{ ref('dim_indicator') }} as i on i.code = c.indicator
+left join {{ ref('dim_region') }} as r on r.kato = c.region
+left join {{ ref('dim_country') }} as k on k.code = c.country
+left join {{ ref('dim_occupation') }} as o on o.isco = c.occupation

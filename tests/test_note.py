@@ -1,0 +1,225 @@
+"""`kazmig note`: the regional note drafted from the marts, for every region with data, and the
+round trip: the note printed to PDF (headless Chromium), read back by the extractor, landed as a
+document and checked by marts.note_claims against the bureau."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from conftest import NOTE, kazmig
+from test_bns_parse import MIG_HEADER, mig, write_csv
+from test_report import chromium_path, visible_text
+
+AKMOLA = "110000000"
+
+
+def _key(f) -> tuple:
+    if isinstance(f, dict):
+        return (f["indicator"], f["value"], f["period"], f["region"], f["country"])
+    return (f.indicator, f.value, f.period, f.region, f.country)
+
+
+@pytest.fixture(scope="module")
+def drafts(built_home, tmp_path_factory) -> dict:
+    """Every region's note: Akmola's by the real CLI (with --pdf), the others by the same code in
+    this process; each printed to PDF. {region: (NoteResult or None, pdf path)}."""
+    chromium_path()
+    from pipelines.note.data import regions
+    from pipelines.note.pdf import print_pdf
+    from pipelines.note.render import write_note
+
+    out = tmp_path_factory.mktemp("notes")
+    proc = kazmig(built_home, "note", "--region", AKMOLA, "--out", str(out), "--pdf")
+    assert str(out / f"note-{AKMOLA}-2024.docx") in proc.stdout
+    db = built_home / "warehouse" / "kazmig.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:
+        every = list(regions(con))
+    results = {r: write_note(r, out=out, db=db) for r in every}
+    others = [r for r in every if r != AKMOLA]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # a Chromium start is most of a print
+        pdfs = dict(zip(others, pool.map(lambda r: print_pdf(results[r].html, results[r].html.with_suffix(".pdf")), others)))
+    pdfs[AKMOLA] = out / f"note-{AKMOLA}-2024.pdf"
+    return {r: (results[r], pdfs[r]) for r in every}
+
+
+def test_words_agree_with_numbers():
+    from pipelines.note import russian as ru
+
+    assert [f"{n} {ru.agree('человек', n)}" for n in (1, 2, 5, 11, 21, 22, 25, 369, 3679)] == [
+        "1 человек", "2 человека", "5 человек", "11 человек", "21 человек", "22 человека", "25 человек",
+        "369 человек", "3679 человек"]
+    assert ru.agree("казахстанец", 140521) == "казахстанец" and ru.agree("казахстанец", 191000) == "казахстанцев"
+    assert ru.agree("казахстанец", 101622) == "казахстанца" and ru.agree("раз", 1.4) == "раза"
+    assert ru.verb_agree("уехали", "уехал", 140521) == "уехал" and ru.verb_agree("уехали", "уехал", 140511) == "уехали"
+    nb = ru.NBSP
+    assert ru.thousands(787263) == f"787,3{nb}тыс." and ru.thousands(452000) == f"452,0{nb}тыс."
+    assert ru.thousands(421250) == f"421,3{nb}тыс."  # half up, as people round
+    assert ru.count(140521) == f"140{nb}521" and ru.count(3000) == f"3{nb}000" and ru.decimal(57.194) == "57,2"
+    assert ru.inflect_name("Акмолинская область", "gent") == "Акмолинской области"
+    assert ru.inflect_name("Западно-Казахстанская область", "loct") == "Западно-Казахстанской области"
+    assert ru.inflect_name("город Астана", "gent") == "города Астаны"
+    assert ru.inflect_name("область Жетісу", "gent") == "области Жетісу"  # not in the dictionary: as written
+    assert ru.inflect_name("Южная Корея", "accs") == "Южную Корею" and ru.inflect_name("ОАЭ", "accs") == "ОАЭ"
+    assert ru.months("2025-01/2025-03") == "январе–марте 2025г."
+
+
+def test_note_of_akmola_docx_and_html(drafts, published):
+    from docx import Document
+
+    result, pdf = drafts[AKMOLA]
+    note = result.note
+    html = result.html.read_text(encoding="utf-8")
+    assert "<script" not in html and "http" not in html  # self-contained, offline
+    doc = Document(str(result.docx))
+    text = "\n".join(p.text for p in doc.paragraphs).replace("\u00a0", " ")
+    page = re.sub(r" \[\d+\]", "", visible_text(html))  # as read in a browser, without the footnote marks
+    # the note's genre, its figures in its style, each with a footnote mark, in both files
+    for words in ("на работу за границу уехали", "Среди основных направлений: Россия", "в Россию",
+                  "численность населения Акмолинской области на 1 января 2025г. составила 787,3 тыс. человек",
+                  "– городских", "– сельских жителей", "численность рабочей силы в Акмолинской области",
+                  "Естественный прирост населения в январе–марте 2025г.", "Миграционная убыль населения",
+                  "Число выбывших из Акмолинской области", "Основные направления трудовых мигрантов в 2024 году"):
+        assert words in text and words in page, words
+    for f in note.figures:
+        assert f"{f.text}[{f.number}]".replace("\u00a0", " ") in text
+    assert len(note.footnotes) == len(note.figures) and [f.number for f in note.figures] == list(range(1, len(note.figures) + 1))
+    # footnotes: source, vintage, file and cell (or document and page)
+    sources = {f.indicator: note.footnotes[f.number - 1] for f in note.figures}
+    assert "Бюро национальной статистики: «Численность населения на начало периода (человек)», population_csv." in sources["population"]
+    assert "Файл raw/bns/population_csv/" in sources["population"] and "столбец VAL; выгрузка от 11.08.2026." in sources["population"]
+    assert "Документ «labour_migration_note.pdf» от 24.11.2026, страница 1" in sources["labour_emigration"]
+    assert "Расчёт" in sources["population_urban_share"]
+    # the two charts as pictures; the annex lists the documents' figures about the region with their checks
+    assert len(doc.inline_shapes) == 2 and html.count('src="data:image/png;base64,') == 2
+    claims = published.execute("select count(*) from marts.note_claims where region = ?", [AKMOLA]).fetchone()[0]
+    [annex] = doc.tables
+    assert len(annex.rows) == claims + 1 and claims > 0
+    assert {c.text for row in annex.rows[1:] for c in row.cells[-1:]} <= {
+        "подтверждено", "расхождение в пределах округления", "расхождение", "нет данных БНС"}
+    # every value stands for the marts' own, rounded as written
+    current = {(i, p, r, c): v for i, p, r, c, v in published.execute(
+        "select indicator, period, region, country, value from marts.observations where sex = 'total'").fetchall()}
+    for f in note.figures:
+        if f.source_kind != "derived":
+            assert abs(current[(f.indicator, f.period, f.region, f.country)] - f.value) <= 50, f
+
+
+def test_every_region_with_data_has_a_note(drafts, published):
+    regions = {r for (r,) in published.execute("""select distinct region from marts.region_profile
+                                                  where region <> 'KZ' and population_jan1 is not null""").fetchall()}
+    assert regions and regions <= set(drafts)
+    for region, (result, pdf) in drafts.items():
+        note = result.note
+        html = visible_text(result.html.read_text(encoding="utf-8"))
+        assert note.figures and result.docx.stat().st_size > 10_000 and pdf.stat().st_size > 10_000, region
+        assert not re.search(r"\b(None|nan|null)\b", html), region
+        # a sentence whose data is missing is left out: only Akmola has departures in the marts
+        departures = published.execute("select count(*) from marts.outflow_trend where region = ?", [region]).fetchone()[0]
+        assert ("Число выбывших из" in html) == (departures > 0) == ("выбыло" in html or "Выбытие" in html), region
+        assert ("Естественн" in html) == any(f.indicator == "natural_increase" for f in note.figures), region
+
+
+def test_note_bad_region_or_year(built_home, tmp_path):
+    bad = kazmig(built_home, "note", "--region", "999", "--out", str(tmp_path / "x"), check=False)
+    assert bad.returncode == 2 and "no figures for region '999'" in bad.stderr and AKMOLA in bad.stderr
+    bad = kazmig(built_home, "note", "--region", AKMOLA, "--year", "1990", "--out", str(tmp_path / "y"), check=False)
+    assert bad.returncode == 2 and "in 1990" in bad.stderr and "2024" in bad.stderr
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+@pytest.fixture(scope="module")
+def round_trip(built_home, drafts, tmp_path_factory):
+    """A copy of the warehouse with every drafted note landed as a document, rebuilt."""
+    home = tmp_path_factory.mktemp("round_trip")
+    shutil.copytree(built_home, home, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".lock", "*.tmp", "report"))
+    for region, (result, pdf) in drafts.items():
+        shutil.copyfile(pdf, home / "raw" / "documents" / pdf.name)
+    kazmig(home, "build", "--offline")
+    return home
+
+
+@pytest.fixture(scope="module")
+def official_departures(built_home, tmp_path_factory):
+    """The warehouse with a bureau departures table for Akmola, 2023 and 2024 (synthetic test values,
+    not the bureau's: 56 040 / 40 000 = 1.401), rebuilt."""
+    home = tmp_path_factory.mktemp("departures")
+    shutil.copytree(built_home, home, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".lock", "*.tmp", "report"))
+    from pipelines.bns.catalogue import DEFAULT_CATALOGUE
+
+    catalogue = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
+    catalogue["sources"].append({"id": "departures_csv", "title": "Число выбывших (человек)", "element_id": 9999,
+                                 "format": "bns_csv", "period": "year", "region": "КАТО(по каталогу)",
+                                 "indicator": "departures"})
+    (home / "catalogue.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
+    bundle = home / "bundle"
+    bundle.mkdir()
+    write_csv(bundle / "9999-departures-2026-10-01.csv", MIG_HEADER,
+              [mig(2023, "АКМОЛИНСКАЯ ОБЛАСТЬ", "40 000"), mig(2024, "АКМОЛИНСКАЯ ОБЛАСТЬ", "56 040")])
+    env = {"KAZMIG_CATALOGUE": str(home / "catalogue.yaml")}
+    kazmig(home, "fetch", "departures_csv", "--from", str(bundle), env=env)
+    kazmig(home, "build", "--offline", env=env)
+    return home
+
+
+def test_round_trip_every_figure_read_back_and_confirmed(drafts, round_trip):
+    from pipelines.documents.extract import extract_figures
+
+    with duckdb.connect(str(round_trip / "warehouse" / "kazmig.duckdb"), read_only=True) as con:
+        claims = con.execute("""select document_name, indicator, claimed_value, period, region, country, status
+                                from marts.note_claims""").fetchall()
+    original = {(i, v, p, r, c): s for d, i, v, p, r, c, s in claims if d == NOTE.name}
+    failures = []
+    for region, (result, pdf) in drafts.items():
+        if region == AKMOLA:  # read back by the command itself
+            read = [json.loads(line) for line in kazmig(round_trip, "extract", str(pdf)).stdout.splitlines()]
+        else:
+            read = [f.to_dict() for f in extract_figures(pdf)]
+        written = Counter(_key(f) for f in result.note.figures)
+        got = Counter(_key(f) for f in read)
+        if written != got:
+            failures.append(f"{pdf.name}: not read back {dict(written - got)}; read but not written {dict(got - written)}")
+        # landed as a document, every figure is checked: the bureau's confirmed, a document's as that document's
+        by_key = {_key(f): f for f in result.note.figures}
+        mine = [(i, v, p, r, c, s) for d, i, v, p, r, c, s in claims if d == pdf.name]
+        for i, v, p, r, c, s in mine:
+            f = by_key.get((i, v, p, r, c))
+            if f is None:
+                continue  # read but not written: listed above
+            if f.source_kind in ("official", "derived"):
+                if s != "confirmed":
+                    failures.append(f"{pdf.name}: {f.text} ({i} {p} {r or ''} {c or ''}) is {s}")
+            elif original.get((i, v, p, r, c), s) != s:
+                failures.append(f"{pdf.name}: {f.text} ({i} {p}) is {s}, its source document's claim is "
+                                f"{original.get((i, v, p, r, c))}")
+    assert not failures, "\n".join(failures)
+
+
+def test_departures_growth_ratio_checked_against_official_departures(official_departures):
+    """The note's "в 1,4 раза" (2024 vs 2023) against the ratio of the bureau's departures (1.401)."""
+    with duckdb.connect(str(official_departures / "warehouse" / "kazmig.duckdb"), read_only=True) as con:
+        ratio = con.execute(f"""select ratio_to_previous_year from marts.outflow_trend
+                                where region = '{AKMOLA}' and year = 2024""").fetchone()[0]
+        row = con.execute(f"""select claimed_value, round(official_value, 3), official_source_id, status
+                              from marts.note_claims where document_name = '{NOTE.name}'
+                              and indicator = 'departures_growth_ratio'""").fetchone()
+    assert ratio == 1.401
+    assert row == (1.4, 1.401, "derived from departures_csv", "confirmed")
+
+
+def test_note_reads_marts_only():
+    import re
+
+    from conftest import REPO
+
+    src = (REPO / "pipelines" / "note" / "data.py").read_text(encoding="utf-8")
+    relations = [r for r in re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*\.[a-z0-9_]+)", src, re.I)
+                 if not r.startswith("pipelines")]
+    assert relations and all(r.startswith("marts.") for r in relations), relations
