@@ -15,6 +15,7 @@ from dagster_dbt.asset_utils import (
 
 from pipelines import dbt_runner
 from pipelines.dbt_manifest import MANIFEST, dbt_project
+from pipelines.warehouse.db import DUCKDB_WRITER
 
 project = dbt_project()
 
@@ -50,7 +51,7 @@ translator = KazmigTranslator(
 )
 
 
-@dbt_assets(manifest=_manifest_path(), dagster_dbt_translator=translator, project=project)
+@dbt_assets(manifest=_manifest_path(), dagster_dbt_translator=translator, project=project, op_tags=DUCKDB_WRITER)
 def kazmig_dbt(context: AssetExecutionContext):
     # `dbt build` runs seeds, models and tests in dependency order; tests become asset checks and
     # a failing error-severity test skips everything downstream of it, publication included.
