@@ -157,13 +157,16 @@ def cmd_export(args) -> int:
     from pipelines.outputs.export import export_marts
     from pipelines.outputs.query import WarehouseMissing
 
+    notes: list[str] = []
     try:
-        written = export_marts(Path(args.out), args.format)
+        written = export_marts(Path(args.out), args.format, notes)
     except WarehouseMissing as exc:
         print(f"kazmig export: {exc}", file=sys.stderr)
         return 2
     for path in written:
         print(path)
+    for note in notes:
+        print(f"kazmig export: {note}", file=sys.stderr)
     return 0
 
 
@@ -245,8 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("export", help="write every mart as Parquet or CSV")
-    p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    p = sub.add_parser("export", help="write every mart as Parquet or CSV, or the statistics as SDMX-CSV or a data package")
+    p.add_argument("--format", choices=["parquet", "csv", "sdmx-csv", "datapackage"], default="parquet")
     p.add_argument("--out", default="export", help="output folder (default: ./export)")
     p.set_defaults(func=cmd_export)
 
