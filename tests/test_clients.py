@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from client_envs import client_env, run_json
+from client_envs import client_env, node_env, run_json
 from pipelines.settings import SQL_DIR
 
 CLIENTS = Path(__file__).parent / "clients"
@@ -39,6 +39,17 @@ def test_duckdb_1x_clients_read_what_2_0_reads(built_home, read_by_2_0, client):
     assert seen["tables"] == read_by_2_0["tables"] and any(t.startswith("marts.") for t in seen["tables"])
     assert seen["comments"] == read_by_2_0["comments"]
     assert seen["views"] == read_by_2_0["views"] and seen["views"]
+
+
+# Node has no DuckDB 2.x client: @duckdb/node-api is what DuckDB's Node users (and Evidence) run.
+NODE_API = "@duckdb/node-api@1.5.6-r.1"
+
+
+def test_node_api_1_5_reads_every_table(built_home, read_by_2_0):
+    modules = node_env(NODE_API)
+    seen = run_json("node", CLIENTS / "read_duckdb.cjs", _published(built_home), env={"NODE_PATH": str(modules)})
+    assert seen["duckdb"] == "v1.5.6"
+    assert seen["rows"] == {name: t["rows"] for name, t in read_by_2_0["tables"].items()}
 
 
 def _docs() -> dict[str, dict]:
