@@ -203,6 +203,17 @@ def test_readers_see_one_release_or_the_other(postgres, built_home, tmp_path):
             pg.execute("delete from marts.note_claims")
 
 
+def test_kazmig_serve_serves_the_published_warehouse(postgres, built_home, monkeypatch):
+    monkeypatch.delenv("KAZMIG_POSTGRES_URL", raising=False)
+    proc = kazmig(built_home, "serve", check=False)
+    assert proc.returncode == 2 and "KAZMIG_POSTGRES_URL is not set" in proc.stderr
+    monkeypatch.setenv("KAZMIG_POSTGRES_URL", postgres["KAZMIG_POSTGRES_URL"])
+    release = sha256_file(built_home / "warehouse" / "kazmig.duckdb")
+    proc = kazmig(built_home, "serve")
+    assert f"served release {release}" in proc.stdout and "kazmig_writer@127.0.0.1" in proc.stdout
+    assert served_release(postgres["READER_URL"]) == f"kazmig release {release}"
+
+
 def test_unreachable_server_is_one_line_naming_it_without_the_password(built_home):
     with pytest.raises(ServingError) as err:
         serve(built_home / "warehouse" / "kazmig.duckdb", "postgresql://kazmig_writer:s3cret@127.0.0.1:9/kazmig",
