@@ -4,6 +4,7 @@ are swapped in, every mart compared with the DuckDB file row for row."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def fanned_out(tmp_path_factory, shared_bns, postgres):
     shutil.copyfile(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
     config = home / "run.yaml"
     config.write_text(json.dumps({"resources": {"fetch_settings": {"config": {"offline": True, "always_materialize": True}}}}))
-    env = {**__import__("os").environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(dagster_home),
+    env = {**os.environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(dagster_home),
            "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9", "KAZMIG_POSTGRES_URL": postgres["KAZMIG_POSTGRES_URL"]}
     proc = subprocess.run([str(BIN / "dagster"), "job", "execute", "-m", "pipelines.definitions",
                            "-j", "build_multiprocess", "-c", str(config)],
@@ -125,7 +126,7 @@ def test_postgres_tier_serves_every_table_row_for_row(fanned_out):
 
 
 READER = textwrap.dedent("""
-    import json, sys, time, psycopg
+    import json, os, sys, time, psycopg
     url, stop = sys.argv[1], sys.argv[2]
     seen, errors = {}, []
     with psycopg.connect(url, autocommit=True) as pg:  # one connection throughout, as a BI tool's pool
@@ -137,7 +138,7 @@ READER = textwrap.dedent("""
                 seen[json.dumps(row)] = seen.get(json.dumps(row), 0) + 1
             except Exception as exc:
                 errors.append(repr(exc)[:300])
-            if __import__("os").path.exists(stop):
+            if os.path.exists(stop):
                 break
     print(json.dumps({"seen": seen, "errors": errors[:5], "n_errors": len(errors)}))
 """)

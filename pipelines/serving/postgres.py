@@ -11,6 +11,7 @@ up readers for longer) and gives up after SWAP_WAIT seconds, naming what held th
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def serve(published: Path, url: str, reader_role: str) -> Served:
         try:
             pg = psycopg.connect(url, autocommit=True)
         except psycopg.OperationalError as exc:
-            raise ServingError(f"PostgreSQL {describe(url)}: {str(exc).strip().splitlines()[-1]}") from None
+            raise ServingError(f"PostgreSQL {describe(url)}: {_first_line(exc, last=True)}") from None
         with pg:
             if not pg.execute("select 1 from pg_roles where rolname = %s", [reader_role]).fetchall():
                 raise ServingError(f"PostgreSQL {describe(url)}: reader role {reader_role!r} does not exist "
@@ -110,11 +111,19 @@ def serve(published: Path, url: str, reader_role: str) -> Served:
                 with pg.transaction():  # the old release: readers are done with it (the swap locked it)
                     for schema in SCHEMAS:
                         pg.execute(_sql("drop schema if exists {} cascade", f"{schema}__previous"))
+            except psycopg.Error as exc:
+                raise ServingError(f"PostgreSQL {describe(url)}: {_first_line(exc)}") from None
             finally:
-                pg.execute("select pg_advisory_unlock(%s)", [LOCK_KEY])
+                with suppress(psycopg.Error):  # a lost connection has released it already
+                    pg.execute("select pg_advisory_unlock(%s)", [LOCK_KEY])
     finally:
         duck.close()
     return Served(release=release, rows=rows, swap_attempts=attempts)
+
+
+def _first_line(exc: Exception, last: bool = False) -> str:
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()] or [type(exc).__name__]
+    return lines[-1] if last else lines[0]
 
 
 def _sql(template: str, *names: str):
@@ -124,6 +133,8 @@ def _sql(template: str, *names: str):
 
 
 def _load(pg, duck, tables: list[Table], reader_role: str, release: str) -> dict[str, int]:
+    """The release into core__loading and marts__loading, in one transaction; rows per table."""
+    import psycopg
     from psycopg import sql
 
     rows = {}
@@ -135,33 +146,43 @@ def _load(pg, duck, tables: list[Table], reader_role: str, release: str) -> dict
             pg.execute(sql.SQL("comment on schema {} is {}").format(
                 sql.Identifier(loading), sql.Literal(f"kazmig release {release}")))
         for t in tables:
-            target = sql.Identifier(f"{t.schema}__loading", t.name)
-            columns = sql.SQL(", ").join(
-                sql.SQL("{} {}{}").format(sql.Identifier(c.name), sql.SQL(c.pg_type),
-                                          sql.SQL("" if c.nullable else " not null")) for c in t.columns)
-            pg.execute(sql.SQL("create table {} ({})").format(target, columns))
-            names = sql.SQL(", ").join(sql.Identifier(c.name) for c in t.columns)
-            select = ", ".join(f'"{c.name}"' for c in t.columns)
-            cursor = duck.execute(f'select {select} from "{t.schema}"."{t.name}"')
-            n = 0
-            with pg.cursor().copy(sql.SQL("copy {} ({}) from stdin").format(target, names)) as copy:
-                while batch := cursor.fetchmany(BATCH):
-                    for row in batch:
-                        copy.write_row(row)
-                    n += len(batch)
-            rows[f"{t.schema}.{t.name}"] = n
-            if t.comment:
-                pg.execute(sql.SQL("comment on table {} is {}").format(target, sql.Literal(t.comment)))
-            for c in t.columns:
-                if c.comment:
-                    pg.execute(sql.SQL("comment on column {}.{} is {}").format(
-                        target, sql.Identifier(c.name), sql.Literal(c.comment)))
-            pg.execute(sql.SQL("analyze {}").format(target))
+            try:
+                rows[f"{t.schema}.{t.name}"] = _load_table(pg, duck, t)
+            except psycopg.Error as exc:
+                raise psycopg.Error(f"{t.schema}.{t.name}: {_first_line(exc)}") from None
         for schema in SCHEMAS:
             loading = f"{schema}__loading"
             pg.execute(_sql("grant usage on schema {} to {}", loading, reader_role))
             pg.execute(_sql("grant select on all tables in schema {} to {}", loading, reader_role))
     return rows
+
+
+def _load_table(pg, duck, t: Table) -> int:
+    """One table into its loading schema: columns, rows (COPY), dbt's docs as comments."""
+    from psycopg import sql
+
+    target = sql.Identifier(f"{t.schema}__loading", t.name)
+    columns = sql.SQL(", ").join(
+        sql.SQL("{} {}{}").format(sql.Identifier(c.name), sql.SQL(c.pg_type),
+                                  sql.SQL("" if c.nullable else " not null")) for c in t.columns)
+    pg.execute(sql.SQL("create table {} ({})").format(target, columns))
+    names = sql.SQL(", ").join(sql.Identifier(c.name) for c in t.columns)
+    select = ", ".join(f'"{c.name}"' for c in t.columns)
+    cursor = duck.execute(f'select {select} from "{t.schema}"."{t.name}"')
+    n = 0
+    with pg.cursor().copy(sql.SQL("copy {} ({}) from stdin").format(target, names)) as copy:
+        while batch := cursor.fetchmany(BATCH):
+            for row in batch:
+                copy.write_row(row)
+            n += len(batch)
+    if t.comment:
+        pg.execute(sql.SQL("comment on table {} is {}").format(target, sql.Literal(t.comment)))
+    for c in t.columns:
+        if c.comment:
+            pg.execute(sql.SQL("comment on column {}.{} is {}").format(
+                target, sql.Identifier(c.name), sql.Literal(c.comment)))
+    pg.execute(sql.SQL("analyze {}").format(target))
+    return n
 
 
 def _swap(pg) -> int:
