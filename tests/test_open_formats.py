@@ -59,7 +59,8 @@ def test_datapackage_validates_with_frictionless(built_home, published, tmp_path
     assert proc.returncode == 0 and report["valid"], json.dumps(report["errors"] or report["tasks"])[:3000]
     marts = dict(published.execute("select table_name, estimated_size from duckdb_tables() "
                                    "where schema_name = 'marts'").fetchall())
-    rows = {t["name"].replace("-", "_"): t["stats"]["rows"] for t in report["tasks"]}
+    # frictionless leaves "rows" out of the stats of a table without rows (figures_to_review can be empty)
+    rows = {t["name"].replace("-", "_"): t["stats"].get("rows", 0) for t in report["tasks"]}
     assert rows == {name: published.execute(f'select count(*) from marts."{name}"').fetchall()[0][0] for name in marts}
     descriptor = json.loads((tmp_path / "datapackage.json").read_text())
     assert descriptor["licenses"] and all(lic.get("path") for lic in descriptor["licenses"])
