@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test ui bench eval setup clean report docs browser
+.PHONY: run test ui bench eval setup clean report docs browser postgres
 
 # Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as here and in CI) Python
 # would otherwise recompile every imported module on every start (3 s of each build).
@@ -19,7 +19,7 @@ setup: $(BIN)/kazmig
 run: setup
 	$(BIN)/kazmig build
 
-test: setup browser
+test: setup browser postgres
 	$(BIN)/python -m pytest -q
 
 ui: setup
@@ -40,6 +40,10 @@ clean:
 # --- report, marts reference, the browser the UI tests drive ---------------------------------
 browser:
 	sh scripts/install-browser.sh
+
+# --- the PostgreSQL server the serving-tier tests start clusters of ----------------------------
+postgres:
+	sh scripts/install-postgres.sh
 
 report: setup
 	$(BIN)/kazmig report

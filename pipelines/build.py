@@ -40,7 +40,7 @@ class BuildReport:
         elif self.success:
             head = "succeeded"
         elif self.published:
-            head = "FAILED after publishing — the warehouse is new, a later step (the report) failed"
+            head = "FAILED after publishing — the warehouse is new, a later step (the report or the PostgreSQL tier) failed"
         else:
             head = "FAILED — the published warehouse was left as it was"
         out = ["", "kazmig build " + head]

@@ -157,13 +157,37 @@ def cmd_export(args) -> int:
     from pipelines.outputs.export import export_marts
     from pipelines.outputs.query import WarehouseMissing
 
+    notes: list[str] = []
     try:
-        written = export_marts(Path(args.out), args.format)
+        written = export_marts(Path(args.out), args.format, notes)
     except WarehouseMissing as exc:
         print(f"kazmig export: {exc}", file=sys.stderr)
         return 2
     for path in written:
         print(path)
+    for note in notes:
+        print(f"kazmig export: {note}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from pipelines import settings
+    from pipelines.outputs.query import WarehouseMissing, connect_published
+    from pipelines.serving.postgres import ServingError, describe, serve
+
+    url = settings.postgres_url()
+    if not url:
+        print("kazmig serve: KAZMIG_POSTGRES_URL is not set (the writer's URL, see scripts/postgres-roles.sql)",
+              file=sys.stderr)
+        return 2
+    try:
+        connect_published().close()  # says so when there is nothing published yet
+        served = serve(settings.published_db(), url, settings.postgres_reader_role())
+    except (WarehouseMissing, ServingError) as exc:
+        print(f"kazmig serve: {exc}", file=sys.stderr)
+        return 1
+    print(f"served release {served.release} to {describe(url)}: {len(served.rows)} tables, "
+          f"{sum(served.rows.values())} rows")
     return 0
 
 
@@ -265,10 +289,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("export", help="write every mart as Parquet or CSV")
-    p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    p = sub.add_parser("export", help="write every mart as Parquet or CSV, or the statistics as SDMX-CSV or a data package")
+    p.add_argument("--format", choices=["parquet", "csv", "sdmx-csv", "datapackage"], default="parquet")
     p.add_argument("--out", default="export", help="output folder (default: ./export)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("serve", help="serve the published warehouse to PostgreSQL (KAZMIG_POSTGRES_URL) now")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("status", help="sources and their freshness, the last build, failing checks")
     p.set_defaults(func=cmd_status)

@@ -7,16 +7,18 @@ from pipelines.defs import OWNERS
 from pipelines.defs.bns import FetchSettings, bns_daily, bns_observations, bns_refresh_job, build_fetch_assets, sources_parse_cleanly
 from pipelines.defs.dbt import kazmig_dbt
 from pipelines.defs.documents import document_figures, documents, inbox_sensor
+from pipelines.defs.fanout import build_multiprocess
 from pipelines.defs.publish import published
 from pipelines.defs.report import report_html  # warehouse/report/, downstream of publication
+from pipelines.defs.serving import serving_assets  # PostgreSQL, when KAZMIG_POSTGRES_URL is set
 
 defs = Definitions(
     # every asset has an owner in the UI: the team's, where the asset names none of its own
     assets=map_asset_specs(lambda spec: spec if spec.owners else spec.replace_attributes(owners=OWNERS),
                            [documents, document_figures, *build_fetch_assets(), bns_observations, kazmig_dbt,
-                            published, report_html]),
+                            published, report_html, *serving_assets()]),
     asset_checks=[sources_parse_cleanly],
-    jobs=[bns_refresh_job],
+    jobs=[bns_refresh_job, build_multiprocess],
     schedules=[bns_daily],
     sensors=[inbox_sensor],
     resources={"fetch_settings": FetchSettings()},

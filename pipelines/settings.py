@@ -51,3 +51,13 @@ def published_db() -> Path:
 def fixtures_dir() -> Path:
     """The shared bureau downloads used by tests (never copied into the project)."""
     return Path(os.environ.get("KAZMIG_FIXTURES") or (REPO_ROOT.parent / "shared" / "bns")).resolve()
+
+
+def postgres_url() -> str | None:
+    """The serving tier's writer connection (scripts/postgres-roles.sql); unset: no PostgreSQL tier."""
+    return os.environ.get("KAZMIG_POSTGRES_URL") or None
+
+
+def postgres_reader_role() -> str:
+    """The role granted read access to each release served to PostgreSQL."""
+    return os.environ.get("KAZMIG_POSTGRES_READER") or "kazmig_reader"

@@ -9,16 +9,5 @@ if [ -x /usr/bin/chromium ]; then
     exit 0
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-    SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo"
-else
-    echo "install-browser.sh: /usr/bin/chromium is missing and this needs root to apt-get install it" >&2
-    exit 1
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core
+sh "$(dirname "$0")/apt-install.sh" /usr/bin/chromium chromium fonts-dejavu-core
 /usr/bin/chromium --version

@@ -80,3 +80,28 @@ def published(built_home):
     con = duckdb.connect(str(built_home / "warehouse" / "kazmig.duckdb"), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> dict[str, str]:
+    """A real PostgreSQL for the serving tier, made by scripts/postgres-cluster.sh (Debian's server,
+    installed by `make test` through scripts/install-postgres.sh) on a free port of 127.0.0.1:
+    KAZMIG_POSTGRES_URL (the writer) and READER_URL."""
+    import socket
+    import tempfile
+
+    script = REPO / "scripts" / "postgres-cluster.sh"
+    # Under /tmp, not pytest's private folder: the server runs as the postgres user when we are root.
+    root = Path(tempfile.mkdtemp(prefix="kazmig-pg-"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.run(["sh", str(script), "start", str(root), str(port)], capture_output=True, text=True, timeout=180)
+    if proc.returncode != 0:
+        shutil.rmtree(root, ignore_errors=True)
+        raise AssertionError(f"{script.name} start failed ({proc.returncode}); run scripts/install-postgres.sh:\n{proc.stderr}")
+    try:
+        yield dict(line.split("=", 1) for line in proc.stdout.split())
+    finally:
+        subprocess.run(["sh", str(script), "stop", str(root)], capture_output=True, timeout=120)
+        shutil.rmtree(root, ignore_errors=True)

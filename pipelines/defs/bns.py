@@ -21,7 +21,7 @@ from pipelines import settings
 from pipelines.bns.catalogue import load_catalogue, source_rows
 from pipelines.bns.common import SourceError
 from pipelines.bns.fetch import fetch_source, landed_vintages, read_manifest
-from pipelines.warehouse.db import connect_build, replace_table
+from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
 
 OBSERVATION_COLUMNS = [
     ("source_id", "varchar"), ("element_id", "varchar"), ("format", "varchar"), ("vintage", "date"),
@@ -100,6 +100,7 @@ def build_fetch_assets():
     key=["raw", "bns_observations"],
     deps=[AssetKey(["bns", s.id]) for s in load_catalogue()],
     group_name="bns",
+    op_tags=DUCKDB_WRITER,
     automation_condition=AutomationCondition.eager(),
     description="Every value of every landed vintage of every catalogue source (plus raw.bns_fetch_manifest, raw.bns_sources).",
 )
@@ -129,7 +130,7 @@ def bns_observations(context: AssetExecutionContext) -> Output:
                                   **{f"rows/{k}": v for k, v in per_source.items()}})
 
 
-@asset_check(asset=bns_observations, blocking=True, description="Every landed file of every source parsed.")
+@asset_check(asset=bns_observations, blocking=True, op_tags=DUCKDB_WRITER, description="Every landed file of every source parsed.")
 def sources_parse_cleanly() -> AssetCheckResult:
     with connect_build() as con:
         errors = con.execute("select source_id, error from raw.bns_load_errors order by 1").fetchall()

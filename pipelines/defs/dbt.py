@@ -16,6 +16,7 @@ from dagster_dbt.asset_utils import (
 from pipelines import dbt_runner
 from pipelines.defs import OWNERS
 from pipelines.dbt_manifest import MANIFEST, dbt_project
+from pipelines.warehouse.db import DUCKDB_WRITER
 
 project = dbt_project()
 
@@ -59,7 +60,7 @@ translator = KazmigTranslator(
 )
 
 
-@dbt_assets(manifest=_manifest_path(), dagster_dbt_translator=translator, project=project)
+@dbt_assets(manifest=_manifest_path(), dagster_dbt_translator=translator, project=project, op_tags=DUCKDB_WRITER)
 def kazmig_dbt(context: AssetExecutionContext):
     # `dbt build` runs seeds, models and tests in dependency order; tests become asset checks and
     # a failing error-severity test skips everything downstream of it, publication included.

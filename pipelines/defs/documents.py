@@ -24,7 +24,7 @@ from dagster import (
 from pipelines import settings
 from pipelines.files import atomic_write, sha256_file
 from pipelines.progress import progress
-from pipelines.warehouse.db import connect_build, replace_table
+from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
 
 DOCUMENT_COLUMNS = [
     ("sha256", "varchar"), ("name", "varchar"), ("size", "bigint"), ("pages", "integer"),
@@ -122,6 +122,7 @@ def pdf_date(value) -> str | None:
 @asset(
     key=["raw", "documents"],
     group_name="documents",
+    op_tags=DUCKDB_WRITER,
     automation_condition=AutomationCondition.eager(),
     description="PDF documents in raw/documents (the inbox landed first, by content hash).",
 )
@@ -175,6 +176,7 @@ def load_corrections() -> list:
     key=["raw", "document_figures"],
     deps=[documents],
     group_name="documents",
+    op_tags=DUCKDB_WRITER,
     automation_condition=AutomationCondition.eager(),
     description="Every figure the extractor finds in the documents, with document sha256, page and position, "
                 "its confidence and status (fact, review, rejected) after raw/documents/corrections.yaml.",

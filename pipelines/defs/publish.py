@@ -4,7 +4,7 @@ from dagster import AssetExecutionContext, AutomationCondition, MaterializeResul
 
 from pipelines import settings
 from pipelines.defs.dbt import model_keys
-from pipelines.warehouse.db import table_counts
+from pipelines.warehouse.db import DUCKDB_WRITER, table_counts
 from pipelines.warehouse.publish import publish
 
 
@@ -12,6 +12,7 @@ from pipelines.warehouse.publish import publish
     key=["warehouse", "published"],
     deps=model_keys(),
     group_name="publish",
+    op_tags=DUCKDB_WRITER,  # checkpoints the build database
     automation_condition=AutomationCondition.eager(),
     description="warehouse/kazmig.duckdb, replaced atomically once every blocking check upstream has passed.",
 )

@@ -13,6 +13,10 @@ import duckdb
 from pipelines import settings
 from pipelines.warehouse import build_state
 
+# Op tag of every step that writes the build database: DuckDB allows one writer process, so a run
+# whose steps are processes (the build_multiprocess job) runs these one at a time.
+DUCKDB_WRITER = {"kazmig/duckdb": "writer"}
+
 
 @contextmanager
 def connect_build() -> Iterator[duckdb.DuckDBPyConnection]:

@@ -1,0 +1,1 @@
+"""Serving the published warehouse beyond the DuckDB file: a shared PostgreSQL tier."""

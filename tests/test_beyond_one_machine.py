@@ -1,0 +1,223 @@
+"""Beyond one machine: Dagster's multiprocess executor builds the same marts as `kazmig build`,
+and the PostgreSQL serving tier serves them: a real server, readers querying while releases
+are swapped in, every mart compared with the DuckDB file row for row."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import psycopg
+import pytest
+
+from conftest import BIN, REPO, kazmig, make_home
+from pipelines.files import sha256_file
+from pipelines.serving.postgres import SCHEMAS, ServingError, serve
+from pipelines.warehouse.db import DUCKDB_WRITER
+
+# Times of the build and of the landing differ between two homes built from the same files.
+BUILD_TIMES = {"marts.source_freshness": ["last_check", "last_change", "evaluated_at"]}
+
+
+def _counter(rows) -> Counter:
+    return Counter(tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in rows)
+
+
+def duckdb_tables(path: Path, skip: dict | None = None) -> dict[str, Counter]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {}
+        for s, t in con.execute("select schema_name, table_name from duckdb_tables() "
+                                "where schema_name in (select unnest(?)) order by 1, 2", [list(SCHEMAS)]).fetchall():
+            exclude = (skip or {}).get(f"{s}.{t}")
+            columns = f"* exclude ({', '.join(exclude)})" if exclude else "*"
+            out[f"{s}.{t}"] = _counter(con.execute(f'select {columns} from "{s}"."{t}"').fetchall())
+        return out
+    finally:
+        con.close()
+
+
+def postgres_tables(url: str) -> dict[str, Counter]:
+    with psycopg.connect(url) as pg:
+        names = pg.execute("select table_schema, table_name from information_schema.tables "
+                           "where table_schema = any(%s) order by 1, 2", [list(SCHEMAS)]).fetchall()
+        return {f"{s}.{t}": _counter(pg.execute(f'select * from "{s}"."{t}"').fetchall()) for s, t in names}
+
+
+def served_release(url: str) -> str:
+    with psycopg.connect(url) as pg:
+        return pg.execute("select obj_description('marts'::regnamespace, 'pg_namespace')").fetchall()[0][0]
+
+
+@pytest.fixture(scope="module")
+def fanned_out(tmp_path_factory, shared_bns, postgres):
+    """One build run by `dagster job execute` with the multiprocess job, serving to PostgreSQL;
+    what PostgreSQL held right after it (later tests serve other releases)."""
+    home = make_home(tmp_path_factory.mktemp("multiprocess_home"))
+    kazmig(home, "fetch", "--from", str(shared_bns))
+    dagster_home = home / ".dagster"
+    dagster_home.mkdir()
+    shutil.copyfile(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
+    config = home / "run.yaml"
+    config.write_text(json.dumps({"resources": {"fetch_settings": {"config": {"offline": True, "always_materialize": True}}}}))
+    env = {**os.environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(dagster_home),
+           "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9", "KAZMIG_POSTGRES_URL": postgres["KAZMIG_POSTGRES_URL"]}
+    proc = subprocess.run([str(BIN / "dagster"), "job", "execute", "-m", "pipelines.definitions",
+                           "-j", "build_multiprocess", "-c", str(config)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-5000:]
+    served = postgres_tables(postgres["KAZMIG_POSTGRES_URL"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(dagster_home))
+        from dagster import DagsterInstance
+
+        with DagsterInstance.get() as instance:
+            (run,) = instance.get_runs()
+            events = [e for e in instance.all_logs(run.run_id) if e.dagster_event]
+    return {"home": home, "served": served, "release": served_release(postgres["KAZMIG_POSTGRES_URL"]),
+            "events": events}
+
+
+def _steps(events) -> dict[str, dict]:
+    steps: dict[str, dict] = {}
+    for e in events:
+        kind = e.dagster_event.event_type_value
+        if kind in ("STEP_START", "STEP_SUCCESS") and e.step_key:
+            steps.setdefault(e.step_key, {})[kind] = e.timestamp
+            steps[e.step_key].setdefault("pid", e.dagster_event.pid)
+    return steps
+
+
+def test_multiprocess_build_gets_the_same_marts(fanned_out, built_home):
+    steps = _steps(fanned_out["events"])
+    assert len({s["pid"] for s in steps.values()}) == len(steps) > 5  # every step a process of its own
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("build_multiprocess")
+    writers = {n.name for n in job.graph.node_defs if n.tags.get(next(iter(DUCKDB_WRITER))) == "writer"}
+    assert {"kazmig_dbt", "warehouse__published", "raw__documents", "raw__bns_observations"} <= writers
+    spans = sorted((s["STEP_START"], s["STEP_SUCCESS"]) for k, s in steps.items() if k in writers)
+    assert len(spans) >= 5 and all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "DuckDB writers overlapped"
+    ours = duckdb_tables(fanned_out["home"] / "warehouse" / "kazmig.duckdb", BUILD_TIMES)
+    theirs = duckdb_tables(built_home / "warehouse" / "kazmig.duckdb", BUILD_TIMES)
+    assert ours.keys() == theirs.keys() and any(k.startswith("marts.") for k in ours)
+    for name in ours:
+        assert ours[name] == theirs[name], name
+
+
+def test_postgres_tier_serves_every_table_row_for_row(fanned_out):
+    materialized = [e.dagster_event.asset_key.path for e in fanned_out["events"]
+                    if e.dagster_event.event_type_value == "ASSET_MATERIALIZATION"]
+    assert ["serving", "postgres"] in materialized
+    published = fanned_out["home"] / "warehouse" / "kazmig.duckdb"
+    assert fanned_out["release"] == f"kazmig release {sha256_file(published)}"
+    expected = duckdb_tables(published)
+    assert fanned_out["served"].keys() == expected.keys()
+    assert sum(len(rows) for name, rows in expected.items() if name.startswith("marts.")) > 0
+    for name, rows in expected.items():
+        assert fanned_out["served"][name] == rows, name
+
+
+READER = textwrap.dedent("""
+    import json, os, sys, time, psycopg
+    url, stop = sys.argv[1], sys.argv[2]
+    seen, errors = {}, []
+    with psycopg.connect(url, autocommit=True) as pg:  # one connection throughout, as a BI tool's pool
+        print("ready", flush=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                row = pg.execute(sys.argv[3]).fetchall()[0]
+                seen[json.dumps(row)] = seen.get(json.dumps(row), 0) + 1
+            except Exception as exc:
+                errors.append(repr(exc)[:300])
+            if os.path.exists(stop):
+                break
+    print(json.dumps({"seen": seen, "errors": errors[:5], "n_errors": len(errors)}))
+""")
+
+
+def _half(source: Path, target: Path) -> None:
+    """A second release: the same tables with every other row of each left out."""
+    shutil.copyfile(source, target)
+    con = duckdb.connect(str(target))
+    for s, t in con.execute("select schema_name, table_name from duckdb_tables() "
+                            "where schema_name in (select unnest(?))", [list(SCHEMAS)]).fetchall():
+        con.execute(f'delete from "{s}"."{t}" where rowid % 2 = 0')
+    con.close()
+
+
+def test_readers_see_one_release_or_the_other(postgres, built_home, tmp_path):
+    writer, reader_url = postgres["KAZMIG_POSTGRES_URL"], postgres["READER_URL"]
+    a = built_home / "warehouse" / "kazmig.duckdb"
+    b = tmp_path / "kazmig.duckdb"
+    _half(a, b)
+    con = duckdb.connect(str(a), read_only=True)
+    tables = [f'"{s}"."{t}"' for s, t in con.execute(
+        "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?)) order by 1, 2",
+        [list(SCHEMAS)]).fetchall()]
+    con.close()
+    # One statement reads every served table: a mixture would pair counts of both releases.
+    query = "select " + ", ".join(f"(select count(*) from {t})" for t in tables)
+
+    def counts(path):
+        c = duckdb.connect(str(path), read_only=True)
+        try:
+            return [c.execute(f"select count(*) from {t}").fetchall()[0][0] for t in tables]
+        finally:
+            c.close()
+
+    releases = {json.dumps(counts(a)): "a", json.dumps(counts(b)): "b"}
+    assert len(releases) == 2
+    serve(a, writer, "kazmig_reader")
+    script, stop = tmp_path / "reader.py", tmp_path / "stop"
+    script.write_text(READER)
+    proc = subprocess.Popen([sys.executable, str(script), reader_url, str(stop), query],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        swaps = []
+        for path in (b, a, b):
+            time.sleep(0.3)
+            swaps.append(serve(path, writer, "kazmig_reader").swap_attempts)
+        time.sleep(0.3)
+    finally:
+        stop.touch()
+        out, _ = proc.communicate(timeout=120)
+    result = json.loads(out)
+    assert result["n_errors"] == 0, result["errors"]
+    assert set(result["seen"]) <= set(releases), "a reader saw a mixture of two releases"
+    assert set(result["seen"]) == set(releases) and sum(result["seen"].values()) > 10
+    expected, served = duckdb_tables(b), postgres_tables(reader_url)
+    assert served.keys() == expected.keys()
+    for name, rows in expected.items():
+        assert served[name] == rows, name
+    with psycopg.connect(reader_url) as pg:  # the reader role reads, and only reads
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            pg.execute("delete from marts.note_claims")
+
+
+def test_kazmig_serve_serves_the_published_warehouse(postgres, built_home, monkeypatch):
+    monkeypatch.delenv("KAZMIG_POSTGRES_URL", raising=False)
+    proc = kazmig(built_home, "serve", check=False)
+    assert proc.returncode == 2 and "KAZMIG_POSTGRES_URL is not set" in proc.stderr
+    monkeypatch.setenv("KAZMIG_POSTGRES_URL", postgres["KAZMIG_POSTGRES_URL"])
+    release = sha256_file(built_home / "warehouse" / "kazmig.duckdb")
+    proc = kazmig(built_home, "serve")
+    assert f"served release {release}" in proc.stdout and "kazmig_writer@127.0.0.1" in proc.stdout
+    assert served_release(postgres["READER_URL"]) == f"kazmig release {release}"
+
+
+def test_unreachable_server_is_one_line_naming_it_without_the_password(built_home):
+    with pytest.raises(ServingError) as err:
+        serve(built_home / "warehouse" / "kazmig.duckdb", "postgresql://kazmig_writer:s3cret@127.0.0.1:9/kazmig",
+              "kazmig_reader")
+    message = str(err.value)
+    assert "kazmig_writer@127.0.0.1:9/kazmig" in message and "s3cret" not in message and "\n" not in message
