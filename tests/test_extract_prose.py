@@ -426,3 +426,11 @@ def test_a_country_joined_to_a_group_is_no_single_country():
     text = ("По итогам первого полугодия 2025 года за рубежом трудились 126 531 человек: около 102 тыс. — в России, "
             "около 2 тыс. — в Великобритании и странах Евросоюза.")
     assert [(f.value, f.country) for f in figures_in_text(text)] == [(126531, None), (102000, "RU")]
+
+
+def test_the_country_named_earlier_in_the_sentence_beats_the_documents_region(tmp_path):
+    pdf = prose_pdf(tmp_path / "kz.pdf", [[
+        "Трудовая миграция: Актюбинская область",
+        "В 2023 году на работу за границу уехали 191 000 казахстанцев, а в 2024 году - 140 521."]])
+    got = [(f.indicator, f.value, f.period, f.region) for f in extract_figures(pdf)]
+    assert got == [("labour_emigration", 191000, "2023", "KZ"), ("labour_emigration", 140521, "2024", "KZ")]

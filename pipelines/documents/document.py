@@ -89,8 +89,9 @@ def _part_blocks(p: Page, words: list, previous_table) -> list[Block]:
         if text:
             # footnote marks set small and raised on a line of their own ("человек¹")
             body = statistics.median(ln.size for ln in text)
+            # and reference marks raised onto a line of their own ("[4] [5] [6]" over a sentence)
             text = [ln for ln in text if not (ln.size < 0.8 * body and re.fullmatch(r"[\d*)¹²³,]{1,3}", ln.text))
-                    and not _numeric_only(ln.text)]
+                    and not _numeric_only(ln.text) and not re.fullmatch(r"(?:\[\d{1,3}\]\s*)+", ln.text)]
         items += [(b.top, b) for b in _paragraphs(layout.text_lines(text))]
         for _, item in sorted(items, key=lambda it: it[0]):
             if isinstance(item, tables.Table):
@@ -222,7 +223,8 @@ def _classify(blocks: list[Block]) -> None:
     first_page = min(b.page for b in texts)
     title_done = False
     for i, b in enumerate(texts):
-        short = len(b.text) < 140 and not re.search(r"[а-яё]{3}[.;]$", b.text.rstrip())
+        # a heading has no full stop ("… 140 521 .", "… и ОАЭ." are sentences; "Итоги 2023 г." is not)
+        short = len(b.text) < 140 and not re.search(r"(?<!\bг)(?<!\bгг)[.;!?]$", b.text.rstrip())
         bigger = b.size > body * 1.08
         nxt = texts[i + 1] if i + 1 < len(texts) else None
         if short and not bigger and not b.bold and nxt is not None and len(b.text) < 60 and b.size >= 1.1 * nxt.size \

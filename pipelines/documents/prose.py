@@ -576,6 +576,8 @@ def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocStat
     sent = [m for m in regions if m.start < n.num_start]
     if sent:
         return sent[-1].code, "sentence"
+    if any(m.kind == "region" and m.code == "KZ" and m.start < n.num_start for m in mentions):
+        return "KZ", "sentence"  # "уехали 191 000 казахстанцев, а в 2024 году - 140 521": the country still
     v, lvl = para.find("region")
     if v:
         return v, lvl

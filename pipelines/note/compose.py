@@ -308,8 +308,10 @@ def compose(d: NoteData) -> Note:
     chart_titles = {"destinations": f"Основные направления трудовых мигрантов в {d.year} году",
                     "departures": f"Число выбывших из {gent}"}
     blocks: list = []
-    national = [_emigration_totals(d, w), _destination_names(d), _destination_figures(d, w)]
-    blocks += [p for p in national if p]
+    # the country's emigration is one paragraph, as in the analyst's note: its sentences read together
+    national = [p for p in (_emigration_totals(d, w), _destination_names(d), _destination_figures(d, w)) if p]
+    if national:
+        blocks.append(Paragraph([part for i, p in enumerate(national) for part in ([" "] if i else []) + p.parts]))
     if any(not r["is_remainder"] for r in d.destinations):
         blocks += ["destinations", Paragraph([chart_titles["destinations"]], kind="chart")]
     regional = [_population(d, w), _natural_increase(d, w), _labour_force(d, w), _labour_force_trend(d),
