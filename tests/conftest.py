@@ -51,10 +51,11 @@ def make_home(root: Path, with_note: bool = True) -> Path:
     return root
 
 
-def kazmig(home: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
+def kazmig(home: Path, *args: str, check: bool = True, timeout: int = 600,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the real console script with KAZMIG_HOME=home; no network unless a test serves one."""
     env = {**os.environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(home / ".dagster"),
-           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})}
     env.setdefault("KAZMIG_BNS_BASE_URL", "http://127.0.0.1:9")  # discard port: refused at once
     proc = subprocess.run([str(BIN / "kazmig"), *args], env=env, capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
