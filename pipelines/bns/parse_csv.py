@@ -29,6 +29,18 @@ def read_header(text: str) -> list[str]:
     return [h.strip().lstrip("\ufeff") for h in first]
 
 
+def _check_nam(b: Builder, source: Source, nam: str, unit_words: set[str] | None, line: int) -> None:
+    """NAM states the indicator and its unit: they must be the catalogue's, or the file is
+    another table (a bundle file named with the wrong element id, a server mix-up)."""
+    m = _UNIT.search(nam)
+    if m and unit_words and norm(m.group(1)) not in unit_words:
+        raise b.error(f"unexpected unit {m.group(1)!r} (catalogue says {source.unit})", line, "NAM")
+    text = nam[: m.start()] if m else nam
+    if source.nam is not None and norm(text) != norm(source.nam):
+        raise b.error(f"the file states {text.strip()!r}, not {source.nam!r}: not the table the catalogue "
+                      f"describes for element {source.element_id}", line, "NAM")
+
+
 def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) -> Observations:
     b = Builder(source, path, meta)
     data = Path(path).read_bytes()
@@ -49,10 +61,11 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         raise b.error("empty file", row=1) from None
     index = {h: i for i, h in enumerate(header)}
 
-    needed = list(source.required_columns) + [source.region] + list(source.dimensions)
+    needed = list(source.required_columns) + [source.region] + list(source.dimensions) + list(source.columns or ())
     for col in needed:
         if col not in index:
-            raise b.error(f"missing column (header has {', '.join(header)})", row=1, column=col)
+            listed = ", ".join(h[:40] for h in header[:16]) + (", …" if len(header) > 16 else "")
+            raise b.error(f"missing column (header has {listed})", row=1, column=col)
 
     region_i, val_i = index[source.region], index["VAL"]
     dat_i, period_i, nam_i = index.get("DAT"), index.get("PERIOD"), index.get("NAM")
@@ -86,10 +99,8 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         if len(row) != len(header):
             raise b.error(f"expected {len(header)} fields, found {len(row)}", row=line)
 
-        if nam_i is not None and unit_words and row[nam_i] not in checked_nam:
-            m = _UNIT.search(row[nam_i])
-            if m and norm(m.group(1)) not in unit_words:
-                raise b.error(f"unexpected unit {m.group(1)!r} (catalogue says {source.unit})", line, "NAM")
+        if nam_i is not None and row[nam_i] not in checked_nam:
+            _check_nam(b, source, row[nam_i], unit_words, line)
             checked_nam.add(row[nam_i])
 
         label = row[region_i]
