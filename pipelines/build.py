@@ -209,6 +209,10 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             dbt_runner.discard_prestarted()
             instance.dispose()  # closes the event log's connections: SQLite folds its WAL files back
         by_group = {**_sources(result), **kept}  # groups that did not run: as the last build left them
+        for event in result.get_asset_materialization_events():  # one line each, e.g. the sample bundle
+            note = event.event_specific_data.materialization.metadata.get("note")
+            if note is not None and note.value not in notes:
+                notes.append(note.value)
         report = BuildReport(success=result.success, elapsed=0.0, fingerprint=inputs_fingerprint(), scope=scope,
                              sources=by_group["bureau"] + by_group["documents"], sources_by_group=by_group,
                              notes=notes)

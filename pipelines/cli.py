@@ -271,12 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     from pipelines.bns.bundle import NAMING_RULE
 
     p = sub.add_parser("fetch", help="download the bureau's tables (conditional requests) into raw/bns",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Download the bureau's tables (conditional requests), or land an offline "
-                                   "bundle, into raw/bns. Every file is verified before it lands.")
+                                   "bundle,\ninto raw/bns. Every file is verified before it lands.",
+                       epilog="Bundle files (--from DIR) are named\n  " + NAMING_RULE.split(", e.g. ")[0]
+                              + "\ne.g. " + NAMING_RULE.split(", e.g. ")[1]
+                              + "\nREADME, *.md and *.txt files are skipped; any other file is reported.")
     p.add_argument("sources", nargs="*", metavar="SOURCE_ID")
     p.add_argument("--from", dest="from_dir", metavar="DIR",
-                   help=f"land files from a local folder instead of the network; files are named {NAMING_RULE}"
-                        .replace("%", "%%"))
+                   help="land files from a local folder (an offline bundle) instead of the network")
     p.add_argument("--accept-losses", action="store_true",
                    help="land a new vintage even though it lacks territories, periods or values the vintage "
                         "it replaces has (the bureau withdrew them)")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 import time
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from pipelines.bns import vintage as vintages
 from pipelines.bns.catalogue import Source, load_catalogue
 from pipelines.bns.fetch import CHUNK, FetchConfig, FetchResult, record
 from pipelines.bns.landing import LandingError, land, landed_vintages, temp_file, tidy
+from pipelines.files import not_regular
 from pipelines.messages import shown
 
 NAMING_RULE = ("<element id>[-<words>][-<YYYY-MM-DD>].<csv|xlsx|json>, e.g. 6584-population-2026-08-11.csv "
@@ -53,11 +53,12 @@ def land_file(source: Source, src: Path, cfg: FetchConfig, via: str = "bundle",
     tmp: Path | None = None
     name = shown(src.name)
     try:
-        st = os.stat(src)
-        if not stat.S_ISREG(st.st_mode):
-            raise LandingError(f"refused {name}: not a regular file")
-        if st.st_size > cfg.max_bytes:
-            raise LandingError(f"refused {name}: {st.st_size} bytes is over the cap of {cfg.max_bytes} bytes")
+        problem = not_regular(src)
+        if problem:
+            raise LandingError(f"refused {name}: {problem}")
+        size = os.stat(src).st_size
+        if size > cfg.max_bytes:
+            raise LandingError(f"refused {name}: {size} bytes is over the cap of {cfg.max_bytes} bytes")
         tidy(source)
         tmp, f = temp_file(source)
         sha, n = hashlib.sha256(), 0

@@ -290,7 +290,7 @@ def land(source: Source, tmp: Path, *, digest: str, name: str, meta: dict[str, A
                         last_modified=last_modified, bundle_name=bundle_name, replaces=replaces)
     new_cov = Coverage.of(obs)
     accepted = None
-    previous = latest_landed(source)
+    previous = None if repaired else latest_landed(source)  # the same bytes landed before: nothing to compare
     if previous is not None and vintages.order_key(v.fields()) > vintages.order_key(previous[1]):
         old_path, old_meta = previous
         try:
@@ -302,9 +302,9 @@ def land(source: Source, tmp: Path, *, digest: str, name: str, meta: dict[str, A
             text = (f"{_losses_text(lost)} that the landed vintage {old_meta.get('vintage')} "
                     f"({str(old_meta.get('sha256'))[:12]}) has")
             if not accept_losses:
-                raise LossesRefused(
-                    f"refused {name}: it lacks {text}; if the bureau really withdrew them, land it with "
-                    f"`kazmig fetch {source.id} --accept-losses`" + (" --from DIR" if bundle_name else ""))
+                how = f"kazmig fetch {source.id} --accept-losses" + (" --from DIR" if bundle_name else "")
+                raise LossesRefused(f"refused {name}: it lacks {text}; if the bureau really withdrew them, "
+                                    f"land it with `{how}`")
             accepted = {"compared_with": old_meta.get("sha256"), "regions": lost["regions"],
                         "periods": lost["periods"], "values": lost["values"], "accepted_at": vintages.iso(vintages.now())}
     meta = {**meta, **v.fields(), "sha256": digest, "file": final.name, "ext": source.ext,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,13 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
     except StopIteration:
         raise b.error("empty file", row=1) from None
     index = {h: i for i, h in enumerate(header)}
+    unit_words = UNIT_WORDS.get(source.unit)
+    rows = reader
+    if "NAM" in index:  # the first row says which table this is, before its columns are judged
+        first = next(reader, None)
+        if first and len(first) > index["NAM"]:
+            _check_nam(b, source, first[index["NAM"]], unit_words, reader.line_num)
+        rows = itertools.chain([first] if first is not None else [], reader)  # line_num stays right
 
     needed = list(source.required_columns) + [source.region] + list(source.dimensions) + list(source.columns or ())
     for col in needed:
@@ -86,12 +94,11 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
     others = [(h, i) for i, h in enumerate(header)
               if h not in special and not (h.startswith("L") and h[1:] in names) and h]
 
-    unit_words = UNIT_WORDS.get(source.unit)
     checked_nam: set[str] = set()
     labels: dict[str, tuple[str, str | None]] = {}
     data_rows = 0
     at_total = {h: False for h, _ in others}
-    for row in reader:
+    for row in rows:
         line = reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
             continue

@@ -72,6 +72,7 @@ class FetchSettings(ConfigurableResource):
     offline: bool = False
     always_materialize: bool = False
     _refresh_at = PrivateAttr(default=None)
+    _down = PrivateAttr(default_factory=dict)  # host -> why it was unreachable in this run
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         from pipelines.bns.vintage import now
@@ -82,14 +83,39 @@ class FetchSettings(ConfigurableResource):
     def refresh_at(self):
         return self._refresh_at
 
+    def fetch(self, source):
+        """Fetch one source in this run's refresh; a host found unreachable is not asked again."""
+        from urllib.parse import urlsplit
+
+        from pipelines.bns.fetch import fetch_source, offline_result
+
+        host = urlsplit(source.url()).netloc
+        if host in self._down:
+            return offline_result(source, source.url(), f"not tried: {self._down[host]}")
+        result = fetch_source(source, refresh=self._refresh_at)
+        if result.outcome == "offline":
+            self._down[host] = result.error or "offline"
+        return result
+
+
+_BASIS = {"last_modified": "the server's Last-Modified", "bundle_name": "dated by its bundle name",
+          "file_date": "dated inside the file", "retrieved": "retrieval time, the bureau gave no date"}
+
+
+def vintage_text(meta: dict) -> str:
+    """A vintage as the summary shows it: the date, or the time when only the retrieval is known."""
+    basis = meta.get("vintage_basis")
+    when = (meta.get("vintage_at") or "").replace("T", " ").replace("Z", " UTC") if basis == "retrieved" \
+        else meta.get("vintage")
+    return f"{when} ({_BASIS[basis]})" if basis in _BASIS else str(when)
+
 
 def _fetch_and_land(source, fetch_settings: FetchSettings) -> dict:
     """Fetch (unless offline), fall back to what is landed, then to the sample bundle; what the
     summary and the asset's check say about it."""
     from pipelines.bns.bundle import land_sample, sample_date
-    from pipelines.bns.fetch import fetch_source
 
-    result = None if fetch_settings.offline else fetch_source(source, refresh=fetch_settings.refresh_at)
+    result = None if fetch_settings.offline else fetch_settings.fetch(source)
     try:
         landed = landed_vintages(source)
     except LandingError as exc:
@@ -106,23 +132,25 @@ def _fetch_and_land(source, fetch_settings: FetchSettings) -> dict:
            f"fetch failed: {result.error}")
     latest = landed[-1][1] if landed else {}
     landed_from_sample = [r for r in sample if r.ok]
+    note = None
     if landed_from_sample:
-        note = (f"landed the sample bundle ({len(landed_from_sample)} file(s) of raw/sample, as of "
-                f"{sample_date() or 'the date in its README'}) because {why}; `kazmig fetch` when the bureau is "
-                "reachable brings its current release")
-        line = f"used sample vintage {latest.get('vintage')} — {note}"
+        reason = "the build was --offline" if result is None else "the bureau could not be reached"
+        note = (f"{reason} and nothing was landed: landed the sample bundle raw/sample (the bureau's files as of "
+                f"{sample_date() or 'the date in its README'}); `kazmig fetch` when the bureau is reachable "
+                "brings its current release")
+        line = f"used sample vintage {vintage_text(latest)} — from the sample bundle ({why})"
         passed = True
     elif not landed:
         problems = "; ".join(r.error for r in sample if r.error)
         line = f"skipped: nothing landed — {why}" + (f"; sample bundle: {problems}" if problems else "") + f"; {NEXT_STEP}"
         passed = False
     else:
-        line = f"used vintage {latest.get('vintage')} of {len(landed)} landed — {why}"
+        line = f"used vintage {vintage_text(latest)} of {len(landed)} landed — {why}"
         passed = result is None or result.outcome != "failed"
         if not passed:
-            line = f"used the landed vintage {latest.get('vintage')} — {why}"
+            line = f"used the landed vintage {vintage_text(latest)} — {why}"
     return {"result": result, "landed": landed, "latest": latest, "line": line, "passed": passed,
-            "sample": bool(landed_from_sample)}
+            "sample": bool(landed_from_sample), "note": note}
 
 
 def _fetch_asset(source):
@@ -153,6 +181,7 @@ def _fetch_asset(source):
                     "outcome": (result.outcome if result else "offline") if done["landed"] else "nothing landed",
                     "detail": (result.error or "") if result else "--offline: not fetched",
                     "summary": done["line"],
+                    **({"note": done["note"]} if done["note"] else {}),
                     "vintages": len(done["landed"]),
                     "latest_vintage": latest.get("vintage", ""),
                     "latest_vintage_at": latest.get("vintage_at", ""),
