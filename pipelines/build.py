@@ -226,7 +226,7 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
                 rows = ev.metadata.get("dagster_dbt/failed_row_count")
                 example = test_rows(("warn",), limit=1, only=ev.check_name, label="") if rows else []
                 report.checks_warned.append(desc + (f" — {rows.value} row(s)" if rows else "")
-                                            + (f", e.g. {example[1].strip()}" if len(example) > 1 else ""))
+                                            + (f", e.g. {example[1].strip()[:300]}" if len(example) > 1 else ""))
             else:
                 report.checks_failed.append(desc)
         for ev in result.all_events:

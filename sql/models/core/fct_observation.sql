@@ -20,10 +20,11 @@ with bureau as (
 chosen as (
     select
         *,
-        first_value(file_sha256 || '|' || source_id) over (
+        -- 1 for the current file of the slice, 2 for the one it takes precedence over, ...
+        dense_rank() over (
             partition by table_id, indicator, sex, period
             order by vintage_at desc, file_last_period desc, format_rank, source_id, file_sha256
-        ) = file_sha256 || '|' || source_id as is_latest_vintage
+        ) as vintage_rank
     from bureau
 ),
 
@@ -50,9 +51,9 @@ official as (
         null::varchar as quoted_text,
         1 as mentions,
         null::varchar as correction,
-        is_latest_vintage,
+        vintage_rank,
         -- the current file of the key's slice does not have the key
-        not bool_or(is_latest_vintage) over (partition by table_id, indicator, region, sex, period) as is_withdrawn
+        min(vintage_rank) over (partition by table_id, indicator, region, sex, period) > 1 as is_withdrawn
     from chosen
 ),
 
@@ -108,7 +109,7 @@ document as (
         row_number() over (
             partition by indicator, region, country, occupation, sex, period
             order by vintage desc nulls last, document_sha256
-        ) = 1 as is_latest_vintage
+        ) as vintage_rank
     from figures
 ),
 
@@ -145,7 +146,8 @@ select
     vintage,
     vintage_at,
     vintage_basis,
-    is_latest_vintage,
+    vintage_rank::integer as vintage_rank,
+    vintage_rank = 1 as is_latest_vintage,
     is_withdrawn,
     file_sha256,
     file_name,

@@ -11,9 +11,9 @@ with official as (
         lag(provenance) over w as previous_provenance
     from {{ ref('fct_observation') }}
     where source_kind = 'official'
-    -- oldest first; within one release the current file comes last, so it is the "revised" side
-    window w as (partition by table_id, indicator, region, sex, period
-                 order by vintage_at, is_latest_vintage, source_id, file_sha256)
+    -- in precedence order, the current file last (vintage_rank 1): within one release too, the
+    -- file that is current is the "revised" side
+    window w as (partition by table_id, indicator, region, sex, period order by vintage_rank desc)
 ),
 
 changed as (
