@@ -122,7 +122,7 @@ def cmd_fetch(args) -> int:
     from pipelines.messages import shown
     from pipelines.warehouse.lock import build_lock
 
-    sources = load_catalogue()
+    sources = catalogue = load_catalogue()
     if args.sources:
         known = {s.id for s in sources}
         unknown = [s for s in args.sources if s not in known]
@@ -136,7 +136,7 @@ def cmd_fetch(args) -> int:
         return 2
     with build_lock():  # landing and building never overlap: a build reads what is landed
         if args.from_dir:
-            results = land_from_dir(args.from_dir, sources, accept_losses=args.accept_losses)
+            results = land_from_dir(args.from_dir, sources, accept_losses=args.accept_losses, catalogue=catalogue)
         else:
             results = fetch_all(sources, accept_losses=args.accept_losses)
     print(format_fetch_table(results))

@@ -91,16 +91,18 @@ def land_file(source: Source, src: Path, cfg: FetchConfig, via: str = "bundle",
 
 def land_from_dir(path: str | os.PathLike, sources: list[Source] | None = None,
                   config: FetchConfig | None = None, accept_losses: bool = False,
-                  via: str = "bundle") -> list[FetchResult]:
+                  via: str = "bundle", catalogue: list[Source] | None = None) -> list[FetchResult]:
     """Land an offline bundle (see the naming rule above). Each data file goes to the source of
-    its element id and format; a file that breaks the naming rule, names an element the catalogue
-    lacks, or is not a regular file is a failed result naming it (source "-")."""
+    its element id and format among `sources`; a file that breaks the naming rule, names an
+    element `catalogue` (default: `sources`) lacks, or is not a regular file is a failed result
+    naming it (source "-"). Files of catalogue sources not among `sources` are left alone."""
     folder = Path(path)
     if not folder.is_dir():
         raise NotADirectoryError(f"{shown(folder)} is not a directory")
     sources = load_catalogue() if sources is None else sources
+    catalogue = sources if catalogue is None else catalogue
     cfg = config or FetchConfig.from_env()
-    known = sorted({f"{s.element_id} ({s.ext})" for s in sources})
+    known = sorted({f"{s.element_id} ({s.ext})" for s in catalogue})
     results: list[FetchResult] = []
     for f in sorted(folder.iterdir()):
         name = shown(f.name)
@@ -112,6 +114,8 @@ def land_from_dir(path: str | os.PathLike, sources: list[Source] | None = None,
             continue
         ext = m.group(2).lower()
         matching = [s for s in sources if s.element_id == m.group(1) and s.ext == ext]
+        if not matching and any(s.element_id == m.group(1) and s.ext == ext for s in catalogue):
+            continue  # another source of the catalogue, not asked for
         if not matching:
             results.append(_problem(name, f"{name}: element {m.group(1)} as {ext} is not in the catalogue "
                                           f"(it has {', '.join(known)}); naming rule: {NAMING_RULE}", f))

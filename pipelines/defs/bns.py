@@ -128,7 +128,8 @@ def _fetch_and_land(source, fetch_settings: FetchSettings) -> dict:
            "new file fetched" if result.outcome == "changed" else
            "unchanged at the bureau (304)" if result.outcome == "unchanged" else
            "sidecar rewritten from a new download" if result.outcome == "repaired" else
-           f"bureau unreachable ({result.error})" if result.outcome == "offline" else
+           "bureau unreachable ({})".format((result.error or "").removeprefix("not tried: ").removeprefix("offline: "))
+           if result.outcome == "offline" else
            f"fetch failed: {result.error}")
     latest = landed[-1][1] if landed else {}
     landed_from_sample = [r for r in sample if r.ok]
