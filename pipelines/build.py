@@ -138,7 +138,7 @@ def _sources(result) -> dict[str, list[tuple[str, str]]]:
         elif path == ["raw", "document_figures"]:
             for k, v in sorted(meta.items()):
                 if k.startswith("figures/"):
-                    out["documents"].append((k.split("/", 1)[1], f"used: {v} figures"))
+                    out["documents"].append((shown(k.split("/", 1)[1]), f"used: {v} figures"))
     return out
 
 
@@ -239,6 +239,8 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         if _mtime(published) != before:
             report.published = published
             report.published_sha256 = sha256_file(published)
+        else:  # what readers still get: the file the last build that published left
+            report.published_sha256 = (_last_build() or {}).get("published_sha256")
         if result.success and report.published:
             build_state.write(groups)  # the inputs as read when this build started
         db = published if published.exists() else None

@@ -229,3 +229,5 @@ def test_a_dangling_symlink_and_an_unreadable_sidecar_fail_the_build_in_one_line
     [row] = [ln for ln in fix.stdout.splitlines() if ln.startswith("net_migration_csv")]
     assert row.split()[1] == "repaired", fix.stdout
     assert json.loads(side.read_text())["sha256"] == side.stem
+    proc = kazmig(home, "build", "--offline")
+    assert "kazmig build succeeded" in proc.stdout, proc.stdout

@@ -15,7 +15,7 @@ checks as (
         max(finished_at) as last_check,
         arg_max(outcome, finished_at) as last_check_outcome,
         arg_max(error, finished_at) as last_check_error,
-        max(finished_at) filter (where outcome in ('changed', 'unchanged')) as last_success,
+        max(finished_at) filter (where outcome in ('changed', 'unchanged', 'repaired')) as last_success,
         max(finished_at) filter (where outcome = 'changed') as last_change,
         count(*) as checks
     from {{ ref('stg_bns_fetch_manifest') }}
