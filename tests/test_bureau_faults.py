@@ -15,11 +15,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from openpyxl import Workbook
 
 from bns_server import FUTURE, RETRY_AFTER, BnsServer, bns_files  # noqa: F401  (fixture)
-from conftest import BIN, kazmig
+from conftest import kazmig
 from pipelines.bns import vintage as vintages
 from pipelines.bns.bundle import land_from_dir
 from pipelines.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue

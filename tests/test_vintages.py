@@ -169,3 +169,24 @@ def test_last_modified_dates_the_vintage(tmp_path, monkeypatch, bns_files):
     # the CSV is a later release than the XLSX: its differences are revisions, not one release's conflict
     assert query(home, "select count(*), bool_or(same_release) from marts.revisions where table_id = '6584'")[0][1] \
         is False
+
+
+def test_the_bureau_as_it_answers_today_publishes(tmp_path, bns_files):
+    """The first online build that used to fail: element 6584 as the XLSX of 2023 and the CSV of
+    2026, no Last-Modified. The XLSX is dated by the date inside it, the CSV by the refresh."""
+    srv = BnsServer(bns_files, last_modified=None).start()
+    try:
+        home = make_home(tmp_path / "home", with_note=False)
+        proc = kazmig(home, "build", env={"KAZMIG_BNS_BASE_URL": srv.url})
+    finally:
+        srv.stop()
+    assert "kazmig build succeeded" in proc.stdout, proc.stdout + proc.stderr
+    fresh = {r[0]: r[1:] for r in query(home, """select source_id, vintage_in_use, vintage_in_use_basis
+                                                  from marts.source_freshness where source_kind = 'official'""")}
+    assert (str(fresh["population_xlsx"][0]), fresh["population_xlsx"][1]) == ("2023-07-19", "file_date")
+    assert fresh["population_csv"][1] == "retrieved"
+    assert current_value(home, "110000000", "2023-01-01") == (788013.0, "population_csv")
+    assert query(home, """select count(*) from core.fct_observation_current where region = '790000000'
+                          and period = '2017-01-01' and indicator = 'population' and sex = 'total'""") == [(0,)]
+    assert query(home, """select revision_kind from marts.revisions where region = '790000000'
+                          and period = '2017-01-01' and indicator = 'population' and sex = 'total'""") == [("withdrawn",)]

@@ -23,7 +23,6 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential
 
-from pipelines import settings
 from pipelines.bns import vintage as vintages
 from pipelines.bns.catalogue import Source, allowed_hosts, base_url_from_env, load_catalogue
 from pipelines.bns.landing import (LandingError, append_manifest, land, landed_vintages, last_retrieved,

@@ -61,6 +61,10 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
     except StopIteration:
         raise b.error("empty file", row=1) from None
     index = {h: i for i, h in enumerate(header)}
+    listed = ", ".join(h[:40] for h in header[:16]) + (", …" if len(header) > 16 else "")
+    for col in list(source.required_columns) + [source.region] + list(source.dimensions):
+        if col not in index:
+            raise b.error(f"missing column (header has {listed})", row=1, column=col)
     unit_words = UNIT_WORDS.get(source.unit)
     rows = reader
     if "NAM" in index:  # the first row says which table this is, before its columns are judged
@@ -69,11 +73,10 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
             _check_nam(b, source, first[index["NAM"]], unit_words, reader.line_num)
         rows = itertools.chain([first] if first is not None else [], reader)  # line_num stays right
 
-    needed = list(source.required_columns) + [source.region] + list(source.dimensions) + list(source.columns or ())
-    for col in needed:
+    for col in source.columns or ():
         if col not in index:
-            listed = ", ".join(h[:40] for h in header[:16]) + (", …" if len(header) > 16 else "")
-            raise b.error(f"missing column (header has {listed})", row=1, column=col)
+            raise b.error(f"missing column (header has {listed}): not the table the catalogue describes "
+                          f"for element {source.element_id}", row=1, column=col)
 
     region_i, val_i = index[source.region], index["VAL"]
     dat_i, period_i, nam_i = index.get("DAT"), index.get("PERIOD"), index.get("NAM")

@@ -190,8 +190,8 @@ def _fetch_asset(source):
                     "latest_sha256": latest.get("sha256", ""),
                 },
             )
-            yield AssetCheckResult(check_name="landed", passed=done["passed"], severity=AssetCheckSeverity.WARN,
-                                   description=done["line"])
+        yield AssetCheckResult(check_name="landed", passed=done["passed"], severity=AssetCheckSeverity.WARN,
+                               description=done["line"])
 
     return _fetch
 

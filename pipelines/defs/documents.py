@@ -2,8 +2,6 @@
 
 import hashlib
 import json
-import os
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
