@@ -12,10 +12,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipelines import settings
+from pipelines.files import sha256_file
 from pipelines.dbt_runner import DBT_FAILED
+from pipelines.messages import shown
 from pipelines.warehouse import build_state
 from pipelines.warehouse.fingerprint import input_groups, inputs_fingerprint
 from pipelines.warehouse.lock import build_lock
+from pipelines.warehouse.verify import published_damage, reset_build_db
 
 
 @dataclass
@@ -33,6 +36,8 @@ class BuildReport:
     unchanged: bool = False
     scope: str = "everything"  # or which input groups were rebuilt, the rest kept
     sources_by_group: dict[str, list] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # scratch state rebuilt, ...
+    published_sha256: str | None = None
 
     def lines(self) -> list[str]:
         if self.unchanged:
@@ -44,6 +49,7 @@ class BuildReport:
         else:
             head = "FAILED — the published warehouse was left as it was"
         out = ["", "kazmig build " + head]
+        out += [f"note: {n}" for n in self.notes]
         if not self.unchanged and self.scope != "everything":
             out.append(f"rebuilt: {self.scope}")
         out.append("sources:")
@@ -71,22 +77,42 @@ class BuildReport:
             "checks_warned": self.checks_warned,
             "errors": self.errors, "published": str(self.published) if self.published else None,
             "fingerprint": self.fingerprint, "unchanged": self.unchanged, "scope": self.scope,
-            "sources_by_group": self.sources_by_group,
+            "sources_by_group": self.sources_by_group, "notes": self.notes,
+            "published_sha256": self.published_sha256,
         }
 
 
-def dagster_instance():
+def dagster_instance(notes: list[str] | None = None):
     """A persistent instance under DAGSTER_HOME (default KAZMIG_HOME/.dagster), configured by the
-    repository's dagster.yaml, so builds show up in `make ui` with their history."""
-    from dagster import DagsterInstance
+    repository's dagster.yaml, so builds show up in `make ui` with their history. Storage that
+    cannot be read (a corrupted SQLite file) is moved aside and started afresh: run history is
+    scratch state, the warehouse does not depend on it."""
+    from dagster import AssetKey, DagsterInstance
 
     home = Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")
-    home.mkdir(parents=True, exist_ok=True)
-    config, ours = home / "dagster.yaml", settings.REPO_ROOT / "dagster.yaml"
-    if not config.exists() or config.read_bytes() != ours.read_bytes():  # the repository's, kept current
-        shutil.copyfile(ours, config)
-    os.environ["DAGSTER_HOME"] = str(home)
-    return DagsterInstance.get()
+    for attempt in (1, 2):
+        home.mkdir(parents=True, exist_ok=True)
+        config, ours = home / "dagster.yaml", settings.REPO_ROOT / "dagster.yaml"
+        if not config.exists() or config.read_bytes() != ours.read_bytes():  # the repository's, kept current
+            shutil.copyfile(ours, config)
+        os.environ["DAGSTER_HOME"] = str(home)
+        instance = None
+        try:
+            instance = DagsterInstance.get()
+            instance.get_run_records(limit=1)
+            instance.get_latest_materialization_event(AssetKey(["warehouse", "published"]))
+            return instance
+        except Exception as exc:  # noqa: BLE001 - any storage error: set the history aside
+            if instance is not None:
+                instance.dispose()
+            if attempt == 2:
+                raise
+            aside = home.with_name(f"{home.name}.unreadable-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}")
+            os.replace(home, aside)
+            if notes is not None:
+                notes.append(f"Dagster's storage in {home} could not be read ({type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0][:160] if str(exc) else ''}); moved to {aside.name} "
+                             "and started afresh (the run history is there)")
 
 
 def _sources(result) -> dict[str, list[tuple[str, str]]]:
@@ -99,14 +125,20 @@ def _sources(result) -> dict[str, list[tuple[str, str]]]:
         if path[0] == "bns":
             fetched = {"changed": "new file fetched", "unchanged": "unchanged at the bureau (304)"}.get(
                 meta.get("outcome"), meta.get("detail") or meta.get("outcome"))
-            if meta.get("vintages"):
+            if meta.get("summary"):  # the fetch step's own line (fallbacks, sample bundle, what to do)
+                out["bureau"].append((path[1], meta["summary"]))
+            elif meta.get("vintages"):
                 out["bureau"].append((path[1], f"used vintage {meta.get('latest_vintage')} of {meta['vintages']} landed — {fetched}"))
             else:
                 out["bureau"].append((path[1], f"skipped: no file landed — {fetched}"))
+        elif path == ["raw", "documents"]:
+            for k, v in sorted(meta.items()):
+                if k.startswith("quarantined/"):
+                    out["documents"].append((shown(k.split("/", 1)[1]), f"quarantined: {shown(v)}"))
         elif path == ["raw", "document_figures"]:
             for k, v in sorted(meta.items()):
                 if k.startswith("figures/"):
-                    out["documents"].append((k.split("/", 1)[1], f"used: {v} figures"))
+                    out["documents"].append((shown(k.split("/", 1)[1]), f"used: {v} figures"))
     return out
 
 
@@ -132,7 +164,9 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         # the bureau first (conditional requests inside the run).
         groups = input_groups()
         fingerprint = inputs_fingerprint(groups)
-        previous = None if (force or not offline) else _unchanged_since_last_build(fingerprint)
+        damaged = published_damage()  # truncated or replaced since: never "nothing changed"
+        notes = [f"{damaged}; this build replaces it"] if damaged else []
+        previous = None if (force or not offline or damaged) else _unchanged_since_last_build(fingerprint)
         if previous:
             report = BuildReport(success=True, elapsed=0.0, sources=[tuple(s) for s in previous.get("sources", [])],
                                  sources_by_group=previous.get("sources_by_group", {}),
@@ -144,6 +178,9 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         from pipelines import dbt_runner
         from pipelines.dbt_manifest import prepare
 
+        broken = reset_build_db()  # scratch state the build relies on, verified before it is used
+        if broken:
+            notes.append(f"the build database was unreadable ({broken}); removed it and rebuilt from scratch")
         prepare()
         log = settings.warehouse_dir() / "build" / "build.log"
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -163,7 +200,7 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
         }
         before = _mtime(settings.published_db())
-        instance = dagster_instance()
+        instance = dagster_instance(notes)
         try:
             with sink, contextlib.redirect_stdout(sink):
                 result = job.execute_in_process(run_config=run_config, instance=instance,
@@ -172,26 +209,38 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             dbt_runner.discard_prestarted()
             instance.dispose()  # closes the event log's connections: SQLite folds its WAL files back
         by_group = {**_sources(result), **kept}  # groups that did not run: as the last build left them
+        for event in result.get_asset_materialization_events():  # one line each, e.g. the sample bundle
+            note = event.event_specific_data.materialization.metadata.get("note")
+            if note is not None and note.value not in notes:
+                notes.append(note.value)
         report = BuildReport(success=result.success, elapsed=0.0, fingerprint=inputs_fingerprint(), scope=scope,
-                             sources=by_group["bureau"] + by_group["documents"], sources_by_group=by_group)
+                             sources=by_group["bureau"] + by_group["documents"], sources_by_group=by_group,
+                             notes=notes)
         for ev in result.get_asset_check_evaluations():
             name = "/".join(ev.asset_key.path) + ":" + ev.check_name
             desc = f"{name} — {ev.description}" if ev.description else name
             if ev.passed:
                 report.checks_passed += 1
             elif ev.severity == AssetCheckSeverity.WARN:
-                report.checks_warned.append(desc)  # advisory: does not stop publication
+                # advisory: does not stop publication; a dbt test says how many rows and shows one
+                rows = ev.metadata.get("dagster_dbt/failed_row_count")
+                example = test_rows(("warn",), limit=1, only=ev.check_name, label="") if rows else []
+                report.checks_warned.append(desc + (f" — {rows.value} row(s)" if rows else "")
+                                            + (f", e.g. {example[1].strip()[:300]}" if len(example) > 1 else ""))
             else:
                 report.checks_failed.append(desc)
         for ev in result.all_events:
             if ev.is_step_failure:
                 err = ev.step_failure_data.error
-                report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(err.message if err else "")]
+                report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(_cause(err))]
         if not result.success:
-            report.errors += failing_test_rows()
+            report.errors += test_rows()
         published = settings.published_db()
         if _mtime(published) != before:
             report.published = published
+            report.published_sha256 = sha256_file(published)
+        else:  # what readers still get: the file the last build that published left
+            report.published_sha256 = (_last_build() or {}).get("published_sha256")
         if result.success and report.published:
             build_state.write(groups)  # the inputs as read when this build started
         db = published if published.exists() else None
@@ -236,21 +285,27 @@ def _incremental_selection(defs, offline: bool, force: bool, groups: dict[str, s
     return sorted(keys, key=lambda k: k.path), scope, kept
 
 
-def failing_test_rows(limit: int = 5) -> list[str]:
-    """For each dbt test that failed in the last build, the first rows its query returned:
-    a check's failure names the rows that broke it."""
+def test_rows(statuses: tuple[str, ...] = ("fail", "error"), limit: int = 5, only: str | None = None,
+              label: str = "broke it") -> list[str]:
+    """For each dbt test of these statuses in the last build, the first rows its query returned:
+    a check's failure names the rows that broke it (a warning, the rows it warns about)."""
     results = settings.dbt_target_dir() / "run_results.json"
     if not results.exists():
         return []
     import duckdb
 
     lines = []
-    con = duckdb.connect(str(settings.build_db()), read_only=True)
+    try:
+        con = duckdb.connect(str(settings.build_db()), read_only=True)
+    except duckdb.Error:
+        return []
     try:
         for r in json.loads(results.read_text()).get("results", []):
-            if not r["unique_id"].startswith("test.") or r.get("status") not in ("fail", "error"):
+            if not r["unique_id"].startswith("test.") or r.get("status") not in statuses:
                 continue
             name = r["unique_id"].split(".")[2]
+            if only is not None and name != only:
+                continue
             try:
                 cur = con.execute(f"select * from ({r['compiled_code']}) limit {limit}")
                 cols = [d[0] for d in cur.description]
@@ -258,7 +313,7 @@ def failing_test_rows(limit: int = 5) -> list[str]:
             except Exception as exc:  # the test itself errored: its message says why
                 lines.append(f"{name}: {r.get('message') or str(exc).splitlines()[0]}")
                 continue
-            lines.append(f"{name}: {r.get('failures') or len(rows)} row(s) broke it, e.g.")
+            lines.append(f"{name}: {r.get('failures') or len(rows)} row(s) {label}, e.g.".replace("  ", " "))
             lines += ["    " + ", ".join(f"{c}={v}" for c, v in zip(cols, row)) for row in rows]
     finally:
         con.close()
@@ -276,6 +331,18 @@ def _failure_lines(message: str) -> list[str]:
         lines = [l.strip() for l in text.split(DBT_FAILED, 1)[1].splitlines() if l.strip()]
         return lines[:10] or ["dbt failed"]
     return [text.splitlines()[0] if text else "failed"]
+
+
+def _cause(err) -> str:
+    """The message of what really failed: Dagster wraps an exception raised in a step ("Error
+    occurred while executing op ...") and keeps the original as its cause."""
+    if err is None:
+        return ""
+    while getattr(err, "cause", None) is not None and "dagster._core.errors" in (err.cls_name or "") + err.message:
+        err = err.cause
+    message = err.message or ""
+    # "pipelines.bns.common.SourceError: population_csv: ..." -> the message; keep builtin names
+    return re.sub(r"^(?:[\w]+\.)+(?:Failure|[A-Z]\w*Error): ", "", message.strip()) if "." in message.split(":")[0] else message
 
 
 def _mtime(path: Path) -> int | None:

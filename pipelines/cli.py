@@ -5,6 +5,7 @@ import argparse
 import gc
 import json
 import os
+import signal
 import sys
 
 # Dagster and dbt create millions of objects as they load and run; with Python's default (a
@@ -21,14 +22,11 @@ def cmd_prepare(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from pipelines.bns.catalogue import load_catalogue
     from pipelines.build import run_build
-    from pipelines.warehouse.lock import BuildLocked
 
-    try:
-        report = run_build(offline=args.offline, force=args.force)
-    except BuildLocked as exc:
-        print(f"kazmig build: {exc}", file=sys.stderr)
-        return 75
+    load_catalogue()  # a catalogue mistake stops the build before anything runs
+    report = run_build(offline=args.offline, force=args.force)
     print("\n".join(report.lines()))
     code = 0 if report.success else 1
     if args.exit_now:
@@ -118,35 +116,69 @@ def cmd_review(args) -> int:
 
 
 def cmd_fetch(args) -> int:
+    from pipelines.bns.bundle import land_from_dir
     from pipelines.bns.catalogue import load_catalogue
-    from pipelines.bns.fetch import fetch_all, format_fetch_table, land_from_dir
+    from pipelines.bns.fetch import fetch_all, format_fetch_table
+    from pipelines.messages import shown
+    from pipelines.warehouse.lock import build_lock
 
-    sources = load_catalogue()
+    sources = catalogue = load_catalogue()
     if args.sources:
         known = {s.id for s in sources}
         unknown = [s for s in args.sources if s not in known]
         if unknown:
-            print(f"kazmig fetch: unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+            print(f"kazmig fetch: unknown source(s) {shown(', '.join(unknown))}; known: {', '.join(sorted(known))}",
+                  file=sys.stderr)
             return 2
         sources = [s for s in sources if s.id in args.sources]
-    results = land_from_dir(args.from_dir, sources) if args.from_dir else fetch_all(sources)
+    if args.from_dir and not os.path.isdir(args.from_dir):
+        print(f"kazmig fetch: --from {shown(args.from_dir)}: not a directory", file=sys.stderr)
+        return 2
+    with build_lock():  # landing and building never overlap: a build reads what is landed
+        if args.from_dir:
+            results = land_from_dir(args.from_dir, sources, accept_losses=args.accept_losses, catalogue=catalogue)
+        else:
+            results = fetch_all(sources, accept_losses=args.accept_losses)
     print(format_fetch_table(results))
     return 1 if any(r.outcome == "failed" for r in results) else 0
 
 
 def cmd_query(args) -> int:
+    import threading
+
     import duckdb
 
-    from pipelines.outputs.query import WarehouseMissing, format_rows, run_query
+    from pipelines.outputs.query import Limits, QueryLimit, WarehouseMissing, format_rows, run_query
 
+    limits = Limits.from_env()
+    limits.cap_process()
+
+    def hard_stop() -> None:  # DuckDB did not honour the interrupt (a long C call): stop the process
+        print(f"kazmig query: stopped after {limits.seconds:g} s, the time limit (KAZMIG_QUERY_TIMEOUT)",
+              file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(1)
+
+    watchdog = threading.Timer(limits.seconds + 5, hard_stop)
+    watchdog.daemon = True
+    watchdog.start()
     try:
-        columns, rows = run_query(args.sql)
+        columns, rows = run_query(args.sql, limits=limits)
     except WarehouseMissing as exc:
         print(f"kazmig query: {exc}", file=sys.stderr)
         return 2
+    except QueryLimit as exc:
+        print(f"kazmig query: {exc}", file=sys.stderr)
+        return 1
     except duckdb.Error as exc:
         print(f"kazmig query: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
+    except MemoryError:
+        print(f"kazmig query: the query needs more than {limits.memory_mb} MB, the memory limit "
+              "(KAZMIG_QUERY_MEMORY_MB); aggregate or filter more", file=sys.stderr)
+        return 1
+    finally:
+        watchdog.cancel()
     print(format_rows(columns, rows, args.format))
     return 0
 
@@ -194,8 +226,9 @@ def cmd_serve(args) -> int:
 def cmd_status(args) -> int:
     from pipelines.outputs.status import status_text
 
-    print(status_text())
-    return 0
+    text, healthy = status_text()
+    print(text)
+    return 0 if healthy else 1
 
 
 # --- report and docs (pipelines/report/) -------------------------------------------------------
@@ -279,9 +312,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", metavar="YAML", help="corrections file to append to (default: raw/documents/corrections.yaml)")
     p.set_defaults(func=cmd_review)
 
-    p = sub.add_parser("fetch", help="download the bureau's tables (conditional requests) into raw/bns")
+    from pipelines.bns.bundle import NAMING_RULE
+
+    p = sub.add_parser("fetch", help="download the bureau's tables (conditional requests) into raw/bns",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Download the bureau's tables (conditional requests), or land an offline "
+                                   "bundle,\ninto raw/bns. Every file is verified before it lands.",
+                       epilog="Bundle files (--from DIR) are named\n  " + NAMING_RULE.split(", e.g. ")[0]
+                              + "\ne.g. " + NAMING_RULE.split(", e.g. ")[1]
+                              + "\nREADME, *.md and *.txt files are skipped; any other file is reported.")
     p.add_argument("sources", nargs="*", metavar="SOURCE_ID")
-    p.add_argument("--from", dest="from_dir", metavar="DIR", help="land files from a local folder instead of the network")
+    p.add_argument("--from", dest="from_dir", metavar="DIR",
+                   help="land files from a local folder (an offline bundle) instead of the network")
+    p.add_argument("--accept-losses", action="store_true",
+                   help="land a new vintage even though it lacks territories, periods or values the vintage "
+                        "it replaces has (the bureau withdrew them)")
     p.set_defaults(func=cmd_fetch)
 
     p = sub.add_parser("query", help="run read-only SQL against the published warehouse")
@@ -319,7 +364,103 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     args.exit_now = argv is None  # the command line, not a caller in this process
-    return args.func(args)
+    if args.exit_now:
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, lambda signum, frame, cmd=args.command: _stopped(cmd, signum))
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        _stopped(args.command, signal.SIGINT)
+    except BaseException as exc:  # noqa: BLE001 - every user-facing failure is one line
+        code = _failure(args.command, exc)
+        if code is None:
+            raise
+        return code
+
+
+# --- failures as one line -------------------------------------------------------------------
+
+_AFTER_STOP = {
+    "build": "the published warehouse is the last build that completed (a build never publishes half); "
+             "run `kazmig build` again",
+    "fetch": "files land whole or not at all; run `kazmig fetch` again",
+}
+
+
+def _stopped(command: str, signum: int) -> None:
+    """SIGTERM, SIGHUP or Ctrl-C: one line, then exit at once (128 + the signal). Nothing is left
+    half-done: publication and landing are atomic renames, the lock goes with the process, and the
+    dbt worker dies with it."""
+    name = signal.Signals(signum).name
+    print(f"\nkazmig {command}: stopped by {name}; "
+          + _AFTER_STOP.get(command, "nothing was changed half-way"), file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(128 + signum)
+
+
+def _failure(command: str, exc: BaseException) -> int | None:
+    """Print `exc` as one line naming the place and what to do; the exit code (None: not ours)."""
+    from pipelines.bns.catalogue import CatalogueError
+    from pipelines.messages import one_line, shown
+    from pipelines.warehouse.lock import BuildLocked
+
+    if isinstance(exc, (SystemExit, GeneratorExit)):
+        return None
+    head = f"kazmig {command}: "
+    if isinstance(exc, BuildLocked):
+        print(head + str(exc), file=sys.stderr)
+        return 75
+    if isinstance(exc, CatalogueError):
+        print(head + str(exc), file=sys.stderr)
+        return 2
+    if isinstance(exc, OSError):
+        print(head + _os_error(exc), file=sys.stderr)
+        return 1
+    log = _crash_log(exc)
+    print(head + f"unexpected {type(exc).__name__}: {one_line(exc, 300)}"
+          + (f" (details in {shown(log)})" if log else ""), file=sys.stderr)
+    return 1
+
+
+def _os_error(exc: OSError) -> str:
+    import errno
+
+    from pipelines import settings
+    from pipelines.messages import shown
+
+    where = shown(exc.filename) if exc.filename else "a file"
+    what = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        return (f"no space left on the device of {where}; free some space and run again "
+                "(the published warehouse and the landed files are unchanged)")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (f"cannot write {where}: {what}; kazmig writes under KAZMIG_HOME ({shown(settings.home())}), "
+                "which must be writable")
+    if exc.errno == errno.EEXIST or isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return f"{where}: {what}; choose another path"
+    if exc.errno == errno.ENOENT:
+        return f"{where}: {what} (a dangling symlink or a file removed while kazmig ran?)"
+    return f"{where}: {what}"
+
+
+def _crash_log(exc: BaseException) -> str | None:
+    """The traceback of an unexpected failure, written where a developer can find it."""
+    import tempfile
+    import traceback
+
+    from pipelines import settings
+
+    text = "".join(traceback.format_exception(exc))
+    for folder in (settings.warehouse_dir(), tempfile.gettempdir()):
+        try:
+            path = os.path.join(folder, "kazmig-error.log")
+            os.makedirs(folder, exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            return path
+        except OSError:
+            continue
+    return None
 
 
 if __name__ == "__main__":

@@ -22,6 +22,16 @@ and endpoints that fail, each serving the file of element {id} when it serves an
     /test/big/{id}        BIG_BYTES of CSV without Content-Length (stream until closed)
     /test/big-declared/{id}  Content-Length BIG_BYTES, the same body
     /test/offhost/{id}    302 to a host that is not allowed
+    /test/ratelimit/{id}  429 with Retry-After: RETRY_AFTER (seconds) on the first request, then the file
+    /test/busy/{id}       503 with Retry-After as an HTTP date RETRY_AFTER s ahead, then the file
+    /test/ratelimit-forever/{id}  always 429, Retry-After: RETRY_AFTER
+    /test/ratelimit-long/{id}     429 with Retry-After: 3600
+    /test/trickle/{id}    the file one byte every TRICKLE_SECONDS (a server that never times out)
+    /test/short-length/{id}  Content-Length 100 bytes short of the file, the whole file sent
+    /test/future/{id}     the file with Last-Modified in 2099 and no ETag; If-Modified-Since -> 304
+
+`last_modified` says what Last-Modified the files carry: "name" (the date in the file name, the
+default), None (no header, like the real bureau), or a fixed HTTP date.
 
 Loopback only, port 0, threads, bounded bodies and sleeps.
 """
@@ -42,6 +52,9 @@ import pytest
 
 SLOW_SECONDS = 1.5
 BIG_BYTES = 3 * 1024 * 1024
+RETRY_AFTER = 1
+TRICKLE_SECONDS = 0.05
+FUTURE = "Thu, 01 Jan 2099 00:00:00 GMT"
 TYPES = {".csv": "text/csv; charset=utf-8",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          ".json": "application/json"}
@@ -68,8 +81,10 @@ def _last_modified(name: str) -> str | None:
 
 
 class BnsServer:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, last_modified: str | None = "name"):
         self.folder = Path(folder)
+        self.last_modified = last_modified
+        self.healed = False  # set True: the faulty endpoints behave (short-length serves the file)
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.hits: dict[str, int] = defaultdict(int)
         self.lock = threading.Lock()
@@ -136,12 +151,24 @@ class BnsServer:
                 headers = {"Content-Type": content_type or TYPES.get(f.suffix, "application/octet-stream"),
                            "ETag": etag,
                            "Content-Disposition": f'attachment; filename="../../{f.name}"'}
-                lm = _last_modified(f.name)
+                lm = (_last_modified(f.name) if server.last_modified == "name" else server.last_modified)
                 if lm:
                     headers["Last-Modified"] = lm
-                if self.headers.get("If-None-Match") == etag:
+                if self._not_modified(etag, lm):
                     return self._send(304, b"", {"ETag": etag}, length=False)
                 return self._send(200, body, headers)
+
+            def _not_modified(self, etag: str, lm: str | None) -> bool:
+                """As a real server answers a conditional GET: ETag first, else the date."""
+                if self.headers.get("If-None-Match"):
+                    return self.headers["If-None-Match"] == etag
+                since = self.headers.get("If-Modified-Since")
+                if since and lm:
+                    try:
+                        return email.utils.parsedate_to_datetime(since) >= email.utils.parsedate_to_datetime(lm)
+                    except (TypeError, ValueError):
+                        return False
+                return False
 
             def _get(self):
                 path = self.path.split("?")[0]
@@ -211,6 +238,42 @@ class BnsServer:
                     return
                 if what == "offhost":
                     return self._send(302, b"", {"Location": f"http://example.com/files/{eid}.csv"})
+                if what in ("ratelimit", "ratelimit-forever") and (hits == 1 or what == "ratelimit-forever"):
+                    return self._send(429, b"slow down", {"Content-Type": "text/plain", "Retry-After": str(RETRY_AFTER)})
+                if what == "ratelimit-long":
+                    return self._send(429, b"slow down", {"Content-Type": "text/plain", "Retry-After": "3600"})
+                if what == "busy" and hits == 1:
+                    when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=RETRY_AFTER + 1)
+                    return self._send(503, b"busy", {"Content-Type": "text/plain",
+                                                     "Retry-After": email.utils.format_datetime(when, usegmt=True)})
+                if what in ("ratelimit", "busy"):
+                    return self._serve_file(f)
+                if what == "trickle":
+                    body = f.read_bytes()
+                    self.send_response(200)
+                    self.send_header("Content-Type", TYPES[f.suffix])
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    for i in range(len(body)):
+                        self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(TRICKLE_SECONDS)
+                    return
+                if what == "short-length" and server.healed:
+                    return self._serve_file(f)
+                if what == "short-length":
+                    body = f.read_bytes()
+                    self.send_response(200)
+                    self.send_header("Content-Type", TYPES[f.suffix])
+                    self.send_header("Content-Length", str(len(body) - 100))
+                    self.send_header("ETag", '"' + hashlib.sha256(body).hexdigest() + '"')
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                if what == "future":  # a server without ETags that dates its files in 2099
+                    if self._not_modified("", FUTURE):
+                        return self._send(304, b"", {}, length=False)
+                    return self._send(200, f.read_bytes(), {"Content-Type": TYPES[f.suffix], "Last-Modified": FUTURE})
                 return self._send(404, b"no such test endpoint")
 
         return Handler

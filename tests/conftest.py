@@ -52,7 +52,7 @@ def make_home(root: Path, with_note: bool = True) -> Path:
 
 
 def kazmig(home: Path, *args: str, check: bool = True, timeout: int = 600,
-           env: dict | None = None) -> subprocess.CompletedProcess:
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the real console script with KAZMIG_HOME=home; no network unless a test serves one."""
     env = {**os.environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(home / ".dagster"),
            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})}

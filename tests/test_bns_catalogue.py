@@ -40,25 +40,63 @@ def test_catalogue_lists_the_bureau_tables(monkeypatch):
             "cadence"} <= set(rows[0])
 
 
-def test_catalogue_from_env_and_errors(tmp_path, monkeypatch):
+def test_catalogue_from_env(tmp_path, monkeypatch):
     doc = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
     doc["sources"] = doc["sources"][:1]
     p = tmp_path / "one.yaml"
     p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("KAZMIG_CATALOGUE", str(p))
     assert [s.id for s in load_catalogue()] == ["population_csv"]
-    for bad, msg in [
-        ({"sources": [{"id": "x", "element_id": 1, "format": "pdf", "period": "year"}]}, "format"),
-        ({"sources": [{"id": "x", "element_id": "abc", "format": "bns_csv", "period": "year"}]}, "element_id"),
-        ({"sources": [{"id": "x", "element_id": 1, "format": "bns_csv", "period": "year", "indicator": "a"}]}, "region"),
-        ({"sources": [{"id": "x", "element_id": 1, "format": "bns_csv", "period": "later", "region": "K",
-                       "indicator": "a"}]}, "period"),
-        ({"sources": [{"id": "x", "element_id": 1, "format": "bns_csv", "period": "year", "region": "K",
-                       "indicator": "a"}] * 2}, "duplicate"),
-    ]:
-        p.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
-        with pytest.raises(CatalogueError, match=msg):
-            load_catalogue()
+
+
+GOOD = {"id": "x", "element_id": 1, "format": "bns_csv", "period": "year", "region": "K", "indicator": "net_migration"}
+CATALOGUE_MISTAKES = [  # (entries, the entry and key the line names, what it says)
+    ([{**GOOD, "format": "pdf"}], "sources[0] (x), key 'format'", "'bns_csv', 'bns_xlsx' or 'bns_json', not 'pdf'"),
+    ([{**GOOD, "element_id": "abc"}], "sources[0] (x), key 'element_id'", "must be a number"),
+    ([{**GOOD, "indicator": None}], "sources[0] (x)", "indicator or a dimension with role indicator"),
+    ([{**GOOD, "region": None}], "sources[0] (x)", "region (the territory column) is required"),
+    ([{**GOOD, "period": "later"}], "sources[0] (x), key 'period'", "not 'later'"),
+    ([GOOD, {**GOOD, "element_id": 2}], "sources[1] (x), key 'id'", "duplicate source id (sources[0] has it)"),
+    ([{**GOOD, "indicator": "emigrantz"}], "sources[0] (x), key 'indicator'", "unknown indicator 'emigrantz'"),
+    ([{**GOOD, "indicator": None, "dimensions": {"СП": {"role": "indicator", "map": {"Всего": "populaton"}}}}],
+     "sources[0] (x), key 'dimensions.СП.map.Всего'", "unknown indicator 'populaton'"),
+    ([{**GOOD, "dimensions": {"СП": {"role": "sex", "map": {"Всего": "everyone"}}}}],
+     "sources[0] (x), key 'dimensions.СП'", "sex values must be in"),
+    ([{**GOOD, "url": "https://evil.example/{element_id}"}], "sources[0] (x), key 'url'", "must contain {base_url}"),
+    ([{**GOOD, "url": "{base_url}/api/{elementid}/"}], "sources[0] (x), key 'url'", "unknown placeholder(s) {elementid}"),
+    ([{**GOOD, "url": "{base_url}/api/../../{element_id}"}], "sources[0] (x), key 'url'", "leaves the bureau's host"),
+    ([{**GOOD, "formt": "bns_csv"}], "sources[0] (x), key 'formt'", "unknown key (known: "),
+    ([{**GOOD, "title_pattern": "(unclosed"}], "sources[0] (x), key 'title_pattern'", "not a regular expression"),
+    (["just a string"], "sources[0]", "each source must be a mapping"),
+]
+
+
+@pytest.mark.parametrize("entries, where, says", CATALOGUE_MISTAKES, ids=[m[2][:30] for m in CATALOGUE_MISTAKES])
+def test_catalogue_mistake_is_one_line_naming_entry_and_key(tmp_path, entries, where, says):
+    p = tmp_path / "cat.yaml"
+    p.write_text(yaml.safe_dump({"sources": entries}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogueError) as exc:
+        load_catalogue(p)
+    msg = str(exc.value)
+    assert msg.startswith(f"cat.yaml: {where}"), msg
+    assert says in msg and "\n" not in msg, msg
+
+
+def test_catalogue_mistake_stops_every_command_before_anything_runs(tmp_path):
+    """What a user sees: one line naming the entry and the key, exit 2, no traceback, nothing run."""
+    from conftest import kazmig
+
+    p = tmp_path / "cat.yaml"
+    p.write_text(yaml.safe_dump({"sources": [{**GOOD, "format": "bns_xslx"}]}), encoding="utf-8")
+    home = tmp_path / "home"
+    for args in (("build", "--offline"), ("build",), ("fetch",), ("fetch", "--from", str(tmp_path))):
+        proc = kazmig(home, *args, check=False, env={"KAZMIG_CATALOGUE": str(p)})
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert proc.stderr.splitlines() == [
+            f"kazmig {args[0]}: cat.yaml: sources[0] (x), key 'format': Input should be 'bns_csv', 'bns_xlsx' "
+            "or 'bns_json', not 'bns_xslx'"], proc.stderr
+        assert proc.stdout == ""
+    assert not (home / "warehouse").exists() and not (home / "raw").exists()
 
 
 def test_a_new_table_of_a_known_layout_is_a_yaml_change(home, tmp_path):
@@ -109,15 +147,16 @@ def test_land_from_dir_shared_bundle(home, bns_files, tmp_path):
     assert read_manifest()[-1]["outcome"] == "failed"
     assert not [p for p in (home / "raw" / "bns").rglob("*") if p.name.startswith(".")]
 
-    # every landed vintage parses; a source that fails stops alone
+    # every landed vintage parses; a file that would not is refused before it lands, saying where
     obs, errors = parse_all(sources)
     assert errors == {} and {o["source_id"] for o in obs} == set(got)
     broken = tmp_path / "broken"
     broken.mkdir()
     write_csv(broken / "6567-net-migration-2027-02-01.csv", MIG_HEADER, [mig(2024, "ЗЕМЛЯ САННИКОВА", "1")])
-    land_from_dir(broken, sources)
+    [r] = land_from_dir(broken, sources)
+    assert r.outcome == "failed" and r.error == (
+        "rejected 6567-net-migration-2027-02-01.csv: unknown region label 'ЗЕМЛЯ САННИКОВА' "
+        "(row 2, column КАТО(по каталогу))")
     obs2, errors = parse_all(sources, latest_only=True)
-    assert set(errors) == {"net_migration_csv"}
-    assert "unknown region label 'ЗЕМЛЯ САННИКОВА'" in str(errors["net_migration_csv"])
-    assert "row 2, column КАТО(по каталогу)" in str(errors["net_migration_csv"])
-    assert {o["source_id"] for o in obs2} == set(got) - {"net_migration_csv"}
+    assert errors == {} and sorted(obs2, key=str) == sorted(parse_all(sources, latest_only=True)[0], key=str)
+    assert len(landed_vintages(next(s for s in sources if s.id == "net_migration_csv"))) == 1

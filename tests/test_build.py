@@ -126,7 +126,7 @@ def test_second_build_refuses_while_one_runs(tmp_path, monkeypatch):
     with build_lock():
         proc = kazmig(home, "build", "--offline", check=False)
     assert proc.returncode == 75
-    assert "another kazmig build is running" in proc.stderr
+    assert "another kazmig process is writing" in proc.stderr
     assert not (home / "warehouse" / "kazmig.duckdb").exists()
 
 

@@ -30,7 +30,10 @@ def test_inbox_sensor_lands_by_hash_and_extracts(tmp_path, monkeypatch):
     again = inbox_sensor(dg.build_sensor_context(instance=instance, cursor=first.run_key.removeprefix("inbox-")))
     assert isinstance(again, dg.SkipReason)  # nothing new: no second run
 
-    result = dg.materialize([documents, document_figures], instance=instance)
+    from pipelines.defs.bns import WarehouseLock  # landing takes the home's writer lock
+
+    result = dg.materialize([documents, document_figures], instance=instance,
+                            resources={"warehouse_lock": WarehouseLock()})
     assert result.success
     landed = home / "raw" / "documents" / f"{digest}.pdf"
     meta = json.loads(landed.with_suffix(".json").read_text())

@@ -10,7 +10,8 @@ _WHERE = {
     "CatalogueError": "catalogue", "Source": "catalogue", "load_catalogue": "catalogue",
     "OBSERVATION_KEYS": "common", "SourceError": "common",
     "FetchConfig": "fetch", "FetchResult": "fetch", "fetch_all": "fetch", "fetch_source": "fetch",
-    "format_fetch_table": "fetch", "land_from_dir": "fetch", "landed_vintages": "fetch",
+    "format_fetch_table": "fetch", "land_from_dir": "bundle", "landed_vintages": "landing",
+    "LandingError": "landing", "read_manifest": "landing",
     "parse_all": "parse", "parse_file": "parse", "parse_landed": "parse",
 }
 __all__ = sorted(_WHERE)

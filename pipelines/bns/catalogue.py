@@ -1,14 +1,20 @@
-"""The catalogue of bureau (BNS) tables: pipelines/sources/catalogue.yaml, or env KAZMIG_CATALOGUE."""
+"""The catalogue of bureau (BNS) tables: pipelines/sources/catalogue.yaml, or env KAZMIG_CATALOGUE.
+
+Each entry is validated by a pydantic model when the catalogue loads, before anything runs; a
+mistake is one line naming the entry and the key (`catalogue.yaml: sources[2] (population_csv),
+key 'format': ...`).
+"""
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+import string
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipelines.settings import REPO_ROOT
 
@@ -24,21 +30,44 @@ DEFAULT_URLS = {
 PERIODS = {"start", "end", "year"}
 SEXES = {"total", "male", "female"}
 ROLES = {"indicator", "sex"}
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID = r"^[a-z][a-z0-9_]*$"
+Sex = Literal["total", "male", "female"]
 
 
 class CatalogueError(ValueError):
-    """The catalogue file is malformed."""
+    """The catalogue file is malformed (the message is one line)."""
 
 
-@dataclass(frozen=True)
-class Source:
+class Dimension(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Literal["indicator", "sex"]
+    map: dict[str, str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sex_values(self) -> "Dimension":
+        if self.role == "sex" and not set(self.map.values()) <= SEXES:
+            raise ValueError(f"sex values must be in {sorted(SEXES)}, not {sorted(set(self.map.values()) - SEXES)}")
+        return self
+
+
+class Sheet(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sex: Sex = "total"
+
+
+class Source(BaseModel):
+    """One bureau table in one download format."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     id: str
-    title: str
+    title: str = ""
     element_id: str
-    format: str
-    url_template: str
-    period: str
+    format: Literal["bns_csv", "bns_xlsx", "bns_json"]
+    url_template: str = Field(alias="url")
+    period: Literal["start", "end", "year"]
     unit: str = "persons"
     producer: str = ""
     attribution: str = ""
@@ -47,14 +76,76 @@ class Source:
     cadence: str = ""
     indicator: str | None = None
     region: str | None = None
-    dimensions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dimensions: dict[str, Dimension] = {}
     terms: tuple[str, ...] = ()
-    region_labels: dict[str, str] = field(default_factory=dict)
-    sheets: dict[str, dict[str, Any]] = field(default_factory=dict)
-    sections: dict[Any, str] = field(default_factory=dict)
+    region_labels: dict[str, str] = {}
+    sheets: dict[str, Sheet] = {}
+    sections: dict[str | None, str] = {}
     total_labels: tuple[str, ...] = ("Всего", "Все группы")
     required_columns: tuple[str, ...] = ("NAM", "DAT", "PERIOD", "VAL")
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # What proves a file is this table (checked before it lands): the indicator text every row
+    # states (CSV NAM without its unit), the classification columns of the header in order, and a
+    # pattern the title above an XLSX sheet's header must match.
+    nam: str | None = None
+    columns: tuple[str, ...] | None = None
+    title_pattern: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, v: Any) -> str:
+        if not isinstance(v, str) or not re.match(_ID, v):
+            raise ValueError(f"bad or missing id {v!r} (lower_snake_case: it names the folder raw/bns/<id>/)")
+        return v
+
+    @field_validator("element_id", mode="before")
+    @classmethod
+    def _element_id(cls, v: Any) -> str:
+        if isinstance(v, bool) or not re.fullmatch(r"\d{1,12}", str(v)):
+            raise ValueError(f"element_id must be a number, not {v!r}")
+        return str(v)
+
+    @field_validator("url_template")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith("{base_url}/"):
+            raise ValueError(f"url must contain {{base_url}} at its start so downloads stay on the bureau's host, "
+                             f"e.g. {DEFAULT_URLS['bns_csv']}; not {v!r}")
+        fields = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+        unknown = fields - {"base_url", "element_id"}
+        if unknown:
+            raise ValueError(f"unknown placeholder(s) {', '.join('{' + f + '}' for f in sorted(unknown))} "
+                             "(known: {base_url}, {element_id})")
+        probe = urlsplit(v.format(base_url=DEFAULT_BASE_URL, element_id="1"))
+        if probe.hostname != urlsplit(DEFAULT_BASE_URL).hostname or ".." in probe.path.split("/"):
+            raise ValueError(f"url {v!r} leaves the bureau's host or path")
+        return v
+
+    @field_validator("title_pattern")
+    @classmethod
+    def _pattern(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as e:
+                raise ValueError(f"not a regular expression: {e}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _layout(self) -> "Source":
+        roles = [d.role for d in self.dimensions.values()]
+        if len(roles) != len(set(roles)):
+            raise ValueError("at most one dimension per role")
+        if self.format == "bns_xlsx":
+            if not self.sheets:
+                raise ValueError("an XLSX source needs sheets")
+            if not self.sections and not self.indicator:
+                raise ValueError("an XLSX source needs sections or an indicator")
+        else:
+            if not self.region:
+                raise ValueError("region (the territory column) is required")
+            if not self.indicator and "indicator" not in roles:
+                raise ValueError("either indicator or a dimension with role indicator is required")
+        return self
 
     @property
     def ext(self) -> str:
@@ -66,9 +157,22 @@ class Source:
 
     def dimension_for(self, role: str) -> tuple[str, dict[str, str]] | None:
         for column, spec in self.dimensions.items():
-            if spec.get("role") == role:
-                return column, spec.get("map") or {}
+            if spec.role == role:
+                return column, dict(spec.map)
         return None
+
+    def indicators(self) -> dict[str, str]:
+        """Every indicator code the entry names, by the key that names it."""
+        found = {}
+        if self.indicator:
+            found["indicator"] = self.indicator
+        for column, spec in self.dimensions.items():
+            if spec.role == "indicator":
+                for label, code in spec.map.items():
+                    found[f"dimensions.{column}.map.{label}"] = code
+        for label, code in self.sections.items():
+            found[f"sections.{label}"] = code
+        return found
 
 
 def base_url_from_env() -> str:
@@ -88,104 +192,75 @@ def catalogue_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("KAZMIG_CATALOGUE") or DEFAULT_CATALOGUE)
 
 
-def _fail(where: str, msg: str) -> CatalogueError:
-    return CatalogueError(f"{where}: {msg}")
+def _message(e: dict[str, Any]) -> str:
+    key = ".".join(str(p) for p in e.get("loc", ()) if p != "__root__")
+    msg = re.sub(r"^(Value error|Assertion failed), ", "", e.get("msg", "invalid"))
+    if e.get("type") == "extra_forbidden":
+        msg = f"unknown key (known: {', '.join(sorted(_source_keys()))})"
+    elif e.get("type") in ("literal_error", "string_pattern_mismatch", "missing", "string_type", "dict_type") \
+            and "input" in e and e.get("type") != "missing":
+        msg += f", not {e['input']!r}"
+    return f"key {key!r}: {msg}" if key else msg
 
 
-def _source(entry: dict[str, Any], defaults: dict[str, Any], where: str) -> Source:
-    if not isinstance(entry, dict):
-        raise _fail(where, "each source must be a mapping")
-    merged = {**defaults, **entry}
-    sid = merged.get("id")
-    if not isinstance(sid, str) or not _ID.match(sid):
-        raise _fail(where, f"bad or missing id {sid!r} (lower_snake_case)")
-    where = f"{where} ({sid})"
+def _source_keys() -> set[str]:
+    return {f.alias or name for name, f in Source.model_fields.items()}
+
+
+def _entry(raw: Any, defaults: dict[str, Any], where: str, known_indicators: set[str]) -> Source:
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{where}: each source must be a mapping of keys, not {type(raw).__name__}")
+    sid = raw.get("id")
+    if isinstance(sid, str):
+        where = f"{where} ({sid})"
+    merged = {k: v for k, v in {**defaults, **raw}.items() if k != "urls"}
+    if isinstance(sid, str) and not merged.get("title"):
+        merged["title"] = sid
     fmt = merged.get("format")
-    if fmt not in FORMATS:
-        raise _fail(where, f"format must be one of {sorted(FORMATS)}, not {fmt!r}")
-    element_id = merged.get("element_id")
-    if element_id is None or not re.fullmatch(r"\d+", str(element_id)):
-        raise _fail(where, f"element_id must be a number, not {element_id!r}")
-    url = merged.get("url") or (merged.get("urls") or {}).get(fmt) or DEFAULT_URLS[fmt]
-    if not url or "{base_url}" not in url:
-        raise _fail(where, "url template must contain {base_url}")
-    period = merged.get("period")
-    if period not in PERIODS:
-        raise _fail(where, f"period must be one of {sorted(PERIODS)}, not {period!r}")
-
-    dimensions = merged.get("dimensions") or {}
-    if not isinstance(dimensions, dict):
-        raise _fail(where, "dimensions must be a mapping column -> {role, map}")
-    for column, spec in dimensions.items():
-        if not isinstance(spec, dict) or spec.get("role") not in ROLES:
-            raise _fail(where, f"dimension {column!r} needs role one of {sorted(ROLES)}")
-        if not isinstance(spec.get("map"), dict) or not spec["map"]:
-            raise _fail(where, f"dimension {column!r} needs a non-empty map")
-        if spec["role"] == "sex" and not set(spec["map"].values()) <= SEXES:
-            raise _fail(where, f"dimension {column!r}: sex values must be in {sorted(SEXES)}")
-    roles = [spec["role"] for spec in dimensions.values()]
-    if len(roles) != len(set(roles)):
-        raise _fail(where, "at most one dimension per role")
-
-    sheets = merged.get("sheets") or {}
-    sections = merged.get("sections") or {}
-    indicator = merged.get("indicator")
-    if fmt == "bns_xlsx":
-        if not sheets:
-            raise _fail(where, "an XLSX source needs sheets")
-        for name, spec in sheets.items():
-            if (spec or {}).get("sex", "total") not in SEXES:
-                raise _fail(where, f"sheet {name!r}: sex must be in {sorted(SEXES)}")
-        if not sections and not indicator:
-            raise _fail(where, "an XLSX source needs sections or an indicator")
-    else:
-        if not merged.get("region"):
-            raise _fail(where, "region (the territory column) is required")
-        if not indicator and "indicator" not in roles:
-            raise _fail(where, "either indicator or a dimension with role indicator is required")
-
-    return Source(
-        id=sid,
-        title=str(merged.get("title") or sid),
-        element_id=str(element_id),
-        format=fmt,
-        url_template=url,
-        period=period,
-        unit=str(merged.get("unit") or "persons"),
-        producer=str(merged.get("producer") or ""),
-        attribution=str(merged.get("attribution") or ""),
-        license=str(merged.get("license") or ""),
-        license_url=str(merged.get("license_url") or ""),
-        cadence=str(merged.get("cadence") or ""),
-        indicator=indicator,
-        region=merged.get("region"),
-        dimensions=dimensions,
-        terms=tuple(merged.get("terms") or ()),
-        region_labels={str(k): str(v) for k, v in (merged.get("region_labels") or {}).items()},
-        sheets={str(k): dict(v or {}) for k, v in sheets.items()},
-        sections=dict(sections),
-        total_labels=tuple(merged.get("total_labels") or ("Всего", "Все группы")),
-        required_columns=tuple(merged.get("required_columns") or ("NAM", "DAT", "PERIOD", "VAL")),
-        raw=dict(entry),
-    )
+    if "url" not in raw:  # the format's default (an unknown format is reported for itself)
+        urls = defaults.get("urls") if isinstance(defaults.get("urls"), dict) else {}
+        merged["url"] = urls.get(fmt) or DEFAULT_URLS.get(fmt) or DEFAULT_URLS["bns_csv"]
+    try:
+        source = Source.model_validate(merged)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise CatalogueError(f"{where}, {_message(errors[0])}"
+                             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")) from None
+    for key, code in source.indicators().items():
+        if known_indicators and code not in known_indicators:
+            raise CatalogueError(f"{where}, key {key!r}: unknown indicator {code!r} "
+                                 "(indicators are the codes of sql/seeds/ref_indicators.csv)")
+    return source
 
 
 def load_catalogue(path: str | os.PathLike | None = None) -> list[Source]:
-    """All sources of the catalogue, in file order. Raises CatalogueError when malformed."""
+    """All sources of the catalogue, in file order. Raises CatalogueError (one line) when malformed."""
     p = catalogue_path(path)
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise CatalogueError(f"{p}: cannot read catalogue: {e}") from e
+    except OSError as e:
+        raise CatalogueError(f"{p}: cannot read the catalogue: {e.strerror or e}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise CatalogueError(f"{p.name}{where}: not valid YAML: {getattr(e, 'problem', None) or e}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
-        raise CatalogueError(f"{p}: expected a mapping with a list under 'sources'")
+        raise CatalogueError(f"{p.name}: expected a mapping with a list under 'sources'")
     defaults = doc.get("defaults") or {}
-    sources = [_source(e, defaults, f"{p.name} sources[{i}]") for i, e in enumerate(doc["sources"])]
-    seen: set[str] = set()
-    for s in sources:
-        if s.id in seen:
-            raise CatalogueError(f"{p.name}: duplicate source id {s.id!r}")
-        seen.add(s.id)
+    if not isinstance(defaults, dict):
+        raise CatalogueError(f"{p.name}: 'defaults' must be a mapping of keys")
+    from pipelines.reference import indicators
+
+    known = set(indicators())
+    sources: list[Source] = []
+    first: dict[str, int] = {}
+    for i, raw in enumerate(doc["sources"]):
+        s = _entry(raw, defaults, f"{p.name}: sources[{i}]", known)
+        if s.id in first:
+            raise CatalogueError(f"{p.name}: sources[{i}] ({s.id}), key 'id': duplicate source id "
+                                 f"(sources[{first[s.id]}] has it)")
+        first[s.id] = i
+        sources.append(s)
     return sources
 
 

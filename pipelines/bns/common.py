@@ -10,11 +10,12 @@ from typing import Any
 from pipelines import settings
 from pipelines.bns.catalogue import Source
 from pipelines.files import sha256_file
+from pipelines.messages import one_line
 from pipelines.reference import normalise_label, region_for_label
 
 # The columns of raw.bns_observations, in order. Every observation has exactly these keys.
 OBSERVATION_KEYS = (
-    "source_id", "element_id", "format", "vintage", "file_sha256", "file_name", "indicator",
+    "source_id", "element_id", "format", "vintage", "vintage_at", "vintage_basis", "file_sha256", "file_name", "indicator",
     "region", "region_label", "sex", "period", "period_start", "period_end", "value", "unit",
     "sheet", "row", "col",
 )
@@ -35,9 +36,11 @@ class SourceError(Exception):
         if column is not None:
             where.append(f"column {column}")
         loc = ", ".join(where[1:]) if len(where) > 1 else ""
+        # the place inside the file (sheet, row, column), without the file's name
+        self.where = ", ".join(([f"sheet {sheet!r}"] if sheet else []) + where[1:])
         head = f"{where[0]} {loc}".strip() if where else ""
         text = f"{source_id}: {head}: {message}" if head else f"{source_id}: {message}"
-        super().__init__(re.sub(r"[\r\n]+", " ", text))  # one line
+        super().__init__(one_line(re.sub(r"[\r\n]+", " ", text), 500))
 
 
 class Observations(list):
@@ -150,8 +153,11 @@ class Builder:
         meta = meta or {}
         self.source = source
         self.path = Path(path)
-        self.file_name = relative_name(self.path)
+        self.file_name = meta.get("file_name") or relative_name(self.path)
         self.vintage = meta.get("vintage") or dt.date.fromtimestamp(self.path.stat().st_mtime).isoformat()
+        # sidecars written before vintages had a time stand at the start of their day
+        self.vintage_at = meta.get("vintage_at") or f"{self.vintage}T00:00:00Z"
+        self.vintage_basis = meta.get("vintage_basis") or "unknown"
         self.sha256 = meta.get("sha256") or sha256_file(self.path)
         self.out = Observations()
         self._seen: dict[tuple, tuple[float, Any, Any]] = {}
@@ -207,6 +213,8 @@ class Builder:
             "element_id": self.source.element_id,
             "format": self.source.format,
             "vintage": self.vintage,
+            "vintage_at": self.vintage_at,
+            "vintage_basis": self.vintage_basis,
             "file_sha256": self.sha256,
             "file_name": self.file_name,
             "indicator": indicator,

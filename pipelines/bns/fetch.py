@@ -1,25 +1,19 @@
-"""Download the bureau's tables, validate them and land them as immutable snapshots.
+"""Download the bureau's tables (conditional requests) and land them through pipelines/bns/landing.py.
 
-    raw/bns/<source_id>/<sha256>.<ext>     the file as served
-    raw/bns/<source_id>/<sha256>.json      its snapshot metadata (sidecar)
-    raw/bns/manifest.jsonl                 one line per attempt (HTTP request or bundle file)
-
-Nothing lands unless it passed validation: not an HTML page, the declared content type, the whole
-body (Content-Length), under the size cap, and parseable as the declared format at first glance
-(CSV header with NAM/VAL, XLSX zip with xl/workbook.xml, JSON list). Files are streamed into a
-temporary file in the target folder and moved into place with os.replace.
+Each download is bounded: a connect and a read time-out, a size cap, and an overall deadline
+that also covers a server trickling its body. Transient failures (time-outs, a dropped
+connection, a cut body, HTTP 429 and 5xx) are retried by tenacity with exponential back-off;
+429 and 503 wait as long as the server's Retry-After asks, up to a cap. A host that does not
+resolve or refuses the connection is offline at once: no retries.
 """
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import errno
 import hashlib
-import json
 import os
 import re
 import socket
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,10 +21,19 @@ from typing import Any, Iterable
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential
 
-from pipelines import settings
+from pipelines.bns import vintage as vintages
 from pipelines.bns.catalogue import Source, allowed_hosts, base_url_from_env, load_catalogue
+from pipelines.bns.landing import (LandingError, append_manifest, land, landed_vintages, last_retrieved,
+                                   manifest_path, read_manifest, rel, source_dir, temp_file, tidy,
+                                   validate_content)
+from pipelines.messages import one_line, shown
 from pipelines.progress import progress
+
+__all__ = ["FetchConfig", "FetchError", "FetchResult", "fetch_all", "fetch_source", "format_fetch_table",
+           "land_from_dir", "landed_vintages", "make_session", "manifest_path", "read_manifest", "result_as_dict",
+           "source_dir", "validate_content"]
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -44,6 +47,7 @@ CONTENT_TYPES = {
 }
 GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", "application/force-download",
                  "application/download", "application/x-download"}
+RETRY_AFTER_STATUSES = {429, 503}
 
 
 def _env_float(name: str, default: float) -> float:
@@ -57,10 +61,12 @@ class FetchConfig:
 
     base_url: str | None = None          # default: env KAZMIG_BNS_BASE_URL or https://stat.gov.kz
     connect_timeout: float = 3.0
-    read_timeout: float = 30.0
-    retries: int = 2                     # attempts after the first, on time-outs and 5xx
+    read_timeout: float = 30.0           # silence on the socket
+    deadline: float = 300.0              # a whole download, retries and waits included
+    retries: int = 2                     # attempts after the first, on transient failures
     backoff: float = 1.0                 # first pause; doubled after each retry
     max_backoff: float = 30.0
+    max_retry_after: float = 60.0        # the longest Retry-After kazmig waits out
     max_redirects: int = 5
     max_bytes: int = 50 * MB
     user_agent: str = "kazmig/0.1 (labour-migration statistics; +https://stat.gov.kz)"
@@ -71,8 +77,10 @@ class FetchConfig:
             base_url=os.environ.get("KAZMIG_BNS_BASE_URL") or None,
             connect_timeout=_env_float("KAZMIG_BNS_CONNECT_TIMEOUT", cls.connect_timeout),
             read_timeout=_env_float("KAZMIG_BNS_READ_TIMEOUT", cls.read_timeout),
+            deadline=_env_float("KAZMIG_BNS_DEADLINE", cls.deadline),
             retries=int(_env_float("KAZMIG_BNS_RETRIES", cls.retries)),
             backoff=_env_float("KAZMIG_BNS_BACKOFF", cls.backoff),
+            max_retry_after=_env_float("KAZMIG_BNS_MAX_RETRY_AFTER", cls.max_retry_after),
             max_redirects=int(_env_float("KAZMIG_BNS_MAX_REDIRECTS", cls.max_redirects)),
             max_bytes=int(_env_float("KAZMIG_BNS_MAX_BYTES", cls.max_bytes)),
         )
@@ -88,7 +96,7 @@ class FetchConfig:
 @dataclass
 class FetchResult:
     source_id: str
-    outcome: str                          # changed | unchanged | failed | offline
+    outcome: str                          # changed | unchanged | repaired | failed | offline
     url: str | None = None
     path: Path | None = None              # the landed file (for unchanged: the one already there)
     sha256: str | None = None
@@ -99,34 +107,24 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     content_type: str | None = None
-    via: str = "http"                     # http | bundle
+    via: str = "http"                     # http | bundle | sample
     attempts: int = 0
     elapsed: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
-        return self.outcome in ("changed", "unchanged")
+        return self.outcome in ("changed", "unchanged", "repaired")
 
 
 class FetchError(Exception):
-    """A failed attempt. `retry` says whether another attempt may help, `offline` that the host
-    did not resolve or refused the connection."""
+    """A failed attempt. `retry`: another attempt may help; `offline`: the host did not resolve or
+    refused the connection; `retry_after`: seconds the server asked to wait."""
 
-    def __init__(self, message: str, status: int | None = None, retry: bool = False, offline: bool = False):
-        super().__init__(message)
-        self.status, self.retry, self.offline = status, retry, offline
-
-
-# ---------------------------------------------------------------------------------------------
-# where things are
-
-def source_dir(source: Source | str) -> Path:
-    return settings.bns_dir() / (source if isinstance(source, str) else source.id)
-
-
-def manifest_path() -> Path:
-    return settings.bns_dir() / "manifest.jsonl"
+    def __init__(self, message: str, status: int | None = None, retry: bool = False, offline: bool = False,
+                 retry_after: float | None = None):
+        super().__init__(one_line(message))
+        self.status, self.retry, self.offline, self.retry_after = status, retry, offline, retry_after
 
 
 def _now() -> dt.datetime:
@@ -134,70 +132,12 @@ def _now() -> dt.datetime:
 
 
 def _iso(t: dt.datetime) -> str:
-    return t.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return vintages.iso(t)
 
 
-def landed_vintages(source: Source | str) -> list[tuple[Path, dict[str, Any]]]:
-    """(path, sidecar metadata) of every landed snapshot of the source, sorted by vintage
-    (then retrieval time)."""
-    folder = source_dir(source)
-    out: list[tuple[Path, dict[str, Any]]] = []
-    if not folder.is_dir():
-        return out
-    for side in folder.glob("*.json"):
-        if side.name.startswith(".") or not re.fullmatch(r"[0-9a-f]{64}\.json", side.name):
-            continue
-        try:
-            meta = json.loads(side.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        ext = meta.get("ext") or Path(meta.get("file") or "").suffix.lstrip(".")
-        path = folder / f"{side.stem}.{ext}"
-        if path.is_file():
-            out.append((path, meta))
-    out.sort(key=lambda pm: (pm[1].get("vintage") or "", pm[1].get("retrieved_at") or ""))
-    return out
-
-
-def _last_retrieved(source: Source) -> tuple[Path, dict[str, Any]] | None:
-    landed = landed_vintages(source)
-    if not landed:
-        return None
-    return max(landed, key=lambda pm: pm[1].get("retrieved_at") or "")
-
-
-def _append_manifest(record: dict[str, Any]) -> None:
-    path = manifest_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n"
-    with open(path, "a", encoding="utf-8") as f:
-        try:
-            import fcntl
-
-            fcntl.flock(f, fcntl.LOCK_EX)
-        except (ImportError, OSError):
-            pass
-        f.write(line)
-        f.flush()
-
-
-def read_manifest() -> list[dict[str, Any]]:
-    path = manifest_path()
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
-    return out
-
-
-def _record(result: FetchResult, started: dt.datetime, attempt: int, error: str | None = None,
-            outcome: str | None = None, status: int | None = None) -> None:
-    _append_manifest({
+def record(result: FetchResult, started: dt.datetime, attempt: int, error: str | None = None,
+           outcome: str | None = None, status: int | None = None) -> None:
+    append_manifest({
         "source_id": result.source_id,
         "url": result.url,
         "started": _iso(started),
@@ -212,49 +152,12 @@ def _record(result: FetchResult, started: dt.datetime, attempt: int, error: str 
         "error": error if error is not None else result.error,
         "via": result.via,
         "attempt": attempt,
+        "vintage": result.meta.get("vintage_at") if result.meta else None,
     })
 
 
 # ---------------------------------------------------------------------------------------------
-# validation
-
-def _looks_like_html(head: bytes) -> bool:
-    s = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return s.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or (
-        s.startswith(b"<") and b"<html" in s[:4096])
-
-
-def validate_content(source: Source, path: Path) -> None:
-    """Raise ValueError unless the file looks like the source's declared format."""
-    with open(path, "rb") as f:
-        head = f.read(CHUNK)
-    if not head:
-        raise ValueError("empty body")
-    if _looks_like_html(head):
-        raise ValueError("an HTML page, not the data file")
-    if source.format == "bns_csv":
-        from pipelines.bns.parse_csv import decode, read_header
-
-        try:
-            text = decode(head if len(head) < CHUNK else head[: head.rfind(b"\n") + 1] or head)
-        except UnicodeDecodeError:
-            raise ValueError("CSV is neither UTF-8 nor CP1251 text") from None
-        header = read_header(text)
-        missing = [c for c in ("NAM", "VAL") if c not in header]
-        if len(header) < 3 or missing:
-            raise ValueError(f"not a bureau CSV: header lacks {', '.join(missing) or 'tab-separated columns'}")
-    elif source.format == "bns_xlsx":
-        from pipelines.bns.parse_xlsx import check_xlsx_zip
-
-        check_xlsx_zip(path)
-    elif source.format == "bns_json":
-        try:
-            doc = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ValueError(f"not JSON: {e}") from None
-        if not isinstance(doc, list):
-            raise ValueError(f"JSON is a {type(doc).__name__}, expected a list")
-
+# checks on what the server says
 
 def _check_content_type(source: Source, content_type: str | None) -> None:
     if not content_type:
@@ -274,81 +177,30 @@ def _check_url(url: str, hosts: set[str]) -> None:
         raise FetchError(f"refusing host {parts.hostname!r} (allowed: {', '.join(sorted(hosts))}): {url}")
 
 
-# ---------------------------------------------------------------------------------------------
-# landing
-
-def _vintage_from_last_modified(value: str | None) -> str | None:
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (a number of seconds or an HTTP date)."""
     if not value:
         return None
-    try:
-        t = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    t = vintages.http_date(value)
+    return max(0.0, (t - _now()).total_seconds()) if t else None
+
+
+def _content_disposition_name(value: str | None) -> str | None:
+    """The file name a server suggests, reduced to a safe base name (recorded, never used as a path)."""
+    if not value:
         return None
-    if t is None:
+    m = re.search(r"filename\*=(?:UTF-8'')?([^;]+)", value, re.I) or re.search(r'filename="?([^";]+)"?', value, re.I)
+    if not m:
         return None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
-    return t.astimezone(dt.timezone.utc).date().isoformat()
+    from urllib.parse import unquote
 
-
-def _vintage_from_name(path: Path) -> str:
-    for m in re.finditer(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)", path.name):
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        except ValueError:
-            continue
-    return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
-
-
-def _tempfile(folder: Path) -> tuple[Path, Any]:
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".part")
-    return Path(name), os.fdopen(fd, "wb")
-
-
-def _land(source: Source, tmp: Path, sha: str, meta: dict[str, Any]) -> tuple[str, Path, dict[str, Any]]:
-    """Move a validated temporary file into place; ("unchanged", path, meta) if already there."""
-    folder = source_dir(source)
-    final = folder / f"{sha}.{source.ext}"
-    side = folder / f"{sha}.json"
-    if final.is_file() and side.is_file():
-        tmp.unlink(missing_ok=True)
-        try:
-            return "unchanged", final, json.loads(side.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            pass
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, final)
-    meta = {**meta, "file": final.name, "ext": source.ext}
-    fd, side_tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=".json.part")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(meta, f, ensure_ascii=False, indent=2)
-        f.write("\n")
-    os.chmod(side_tmp, 0o644)
-    os.replace(side_tmp, side)
-    return "changed", final, meta
-
-
-def _snapshot_meta(source: Source, **kw: Any) -> dict[str, Any]:
-    return {
-        "source_id": source.id,
-        "element_id": source.element_id,
-        "format": source.format,
-        "url": kw.get("url"),
-        "retrieved_at": kw.get("retrieved_at"),
-        "etag": kw.get("etag"),
-        "last_modified": kw.get("last_modified"),
-        "vintage": kw.get("vintage"),
-        "sha256": kw.get("sha256"),
-        "bytes": kw.get("bytes"),
-        "content_type": kw.get("content_type"),
-        "license": source.license,
-        "license_url": source.license_url,
-        "attribution": source.attribution,
-        "producer": source.producer,
-        "via": kw.get("via"),
-        "original_name": kw.get("original_name"),
-    }
+    name = unquote(m.group(1).strip().strip('"'))
+    name = re.split(r"[\\/]", name)[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
+    return name[:200] or None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,13 +235,10 @@ _OFFLINE_TEXT = re.compile(r"Failed to resolve|Name or service not known|nodenam
 
 def _is_offline(e: BaseException) -> bool:
     """The host does not resolve or refuses the connection: no point retrying."""
-    try:
-        from urllib3.exceptions import NameResolutionError
-    except ImportError:  # pragma: no cover
-        NameResolutionError = ()  # type: ignore
+    from urllib3.exceptions import NameResolutionError
+
     for x in _walk_causes(e):
-        if isinstance(x, (socket.gaierror, ConnectionRefusedError)) or (
-                NameResolutionError and isinstance(x, NameResolutionError)):
+        if isinstance(x, (socket.gaierror, ConnectionRefusedError, NameResolutionError)):
             return True
         if isinstance(x, OSError) and x.errno in _OFFLINE_ERRNOS:
             return True
@@ -414,31 +263,47 @@ def _short(e: BaseException) -> str:
     return re.sub(r"\s+", " ", s)[:300]
 
 
-def _content_disposition_name(value: str | None) -> str | None:
-    """The file name a server suggests; recorded as metadata only, never used as a path."""
-    if not value:
-        return None
-    m = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", value, re.I)
-    if not m:
-        return None
-    from urllib.parse import unquote
+def _validators(last: tuple[Path, dict[str, Any]] | None) -> dict[str, str]:
+    """Conditional-request headers for what the server served last. The server's Last-Modified is
+    sent back only when it was believed as the vintage: a date in the future would make every
+    later request "not modified"."""
+    if not last:
+        return {}
+    meta = last[1]
+    headers = {}
+    if meta.get("etag"):
+        headers["If-None-Match"] = meta["etag"]
+    if meta.get("last_modified") and meta.get("vintage_basis") == "last_modified":
+        headers["If-Modified-Since"] = meta["last_modified"]
+    return headers
 
-    return re.sub(r"[^\w.\- ]", "_", unquote(m.group(1)))[:200]
+
+@dataclass
+class _Attempt:
+    source: Source
+    session: requests.Session
+    cfg: FetchConfig
+    url: str
+    conditional: dict[str, str]
+    last: tuple[Path, dict[str, Any]] | None
+    deadline_at: float
+    refresh: dt.datetime | None
+    accept_losses: bool
 
 
-def _one_attempt(source: Source, session: requests.Session, cfg: FetchConfig, url: str,
-                 conditional: dict[str, str], result: FetchResult, last: tuple[Path, dict] | None) -> None:
-    """One request (following redirects by hand); fills `result` or raises FetchError."""
-    hosts = allowed_hosts(cfg.base)
-    current, seen = url, {url}
-    for _hop in range(cfg.max_redirects + 1):
+def _one_attempt(a: _Attempt, result: FetchResult) -> None:
+    hosts = allowed_hosts(a.cfg.base)
+    current, seen = a.url, {a.url}
+    for _hop in range(a.cfg.max_redirects + 1):
         _check_url(current, hosts)
         try:
-            resp = session.get(current, headers=conditional, stream=True, allow_redirects=False,
-                               timeout=(cfg.connect_timeout, cfg.read_timeout))
+            resp = a.session.get(current, headers=a.conditional, stream=True, allow_redirects=False,
+                                 timeout=(a.cfg.connect_timeout, a.cfg.read_timeout))
         except requests.ConnectionError as e:
             if _is_offline(e):
                 raise FetchError(f"offline: {_offline_reason(e, current)}", offline=True) from None
+            if any(type(x).__name__ == "ReadTimeoutError" for x in _walk_causes(e)):
+                raise FetchError(f"time-out: no answer within {a.cfg.read_timeout:g} s", retry=True) from None
             raise FetchError(f"connection failed: {_short(e)}", retry=True) from None
         except requests.Timeout as e:
             raise FetchError(f"time-out: {_short(e)}", retry=True) from None
@@ -454,147 +319,200 @@ def _one_attempt(source: Source, session: requests.Session, cfg: FetchConfig, ur
                 current = nxt
                 continue
             if resp.status_code == 304:
-                if not last:
-                    raise FetchError("304 Not Modified without a landed snapshot", status=304)
-                path, meta = last
+                if not a.last or not a.conditional:
+                    raise FetchError("304 Not Modified to a request that was not conditional", status=304)
+                path, meta = a.last
                 result.outcome, result.path, result.meta = "unchanged", path, meta
                 result.sha256, result.bytes = meta.get("sha256"), meta.get("bytes")
                 result.vintage = meta.get("vintage")
                 result.etag = resp.headers.get("ETag") or meta.get("etag")
-                result.last_modified = resp.headers.get("Last-Modified") or meta.get("last_modified")
+                result.last_modified = meta.get("last_modified")
                 result.content_type = meta.get("content_type")
                 return
-            if resp.status_code >= 500:
-                raise FetchError(f"HTTP {resp.status_code} {resp.reason}", status=resp.status_code, retry=True)
+            if resp.status_code in RETRY_AFTER_STATUSES or resp.status_code >= 500:
+                wait = _retry_after(resp.headers.get("Retry-After"))
+                text = f"HTTP {resp.status_code} {resp.reason}"
+                if wait is not None and wait > a.cfg.max_retry_after:
+                    raise FetchError(f"{text}: the bureau asks to retry after {wait:.0f} s, longer than kazmig "
+                                     f"waits ({a.cfg.max_retry_after:g} s)", status=resp.status_code)
+                raise FetchError(text + (f" (Retry-After {wait:g} s)" if wait is not None else ""),
+                                 status=resp.status_code, retry=True, retry_after=wait)
             if resp.status_code != 200:
                 raise FetchError(f"HTTP {resp.status_code} {resp.reason}", status=resp.status_code)
-            _receive(source, cfg, current, resp, result)
+            _receive(a, current, resp, result)
             return
-    raise FetchError(f"too many redirects (more than {cfg.max_redirects}) from {url}", status=result.status)
+    raise FetchError(f"too many redirects (more than {a.cfg.max_redirects}) from {a.url}", status=result.status)
 
 
-def _receive(source: Source, cfg: FetchConfig, url: str, resp: requests.Response, result: FetchResult) -> None:
+def _read_body(a: _Attempt, resp: requests.Response, f, declared: int | None) -> tuple[str, int]:
+    """Stream the body into f under the size cap and the deadline; (sha256, bytes)."""
+    from urllib3.exceptions import HTTPError as Urllib3Error, ProtocolError, ReadTimeoutError
+
+    sha, n = hashlib.sha256(), 0
+    raw = resp.raw
+    while True:
+        if time.monotonic() > a.deadline_at:
+            raise FetchError(f"download not finished within the deadline of {a.cfg.deadline:g} s "
+                             f"({n} bytes received)", status=resp.status_code)
+        try:
+            chunk = raw.read1(CHUNK)  # returns as soon as some bytes arrive: the deadline is checked often
+        except ReadTimeoutError:
+            raise FetchError(f"time-out: the body stalled after {n} bytes", status=resp.status_code,
+                             retry=True) from None
+        except ProtocolError as e:
+            raise FetchError(f"truncated body after {n} bytes" + (f" of {declared}" if declared is not None else "")
+                             + f": {_short(e)}", status=resp.status_code, retry=True) from None
+        except (Urllib3Error, OSError) as e:
+            raise FetchError(f"connection lost after {n} bytes: {_short(e)}", status=resp.status_code,
+                             retry=True) from None
+        if not chunk:
+            break
+        n += len(chunk)
+        if n > a.cfg.max_bytes:
+            raise FetchError(f"body over the cap of {a.cfg.max_bytes} bytes (stopped reading)", status=resp.status_code)
+        sha.update(chunk)
+        f.write(chunk)
+    if declared is not None and n != declared:
+        raise FetchError(f"truncated body: {n} of {declared} bytes", status=resp.status_code, retry=True)
+    return sha.hexdigest(), n
+
+
+def _receive(a: _Attempt, url: str, resp: requests.Response, result: FetchResult) -> None:
     h = resp.headers
     result.etag, result.last_modified = h.get("ETag"), h.get("Last-Modified")
     result.content_type = h.get("Content-Type")
-    _check_content_type(source, result.content_type)
+    _check_content_type(a.source, result.content_type)
     declared: int | None = None
     if h.get("Content-Length", "").strip().isdigit() and h.get("Content-Encoding", "identity").lower() in ("identity", ""):
         declared = int(h["Content-Length"])
-        if declared > cfg.max_bytes:
-            raise FetchError(f"body of {declared} bytes is over the cap of {cfg.max_bytes} bytes",
+        if declared > a.cfg.max_bytes:
+            raise FetchError(f"body of {declared} bytes is over the cap of {a.cfg.max_bytes} bytes",
                              status=resp.status_code)
-    tmp, f = _tempfile(source_dir(source))
+    tmp, f = temp_file(a.source)
     try:
-        sha, n = hashlib.sha256(), 0
         with f:
-            try:
-                for chunk in resp.iter_content(CHUNK):
-                    n += len(chunk)
-                    if n > cfg.max_bytes:
-                        raise FetchError(f"body over the cap of {cfg.max_bytes} bytes (stopped reading)",
-                                         status=resp.status_code)
-                    sha.update(chunk)
-                    f.write(chunk)
-            except requests.exceptions.ChunkedEncodingError as e:
-                raise FetchError(f"truncated body after {n} bytes"
-                                 + (f" of {declared}" if declared is not None else "") + f": {_short(e)}",
-                                 status=resp.status_code, retry=True) from None
-            except requests.ConnectionError as e:
-                raise FetchError(f"connection lost after {n} bytes: {_short(e)}", status=resp.status_code,
-                                 retry=True) from None
-        if declared is not None and n != declared:
-            raise FetchError(f"truncated body: {n} of {declared} bytes", status=resp.status_code, retry=True)
+            digest, n = _read_body(a, resp, f, declared)
+        name = _content_disposition_name(h.get("Content-Disposition")) or Path(urlsplit(url).path).name or None
+        replaces = vintages.parse_iso(a.last[1].get("vintage_at") or a.last[1].get("vintage")) if a.last else None
+        meta = _snapshot_meta(a.source, url=url, retrieved_at=_iso(_now()), etag=result.etag,
+                              last_modified=result.last_modified, bytes=n, content_type=result.content_type,
+                              via="http", original_name=name, refresh_at=_iso(a.refresh) if a.refresh else None)
         try:
-            validate_content(source, tmp)
-        except (ValueError, OSError) as e:
-            raise FetchError(f"rejected: {e}", status=resp.status_code) from None
-        digest = sha.hexdigest()
-        retrieved = _now()
-        meta = _snapshot_meta(
-            source, url=url, retrieved_at=_iso(retrieved), etag=result.etag, last_modified=result.last_modified,
-            vintage=_vintage_from_last_modified(result.last_modified) or retrieved.date().isoformat(),
-            sha256=digest, bytes=n, content_type=result.content_type, via="http",
-            original_name=_content_disposition_name(h.get("Content-Disposition")) or Path(urlsplit(url).path).name or None,
-        )
-        outcome, path, meta = _land(source, tmp, digest, meta)
+            outcome, path, meta = land(a.source, tmp, digest=digest, name=f"the download from {url}", meta=meta,
+                                       last_modified=result.last_modified or "", refresh=a.refresh,
+                                       replaces=replaces, accept_losses=a.accept_losses)
+        except LandingError as e:
+            raise FetchError(str(e), status=resp.status_code) from None
         result.outcome, result.path, result.meta = outcome, path, meta
         result.sha256, result.bytes, result.vintage = digest, n, meta.get("vintage")
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def fetch_source(source: Source, session: requests.Session | None = None,
-                 config: FetchConfig | None = None) -> FetchResult:
-    """Download one source (conditionally), validate it and land it. Never raises for network or
-    validation problems: the result's outcome is changed | unchanged | failed | offline."""
+def _snapshot_meta(source: Source, **kw: Any) -> dict[str, Any]:
+    return {
+        "source_id": source.id, "element_id": source.element_id, "format": source.format,
+        "url": kw.get("url"), "retrieved_at": kw.get("retrieved_at"), "refresh_at": kw.get("refresh_at"),
+        "etag": kw.get("etag"), "last_modified": kw.get("last_modified"), "bytes": kw.get("bytes"),
+        "content_type": kw.get("content_type"), "license": source.license, "license_url": source.license_url,
+        "attribution": source.attribution, "producer": source.producer, "via": kw.get("via"),
+        "original_name": kw.get("original_name"),
+    }
+
+
+def _retryable(e: BaseException) -> bool:
+    return isinstance(e, FetchError) and e.retry
+
+
+def fetch_source(source: Source, session: requests.Session | None = None, config: FetchConfig | None = None,
+                 *, refresh: dt.datetime | None = None, accept_losses: bool = False) -> FetchResult:
+    """Download one source (conditionally), verify it and land it. Never raises for network,
+    validation or landing problems: the result's outcome is changed | unchanged | repaired |
+    failed | offline. `refresh` is the time of the refresh this download belongs to (one release
+    for the formats of an element fetched together without a better date)."""
     cfg = config or FetchConfig.from_env()
-    own = session is None
-    session = session or make_session(cfg)
+    refresh = (refresh or _now()).replace(microsecond=0)
+    t0 = time.monotonic()
     try:
         url = source.url(cfg.base)
     except (KeyError, IndexError, ValueError) as e:
         result = FetchResult(source_id=source.id, outcome="failed", error=f"bad URL template: {_short(e)}")
-        _record(result, _now(), 0)
-        if own:
-            session.close()
+        record(result, _now(), 0)
         return result
-    t0 = time.monotonic()
-    last = _last_retrieved(source)
-    conditional: dict[str, str] = {}
-    if last:
-        if last[1].get("etag"):
-            conditional["If-None-Match"] = last[1]["etag"]
-        if last[1].get("last_modified"):
-            conditional["If-Modified-Since"] = last[1]["last_modified"]
-    attempts = max(1, cfg.retries + 1)
     try:
-        for attempt in range(1, attempts + 1):
-            result = FetchResult(source_id=source.id, outcome="failed", url=url, attempts=attempt)
-            started = _now()
-            try:
-                _one_attempt(source, session, cfg, url, conditional, result, last)
-            except FetchError as e:
-                result.error, result.status = str(e), e.status if e.status is not None else result.status
-                if e.offline:
-                    result.outcome = "offline"
-                    _record(result, started, attempt)
-                    break
-                if e.retry and attempt < attempts:
-                    pause = min(cfg.max_backoff, cfg.backoff * (2 ** (attempt - 1)))
-                    _record(result, started, attempt, error=f"{e} (retrying in {pause:g}s)")
-                    time.sleep(pause)
-                    continue
-                if e.retry:
-                    result.error = f"{e} (gave up after {attempt} attempts)"
-                _record(result, started, attempt)
-                break
-            except OSError as e:  # the local disk, not the network
-                result.error = f"cannot land: {_short(e)}"
-                _record(result, started, attempt)
-                break
-            except Exception as e:  # never let one source stop the others
-                result.error = f"unexpected error: {_short(e)}"
-                _record(result, started, attempt)
-                break
-            _record(result, started, attempt)
-            break
+        last = last_retrieved(source)
+    except LandingError:
+        last = None  # a landed file's sidecar is broken: ask unconditionally; landing rewrites it
+    own = session is None
+    session = session or make_session(cfg)
+    state = {"result": FetchResult(source_id=source.id, outcome="failed", url=url), "started": _now()}
+    attempt_args = _Attempt(source, session, cfg, url, _validators(last), last, t0 + cfg.deadline, refresh,
+                            accept_losses)
+
+    def before_sleep(rs) -> None:
+        r, e = state["result"], rs.outcome.exception()
+        record(r, state["started"], rs.attempt_number, error=f"{e} (retrying in {rs.next_action.sleep:g}s)",
+               outcome="failed", status=getattr(e, "status", None) or r.status)
+
+    def wait(rs) -> float:
+        base = wait_exponential(multiplier=cfg.backoff, max=cfg.max_backoff)(rs)
+        asked = getattr(rs.outcome.exception(), "retry_after", None) or 0.0
+        return max(0.0, min(max(base, asked), t0 + cfg.deadline - time.monotonic()))
+
+    retrying = Retrying(stop=stop_after_attempt(max(1, cfg.retries + 1)) | stop_after_delay(cfg.deadline),
+                        wait=wait, retry=retry_if_exception(_retryable), before_sleep=before_sleep, reraise=True)
+    result = state["result"]
+    try:
+        tidy(source)
+        for attempt in retrying:
+            with attempt:
+                result = state["result"] = FetchResult(source_id=source.id, outcome="failed", url=url,
+                                                       attempts=attempt.retry_state.attempt_number)
+                state["started"] = _now()
+                _one_attempt(attempt_args, result)
+    except FetchError as e:
+        result.error, result.status = str(e), e.status if e.status is not None else result.status
+        if e.offline:
+            result.outcome = "offline"
+        elif e.retry and result.attempts > 1:
+            result.error = f"{e} (gave up after {result.attempts} attempts)"
+    except OSError as e:  # the local disk, not the network
+        result.error = f"cannot land in {rel(source_dir(source))}: {e.strerror or _short(e)}"
+    except Exception as e:  # noqa: BLE001 - never let one source stop the others
+        result.error = f"unexpected error: {type(e).__name__}: {_short(e)}"
     finally:
         if own:
             session.close()
+    record(result, state["started"], result.attempts)
     result.elapsed = time.monotonic() - t0
     return result
 
 
+def offline_result(source: Source, url: str | None, why: str) -> FetchResult:
+    """No request made: the source's latest landed vintage, if any, stands."""
+    r = FetchResult(source_id=source.id, outcome="offline", url=url, error=why)
+    try:
+        landed = landed_vintages(source)
+    except LandingError as e:
+        landed, r.error = [], f"{why}; {e}"
+    if landed:
+        r.path, r.meta = landed[-1]
+        r.sha256, r.vintage = r.meta.get("sha256"), r.meta.get("vintage")
+    record(r, _now(), 0)
+    return r
+
+
 def fetch_all(sources: list[Source] | None = None, offline: bool | None = None,
-              config: FetchConfig | None = None, session: requests.Session | None = None) -> list[FetchResult]:
-    """Fetch every source. offline=True (or env KAZMIG_OFFLINE=1) makes no request at all: each
-    source reports "offline" with its latest landed snapshot, if any. Once a host proves
-    unreachable, the remaining sources on it are reported offline without another attempt."""
+              config: FetchConfig | None = None, session: requests.Session | None = None,
+              accept_losses: bool = False) -> list[FetchResult]:
+    """Fetch every source in one refresh. offline=True (or env KAZMIG_OFFLINE=1) makes no request
+    at all: each source reports "offline" with its latest landed snapshot, if any. Once a host
+    proves unreachable, the remaining sources on it are reported offline without another attempt."""
     sources = load_catalogue() if sources is None else sources
     if offline is None:
         offline = os.environ.get("KAZMIG_OFFLINE", "").lower() in ("1", "true", "yes")
     cfg = config or FetchConfig.from_env()
+    refresh = _now().replace(microsecond=0)
     results: list[FetchResult] = []
     down: dict[str, str] = {}
     own = session is None and not offline
@@ -608,17 +526,10 @@ def fetch_all(sources: list[Source] | None = None, offline: bool | None = None,
                 continue
             host = urlsplit(url).netloc
             if offline or host in down:
-                r = FetchResult(source_id=s.id, outcome="offline", url=url,
-                                error="offline mode: no request made" if offline else f"not tried: {down[host]}")
-                last = landed_vintages(s)
-                if last:
-                    r.path, r.meta = last[-1]
-                    r.sha256, r.vintage = r.meta.get("sha256"), r.meta.get("vintage")
-                started = _now()
-                _record(r, started, 0)
-                results.append(r)
+                results.append(offline_result(s, url, "offline mode: no request made" if offline
+                                              else f"not tried: {down[host]}"))
                 continue
-            r = fetch_source(s, session=session, config=cfg)
+            r = fetch_source(s, session=session, config=cfg, refresh=refresh, accept_losses=accept_losses)
             if r.outcome == "offline":
                 down[host] = r.error or "offline"
             results.append(r)
@@ -628,75 +539,10 @@ def fetch_all(sources: list[Source] | None = None, offline: bool | None = None,
     return results
 
 
-# ---------------------------------------------------------------------------------------------
-# offline bundles
+def land_from_dir(*args, **kwargs):
+    from pipelines.bns.bundle import land_from_dir as _land
 
-_BUNDLE_NAME = re.compile(r"^(\d+)(?:[^0-9].*)?\.(csv|xlsx|json)$", re.IGNORECASE)
-
-
-def _land_file(source: Source, src: Path, cfg: FetchConfig) -> FetchResult:
-    started = _now()
-    result = FetchResult(source_id=source.id, outcome="failed", url=src.resolve().as_uri(), via="bundle",
-                         attempts=1)
-    t0 = time.monotonic()
-    tmp: Path | None = None
-    try:
-        size = src.stat().st_size
-        if size > cfg.max_bytes:
-            raise FetchError(f"file of {size} bytes is over the cap of {cfg.max_bytes} bytes")
-        tmp, f = _tempfile(source_dir(source))
-        sha, n = hashlib.sha256(), 0
-        with f, open(src, "rb") as inp:
-            for chunk in iter(lambda: inp.read(CHUNK), b""):
-                n += len(chunk)
-                if n > cfg.max_bytes:
-                    raise FetchError(f"file over the cap of {cfg.max_bytes} bytes")
-                sha.update(chunk)
-                f.write(chunk)
-        try:
-            validate_content(source, tmp)
-        except (ValueError, OSError) as e:
-            raise FetchError(f"rejected {src.name}: {e}") from None
-        digest = sha.hexdigest()
-        meta = _snapshot_meta(
-            source, url=result.url, retrieved_at=_iso(_now()), vintage=_vintage_from_name(src),
-            sha256=digest, bytes=n, content_type=None, via="bundle", original_name=src.name)
-        outcome, path, meta = _land(source, tmp, digest, meta)
-        result.outcome, result.path, result.meta = outcome, path, meta
-        result.sha256, result.bytes, result.vintage = digest, n, meta.get("vintage")
-    except FetchError as e:
-        result.error = str(e)
-    except OSError as e:
-        result.error = f"cannot land {src.name}: {_short(e)}"
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-    result.elapsed = time.monotonic() - t0
-    _record(result, started, 1)
-    return result
-
-
-def land_from_dir(path: str | os.PathLike, sources: list[Source] | None = None,
-                  config: FetchConfig | None = None) -> list[FetchResult]:
-    """Land an offline bundle: files named "<element id>...<.csv|.xlsx|.json>" (e.g.
-    6584-population-2026-08-11.csv) go to every given source with that element id and format.
-    The vintage is a YYYY-MM-DD date in the name, else the file's mtime date. Other files are
-    ignored."""
-    folder = Path(path)
-    if not folder.is_dir():
-        raise NotADirectoryError(f"{folder} is not a directory")
-    sources = load_catalogue() if sources is None else sources
-    cfg = config or FetchConfig.from_env()
-    results: list[FetchResult] = []
-    for f in sorted(folder.iterdir()):
-        m = _BUNDLE_NAME.match(f.name)
-        if not m or not f.is_file():
-            continue
-        ext = m.group(2).lower()
-        for s in sources:
-            if s.element_id == m.group(1) and s.ext == ext:
-                results.append(_land_file(s, f, cfg))
-    return results
+    return _land(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -707,8 +553,7 @@ def format_fetch_table(results: list[FetchResult]) -> str:
     headers = ("source", "outcome", "status", "vintage", "bytes", "sha256", "via", "detail")
     rows = []
     for r in results:
-        detail = r.error or (str(r.path.relative_to(settings.raw_dir())) if r.path and _under(r.path, settings.raw_dir())
-                             else (str(r.path) if r.path else ""))
+        detail = shown(r.error or (rel(r.path) if r.path else ""))
         if r.outcome == "failed" and r.url and r.url not in detail:
             detail += f" [{r.url}]"  # which URL (or bundle file) failed
         rows.append((r.source_id, r.outcome, "" if r.status is None else str(r.status), r.vintage or "",
@@ -727,14 +572,6 @@ def format_fetch_table(results: list[FetchResult]) -> str:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
     out.append(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing fetched")
     return "\n".join(out)
-
-
-def _under(path: Path, root: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 def result_as_dict(r: FetchResult) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,18 @@ def read_header(text: str) -> list[str]:
     return [h.strip().lstrip("\ufeff") for h in first]
 
 
+def _check_nam(b: Builder, source: Source, nam: str, unit_words: set[str] | None, line: int) -> None:
+    """NAM states the indicator and its unit: they must be the catalogue's, or the file is
+    another table (a bundle file named with the wrong element id, a server mix-up)."""
+    m = _UNIT.search(nam)
+    if m and unit_words and norm(m.group(1)) not in unit_words:
+        raise b.error(f"unexpected unit {m.group(1)!r} (catalogue says {source.unit})", line, "NAM")
+    text = nam[: m.start()] if m else nam
+    if source.nam is not None and norm(text) != norm(source.nam):
+        raise b.error(f"the file states {text.strip()!r}, not {source.nam!r}: not the table the catalogue "
+                      f"describes for element {source.element_id}", line, "NAM")
+
+
 def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) -> Observations:
     b = Builder(source, path, meta)
     data = Path(path).read_bytes()
@@ -48,11 +61,22 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
     except StopIteration:
         raise b.error("empty file", row=1) from None
     index = {h: i for i, h in enumerate(header)}
-
-    needed = list(source.required_columns) + [source.region] + list(source.dimensions)
-    for col in needed:
+    listed = ", ".join(h[:40] for h in header[:16]) + (", …" if len(header) > 16 else "")
+    for col in list(source.required_columns) + [source.region] + list(source.dimensions):
         if col not in index:
-            raise b.error(f"missing column (header has {', '.join(header)})", row=1, column=col)
+            raise b.error(f"missing column (header has {listed})", row=1, column=col)
+    unit_words = UNIT_WORDS.get(source.unit)
+    rows = reader
+    if "NAM" in index:  # the first row says which table this is, before its columns are judged
+        first = next(reader, None)
+        if first and len(first) > index["NAM"]:
+            _check_nam(b, source, first[index["NAM"]], unit_words, reader.line_num)
+        rows = itertools.chain([first] if first is not None else [], reader)  # line_num stays right
+
+    for col in source.columns or ():
+        if col not in index:
+            raise b.error(f"missing column (header has {listed}): not the table the catalogue describes "
+                          f"for element {source.element_id}", row=1, column=col)
 
     region_i, val_i = index[source.region], index["VAL"]
     dat_i, period_i, nam_i = index.get("DAT"), index.get("PERIOD"), index.get("NAM")
@@ -73,12 +97,11 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
     others = [(h, i) for i, h in enumerate(header)
               if h not in special and not (h.startswith("L") and h[1:] in names) and h]
 
-    unit_words = UNIT_WORDS.get(source.unit)
     checked_nam: set[str] = set()
     labels: dict[str, tuple[str, str | None]] = {}
     data_rows = 0
     at_total = {h: False for h, _ in others}
-    for row in reader:
+    for row in rows:
         line = reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
@@ -86,10 +109,8 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         if len(row) != len(header):
             raise b.error(f"expected {len(header)} fields, found {len(row)}", row=line)
 
-        if nam_i is not None and unit_words and row[nam_i] not in checked_nam:
-            m = _UNIT.search(row[nam_i])
-            if m and norm(m.group(1)) not in unit_words:
-                raise b.error(f"unexpected unit {m.group(1)!r} (catalogue says {source.unit})", line, "NAM")
+        if nam_i is not None and row[nam_i] not in checked_nam:
+            _check_nam(b, source, row[nam_i], unit_words, line)
             checked_nam.add(row[nam_i])
 
         label = row[region_i]

@@ -17,6 +17,10 @@ from pipelines.bns.common import Builder, Observations, SourceError, classify_re
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all parts together
 MAX_PARTS = 5000
+# The bureau's sheets are a few dozen rows by a few dozen years; a sheet far beyond that (one
+# stray cell in XFD1048576) would cost minutes and gigabytes to walk.
+MAX_ROWS = 20_000
+MAX_COLS = 500
 _FOOTNOTE = re.compile(r"^\s*(\d+\s*\)|\(\d+\)|\*|примечани|источник|note|source)", re.IGNORECASE)
 
 
@@ -71,7 +75,7 @@ def parse_xlsx(source: Source, path: Path, meta: dict[str, Any] | None = None) -
                 b.out.stats["sheets_ignored"] += 1
                 continue
             try:
-                _parse_sheet(b, source, ws, wanted[key][1].get("sex", "total"))
+                _parse_sheet(b, source, ws, wanted[key][1].sex)
             except SourceError:
                 raise
             except Exception as e:  # read-only sheets are parsed lazily: a broken part fails here
@@ -93,17 +97,53 @@ def _header(rows: list[tuple]) -> tuple[int, dict[int, int]] | None:
     return None
 
 
-def _parse_sheet(b: Builder, source: Source, ws, sex: str) -> None:
+def _bounded_rows(b: Builder, ws) -> list[tuple]:
+    """The sheet's rows (row i+1 is rows[i]), refusing a sheet larger than MAX_ROWS × MAX_COLS,
+    whether its <dimension> says so or its cells do."""
     sheet = ws.title
+    declared = (ws.max_row or 0, ws.max_column or 0)
+    if declared[0] > MAX_ROWS or declared[1] > MAX_COLS:
+        raise b.error(f"the sheet spans {ws.calculate_dimension()} ({declared[0]} rows × {declared[1]} columns; "
+                      f"kazmig reads at most {MAX_ROWS} × {MAX_COLS})", sheet=sheet)
     try:
         ws.reset_dimensions()  # trust the cells, not a stale <dimension>
     except AttributeError:
         pass
-    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]  # row i+1 is rows[i]
+    rows = []
+    for r in ws.iter_rows(values_only=True):
+        if len(rows) >= MAX_ROWS:
+            raise b.error(f"more than {MAX_ROWS} rows (kazmig reads at most {MAX_ROWS} × {MAX_COLS})", sheet=sheet)
+        if len(r) > MAX_COLS:
+            if any(v is not None for v in r[MAX_COLS:]):
+                raise b.error(f"a cell beyond column {get_column_letter(MAX_COLS)} "
+                              f"(kazmig reads at most {MAX_ROWS} × {MAX_COLS})", row=len(rows) + 1, sheet=sheet)
+            r = r[:MAX_COLS]
+        rows.append(tuple(r))
+    return rows
+
+
+_THOUSANDS = re.compile(r"тыс\.|тысяч", re.IGNORECASE)
+
+
+def _check_title(b: Builder, source: Source, rows: list[tuple], header: int, sheet: str) -> None:
+    """The text above the header: the title must be the catalogue's table, the unit its unit."""
+    texts = [str(v).strip() for row in rows[:header] for v in row if isinstance(v, str) and v.strip()]
+    if texts and source.title_pattern and not re.search(source.title_pattern, texts[0], re.IGNORECASE):
+        raise b.error(f"the sheet's title {texts[0]!r} does not match the catalogue's title_pattern "
+                      f"{source.title_pattern!r}: not the table the catalogue describes", sheet=sheet)
+    for text in texts:
+        if source.unit == "persons" and _THOUSANDS.search(text):
+            raise b.error(f"unexpected unit {text!r} (catalogue says {source.unit})", sheet=sheet)
+
+
+def _parse_sheet(b: Builder, source: Source, ws, sex: str) -> None:
+    sheet = ws.title
+    rows = _bounded_rows(b, ws)
     found = _header(rows)
     if not found:
         raise b.error("no header row with years found", sheet=sheet)
     h, year_cols = found
+    _check_title(b, source, rows, h, sheet)
     ys = list(year_cols.values())
     if len(set(ys)) != len(ys):
         raise b.error("a year repeats in the header row", row=h + 1, sheet=sheet)

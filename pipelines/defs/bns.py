@@ -1,30 +1,34 @@
 """Bureau (BNS) tables: one fetch asset per catalogue entry, then one raw table of observations."""
 
 import json
+from contextlib import contextmanager
 
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetSelection,
     AutomationCondition,
     ConfigurableResource,
+    Failure,
+    InitResourceContext,
     Output,
     ScheduleDefinition,
     asset,
     asset_check,
     define_asset_job,
 )
+from pydantic import PrivateAttr
 
-from pipelines import settings
 from pipelines.bns.catalogue import load_catalogue, source_rows
-from pipelines.bns.common import SourceError
-from pipelines.bns.fetch import fetch_source, landed_vintages, read_manifest
+from pipelines.bns.landing import LandingError, landed_vintages, read_manifest
 from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
 
 OBSERVATION_COLUMNS = [
     ("source_id", "varchar"), ("element_id", "varchar"), ("format", "varchar"), ("vintage", "date"),
+    ("vintage_at", "timestamp"), ("vintage_basis", "varchar"),
     ("file_sha256", "varchar"), ("file_name", "varchar"), ("indicator", "varchar"), ("region", "varchar"),
     ("region_label", "varchar"), ("sex", "varchar"), ("period", "varchar"), ("period_start", "date"),
     ("period_end", "date"), ("value", "double"), ("unit", "varchar"), ("sheet", "varchar"),
@@ -42,6 +46,22 @@ SOURCE_COLUMNS = [
     ("attribution", "varchar"), ("cadence", "varchar"), ("unit", "varchar"), ("period", "varchar"),
 ]
 ERROR_COLUMNS = [("source_id", "varchar"), ("file_name", "varchar"), ("error", "varchar")]
+NEXT_STEP = "land a bundle with `kazmig fetch --from DIR`, or `kazmig fetch` when the bureau is reachable"
+
+
+class WarehouseLock(ConfigurableResource):
+    """The home's writer lock (pipelines/warehouse/lock.py), held for the whole run: a run launched
+    from the UI, a schedule or a sensor fetches, lands and builds under the same discipline as
+    `kazmig build`, waiting up to `wait_seconds` for another holder to finish."""
+
+    wait_seconds: float = 900.0
+
+    @contextmanager
+    def yield_for_execution(self, context: InitResourceContext):
+        from pipelines.warehouse.lock import build_lock
+
+        with build_lock(wait=self.wait_seconds):
+            yield self
 
 
 class FetchSettings(ConfigurableResource):
@@ -51,43 +71,127 @@ class FetchSettings(ConfigurableResource):
 
     offline: bool = False
     always_materialize: bool = False
+    _refresh_at = PrivateAttr(default=None)
+    _down = PrivateAttr(default_factory=dict)  # host -> why it was unreachable in this run
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        from pipelines.bns.vintage import now
+
+        self._refresh_at = now()  # one run is one refresh: formats fetched together are one release
+
+    @property
+    def refresh_at(self):
+        return self._refresh_at
+
+    def fetch(self, source):
+        """Fetch one source in this run's refresh; a host found unreachable is not asked again."""
+        from urllib.parse import urlsplit
+
+        from pipelines.bns.fetch import fetch_source, offline_result
+
+        host = urlsplit(source.url()).netloc
+        if host in self._down:
+            return offline_result(source, source.url(), f"not tried: {self._down[host]}")
+        result = fetch_source(source, refresh=self._refresh_at)
+        if result.outcome == "offline":
+            self._down[host] = result.error or "offline"
+        return result
+
+
+_BASIS = {"last_modified": "the server's Last-Modified", "bundle_name": "dated by its bundle name",
+          "file_date": "dated inside the file", "retrieved": "retrieval time, the bureau gave no date"}
+
+
+def vintage_text(meta: dict) -> str:
+    """A vintage as the summary shows it: the date, or the time when only the retrieval is known."""
+    basis = meta.get("vintage_basis")
+    when = (meta.get("vintage_at") or "").replace("T", " ").replace("Z", " UTC") if basis == "retrieved" \
+        else meta.get("vintage")
+    return f"{when} ({_BASIS[basis]})" if basis in _BASIS else str(when)
+
+
+def _fetch_and_land(source, fetch_settings: FetchSettings) -> dict:
+    """Fetch (unless offline), fall back to what is landed, then to the sample bundle; what the
+    summary and the asset's check say about it."""
+    from pipelines.bns.bundle import land_sample, sample_date
+
+    result = None if fetch_settings.offline else fetch_settings.fetch(source)
+    try:
+        landed = landed_vintages(source)
+    except LandingError as exc:
+        raise Failure(description=str(exc)) from None
+    sample = []
+    if not landed and (result is None or not result.ok):
+        sample = land_sample(source)
+        landed = landed_vintages(source)
+    why = ("--offline: not fetched" if result is None else
+           "new file fetched" if result.outcome == "changed" else
+           "unchanged at the bureau (304)" if result.outcome == "unchanged" else
+           "sidecar rewritten from a new download" if result.outcome == "repaired" else
+           "bureau unreachable ({})".format((result.error or "").removeprefix("not tried: ").removeprefix("offline: "))
+           if result.outcome == "offline" else
+           f"fetch failed: {result.error}")
+    latest = landed[-1][1] if landed else {}
+    landed_from_sample = [r for r in sample if r.ok]
+    note = None
+    if landed_from_sample:
+        reason = "the build was --offline" if result is None else "the bureau could not be reached"
+        note = (f"{reason} and nothing was landed: landed the sample bundle raw/sample (the bureau's files as of "
+                f"{sample_date() or 'the date in its README'}); `kazmig fetch` when the bureau is reachable "
+                "brings its current release")
+        line = f"used sample vintage {vintage_text(latest)} — from the sample bundle ({why})"
+        passed = True
+    elif not landed:
+        problems = "; ".join(r.error for r in sample if r.error)
+        line = f"skipped: nothing landed — {why}" + (f"; sample bundle: {problems}" if problems else "") + f"; {NEXT_STEP}"
+        passed = False
+    else:
+        line = f"used vintage {vintage_text(latest)} of {len(landed)} landed — {why}"
+        passed = result is None or result.outcome != "failed"
+        if not passed:
+            line = f"used the landed vintage {vintage_text(latest)} — {why}"
+    return {"result": result, "landed": landed, "latest": latest, "line": line, "passed": passed,
+            "sample": bool(landed_from_sample), "note": note}
 
 
 def _fetch_asset(source):
+    check = AssetCheckSpec("landed", asset=AssetKey(["bns", source.id]), blocking=False,
+                           description="The fetch landed a vintage or fell back to one; fails (a warning) when "
+                                       "nothing is landed or the latest fetch failed.")
+
     @asset(
         key=["bns", source.id],
         group_name="bns_fetch",
         output_required=False,
+        check_specs=[check],
         description=f"{source.title} — {source.format}, element {source.element_id}: conditional download into raw/bns/{source.id}/.",
         metadata={"element_id": str(source.element_id), "format": source.format, "license": source.license,
                   "url": source.url()},
         kinds={"python", "file"},
     )
-    def _fetch(context: AssetExecutionContext, fetch_settings: FetchSettings):
-        if fetch_settings.offline:
-            result = None
-            context.log.info(f"{source.id}: offline, using the files already in raw/bns/{source.id}/")
-        else:
-            result = fetch_source(source)
-            if result.outcome == "offline":
-                context.log.warning(f"{source.id}: bureau unreachable ({result.error}); using the files already landed")
-            elif result.outcome == "failed":
-                raise SourceError(f"{source.id}: {result.error}")
-        vintages = landed_vintages(source)
-        changed = result is not None and result.outcome == "changed"
+    def _fetch(context: AssetExecutionContext, fetch_settings: FetchSettings, warehouse_lock: WarehouseLock):
+        done = _fetch_and_land(source, fetch_settings)
+        result, latest = done["result"], done["latest"]
+        (context.log.info if done["passed"] else context.log.warning)(f"{source.id}: {done['line']}")
+        changed = done["sample"] or (result is not None and result.outcome in ("changed", "repaired"))
         if changed or fetch_settings.always_materialize:
-            latest = vintages[-1][1] if vintages else {}
             yield Output(
                 None,
                 data_version=None,
                 metadata={
-                    "outcome": result.outcome if result else "offline",
+                    "outcome": (result.outcome if result else "offline") if done["landed"] else "nothing landed",
                     "detail": (result.error or "") if result else "--offline: not fetched",
-                    "vintages": len(vintages),
+                    "summary": done["line"],
+                    **({"note": done["note"]} if done["note"] else {}),
+                    "vintages": len(done["landed"]),
                     "latest_vintage": latest.get("vintage", ""),
+                    "latest_vintage_at": latest.get("vintage_at", ""),
+                    "latest_vintage_basis": latest.get("vintage_basis", ""),
                     "latest_sha256": latest.get("sha256", ""),
                 },
             )
+        yield AssetCheckResult(check_name="landed", passed=done["passed"], severity=AssetCheckSeverity.WARN,
+                               description=done["line"])
 
     return _fetch
 
@@ -104,13 +208,20 @@ def build_fetch_assets():
     automation_condition=AutomationCondition.eager(),
     description="Every value of every landed vintage of every catalogue source (plus raw.bns_fetch_manifest, raw.bns_sources).",
 )
-def bns_observations(context: AssetExecutionContext) -> Output:
+def bns_observations(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> Output:
+    from pipelines.bns.common import SourceError
     from pipelines.bns.parse import parse_file  # openpyxl and the parsers: only when parsing
 
     rows, errors, per_source = [], [], {}
     for source in load_catalogue():
         count = 0
-        for path, meta in landed_vintages(source):
+        try:
+            landed = landed_vintages(source)
+        except LandingError as exc:  # an unreadable sidecar: an error naming both files, never a skip
+            errors.append({"source_id": source.id, "file_name": None, "error": str(exc)})
+            context.log.error(str(exc))
+            landed = []
+        for path, meta in landed:
             try:
                 parsed = parse_file(source, path, meta)
             except SourceError as exc:

@@ -2,9 +2,7 @@
 
 import hashlib
 import json
-import os
 import re
-import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -22,7 +20,9 @@ from dagster import (
 )
 
 from pipelines import settings
-from pipelines.files import atomic_write, sha256_file
+from pipelines.defs.bns import WarehouseLock
+from pipelines.files import atomic_write, not_regular, sha256_file
+from pipelines.messages import shown
 from pipelines.progress import progress
 from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
 
@@ -41,31 +41,20 @@ FIGURE_COLUMNS = [
 ]
 
 
-def land_inbox() -> list[dict]:
-    """Move each PDF of raw/inbox into raw/documents as <sha256>.pdf with a metadata sidecar.
+def land_inbox() -> tuple[list[dict], list[dict]]:
+    """Land raw/inbox into raw/documents; a PDF the extractor cannot read goes to raw/quarantine
+    with the reason beside it (pipelines/inbox.py)."""
+    from pipelines.inbox import land_inbox as land
 
-    Content addressing makes a re-dropped file a no-op and a changed file a new document.
-    """
-    inbox, docs = settings.inbox_dir(), settings.documents_dir()
-    landed = []
-    if not inbox.is_dir():
-        return landed
-    docs.mkdir(parents=True, exist_ok=True)
-    for src in sorted(inbox.iterdir()):
-        if not src.is_file() or src.suffix.lower() != ".pdf":
-            continue
-        digest = sha256_file(src)
-        meta = {"name": src.name, "sha256": digest, "size": src.stat().st_size,
-                "landed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        target = docs / f"{digest}.pdf"
-        if not target.exists():
-            tmp = docs / f".{digest}.tmp"
-            shutil.copyfile(src, tmp)
-            os.replace(tmp, target)
-            (docs / f"{digest}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
-            landed.append(meta)
-        src.unlink()
-    return landed
+    def readable(path: Path) -> str | None:
+        digest = path.stem
+        try:
+            _cached_figures({"sha256": digest, "path": str(path.relative_to(settings.raw_dir()))})
+        except Failure as exc:
+            return exc.description
+        return None
+
+    return land(readable)
 
 
 def list_documents() -> list[dict]:
@@ -73,6 +62,10 @@ def list_documents() -> list[dict]:
     docs = settings.documents_dir()
     seen: dict[str, dict] = {}
     for path in sorted(docs.glob("*.pdf")) if docs.is_dir() else []:
+        problem = not_regular(path)
+        if problem:
+            raise Failure(description=f"raw/documents/{shown(path.name)}: {problem}; remove it, or put the PDF "
+                                      "itself there (or drop it into raw/inbox)")
         digest = sha256_file(path)
         sidecar = path.with_suffix(".json")
         meta = json.loads(sidecar.read_text()) if sidecar.exists() else {}
@@ -126,9 +119,12 @@ def pdf_date(value) -> str | None:
     automation_condition=AutomationCondition.eager(),
     description="PDF documents in raw/documents (the inbox landed first, by content hash).",
 )
-def documents(context: AssetExecutionContext) -> MaterializeResult:
-    for meta in land_inbox():
-        context.log.info(f"landed {meta['name']} as {meta['sha256']}.pdf")
+def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
+    landed, quarantined = land_inbox()
+    for meta in landed:
+        context.log.info(f"landed {shown(meta['name'])} as {meta['sha256']}.pdf")
+    for q in quarantined:
+        context.log.warning(f"raw/inbox/{shown(q['name'])}: {shown(q['reason'])} — moved to raw/quarantine/{shown(q['quarantined'])}")
     docs = list_documents()
     rows = []
     for d in docs:
@@ -136,7 +132,9 @@ def documents(context: AssetExecutionContext) -> MaterializeResult:
         rows.append({**d, "pages": pages, "document_date": written, "landed_at": _utc(d["landed_at"])})
     with connect_build() as con:
         n = replace_table(con, "raw.documents", rows, DOCUMENT_COLUMNS)
-    return MaterializeResult(metadata={"documents": n, "names": ", ".join(d["name"] for d in docs)})
+    return MaterializeResult(metadata={"documents": n, "names": ", ".join(d["name"] for d in docs),
+                                       **{f"quarantined/{q['name']}": f"{q['reason']} → raw/quarantine/{q['quarantined']}"
+                                          for q in quarantined}})
 
 
 def _cached_figures(doc: dict) -> list[dict]:
@@ -181,7 +179,7 @@ def load_corrections() -> list:
     description="Every figure the extractor finds in the documents, with document sha256, page and position, "
                 "its confidence and status (fact, review, rejected) after raw/documents/corrections.yaml.",
 )
-def document_figures(context: AssetExecutionContext) -> MaterializeResult:
+def document_figures(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
     from pipelines.documents.extract import EXTRACTOR_VERSION
 
     decisions = load_corrections()
@@ -206,8 +204,9 @@ def _inbox_state() -> dict[str, list]:
     inbox = settings.inbox_dir()
     if not inbox.is_dir():
         return {}
-    return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in sorted(inbox.iterdir())
-            if p.is_file() and p.suffix.lower() == ".pdf"}
+    # lstat: a symlink or a device counts too, so the run that quarantines it is requested
+    return {p.name: [p.lstat().st_size, p.lstat().st_mtime_ns] for p in sorted(inbox.iterdir())
+            if p.suffix.lower() == ".pdf" and not p.name.startswith(".")}
 
 
 @sensor(

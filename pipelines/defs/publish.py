@@ -3,6 +3,7 @@
 from dagster import AssetExecutionContext, AutomationCondition, MaterializeResult, asset
 
 from pipelines import settings
+from pipelines.defs.bns import WarehouseLock
 from pipelines.defs.dbt import model_keys
 from pipelines.warehouse.db import DUCKDB_WRITER, table_counts
 from pipelines.warehouse.publish import publish
@@ -16,7 +17,7 @@ from pipelines.warehouse.publish import publish
     automation_condition=AutomationCondition.eager(),
     description="warehouse/kazmig.duckdb, replaced atomically once every blocking check upstream has passed.",
 )
-def published(context: AssetExecutionContext) -> MaterializeResult:
+def published(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
     target = publish()
     counts = table_counts(target, ["core", "marts"])
     context.log.info(f"published {target}")

@@ -4,6 +4,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import threading
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -26,21 +29,77 @@ class WarehouseMissing(RuntimeError):
     pass
 
 
-def connect_published(path: Path | None = None, safe: bool = True) -> duckdb.DuckDBPyConnection:
+class QueryLimit(RuntimeError):
+    """A query went past a limit (rows, time, memory); the message says which and what to do."""
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one `kazmig query` may take: rows returned, seconds, and memory (DuckDB's memory limit;
+    the CLI also caps the whole process's address space, so a query that builds a huge string
+    fails at once instead of taking the machine's memory)."""
+
+    max_rows: int = 100_000
+    seconds: float = 60.0
+    memory_mb: int = 1024
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        return cls(max_rows=_env_int("KAZMIG_QUERY_MAX_ROWS", cls.max_rows),
+                   seconds=float(_env_int("KAZMIG_QUERY_TIMEOUT", int(cls.seconds))),
+                   memory_mb=_env_int("KAZMIG_QUERY_MEMORY_MB", cls.memory_mb))
+
+    def cap_process(self) -> None:
+        """Cap this process's address space: Python and DuckDB's own need, plus the query's memory."""
+        import resource
+
+        limit = (self.memory_mb + 1536) << 20
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or hard > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def connect_published(path: Path | None = None, safe: bool = True, config: dict | None = None
+                      ) -> duckdb.DuckDBPyConnection:
     path = path or settings.published_db()
     if not path.exists():
         raise WarehouseMissing(f"{path}: no published warehouse yet; run `kazmig build` first")
-    return duckdb.connect(str(path), read_only=True, config=SAFE_CONFIG if safe else {})
+    # memory and threads are set before lock_configuration, which would refuse them afterwards
+    return duckdb.connect(str(path), read_only=True, config={**(config or {}), **(SAFE_CONFIG if safe else {})})
 
 
-def run_query(sql: str, path: Path | None = None) -> tuple[list[str], list[tuple]]:
-    con = connect_published(path)
+def run_query(sql: str, path: Path | None = None, limits: Limits | None = None) -> tuple[list[str], list[tuple]]:
+    """Columns and rows of read-only SQL on the published warehouse, within `limits` (QueryLimit
+    past one of them)."""
+    limits = limits or Limits.from_env()
+    con = connect_published(path, config={"memory_limit": f"{limits.memory_mb}MB", "threads": "2"})
+    timer = threading.Timer(limits.seconds, con.interrupt)
+    timer.daemon = True
+    timer.start()
     try:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description] if cur.description else []
-        return columns, cur.fetchall()
+        rows = cur.fetchmany(limits.max_rows + 1)
+    except duckdb.InterruptException:
+        raise QueryLimit(f"stopped after {limits.seconds:g} s, the time limit (KAZMIG_QUERY_TIMEOUT); "
+                         "narrow the query or raise the limit") from None
+    except (duckdb.OutOfMemoryException, MemoryError):
+        raise QueryLimit(f"the query needs more than {limits.memory_mb} MB, the memory limit "
+                         "(KAZMIG_QUERY_MEMORY_MB); aggregate or filter more") from None
     finally:
+        timer.cancel()
         con.close()
+    if len(rows) > limits.max_rows:
+        raise QueryLimit(f"more than {limits.max_rows} rows, the row limit (KAZMIG_QUERY_MAX_ROWS); add a "
+                         "LIMIT or a WHERE, or use `kazmig export` for whole marts")
+    return columns, rows
 
 
 def _plain(v):

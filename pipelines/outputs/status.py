@@ -1,4 +1,4 @@
-"""`kazmig status`: sources and their freshness, the last build, failing checks."""
+"""`kazmig status`: the published file (checked, not assumed), the last build, sources and freshness."""
 from __future__ import annotations
 
 import json
@@ -7,26 +7,39 @@ from pipelines import settings
 from pipelines.outputs.query import WarehouseMissing, connect_published, format_table
 
 
-def status_text() -> str:
+def status_text() -> tuple[str, bool]:
+    """(text, healthy): healthy is False when the published file cannot be trusted."""
+    from pipelines.warehouse.verify import published_damage
+
     out = []
     last = settings.warehouse_dir() / "last_build.json"
-    if last.exists():
+    try:
         b = json.loads(last.read_text())
-        out.append(f"last build: {b['finished']} — {'succeeded' if b['success'] else 'FAILED'} in {b['elapsed']} s"
+    except (OSError, ValueError):
+        b = None
+    if isinstance(b, dict) and "finished" in b:
+        out.append(f"last build: {b['finished']} — {'succeeded' if b.get('success') else 'FAILED'} in {b.get('elapsed')} s"
                    + (f", published {b['published']}" if b.get("published") else ", not published"))
+        out += [f"  note: {n}" for n in b.get("notes", [])]
         out += [f"  failing check: {c}" for c in b.get("checks_failed", [])]
         out += [f"  error: {e}" for e in b.get("errors", [])]
     else:
-        out.append("last build: none")
+        out.append("last build: none" + (" (warehouse/last_build.json cannot be read)" if last.exists() else ""))
+    damage = published_damage()
+    if damage:
+        out.append(f"published warehouse: DAMAGED — {damage}; run `kazmig build --force` to publish it again")
+        return "\n".join(out), False
     try:
         con = connect_published()
     except WarehouseMissing as exc:
         out.append(str(exc))
-        return "\n".join(out)
+        return "\n".join(out), True
     try:
+        out.append(f"published warehouse: {settings.published_db()} (verified: it opens, every table reads"
+                   + (", and it is the file the last build published)" if b and b.get("published_sha256") else ")"))
         cur = con.execute("select * from marts.source_freshness order by 1")
         cols = [d[0] for d in cur.description]
         out += ["", "sources:", format_table(cols, cur.fetchall())]
     finally:
         con.close()
-    return "\n".join(out)
+    return "\n".join(out), True

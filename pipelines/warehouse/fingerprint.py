@@ -27,7 +27,7 @@ def _landed(h, *roots: Path) -> None:
     # by name, size and modification time (bureau files are named by their sha256 already)
     for root in roots:
         for path in _walk(root):
-            st = path.stat()
+            st = path.lstat()  # a dangling symlink is reported by the step that reads it
             h.update(f"{path.relative_to(settings.raw_dir())}:{st.st_size}:{st.st_mtime_ns}".encode())
 
 

@@ -5,7 +5,7 @@
 -- and regions the bureau already reports before their legal start (Shymkent on 1 Jan 2018, the
 -- 2022 regions on 1 Jan 2022) simply count. Fails with the period, the two totals and the gap.
 with observations as (
-    select 'vintage' as layer, source_id || '@' || cast(vintage as varchar) as scope,
+    select 'vintage' as layer, source_id || '@' || cast(vintage_at as varchar) || ' ' || left(file_sha256, 12) as scope,
            indicator, region, sex, period, period_end, value
     from {{ ref('fct_observation') }}
     where source_kind = 'official'

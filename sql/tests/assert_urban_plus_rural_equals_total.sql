@@ -1,9 +1,10 @@
--- Urban + rural = total population, exactly for the bureau's figures (in every landed file), and
+-- Urban + rural = total population, exactly for the bureau's figures (in every landed file, even
+-- two of one day), and
 -- within the combined rounding of the stated precisions for figures quoted in documents
 -- ("452,0 + 335,3 = 787,3 тыс."). Fails with the key, the three values and the gap.
 with parts as (
     select
-        source_kind, source_id, vintage, region, sex, period,
+        source_kind, source_id, vintage, file_sha256, region, sex, period,
         max(value) filter (where indicator = 'population') as total,
         max(value) filter (where indicator = 'population_urban') as urban,
         max(value) filter (where indicator = 'population_rural') as rural,
@@ -13,7 +14,7 @@ with parts as (
     group by all
 )
 
-select source_kind, source_id, vintage, region, sex, period, total, urban, rural,
+select source_kind, source_id, vintage, file_sha256, region, sex, period, total, urban, rural,
        urban + rural - total as difference, tolerance
 from parts
 where total is not null and urban is not null and rural is not null

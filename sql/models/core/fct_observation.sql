@@ -1,6 +1,34 @@
 -- Every value from every source and vintage, official (bureau tables) and document (figures quoted
 -- in PDFs) side by side. Grain: indicator × region × country × occupation × sex × period × source × vintage.
-with official as (
+-- Which file of a bureau table is current, per slice (indicator × sex × period): the newest
+-- release (vintage_at); within one release (two formats of an element fetched together, without
+-- a better date than the refresh), the file whose data reach the later period, then CSV before
+-- JSON before XLSX, then the source id. Latest is chosen per table (element), not per download
+-- format: the CSV and the XLSX of element 6584 are vintages of one table. A key that another file
+-- has but the current file of its slice lacks is withdrawn, not current: the XLSX of 2023 lists
+-- Shymkent for 2017 in post-2018 borders, the CSV of 2026 gives 2017 in the old borders (South
+-- Kazakhstan incl. Shymkent); mixing both would count Shymkent twice. Nothing is lost: every
+-- file's values stay here, and marts.revisions shows where they disagree.
+with bureau as (
+    select
+        *,
+        max(period_end) over (partition by file_sha256, source_id) as file_last_period,
+        case format when 'bns_csv' then 1 when 'bns_json' then 2 else 3 end as format_rank
+    from {{ ref('stg_bns_observations') }}
+),
+
+chosen as (
+    select
+        *,
+        -- 1 for the current file of the slice, 2 for the one it takes precedence over, ...
+        dense_rank() over (
+            partition by table_id, indicator, sex, period
+            order by vintage_at desc, file_last_period desc, format_rank, source_id, file_sha256
+        ) as vintage_rank
+    from bureau
+),
+
+official as (
     select
         indicator, region, null::varchar as country, null::varchar as occupation, sex,
         period, period_kind, period_start, period_end, value, unit,
@@ -9,6 +37,8 @@ with official as (
         table_id,
         source_id as source_name,
         vintage,
+        vintage_at,
+        vintage_basis,
         file_sha256,
         file_name,
         null::integer as page,
@@ -21,20 +51,10 @@ with official as (
         null::varchar as quoted_text,
         1 as mentions,
         null::varchar as correction,
-        -- A vintage replaces the whole slice (indicator × sex × period) of its bureau table that it
-        -- publishes. Latest is chosen per table (element), not per download format: the CSV and the
-        -- XLSX of element 6584 are successive vintages of one table. A key that an older vintage
-        -- had but the newest vintage of its slice lacks is withdrawn, not current: the XLSX of
-        -- 2023 lists Shymkent for 2017 in post-2018 borders, the CSV of 2026 gives 2017 in the old
-        -- borders (South Kazakhstan incl. Shymkent); mixing both would count Shymkent twice.
-        first_value(source_id || '@' || cast(vintage as varchar)) over (
-            partition by table_id, indicator, sex, period
-            order by vintage desc, source_id
-        ) = source_id || '@' || cast(vintage as varchar) as is_latest_vintage,
-        -- the key's newest vintage is older than its slice's newest vintage
-        vintage = max(vintage) over (partition by table_id, indicator, region, sex, period)
-            and vintage < max(vintage) over (partition by table_id, indicator, sex, period) as is_withdrawn
-    from {{ ref('stg_bns_observations') }}
+        vintage_rank,
+        -- the current file of the key's slice does not have the key
+        min(vintage_rank) over (partition by table_id, indicator, region, sex, period) > 1 as is_withdrawn
+    from chosen
 ),
 
 figures as (
@@ -65,6 +85,8 @@ document as (
         document_sha256 as table_id,
         coalesce(document_name, document_sha256) as source_name,
         vintage,
+        cast(vintage as timestamp) as vintage_at,
+        'landed' as vintage_basis,
         document_sha256 as file_sha256,
         document_name as file_name,
         page,
@@ -87,7 +109,7 @@ document as (
         row_number() over (
             partition by indicator, region, country, occupation, sex, period
             order by vintage desc nulls last, document_sha256
-        ) = 1 as is_latest_vintage
+        ) as vintage_rank
     from figures
 ),
 
@@ -99,7 +121,8 @@ unioned as (
 
 select
     md5(concat_ws('|', indicator, coalesce(region, '∅'), coalesce(country, '∅'), coalesce(occupation, '∅'),
-                  sex, coalesce(period, '∅'), source_id, coalesce(cast(vintage as varchar), '∅'))) as observation_id,
+                  sex, coalesce(period, '∅'), source_id, coalesce(cast(vintage_at as varchar), '∅'),
+                  coalesce(file_sha256, '∅'))) as observation_id,
     indicator,
     region,
     country,
@@ -121,7 +144,10 @@ select
     table_id,
     source_name,
     vintage,
-    is_latest_vintage,
+    vintage_at,
+    vintage_basis,
+    vintage_rank::integer as vintage_rank,
+    vintage_rank = 1 as is_latest_vintage,
     is_withdrawn,
     file_sha256,
     file_name,

@@ -13,7 +13,7 @@ ranked as (
         row_number() over (
             partition by indicator, region, country, occupation, sex, period
             -- official first; two bureau tables carrying one key: the most recent vintage
-            order by case source_kind when 'official' then 0 else 1 end, vintage desc, table_id
+            order by case source_kind when 'official' then 0 else 1 end, vintage_at desc, table_id
         ) as preference,
         max(value) filter (where source_kind = 'document') over (
             partition by indicator, region, country, occupation, sex, period) as claimed_value,

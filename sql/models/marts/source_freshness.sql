@@ -15,7 +15,7 @@ checks as (
         max(finished_at) as last_check,
         arg_max(outcome, finished_at) as last_check_outcome,
         arg_max(error, finished_at) as last_check_error,
-        max(finished_at) filter (where outcome in ('changed', 'unchanged')) as last_success,
+        max(finished_at) filter (where outcome in ('changed', 'unchanged', 'repaired')) as last_success,
         max(finished_at) filter (where outcome = 'changed') as last_change,
         count(*) as checks
     from {{ ref('stg_bns_fetch_manifest') }}
@@ -26,8 +26,9 @@ observations as (
     select
         source_id,
         max(vintage) as latest_landed_vintage,
-        count(distinct vintage) as landed_vintages,
+        count(distinct vintage_at) as landed_vintages,
         max(vintage) filter (where is_latest_vintage) as vintage_in_use,
+        arg_max(vintage_basis, vintage_at) filter (where is_latest_vintage) as vintage_in_use_basis,
         count(*) as rows_all_vintages,
         count(*) filter (where is_latest_vintage) as rows_in_use,
         max(period_end) as latest_period_end
@@ -50,6 +51,7 @@ bureau as (
         coalesce(c.last_change, cast(o.latest_landed_vintage as timestamp)) as last_change,
         o.latest_landed_vintage,
         o.vintage_in_use,
+        o.vintage_in_use_basis,
         coalesce(o.landed_vintages, 0) as landed_vintages,
         coalesce(o.rows_in_use, 0) as rows_in_use,
         coalesce(o.rows_all_vintages, 0) as rows_all_vintages,
@@ -79,6 +81,7 @@ documents as (
         d.landed_at as last_change,
         d.vintage as latest_landed_vintage,
         d.vintage as vintage_in_use,
+        'landed' as vintage_in_use_basis,
         1 as landed_vintages,
         (select count(*) from {{ ref('fct_observation') }} as f
           where f.source_id = 'doc:' || d.document_sha256) as rows_in_use,
@@ -109,6 +112,7 @@ select
     last_change,
     latest_landed_vintage,
     vintage_in_use,
+    vintage_in_use_basis,
     landed_vintages,
     rows_in_use,
     rows_all_vintages,

@@ -1,0 +1,71 @@
+"""Is the state a build relies on what it should be? The build database is scratch, rebuilt when it
+cannot be read; the published file must be what the last build published, or people are told."""
+from __future__ import annotations
+
+import json
+import os
+
+from pipelines import settings
+from pipelines.files import sha256_file
+from pipelines.warehouse import build_state
+
+
+def unreadable(path) -> str | None:
+    """Why the DuckDB file at `path` cannot be relied on (None when it opens and its catalogue and
+    tables read back): a truncated or overwritten file fails here, not half-way through a build."""
+    if not os.path.exists(path):
+        return None
+    import duckdb  # not on the no-op path, which only hashes the published file
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            for schema, name in con.execute(
+                    "select table_schema, table_name from information_schema.tables "
+                    "where table_type = 'BASE TABLE'").fetchall():
+                con.execute(f'select count(*) from "{schema}"."{name}"').fetchall()
+        finally:
+            con.close()
+    except duckdb.Error as e:
+        return str(e).splitlines()[0] if str(e) else type(e).__name__
+    return None
+
+
+def reset_build_db() -> str | None:
+    """The build database is scratch: when it cannot be read, remove it (and its WAL and build
+    state) so this build starts from nothing. Returns the reason, for the summary."""
+    path = settings.build_db()
+    why = unreadable(path)
+    if why is None:
+        return None
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+    build_state.invalidate()
+    return why
+
+
+
+def published_damage() -> str | None:
+    """What is wrong with the published file (None when it is what the last build published, or
+    nothing was published): `kazmig status` and the no-op check tell the truth about it."""
+    published = settings.published_db()
+    if not published.exists():
+        return None
+    try:
+        recorded = json.loads((settings.warehouse_dir() / "last_build.json").read_text()).get("published_sha256")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if recorded:  # the bytes the last build published: readable as they were verified then
+        if recorded == sha256_file(published):
+            return None
+        why = unreadable(published)
+        return (f"the published warehouse {published} cannot be read ({why})" if why else
+                f"the published warehouse {published} is not the file the last build published "
+                "(changed or truncated since)")
+    why = unreadable(published)
+    if why:
+        return f"the published warehouse {published} cannot be read ({why})"
+    return None
