@@ -1,7 +1,8 @@
 """Periods as Russian texts state them.
 
 Complete expressions resolve at once ("на 1 апреля 2025г." -> 2025-04-01, "в январе–марте
-2025г." -> 2025-01/2025-03, "январь–декабрь 2022" -> 2022). Incomplete ones keep what they say
+2025г." -> 2025-01/2025-03, "январь–декабрь 2022" -> 2022; ISO "2025-04-01", "2025-01/2025-03"
+as generated tables write them). Incomplete ones keep what they say
 and are completed from the context in force (context.py): "за шесть месяцев" (months, no year),
 "на 1 января" (a day, no year), "в сентябре", "за квартал", "с начала года" (up to the report
 date), "годом ранее" (the context shifted a year back), "на ту же дату". Year ranges, "с 2016
@@ -81,6 +82,10 @@ def _ordinal(tok: str) -> int | None:
 
 _ORD = r"(I{1,3}|IV|[1-4]|перв[а-яё]*|втор[а-яё]*|трет[а-яё]*|четв[её]рт[а-яё]*)(?:\s*" + _D + r"?\s*(?:м|й|ом|ой|го|ого|е|ое))?"
 _PATTERNS: list[tuple[str, str]] = [
+    # ISO forms, as tables generated from data write them: before the masks, which would take
+    # "2025-04" for a span of years
+    ("iso_span", rf"(?<![\d.])({_Y})-(0[1-9]|1[0-2])\s*/\s*({_Y})-(0[1-9]|1[0-2])(?![\d.-])"),  # 2025-01/2025-03
+    ("iso_date", rf"(?<![\d.])({_Y})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d.-])"),  # 2025-04-01
     ("url", r"(?:https?://|www\.)\S+|\S+\.(?:kz|ru|com|org|net)\b\S*"),
     ("mask", rf"\b{_Y}\s*{_D}\s*(?:{_Y}|\d\d)(?:-?[еxх])?\b{_G}"),  # 2000-2024 годы, 2019–2022 годах
     ("mask", rf"\b[сc]\s+{_Y}{_G}\s+по\s+{_Y}{_G}"),
@@ -171,6 +176,11 @@ def _make(kind: str, m: re.Match[str]) -> Period | None:
     g = m.groups()
     if kind in ("url", "mask"):
         return Period(a, b, "mask")
+    if kind == "iso_span":
+        y1, m1, y2, m2 = (int(x) for x in g)
+        return Period(a, b, "interval", interval(y1, m1, m2)) if y1 == y2 and m1 <= m2 else None
+    if kind == "iso_date":
+        return Period(a, b, "date", f"{g[0]}-{g[1]}-{g[2]}")
     if kind == "date":
         day, mon, year = int(g[0]), month_number(g[1]), int(g[2])
         if not 1 <= day <= 31:
