@@ -270,3 +270,53 @@ def test_a_row_label_wrapped_around_its_values_and_years_over_it(tmp_path):
     got = [(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "wrapped.pdf")
            if f.status == "fact"]
     assert got == [("labour_force", v, y, "230000000") for v, y in ((311769, "2016"), (315711, "2017"), (319697, "2018"))]
+
+
+def test_a_ruled_table_whose_cells_wrap_is_read_cell_by_cell(tmp_path):
+    """A drawn grid whose labels, sources and periods wrap onto several lines: each value gets
+    its row's name (even with a period cell between), the period written in its row (ISO dates
+    and month spans) and the region of the document's title; a second column quoting the
+    bureau's value for the same figure gives no figure of its own."""
+    from fpdf.fonts import FontFace
+
+    from fixtures_pdf import new_pdf
+
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", "B", 18)
+    pdf.multi_cell(0, 9, "Трудовая миграция: Костанайская область", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dv", "", 11)
+    pdf.ln(4)
+    pdf.multi_cell(0, 6, "В 2023 году на работу за границу уехали 191 000 казахстанцев.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.multi_cell(0, 6, "Показатели документов и их проверка", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("dv", "", 8)
+    rows = [
+        ["otchet_oblasti.pdf, с. 3", "Численность населения", "2025-04-01", "872 300", "", "нет данных БНС"],
+        ["otchet_oblasti.pdf, с. 3", "Городское население", "2025-04-01", "500 300", "", "нет данных БНС"],
+        ["otchet_oblasti.pdf, с. 4", "Естественный прирост", "2025-01/ 2025-03", "1 204", "", "нет данных БНС"],
+        ["otchet_oblasti.pdf, с. 4", "Рабочая сила в возрасте 15 лет и старше", "2024", "421 200", "421 257",
+         "расхождение в пределах округления"],
+        ["otchet_oblasti.pdf, с. 5", "Число выбывших", "2019", "45 800", "45 800", "подтверждено"],
+    ]
+    with pdf.table(col_widths=(34, 30, 20, 22, 18, 30), width=154, text_align="LEFT", line_height=4,
+                   first_row_as_headings=False) as table:
+        r = table.row()
+        for h in ["Документ, страница", "Показатель", "Период", "В документе", "БНС", "Проверка"]:
+            r.cell(h, style=FontFace(emphasis="BOLD"))
+        for row in rows:
+            r = table.row()
+            for cell in row:
+                r.cell(cell)
+    pdf.output(str(tmp_path / "annex.pdf"))
+    got = [(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "annex.pdf")
+           if f.status == "fact"]
+    region = "390000000"
+    assert got == [
+        ("labour_emigration", 191000, "2023", "KZ"),
+        ("population", 872300, "2025-04-01", region), ("population_urban", 500300, "2025-04-01", region),
+        ("natural_increase", 1204, "2025-01/2025-03", region), ("labour_force", 421200, "2024", region),
+        ("departures", 45800, "2019", region),
+    ]
+    assert not [f for f in extract_figures(tmp_path / "annex.pdf") if f.value in (421257, 2024, 2019)]

@@ -68,9 +68,23 @@ def build(pages: list[Page]) -> list[Block]:
         for g in [b for b in page_blocks if b.kind == "grid"]:
             i = next((k for k, b in enumerate(blocks) if b.page == p.number and b.kind != "furniture" and b.top > g.top
                       and b.x0 < g.grid.x1 and b.x0 >= g.grid.x0 - 5), len(blocks))
+            if g.grid.kind == "figures":  # a grid of figures is a table, its caption the line right above
+                if not g.grid.continued and i > 0 and _caption_of(blocks[i - 1], g.grid):
+                    g.grid.caption = blocks.pop(i - 1).text
+                    i -= 1
+                g.kind, g.text, g.table = "table", g.grid.caption, grids.to_table(g.grid)
             blocks.insert(i, g)
     _classify(blocks)
     return _join_runons(blocks)
+
+
+def _caption_of(b: Block, grid: grids.Grid) -> bool:
+    """A short block ending right above a grid, not a sentence: the grid's caption."""
+    if b.kind != "text" or b.page != grid.page or not b.where or len(b.text) > 160:
+        return False
+    if re.search(r"(?<!\bг)(?<!\bгг)[.!?;]$", b.text.rstrip()):
+        return False
+    return grid.top - (b.where[-1][1] + b.size) < 2 * b.size and grid.x0 - 5 <= b.x0 < grid.x1
 
 
 def _part_blocks(p: Page, words: list, previous_table) -> list[Block]:

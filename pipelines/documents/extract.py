@@ -91,6 +91,7 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
     lead_scope: Scope | None = None
     pending: list[Draft] = []  # stocks their own sentences did not date
     seen_sections: set[int] = set()
+    title_region = False
 
     def current() -> Scope:
         return sections[-1][1] if sections else doc
@@ -106,6 +107,9 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
         if b.kind == "title":
             context.absorb(doc, b.text)
             state.names_regions = state.names_regions or doc.region not in (None, "KZ")
+            named = Scope("doc")
+            context.absorb(named, b.text)
+            title_region = named.region not in (None, "KZ")
             continue
         marker = b.kind == "text" and _MARKER.match(b.text)
         if marker and bi > 0 and blocks[bi - 1].kind == "heading" and sections:
@@ -183,8 +187,9 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
                 setattr(sec, attr, getattr(para, attr))
         # a region carries on to later paragraphs when it is the country, or the subject a
         # section names before any figure of its own
-        if para.region and (para.region == "KZ" or (sec.region in (None, "KZ") and id(sec) not in seen_sections)):
-            sec.region = para.region
+        if para.region and (para.region == "KZ" or (sec.region in (None, "KZ") and id(sec) not in seen_sections)) \
+                and not (sec is doc and title_region):
+            sec.region = para.region  # (the region a title names stays the document's)
         if got:
             seen_sections.add(id(sec))
         if b.text.rstrip().endswith(":"):
@@ -258,9 +263,9 @@ def _finish(drafts: list[Draft]) -> list[Figure]:
         ps, cs = precise.setdefault(key, {}), coarse.setdefault(key, [])
         if d.value in ps or any(k.value == d.value for k in cs):
             continue  # the same figure repeated (a sidebar, a summary table, a headline)
-        near = [k for k in cs if abs(k.value - d.value) <= max(d.precision, k.precision) * Decimal("1.5")]
+        near = [k for k in cs if abs(k.value - d.value) <= max(d.precision, k.precision) * _slack(d, k)]
         if d.precision >= 10:
-            near += [k for v, k in ps.items() if abs(v - d.value) <= d.precision * Decimal("1.5")]
+            near += [k for v, k in ps.items() if abs(v - d.value) <= d.precision * _slack(d, k)]
         if near:  # a rounded restatement of a figure given exactly ("32 тысячи" beside "32,2 тыс.")
             k = min(near, key=lambda k: k.precision)
             if d.precision >= k.precision:
@@ -288,6 +293,13 @@ def _finish(drafts: list[Draft]) -> list[Figure]:
                           d.page, d.text, plain(d.precision), i, c, status, dict(d.how), d.evidence,
                           figure_key(d.page, d.evidence or d.text, taken)))
     return out
+
+
+def _slack(a: Draft, b: Draft) -> Decimal:
+    """How far a restatement may stand from the figure it restates, in units of its precision:
+    a rounding stays within half of one ("421,3 тыс." does not restate 421 200); "около", "почти",
+    "более" reach further."""
+    return Decimal("1.5") if a.approximate or b.approximate else Decimal("0.5")
 
 
 def format_table(figures: list[Figure]) -> str:

@@ -1,18 +1,23 @@
-"""Ruled grids of text: tables whose cells hold words rather than numbers (job ads, registers).
+"""Ruled grids: tables whose every cell is a drawn rectangle.
 
 A grid is drawn: vertical rules give its columns, rules across its width its rows, and the
-words inside each rectangle are one cell, however many lines they wrap to. A grid whose cells
-are mostly numbers is left to tables.py (which reads ruled and unruled tables alike); a grid of
-text is read record by record, each row as "head: cell; head: cell", so that the language
-layers see a wage with its country and occupation, or a figure with its label.
+words inside each rectangle are one cell, however many lines they wrap to. A grid of text
+(cells that hold words around their numbers: job ads, registers) is read record by record,
+each row as "head: cell; head: cell", so that the language layers see a wage with its country
+and occupation, or a figure with its label. A grid of figures whose rows wrap onto several
+lines is read cell by cell into a tables.Table (reading it line by line would split a label
+from its value and join the numbers of neighbouring cells). Other grids of figures, one line
+a row, are left to tables.py, which reads ruled and unruled tables alike.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .layout import join_words, lines_of
+from .layout import Cell, join_words, lines_of
+from .numbers import parse_cell
 from .pdf import Page, Word
+from .tables import Column, Row, Table, is_empty, is_value
 
 
 @dataclass
@@ -25,9 +30,12 @@ class Grid:
     xs: list[float]  # column boundaries
     ys: list[float]  # row boundaries
     cells: list[list[str]] = field(default_factory=list)  # rows of cell texts
+    boxes: list[list[list[Word]]] = field(default_factory=list)  # rows of cell words, as `cells`
     header: list[str] = field(default_factory=list)
     words: set[int] = field(default_factory=set)  # ids of the words inside
     continued: bool = False
+    kind: str = "text"  # text | figures (a grid of figures whose rows wrap)
+    caption: str = ""
 
     def records(self) -> list[str]:
         heads = self.header or [""] * len(self.xs[:-1])
@@ -84,9 +92,14 @@ def find_grids(page: Page, previous: Grid | None = None) -> list[Grid]:
             continue
         grid = Grid(page.number, ys[0], ys[-1], x0, x1, xs, ys)
         _fill(grid, page.words)
-        if grid.cells:
+        if not grid.cells:
+            continue
+        if _is_text_grid(grid):
             grids.append(grid)
-    return [g for g in grids if _is_text_grid(g)]
+        elif _wraps(grid):
+            grid.kind = "figures"
+            grids.append(grid)
+    return grids
 
 
 def _fill(grid: Grid, words: list[Word]) -> None:
@@ -101,8 +114,37 @@ def _fill(grid: Grid, words: list[Word]) -> None:
             continue
         rows[r][c].append(w)
         grid.words.add(id(w))
-    texts = [[" ".join(ln.text for ln in lines_of(cell)) if cell else "" for cell in row] for row in rows]
-    grid.cells = [row for row in texts if any(row)]
+    boxes = [[[w for ln in lines_of(cell) for w in ln.words] for cell in row] for row in rows]
+    grid.boxes = [row for row in boxes if any(row)]
+    grid.cells = [[_joined(lines_of(cell)) for cell in row] for row in grid.boxes]
+
+
+def _joined(lines) -> str:
+    """A cell's lines as one text; a line broken after a hyphen or a slash goes on without a
+    space ("2025-04-" / "01", "2025-01/" / "2025-03")."""
+    out = ""
+    for ln in lines:
+        out += ("" if not out or out.endswith(("-", "/")) else " ") + ln.text
+    return out
+
+
+def _lines(words: list[Word]) -> int:
+    """Lines of a cell's text, not counting a line of small marks (a footnote's "1)")."""
+    lines = lines_of(words)
+    big = max((ln.size for ln in lines), default=0.0)
+    return sum(1 for ln in lines if ln.size >= 0.75 * big)
+
+
+def _wraps(grid: Grid) -> bool:
+    """Rows of figures that wrap: at least two rows, and a third of the rows from the first
+    that holds a figure (not a year or a date of the heads) down, hold a cell of several lines."""
+    first = next((i for i, row in enumerate(grid.cells)
+                  if any(parse_cell(c) is not None and not re.fullmatch(r"(?:19|20)\d\d", c.strip()) for c in row)), None)
+    if first is None:
+        return False
+    body = grid.boxes[first:]
+    wrapped = sum(1 for row in body if any(_lines(cell) > 1 for cell in row if cell))
+    return wrapped >= 2 and wrapped >= len(body) / 3
 
 
 _UNIT_WORDS = re.compile(r"^(?:тыс|тысяч[аи]?|млн|человек|чел|г|гг|год[а-я]*|на|в|по|%)$", re.I)
@@ -121,18 +163,56 @@ def _is_text_grid(grid: Grid) -> bool:
     return len(filled) >= 4 and len(digits) >= 2 and sum(_wordy(c) for c in digits) >= 0.5 * len(digits)
 
 
+def _has_figures(row: list[str]) -> bool:
+    return any(re.search(r"\d{2,}|\d[,.]\d", c) for c in row)  # a footnote mark "1" is not one
+
+
 def set_header(grid: Grid, previous: Grid | None) -> None:
     """The first row heads the columns when it holds no figure; a grid at the top of a page with
     the same columns as the previous page's last grid continues it."""
     first = grid.cells[0]
-    has_numbers = any(re.search(r"\d{2,}|\d[,.]\d", c) for c in first)  # a footnote mark "1" is not one
+    has_numbers = _has_figures(first)
     if previous is not None and previous.page == grid.page - 1 and len(previous.xs) == len(grid.xs) and has_numbers:
         grid.header = list(previous.header)
+        grid.caption = previous.caption
         grid.continued = True
         return
     if not has_numbers:
         grid.header = first
         grid.cells = grid.cells[1:]
+        grid.boxes = grid.boxes[1:]
+
+
+@dataclass
+class GridCell(Cell):
+    """The words of one rectangle, however many lines they wrap to, and their text."""
+
+    joined: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.joined
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+
+def to_table(grid: Grid) -> Table:
+    """A grid of figures as the table reader's Table: a cell per rectangle, the heads over it."""
+    heads = grid.header or [""] * (len(grid.xs) - 1)
+    columns = [Column(a, b, [h] if h else []) for a, b, h in zip(grid.xs, grid.xs[1:], heads)]
+    rows = []
+    for words, texts in zip(grid.boxes, grid.cells):
+        cells = [GridCell(ws, joined=t) for ws, t in zip(words, texts) if ws]
+        if cells:
+            kind = "data" if any(is_value(c) or is_empty(c) for c in cells) else "section"
+            rows.append(Row(min(c.top for c in cells), cells, kind))
+    return Table(grid.page, grid.top, grid.bottom, grid.x0, grid.x1, grid.caption, "", columns, rows, grid.continued)
 
 
 def words_outside(words: list[Word], grids: list[Grid]) -> list[Word]:
@@ -140,4 +220,4 @@ def words_outside(words: list[Word], grids: list[Grid]) -> list[Word]:
     return [w for w in words if id(w) not in inside]
 
 
-__all__ = ["Grid", "find_grids", "join_words", "set_header", "words_outside"]
+__all__ = ["Grid", "GridCell", "find_grids", "join_words", "set_header", "to_table", "words_outside"]

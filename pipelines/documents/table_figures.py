@@ -53,6 +53,7 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
     context.absorb(tscope, caption)
     section = ""
     parts = False  # under "в том числе по районам:": the rows are parts of the one above
+    when_cols = _period_columns(t)
     for r, row in enumerate(t.rows):
         if row.kind == "section":
             section = " ".join(c.text for c in row.cells)
@@ -61,28 +62,69 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
         if parts:
             continue
         cells = sorted(row.cells, key=lambda c: c.x0)
+        got: list[tuple[Draft, str]] = []
         for k, cell in enumerate(cells):
-            if not is_value(cell):
-                continue
             col = t.column_of(cell)
+            if not is_value(cell) or col in when_cols:
+                continue
             # a year in the first column labels its row
             if k == 0 and _YEAR.match(cell.text):
                 continue
             head = t.columns[col].head if col is not None else ""
-            labels = [c for c in cells[:k] if (not is_value(c) and not is_empty(c)) or (_YEAR.match(c.text) and c is cells[0])]
-            label = labels[-1].text if labels else ""
+            labels = [c for c in cells[:k] if (not is_value(c) and not is_empty(c)) or (_YEAR.match(c.text) and c is cells[0])
+                      or t.column_of(c) in when_cols]
+            # the row's name, nearest first, and the periods written in its own column
+            names = [c.text for c in reversed(labels) if t.column_of(c) not in when_cols]
+            when = [c.text for c in reversed(labels) if t.column_of(c) in when_cols]
+            label = names[0] if names else (labels[-1].text if labels else "")
             if not label and _TOTAL.match(section):
                 label = section  # "Итого по четырём | областям": a total's label wrapped around its row
             if (_PERCENT.search(head) or _PERCENT.search(label)) and not re.search(r"\bдол[яиеюь]", head + " " + label, re.I):
                 continue  # percent changes; shares ("Доля городского населения, %") stay
-            d = _cell(t, cell, head, label, section, tscope, cap_cues, ctx_cues, cap_periods, mult, lead)
+            d = _cell(t, cell, head, label, section, tscope, cap_cues, ctx_cues, cap_periods, mult, lead,
+                      names[1:], [w for w in when if w != label])
             if d is not None:
                 d.order = (r, k)
-                out.append(d)
+                got.append((d, head))
+        out += _own_values(got)
     return out
 
 
-def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods, mult, lead) -> Draft | None:
+# a column of a row's period ("Период", "Год"): its years label the row, they are no figures
+_WHEN_HEAD = re.compile(r"^\W*(?:отч[её]тный\s+)?(?:период|год|дата|месяц)\W*$", re.I)
+# a column quoting another source's value for the row's figure ("БНС", "по данным бюро")
+_REFERENCE = re.compile(r"\bБНС\b|\bбюро\b|по\s+данным|официальн|источник", re.I)
+
+
+def _period_columns(t: Table) -> set[int]:
+    """Columns headed as a period whose every cell is one (a year, an ISO date or month span)."""
+    out = set()
+    for j, col in enumerate(t.columns):
+        if not _WHEN_HEAD.match(col.head):
+            continue
+        filled = [c.text for row in t.rows if row.kind == "data" for c in row.cells if t.column_of(c) == j]
+        if filled and all(_YEAR.match(x) or any(p.complete and p.kind in ("date", "interval") and p.text.strip() == x.strip()
+                                                for p in periods.find_periods(x)) for x in filled):
+            out.add(j)
+    return out
+
+
+def _own_values(got: list[tuple[Draft, str]]) -> list[Draft]:
+    """One row giving one key twice, once in a column that quotes another source (a document's
+    figure beside the bureau's, to check it): the row's own figure is the other one."""
+    out = []
+    for d, head in got:
+        key = (d.indicator, d.period, d.region, d.country)
+        if _REFERENCE.search(head) and any((e.indicator, e.period, e.region, e.country) == key and not _REFERENCE.search(h)
+                                           for e, h in got):
+            continue
+        out.append(d)
+    return out
+
+
+def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods, mult, lead,
+          others: list[str] = (), when: list[str] = ()) -> Draft | None:
+    """`others`: the row's other label cells, nearest first; `when`: periods written in the row."""
     parsed = parse_cell(cell.text)
     if parsed is None:
         return None
@@ -101,6 +143,11 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
     how: dict[str, str] = {}
     label_core = re.sub(r"\(.*?\)", "", label) if _TOTAL.match(label) else label
     head_cues, label_cues, sect_cues = _indicators(head), _indicators(label_core), _indicators(section)
+    for other in others if not label_cues else ():
+        # a row named in a cell further left ("Численность населения | 2025-04-01 | 787 300")
+        label_cues = _indicators(other)
+        if label_cues:
+            break
     if any(c.code in cues.PSEUDO for c in head_cues + label_cues):
         return None
     part = bool(_PART.search(label)) and not _TOTAL.match(label)
@@ -121,9 +168,11 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
                 split = c.code
     if split is None and re.search(r"%|\bдол[яиеюь]\b|\bпроцент", head, re.I):
         return None  # a share of a flow ("Доля, %" of the leavers by country): no indicator of ours
+    if split and how.get("indicator") == "context":
+        base = None  # "Городское население" in its own row names the stock; the headings above do not
     # the period: column head, row label, caption, then the scopes
     period, psrc = None, None
-    for source, text in (("column", head), ("row", label), ("row", section)):
+    for source, text in (("column", head), ("row", label), *(("row", w) for w in when), ("row", section)):
         bare = _YEAR.match(text)
         if bare:
             period, psrc = bare.group(1), source
@@ -147,12 +196,12 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
         if r:
             period, psrc = r[0], "caption"
     if base is None:
-        if period and periods.is_date(period):
+        if split:  # "Городское население": the row or the column names the stock itself
+            base = cues.Cue(0, 0, "population", 1, 1)
+            how["indicator"] = "row" if split in [c.code for c in label_cues] else "column"
+        elif period and periods.is_date(period):
             base = cues.Cue(0, 0, "population", 1, 1)
             how["indicator"] = "date-column"
-        elif split:
-            base = cues.Cue(0, 0, "population", 1, 1)
-            how["indicator"] = "column"
         else:
             return None
     code = base.code
@@ -197,8 +246,8 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
         return None
     if base.sign < 0 and value > 0 and code in ("net_migration", "natural_increase"):
         value = -value
-    text = " | ".join(x for x in (t.caption, label, head) if x) + f": {cell.text}"
-    evidence = " | ".join(x for x in (label, head) if x) + f": {cell.text}"
+    text = " | ".join(x for x in (t.caption, label, *when, head) if x) + f": {cell.text}"
+    evidence = " | ".join(x for x in (label, *when, head) if x) + f": {cell.text}"
     return Draft(code, value, precision, period, region, country, None, t.page, cell.top, (), text, how,
                  evidence=evidence)
 
