@@ -559,14 +559,9 @@ def format_fetch_table(results: list[FetchResult]) -> str:
         rows.append((r.source_id, r.outcome, "" if r.status is None else str(r.status), r.vintage or "",
                      "" if r.bytes is None else f"{r.bytes:,}".replace(",", " "), (r.sha256 or "")[:12],
                      r.via, detail))
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    widths[-1] = len(headers[-1])
+    from tabulate import tabulate
 
-    def line(cells):
-        return "  ".join(c.ljust(w) for c, w in zip(cells[:-1], widths[:-1])) + "  " + cells[-1]
-
-    out = [line(headers), line(tuple("-" * w for w in widths))]
-    out += [line(r) for r in rows]
+    out = [tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)]
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1

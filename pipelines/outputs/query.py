@@ -123,13 +123,13 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
 
 
 def format_table(columns: list[str], rows: list[tuple]) -> str:
+    from tabulate import tabulate
+
     cells = [[("" if v is None else str(_plain(v))) for v in r] for r in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths))
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(v.rjust(w) if _numeric(v) else v.ljust(w) for v, w in zip(r, widths)) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
+    # numbers right-aligned, everything shown as DuckDB returned it (no reformatting of values)
+    align = ["right" if cells and all(_numeric(r[i]) for r in cells if r[i]) else "left" for i in range(len(columns))]
+    table = tabulate(cells, headers=columns, tablefmt="simple", disable_numparse=True, colalign=align or None)
+    return f"{table}\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
 
 
 def _numeric(s: str) -> bool:
