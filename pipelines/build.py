@@ -12,13 +12,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipelines import settings
-from pipelines.files import sha256_file
-from pipelines.dbt_runner import DBT_FAILED
+from pipelines.files import atomic_write, sha256_file
 from pipelines.messages import shown
-from pipelines.warehouse import build_state
-from pipelines.warehouse.fingerprint import input_groups, inputs_fingerprint
+from pipelines.warehouse.inputs import current_versions
 from pipelines.warehouse.lock import build_lock
 from pipelines.warehouse.verify import published_damage, reset_build_db
+
+DBT_FAILED = "dbt build failed:"  # pipelines/defs/dbt.py: a failed dbt step's description starts so
 
 
 @dataclass
@@ -32,7 +32,7 @@ class BuildReport:
     checks_warned: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     published: Path | None = None
-    fingerprint: str | None = None
+    versions: dict | None = None  # the inputs' and code's versions this warehouse was built from
     unchanged: bool = False
     scope: str = "everything"  # or which input groups were rebuilt, the rest kept
     sources_by_group: dict[str, list] = field(default_factory=dict)
@@ -76,7 +76,7 @@ class BuildReport:
             "rows": self.rows, "checks_passed": self.checks_passed, "checks_failed": self.checks_failed,
             "checks_warned": self.checks_warned,
             "errors": self.errors, "published": str(self.published) if self.published else None,
-            "fingerprint": self.fingerprint, "unchanged": self.unchanged, "scope": self.scope,
+            "versions": self.versions, "unchanged": self.unchanged, "scope": self.scope,
             "sources_by_group": self.sources_by_group, "notes": self.notes,
             "published_sha256": self.published_sha256,
         }
@@ -92,7 +92,7 @@ def dagster_instance(notes: list[str] | None = None):
     home = Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")
     for attempt in (1, 2):
         home.mkdir(parents=True, exist_ok=True)
-        config, ours = home / "dagster.yaml", settings.REPO_ROOT / "dagster.yaml"
+        config, ours = home / "dagster.yaml", settings.REPO_ROOT / "config" / "dagster.yaml"
         if not config.exists() or config.read_bytes() != ours.read_bytes():  # the repository's, kept current
             shutil.copyfile(ours, config)
         os.environ["DAGSTER_HOME"] = str(home)
@@ -115,30 +115,33 @@ def dagster_instance(notes: list[str] | None = None):
                              "and started afresh (the run history is there)")
 
 
-def _sources(result) -> dict[str, list[tuple[str, str]]]:
-    """What the build did with each source, by input group (bureau, documents)."""
+def _sources(materializations: dict, kept: set) -> dict[str, list[tuple[str, str]]]:
+    """What the build did with each source, by input group (bureau, documents), from the
+    materializations of this run and, for the sources it did not rerun, the last ones."""
     out: dict[str, list[tuple[str, str]]] = {"bureau": [], "documents": []}
-    for event in result.get_asset_materialization_events():
-        mat = event.event_specific_data.materialization
+    for key, mat in sorted(materializations.items()):
         meta = {k: v.value for k, v in mat.metadata.items()}
-        path = mat.asset_key.path
+        path = key.split("/")
+        note = " — unchanged, kept from the last build" if key in kept else ""
         if path[0] == "bns":
             fetched = {"changed": "new file fetched", "unchanged": "unchanged at the bureau (304)"}.get(
                 meta.get("outcome"), meta.get("detail") or meta.get("outcome"))
             if meta.get("summary"):  # the fetch step's own line (fallbacks, sample bundle, what to do)
-                out["bureau"].append((path[1], meta["summary"]))
+                what = meta["summary"].split(" — ")[0] + note if note else meta["summary"]
+                out["bureau"].append((path[1], what))
             elif meta.get("vintages"):
-                out["bureau"].append((path[1], f"used vintage {meta.get('latest_vintage')} of {meta['vintages']} landed — {fetched}"))
+                what = f"used vintage {meta.get('latest_vintage')} of {meta['vintages']} landed"
+                out["bureau"].append((path[1], what + (note or f" — {fetched}")))
             else:
                 out["bureau"].append((path[1], f"skipped: no file landed — {fetched}"))
-        elif path == ["raw", "documents"]:
+        elif key == "raw/documents" and not note:
             for k, v in sorted(meta.items()):
                 if k.startswith("quarantined/"):
                     out["documents"].append((shown(k.split("/", 1)[1]), f"quarantined: {shown(v)}"))
-        elif path == ["raw", "document_figures"]:
+        elif key == "raw/document_figures":
             for k, v in sorted(meta.items()):
                 if k.startswith("figures/"):
-                    out["documents"].append((shown(k.split("/", 1)[1]), f"used: {v} figures"))
+                    out["documents"].append((shown(k.split("/", 1)[1]), f"used: {v} figures{note}"))
     return out
 
 
@@ -149,71 +152,79 @@ def _last_build() -> dict | None:
         return None
 
 
-def _unchanged_since_last_build(fingerprint: str) -> dict | None:
-    """The last build's summary when it published from exactly these inputs."""
+def _unchanged_since_last_build(versions: dict) -> dict | None:
+    """The last build's summary when it published from inputs and code at these versions."""
     previous = _last_build() if settings.published_db().exists() else None
-    if previous and previous.get("success") and previous.get("fingerprint") == fingerprint:
+    if previous and previous.get("success") and previous.get("versions") == versions:
         return previous
     return None
+
+
+def _unchanged(previous: dict, versions: dict, started: float) -> BuildReport:
+    """The report of a build that reran nothing: the last published build's, as it stands."""
+    return BuildReport(success=True, elapsed=time.monotonic() - started, unchanged=True, versions=versions,
+                       sources=[tuple(s) for s in previous.get("sources", [])],
+                       sources_by_group=previous.get("sources_by_group", {}), rows=previous.get("rows", {}),
+                       checks_passed=previous.get("checks_passed", 0), checks_warned=previous.get("checks_warned", []),
+                       published=settings.published_db())
+
+
+def _write_status(record: dict) -> None:
+    with atomic_write(settings.warehouse_dir() / "last_build.json") as f:
+        f.write(json.dumps(record, ensure_ascii=False, indent=1))
 
 
 def run_build(offline: bool = False, force: bool = False) -> BuildReport:
     started = time.monotonic()
     with build_lock():
-        # Only an offline build can know up front that nothing changed: an online one must ask
-        # the bureau first (conditional requests inside the run).
-        groups = input_groups()
-        fingerprint = inputs_fingerprint(groups)
+        # The no-op check needs no Dagster: the versions the entry assets would report now, against
+        # those the last published build's assets reported. Only an offline build can know up front
+        # that nothing changed: an online one must ask the bureau first.
+        versions = current_versions()
         damaged = published_damage()  # truncated or replaced since: never "nothing changed"
         notes = [f"{damaged}; this build replaces it"] if damaged else []
-        previous = None if (force or not offline or damaged) else _unchanged_since_last_build(fingerprint)
+        previous = None if (force or not offline or damaged) else _unchanged_since_last_build(versions)
         if previous:
-            report = BuildReport(success=True, elapsed=0.0, sources=[tuple(s) for s in previous.get("sources", [])],
-                                 sources_by_group=previous.get("sources_by_group", {}),
-                                 rows=previous.get("rows", {}), checks_passed=previous.get("checks_passed", 0),
-                                 checks_warned=previous.get("checks_warned", []), published=settings.published_db(),
-                                 fingerprint=fingerprint, unchanged=True)
-            report.elapsed = time.monotonic() - started
-            return report
-        from pipelines import dbt_runner
-        from pipelines.dbt_manifest import prepare
-
+            return _unchanged(previous, versions, started)
         broken = reset_build_db()  # scratch state the build relies on, verified before it is used
         if broken:
             notes.append(f"the build database was unreadable ({broken}); removed it and rebuilt from scratch")
-        prepare()
         log = settings.warehouse_dir() / "build" / "build.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        sink = open(log, "w", encoding="utf-8")
-        # dbt loads in its own process (the other core) while this one loads Dagster; its log
-        # lines go to the build log, the terminal gets the summary.
-        dbt_runner.prestart(sink)
         from dagster import AssetCheckSeverity
 
         from pipelines.definitions import defs
 
         job = defs.resolve_implicit_global_asset_job_def()
-        selection, scope, kept = _incremental_selection(defs, offline, force, groups)
-        run_config = {
-            "resources": {"fetch_settings": {"config": {"offline": offline, "always_materialize": True}}},
-            # Failures are reported by the summary below and kept in Dagster's event log.
-            "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
-        }
-        before = _mtime(settings.published_db())
         instance = dagster_instance(notes)
         try:
-            with sink, contextlib.redirect_stdout(sink):
-                result = job.execute_in_process(run_config=run_config, instance=instance,
-                                                raise_on_error=False, asset_selection=selection)
+            plan = stale_assets(defs, instance, job.name, versions) if offline and not (force or damaged) else None
+            if plan is not None and not plan.keys:  # nothing stale: the code that changed is no asset's
+                previous = {**(_last_build() or {}), "versions": versions}
+                _write_status(previous)  # the record of the last real build, at the code's new version
+                return _unchanged(previous, versions, started)
+            run_config = {
+                "resources": {"fetch_settings": {"config": {"offline": offline, "always_materialize": True}}},
+                # Failures are reported by the summary below and kept in Dagster's event log.
+                "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+            }
+            before = _mtime(settings.published_db())
+            with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+                result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
+                                                asset_selection=plan.keys if plan else None)
+            ran = {e.asset_key.to_user_string(): e.event_specific_data.materialization
+                   for e in result.get_asset_materialization_events()}
+            entries = [k for k in versions if k != "code"]
+            latest = _latest_materializations(instance, entries)
         finally:
-            dbt_runner.discard_prestarted()
             instance.dispose()  # closes the event log's connections: SQLite folds its WAL files back
-        by_group = {**_sources(result), **kept}  # groups that did not run: as the last build left them
-        for event in result.get_asset_materialization_events():  # one line each, e.g. the sample bundle
-            note = event.event_specific_data.materialization.metadata.get("note")
+        kept = {k for k in latest if k not in ran}
+        by_group = _sources({**{k: latest[k] for k in kept}, **ran}, kept)
+        for mat in ran.values():  # one line each, e.g. the sample bundle
+            note = mat.metadata.get("note")
             if note is not None and note.value not in notes:
                 notes.append(note.value)
-        report = BuildReport(success=result.success, elapsed=0.0, fingerprint=inputs_fingerprint(), scope=scope,
+        report = BuildReport(success=result.success, elapsed=0.0, scope=plan.scope if plan else "everything",
                              sources=by_group["bureau"] + by_group["documents"], sources_by_group=by_group,
                              notes=notes)
         for ev in result.get_asset_check_evaluations():
@@ -242,7 +253,10 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         else:  # what readers still get: the file the last build that published left
             report.published_sha256 = (_last_build() or {}).get("published_sha256")
         if result.success and report.published:
-            build_state.write(groups)  # the inputs as read when this build started
+            # The versions the entry assets reported (what this build read, fingerprinted before
+            # it read it), not the inputs as they are now: a file landed meanwhile is a change.
+            report.versions = {**{k: latest[k].tags.get(DATA_VERSION_TAG) if k in latest else None for k in entries},
+                               "code": versions["code"]}
         db = published if published.exists() else None
         if db:
             from pipelines.warehouse.db import table_counts
@@ -250,39 +264,96 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             counts = table_counts(db, ["core", "marts"])
             report.rows = {k: v for k, v in counts.items() if k.startswith("marts.") or ".fct_" in k}
         report.elapsed = time.monotonic() - started
-        status = settings.warehouse_dir() / "last_build.json"
-        status.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        _write_status(report.to_json())
         return report
 
 
-# The assets each group of landed inputs enters the warehouse through.
-_ENTRY_POINTS = {"documents": [["raw", "documents"]], "bureau": [["raw", "bns_observations"]]}
+def _latest_materializations(instance, keys: list[str]) -> dict:
+    from dagster import AssetKey
+
+    out = {}
+    for key in keys:
+        event = instance.get_latest_materialization_event(AssetKey.from_user_string(key))
+        if event is not None and event.asset_materialization is not None:
+            out[key] = event.asset_materialization
+    return out
 
 
-def _incremental_selection(defs, offline: bool, force: bool, groups: dict[str, str]):
-    """(asset keys to run or None for all, scope, summary lines for the sources kept as built).
+@dataclass
+class StalePlan:
+    keys: list  # AssetKeys to run: everything downstream of what is stale
+    scope: str
 
-    Only an offline build whose code is unchanged, on a build database that the last successful
-    build left (build_state), reruns just what depends on the inputs that changed: the rest of
-    the database is exactly what that build verified and published."""
-    previous = build_state.read()
-    if force or not offline or not previous or previous.get("code") != groups["code"]:
-        return None, "everything", {}
-    changed = [g for g in _ENTRY_POINTS if previous.get(g) != groups[g]]
-    if not changed:  # e.g. the published file was removed: rebuild it all
-        return None, "everything", {}
-    from dagster import AssetKey, AssetSelection
 
-    roots = [AssetKey(k) for g in changed for k in _ENTRY_POINTS[g]]
-    if "bureau" in changed:  # fetch steps report what was landed
-        roots += [k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.path[0] == "bns"]
-    keys = AssetSelection.assets(*roots).downstream().resolve(defs.resolve_asset_graph())
-    kept_groups = [g for g in _ENTRY_POINTS if g not in changed]
-    last = (_last_build() or {}).get("sources_by_group", {})
-    kept = {g: [(name, f"{what.split(' — ')[0]} — unchanged, kept from the last build") for name, what in last.get(g, [])]
-            for g in kept_groups}
-    scope = f"what depends on the {' and '.join(changed)} (changed); the {' and '.join(kept_groups)} kept as built"
-    return sorted(keys, key=lambda k: k.path), scope, kept
+# The tags Dagster writes on every materialization (its data provenance, shown in the UI): the
+# data version, the code version it ran and the data version of each input it read.
+DATA_VERSION_TAG = "dagster/data_version"
+CODE_VERSION_TAG = "dagster/code_version"
+INPUT_VERSION_TAG = "dagster/input_data_version/"
+_GROUPS = {"raw/documents": "documents", "raw/document_figures": "documents", "raw/bns_observations": "bureau"}
+
+
+def _group_of(key) -> str | None:
+    """The input group an entry asset belongs to (documents or bureau), else None."""
+    name = key.to_user_string()
+    return _GROUPS.get(name) or ("bureau" if name.startswith("bns/") else None)
+
+
+def stale_assets(defs, instance, job_name: str, versions: dict) -> StalePlan | None:
+    """What Dagster's data and code versions say is stale, with everything downstream of it;
+    None for everything. An asset is stale when it was never materialized, when its code version
+    differs from the one it last ran, when an entry asset's files differ from the version it last
+    read, or when an input's data version differs from the one it last read. Everything reruns
+    when the last run that wrote the build database did not succeed (a failed check leaves tables
+    that were never verified), or when a database is missing."""
+    from dagster import AssetKey, DagsterRunStatus, RunsFilter
+
+    if not (settings.build_db().exists() and settings.published_db().exists()):
+        return None
+    last = instance.get_run_records(RunsFilter(job_name=job_name), limit=1)
+    if not last or last[0].dagster_run.status != DagsterRunStatus.SUCCESS:
+        return None
+    specs = {spec.key: spec for spec in defs.resolve_all_asset_specs()}
+    records = {r.asset_entry.asset_key: r.asset_entry.last_materialization for r in instance.get_asset_records(list(specs))}
+
+    def data_version(key):
+        entry = records.get(key)
+        return entry.asset_materialization.tags.get(DATA_VERSION_TAG) if entry and entry.asset_materialization else None
+
+    stale: dict[AssetKey, str] = {}
+    for key, spec in specs.items():
+        name = key.to_user_string()
+        entry = records.get(key)
+        mat = entry.asset_materialization if entry else None
+        if mat is None:
+            stale[key] = "never built"
+        elif spec.code_version and spec.code_version != mat.tags.get(CODE_VERSION_TAG):
+            stale[key] = "code"
+        elif name in versions and versions[name] != mat.tags.get(DATA_VERSION_TAG):
+            stale[key] = _group_of(key)
+        elif any(data_version(dep.asset_key) != mat.tags.get(INPUT_VERSION_TAG + dep.asset_key.to_user_string())
+                 for dep in spec.deps):
+            stale[key] = "inputs"
+    children: dict[AssetKey, set] = {}
+    for key, spec in specs.items():
+        for dep in spec.deps:
+            children.setdefault(dep.asset_key, set()).add(key)
+    selected, todo = set(stale), list(stale)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in selected:
+                selected.add(child)
+                todo.append(child)
+    if selected >= set(specs):
+        return None
+    changed = sorted(set(stale.values()), key=lambda why: (why not in ("documents", "bureau"), why))
+    kept = [g for g in ("documents", "bureau") if not any(_group_of(k) == g for k in selected)]
+    what = " and ".join(
+        f"the {why}" if why in ("documents", "bureau")
+        else f"the {why} of " + ", ".join(sorted(k.to_user_string() for k, w in stale.items() if w == why))
+        for why in changed)
+    scope = f"what depends on {what} (changed)" + (f"; the {' and '.join(kept)} kept as built" if kept else "")
+    return StalePlan(keys=sorted(selected, key=lambda k: k.path), scope=scope)
 
 
 def test_rows(statuses: tuple[str, ...] = ("fail", "error"), limit: int = 5, only: str | None = None,
@@ -327,8 +398,8 @@ def _failure_lines(message: str) -> list[str]:
     """The lines of a step failure worth a person's attention: dbt's own error lines when dbt
     failed (the rest of its message is boilerplate), else the first line."""
     text = _ANSI.sub("", message).strip()
-    if DBT_FAILED in text:  # pipelines/dbt_runner.py: one line per failed dbt node follows
-        lines = [l.strip() for l in text.split(DBT_FAILED, 1)[1].splitlines() if l.strip()]
+    if DBT_FAILED in text:  # one line per failed dbt node follows
+        lines = [line.strip() for line in text.split(DBT_FAILED, 1)[1].splitlines() if line.strip()]
         return lines[:10] or ["dbt failed"]
     return [text.splitlines()[0] if text else "failed"]
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor, map_asset_specs
 
 from pipelines.defs import OWNERS
-from pipelines.defs.bns import FetchSettings, WarehouseLock, bns_daily, bns_observations, bns_refresh_job, build_fetch_assets, sources_parse_cleanly
-from pipelines.defs.dbt import kazmig_dbt
+from pipelines.defs.bns import (
+    FetchSettings,
+    WarehouseLock,
+    bns_daily,
+    bns_observations,
+    bns_refresh_job,
+    build_fetch_assets,
+    sources_parse_cleanly,
+)
+from pipelines.defs.dbt import dbt_resource, kazmig_dbt
 from pipelines.defs.documents import document_figures, documents, inbox_sensor
 from pipelines.defs.fanout import build_multiprocess
 from pipelines.defs.publish import published
@@ -21,7 +29,7 @@ defs = Definitions(
     jobs=[bns_refresh_job, build_multiprocess],
     schedules=[bns_daily],
     sensors=[inbox_sensor],
-    resources={"fetch_settings": FetchSettings(), "warehouse_lock": WarehouseLock()},
+    resources={"fetch_settings": FetchSettings(), "warehouse_lock": WarehouseLock(), "dbt": dbt_resource},
     # One process writes the warehouse: DuckDB allows a single writer.
     executor=in_process_executor,
 )

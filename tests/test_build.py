@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from conftest import kazmig, make_home
 
@@ -84,8 +81,8 @@ def test_definitions_graph_is_connected():
 
 def _bad_document(path: Path) -> None:
     """A note whose figures break a blocking check: more emigrants to one country than in total."""
-    from fpdf import FPDF
     import matplotlib
+    from fpdf import FPDF
 
     font = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
     pdf = FPDF()
@@ -140,17 +137,15 @@ def test_no_op_build_reruns_nothing(built_home):
     assert status["success"] and not status["unchanged"]  # the record of the real build is kept
 
 
-def test_a_run_launched_by_dagster_starts_its_own_dbt_worker(tmp_path, monkeypatch):
-    """As from the UI or the daemon: no `kazmig build` around it, the dbt step starts the worker
-    itself; the run publishes, and leaves the build state unwritten (the next CLI build is full)."""
+def test_a_run_launched_by_dagster_builds_publishes_and_describes_its_tables(tmp_path, monkeypatch):
+    """As from the UI or the daemon: no `kazmig build` around it. The run publishes; dbt's tables
+    carry their row counts and column schemas, and every check says what it checks."""
     import dagster as dg
 
     home = make_home(tmp_path / "home")
     monkeypatch.setenv("KAZMIG_HOME", str(home))
-    from pipelines import dbt_runner
     from pipelines.definitions import defs
 
-    assert dbt_runner._prestarted is None
     job = defs.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
@@ -158,8 +153,28 @@ def test_a_run_launched_by_dagster_starts_its_own_dbt_worker(tmp_path, monkeypat
     assert result.success
     checks = result.get_asset_check_evaluations()
     assert checks and all(c.passed or c.severity == dg.AssetCheckSeverity.WARN for c in checks)
-    keys = {e.asset_key.path[0] for e in result.get_asset_materialization_events()}
-    assert {"staging", "core", "marts", "warehouse"} <= keys
+    mats = {e.asset_key.to_user_string(): e.event_specific_data.materialization
+            for e in result.get_asset_materialization_events()}
+    assert {"staging", "core", "marts", "warehouse"} <= {k.split("/")[0] for k in mats}
     assert (home / "warehouse" / "kazmig.duckdb").exists()
-    assert not (home / "warehouse" / "build" / "state.json").exists()
     assert (home / "warehouse" / "build" / "dbt" / "run_results.json").exists()
+
+    con = duckdb.connect(str(home / "warehouse" / "kazmig.duckdb"), read_only=True)
+    try:
+        for key in ("core/fct_observation", "marts/note_claims", "marts/region_profile"):
+            meta = mats[key].metadata
+            rows = con.execute(f"select count(*) from {key.replace('/', '.')}").fetchall()[0][0]
+            assert meta["dagster/row_count"].value == rows, key
+            schema = meta["dagster/column_schema"].value
+            declared = {c[0]: c[1] for c in con.execute(
+                "select column_name, data_type from duckdb_columns() where schema_name = ? and table_name = ?",
+                key.split("/")).fetchall()}
+            assert {c.name: c.type for c in schema.columns} == declared, key
+    finally:
+        con.close()
+    graph = defs.resolve_asset_graph()
+    specs = [graph.get_check_spec(k) for k in graph.asset_check_keys]
+    assert len(specs) > 50
+    assert all(s.description and len(s.description) > 10 for s in specs), [s.name for s in specs if not s.description]
+    [singular] = [s for s in specs if s.name == "assert_units_match_indicator"]
+    assert singular.description.startswith("Every value is in its indicator's base unit")  # its SQL's opening comment

@@ -12,9 +12,10 @@ from dagster import (
     AssetSelection,
     AutomationCondition,
     ConfigurableResource,
+    DataVersion,
     Failure,
     InitResourceContext,
-    Output,
+    MaterializeResult,
     ScheduleDefinition,
     asset,
     asset_check,
@@ -22,9 +23,10 @@ from dagster import (
 )
 from pydantic import PrivateAttr
 
-from pipelines.bns.catalogue import load_catalogue, source_rows
-from pipelines.bns.landing import LandingError, landed_vintages, read_manifest
+from pipelines.bns.catalogue import load_catalogue
+from pipelines.bns.landing import LandingError, landed_vintages
 from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
+from pipelines.warehouse.inputs import bureau_snapshot, code_version, landed_version
 
 OBSERVATION_COLUMNS = [
     ("source_id", "varchar"), ("element_id", "varchar"), ("format", "varchar"), ("vintage", "date"),
@@ -168,6 +170,7 @@ def _fetch_asset(source):
         metadata={"element_id": str(source.element_id), "format": source.format, "license": source.license,
                   "url": source.url()},
         kinds={"python", "file"},
+        code_version=code_version("bns_fetch"),
     )
     def _fetch(context: AssetExecutionContext, fetch_settings: FetchSettings, warehouse_lock: WarehouseLock):
         done = _fetch_and_land(source, fetch_settings)
@@ -175,9 +178,9 @@ def _fetch_asset(source):
         (context.log.info if done["passed"] else context.log.warning)(f"{source.id}: {done['line']}")
         changed = done["sample"] or (result is not None and result.outcome in ("changed", "repaired"))
         if changed or fetch_settings.always_materialize:
-            yield Output(
-                None,
-                data_version=None,
+            yield MaterializeResult(
+                # the files landed for this source, by content: what raw/bns_observations will read
+                data_version=DataVersion(landed_version(done["landed"])),
                 metadata={
                     "outcome": (result.outcome if result else "offline") if done["landed"] else "nothing landed",
                     "detail": (result.error or "") if result else "--offline: not fetched",
@@ -206,22 +209,23 @@ def build_fetch_assets():
     group_name="bns",
     op_tags=DUCKDB_WRITER,
     automation_condition=AutomationCondition.eager(),
+    code_version=code_version("bns_observations"),
     description="Every value of every landed vintage of every catalogue source (plus raw.bns_fetch_manifest, raw.bns_sources).",
 )
-def bns_observations(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> Output:
+def bns_observations(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
     from pipelines.bns.common import SourceError
     from pipelines.bns.parse import parse_file  # openpyxl and the parsers: only when parsing
 
+    # What is landed now is what this build reads and versions: a vintage landed while it runs
+    # is the next build's change (landed files are immutable, named by their sha256).
+    snapshot = bureau_snapshot()
     rows, errors, per_source = [], [], {}
-    for source in load_catalogue():
+    for source in snapshot.sources:
         count = 0
-        try:
-            landed = landed_vintages(source)
-        except LandingError as exc:  # an unreadable sidecar: an error naming both files, never a skip
-            errors.append({"source_id": source.id, "file_name": None, "error": str(exc)})
-            context.log.error(str(exc))
-            landed = []
-        for path, meta in landed:
+        if source.id in snapshot.errors:  # an unreadable sidecar: an error naming both files, never a skip
+            errors.append({"source_id": source.id, "file_name": None, "error": snapshot.errors[source.id]})
+            context.log.error(snapshot.errors[source.id])
+        for path, meta in snapshot.vintages[source.id]:
             try:
                 parsed = parse_file(source, path, meta)
             except SourceError as exc:
@@ -231,14 +235,14 @@ def bns_observations(context: AssetExecutionContext, warehouse_lock: WarehouseLo
             rows.extend(parsed)
             count += len(parsed)
         per_source[source.id] = count
-    catalogue = source_rows()
     with connect_build() as con:
         n = replace_table(con, "raw.bns_observations", rows, OBSERVATION_COLUMNS)
-        replace_table(con, "raw.bns_fetch_manifest", read_manifest(), MANIFEST_COLUMNS)
-        replace_table(con, "raw.bns_sources", catalogue, SOURCE_COLUMNS)
+        replace_table(con, "raw.bns_fetch_manifest", snapshot.manifest, MANIFEST_COLUMNS)
+        replace_table(con, "raw.bns_sources", snapshot.catalogue, SOURCE_COLUMNS)
         replace_table(con, "raw.bns_load_errors", errors, ERROR_COLUMNS)
-    return Output(None, metadata={"observations": n, "errors": len(errors),
-                                  **{f"rows/{k}": v for k, v in per_source.items()}})
+    return MaterializeResult(data_version=DataVersion(snapshot.version),
+                             metadata={"observations": n, "errors": len(errors),
+                                       **{f"rows/{k}": v for k, v in per_source.items()}})
 
 
 @asset_check(asset=bns_observations, blocking=True, op_tags=DUCKDB_WRITER, description="Every landed file of every source parsed.")

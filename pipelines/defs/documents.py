@@ -3,6 +3,8 @@
 import hashlib
 import json
 import re
+import shutil
+import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     AutomationCondition,
+    DataVersion,
     Failure,
     MaterializeResult,
     RunRequest,
@@ -21,10 +24,12 @@ from dagster import (
 
 from pipelines import settings
 from pipelines.defs.bns import WarehouseLock
-from pipelines.files import atomic_write, not_regular, sha256_file
+from pipelines.files import atomic_write, sha256_file
 from pipelines.messages import shown
 from pipelines.progress import progress
+from pipelines.warehouse import inputs
 from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
+from pipelines.warehouse.inputs import code_version, corrections_path, documents_version, figures_version
 
 DOCUMENT_COLUMNS = [
     ("sha256", "varchar"), ("name", "varchar"), ("size", "bigint"), ("pages", "integer"),
@@ -58,26 +63,12 @@ def land_inbox() -> tuple[list[dict], list[dict]]:
 
 
 def list_documents() -> list[dict]:
-    """Every PDF in raw/documents with its name, sha256, size and landing time (one per content)."""
-    docs = settings.documents_dir()
-    seen: dict[str, dict] = {}
-    for path in sorted(docs.glob("*.pdf")) if docs.is_dir() else []:
-        problem = not_regular(path)
-        if problem:
-            raise Failure(description=f"raw/documents/{shown(path.name)}: {problem}; remove it, or put the PDF "
-                                      "itself there (or drop it into raw/inbox)")
-        digest = sha256_file(path)
-        sidecar = path.with_suffix(".json")
-        meta = json.loads(sidecar.read_text()) if sidecar.exists() else {}
-        stat = path.stat()
-        seen.setdefault(digest, {
-            "sha256": digest,
-            "name": meta.get("name", path.name),
-            "size": stat.st_size,
-            "landed_at": meta.get("landed_at") or datetime.fromtimestamp(stat.st_mtime, timezone.utc).isoformat(),
-            "path": str(path.relative_to(settings.raw_dir())),
-        })
-    return list(seen.values())
+    """Every PDF in raw/documents with its name, sha256, size and landing time (one per content;
+    pipelines/warehouse/inputs.py); a file there that is no regular file fails the step, in one line."""
+    try:
+        return inputs.list_documents()
+    except inputs.UnreadableInput as exc:
+        raise Failure(description=str(exc)) from None
 
 
 def _utc(stamp: str) -> str:
@@ -117,6 +108,7 @@ def pdf_date(value) -> str | None:
     group_name="documents",
     op_tags=DUCKDB_WRITER,
     automation_condition=AutomationCondition.eager(),
+    code_version=code_version("documents"),
     description="PDF documents in raw/documents (the inbox landed first, by content hash).",
 )
 def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
@@ -125,6 +117,8 @@ def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> 
         context.log.info(f"landed {shown(meta['name'])} as {meta['sha256']}.pdf")
     for q in quarantined:
         context.log.warning(f"raw/inbox/{shown(q['name'])}: {shown(q['reason'])} — moved to raw/quarantine/{shown(q['quarantined'])}")
+    # The listing is the snapshot: its content hash is the data version, and raw/document_figures
+    # extracts the documents it names (a PDF landed later is the next build's change).
     docs = list_documents()
     rows = []
     for d in docs:
@@ -134,7 +128,8 @@ def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> 
         n = replace_table(con, "raw.documents", rows, DOCUMENT_COLUMNS)
     return MaterializeResult(metadata={"documents": n, "names": ", ".join(d["name"] for d in docs),
                                        **{f"quarantined/{q['name']}": f"{q['reason']} → raw/quarantine/{q['quarantined']}"
-                                          for q in quarantined}})
+                                          for q in quarantined}},
+                             data_version=DataVersion(documents_version(docs)))
 
 
 def _cached_figures(doc: dict) -> list[dict]:
@@ -144,10 +139,17 @@ def _cached_figures(doc: dict) -> list[dict]:
     cache = settings.warehouse_dir() / "cache" / "figures" / f"{doc['sha256']}-{extractor_fingerprint()}.json"
     if cache.exists():
         return json.loads(cache.read_text())
-    try:
-        figures = [f.to_dict() for f in extract_figures(settings.raw_dir() / doc["path"])]
-    except DocumentError as exc:
-        raise Failure(description=f"raw/{doc['path']}: {exc}") from None
+    source = settings.raw_dir() / doc["path"]
+    with tempfile.TemporaryDirectory() as tmp:
+        # Extract the bytes raw/documents hashed, not whatever the file holds by now.
+        copy = Path(tmp) / source.name
+        shutil.copyfile(source, copy)
+        if sha256_file(copy) != doc["sha256"]:
+            raise Failure(description=f"raw/{doc['path']}: changed while the build ran; build again")
+        try:
+            figures = [f.to_dict() for f in extract_figures(copy)]
+        except DocumentError as exc:
+            raise Failure(description=f"raw/{doc['path']}: {exc}") from None
     cache.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(cache) as fh:
         fh.write(json.dumps(figures, ensure_ascii=False))
@@ -161,13 +163,26 @@ def reviewed_figures(doc: dict, decisions: list) -> list[dict]:
     return apply(_cached_figures(doc), doc, decisions)
 
 
-def load_corrections() -> list:
-    from pipelines.documents.corrections import CorrectionError, load, path_in
+def load_corrections(path: Path | None = None) -> list:
+    from pipelines.documents.corrections import CorrectionError, load
 
     try:
-        return load(path_in(settings.documents_dir()))
+        return load(path or corrections_path())
     except CorrectionError as exc:
         raise Failure(description=f"raw/documents/{exc}") from None
+
+
+def _versioned_corrections() -> tuple[list, str | None]:
+    """The analyst's decisions and the content hash of the file they were read from (None: no
+    file), read once: what is versioned is what is applied."""
+    source = corrections_path()
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / source.name
+        try:
+            shutil.copyfile(source, copy)
+        except FileNotFoundError:
+            return [], None
+        return load_corrections(copy), sha256_file(copy)
 
 
 @asset(
@@ -176,16 +191,20 @@ def load_corrections() -> list:
     group_name="documents",
     op_tags=DUCKDB_WRITER,
     automation_condition=AutomationCondition.eager(),
+    code_version=code_version("document_figures"),
     description="Every figure the extractor finds in the documents, with document sha256, page and position, "
                 "its confidence and status (fact, review, rejected) after raw/documents/corrections.yaml.",
 )
 def document_figures(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
     from pipelines.documents.extract import EXTRACTOR_VERSION
 
-    decisions = load_corrections()
+    decisions, corrections = _versioned_corrections()
     rows = []
     per_doc = {}
-    for doc in progress(list_documents(), "extracting"):
+    with connect_build() as con:  # the documents raw/documents listed (and versioned)
+        cur = con.execute("select sha256, name, path from raw.documents order by path")
+        listed = [dict(zip([c[0] for c in cur.description], row)) for row in cur.fetchall()]
+    for doc in progress(listed, "extracting"):
         figures = reviewed_figures(doc, decisions)
         per_doc[doc["name"]] = len(figures)
         for fig in figures:
@@ -197,7 +216,8 @@ def document_figures(context: AssetExecutionContext, warehouse_lock: WarehouseLo
     context.log.info(f"{n} figures from {len(per_doc)} documents: {status['fact']} facts, "
                      f"{status['review']} waiting for review, {status['rejected']} rejected")
     return MaterializeResult(metadata={"figures": n, **{f"status/{k}": v for k, v in status.items()},
-                                       **{f"figures/{k}": v for k, v in per_doc.items()}})
+                                       **{f"figures/{k}": v for k, v in per_doc.items()}},
+                             data_version=DataVersion(figures_version(listed, corrections)))
 
 
 def _inbox_state() -> dict[str, list]:

@@ -6,6 +6,7 @@ from pipelines import settings
 from pipelines.defs.bns import WarehouseLock
 from pipelines.defs.dbt import model_keys
 from pipelines.warehouse.db import DUCKDB_WRITER, table_counts
+from pipelines.warehouse.inputs import code_version
 from pipelines.warehouse.publish import publish
 
 
@@ -15,6 +16,7 @@ from pipelines.warehouse.publish import publish
     group_name="publish",
     op_tags=DUCKDB_WRITER,  # checkpoints the build database
     automation_condition=AutomationCondition.eager(),
+    code_version=code_version("published"),
     description="warehouse/kazmig.duckdb, replaced atomically once every blocking check upstream has passed.",
 )
 def published(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:

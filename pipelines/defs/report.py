@@ -10,6 +10,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 
 from pipelines.defs import OWNERS
 from pipelines.report.data import MARTS
+from pipelines.warehouse.inputs import code_version
 
 
 @asset(
@@ -17,6 +18,7 @@ from pipelines.report.data import MARTS
     deps=[AssetKey(["marts", name]) for name in MARTS] + [AssetKey(["warehouse", "published"])],
     group_name="report",
     owners=OWNERS,
+    code_version=code_version("report"),
     description="Charts (PNG and SVG) and one self-contained HTML page rendered from the marts of the "
                 "published warehouse into warehouse/report/ (`kazmig report`).",
 )

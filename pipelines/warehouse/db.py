@@ -5,13 +5,18 @@ import json
 import math
 import os
 import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 import duckdb
 
 from pipelines import settings
-from pipelines.warehouse import build_state
+
+# A build killed while dbt ran leaves dbt's process to finish on its own (it holds the build
+# database until it exits, seconds later); the next build waits for it rather than failing.
+LOCK_WAIT_SECONDS = 120
 
 # Op tag of every step that writes the build database: DuckDB allows one writer process, so a run
 # whose steps are processes (the build_multiprocess job) runs these one at a time.
@@ -22,8 +27,15 @@ DUCKDB_WRITER = {"kazmig/duckdb": "writer"}
 def connect_build() -> Iterator[duckdb.DuckDBPyConnection]:
     path = settings.build_db()
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_state.invalidate()  # written again only by a build that completes and publishes
-    con = duckdb.connect(str(path))
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     try:
         yield con
     finally:

@@ -7,7 +7,6 @@ import os
 
 from pipelines import settings
 from pipelines.files import sha256_file
-from pipelines.warehouse import build_state
 
 
 def unreadable(path) -> str | None:
@@ -32,8 +31,9 @@ def unreadable(path) -> str | None:
 
 
 def reset_build_db() -> str | None:
-    """The build database is scratch: when it cannot be read, remove it (and its WAL and build
-    state) so this build starts from nothing. Returns the reason, for the summary."""
+    """The build database is scratch: when it cannot be read, remove it (and its WAL) so this build
+    starts from nothing (with the database gone, everything is rebuilt). Returns the reason, for
+    the summary."""
     path = settings.build_db()
     why = unreadable(path)
     if why is None:
@@ -43,7 +43,6 @@ def reset_build_db() -> str | None:
             p.unlink()
         except FileNotFoundError:
             pass
-    build_state.invalidate()
     return why
 
 

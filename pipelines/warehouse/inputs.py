@@ -1,0 +1,191 @@
+"""What a build reads from outside the warehouse, and the versions Dagster records for it.
+
+The assets that read landed files (raw/documents, bns/<source>, raw/bns_observations) take a
+snapshot first, report its content hash as their Dagster data version, and read exactly that
+snapshot: a file landed while a build runs is not in the version, so the next build sees it as
+changed. Everything downstream gets its data version from Dagster (code version + input data
+versions), and `kazmig build` reruns only what is stale by those versions (pipelines/build.py).
+
+No Dagster import here: a no-op build compares these versions with the ones the last published
+build recorded without loading Dagster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipelines import settings
+from pipelines.files import not_regular, sha256_file
+from pipelines.messages import shown
+
+# The Python code behind each Python asset: its code version is a hash of these sources, so
+# Dagster sees the asset as stale when they change.
+CODE = {
+    "documents": ["pipelines/defs/documents.py", "pipelines/warehouse/inputs.py"],
+    "document_figures": ["pipelines/defs/documents.py", "pipelines/documents", "pipelines/reference.py", "sql/seeds"],
+    "bns_fetch": ["pipelines/defs/bns.py", "pipelines/bns"],
+    "bns_observations": ["pipelines/defs/bns.py", "pipelines/bns", "pipelines/warehouse/inputs.py"],
+    "published": ["pipelines/defs/publish.py", "pipelines/warehouse/publish.py"],
+    "report": ["pipelines/defs/report.py", "pipelines/report"],
+}
+
+
+def digest(value: Any) -> str:
+    """A short content hash of JSON-able data (sorted keys, so equal data hash equally)."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _files(relative: str) -> list[Path]:
+    path = settings.REPO_ROOT / relative
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in (".py", ".yaml", ".yml", ".csv") and p.is_file())
+    return [path]
+
+
+def code_version(name: str) -> str:
+    """The code version of a Python asset: a hash of the sources in CODE[name]."""
+    h = hashlib.sha256()
+    for rel in CODE[name]:
+        for path in _files(rel):
+            h.update(str(path.relative_to(settings.REPO_ROOT)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+class UnreadableInput(ValueError):
+    """A landed input that cannot be read; the message is one line naming it and what to do."""
+
+
+def list_documents() -> list[dict]:
+    """Every PDF in raw/documents with its name, sha256, size and landing time (one per content)."""
+    docs = settings.documents_dir()
+    seen: dict[str, dict] = {}
+    for path in sorted(docs.glob("*.pdf")) if docs.is_dir() else []:
+        problem = not_regular(path)
+        if problem:
+            raise UnreadableInput(f"raw/documents/{shown(path.name)}: {problem}; remove it, or put the PDF "
+                                  "itself there (or drop it into raw/inbox)")
+        sha = sha256_file(path)
+        sidecar = path.with_suffix(".json")
+        meta = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+        stat = path.stat()
+        seen.setdefault(
+            sha,
+            {
+                "sha256": sha,
+                "name": meta.get("name", path.name),
+                "size": stat.st_size,
+                "landed_at": meta.get("landed_at")
+                or datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(),
+                "path": str(path.relative_to(settings.raw_dir())),
+            },
+        )
+    return list(seen.values())
+
+
+def documents_version(docs: list[dict]) -> str:
+    """The data version of raw/documents: the listing it writes, by content."""
+    return digest(sorted(docs, key=lambda d: d["sha256"]))
+
+
+def corrections_path() -> Path:
+    """The analyst's decisions about extracted figures (pipelines/documents/corrections.py reads it)."""
+    return settings.documents_dir() / "corrections.yaml"
+
+
+def figures_version(listed: list[dict], corrections: str | None) -> str:
+    """The data version of raw/document_figures: the documents it extracted (as raw/documents
+    listed them), the content hash of the corrections it applied, and the extractor's code."""
+    return digest({
+        "documents": sorted((d["sha256"], d["name"], d["path"]) for d in listed),
+        "corrections": corrections,
+        "code": code_version("document_figures"),
+    })
+
+
+def inbox_files() -> list[Path]:
+    inbox = settings.inbox_dir()
+    return sorted(p for p in inbox.iterdir() if p.is_file() and p.suffix.lower() == ".pdf") if inbox.is_dir() else []
+
+
+# --- bureau ------------------------------------------------------------------------------
+
+
+def landed_version(landed: list[tuple[Path, dict]]) -> str:
+    """The data version of bns/<source_id>: its landed files (named by their sha256), by sidecar."""
+    return digest([meta for _, meta in landed])
+
+
+@dataclass
+class BureauSnapshot:
+    """The landed bureau files of every catalogue source, the catalogue and the fetch manifest,
+    as they were when the snapshot was taken; raw/bns_observations parses exactly these."""
+
+    sources: list  # catalogue entries (pipelines.bns.catalogue.Source)
+    vintages: dict[str, list[tuple[Path, dict]]]  # source id -> landed (path, sidecar)
+    errors: dict[str, str]  # source id -> why its landed files cannot be read (one line)
+    manifest: list[dict]
+    catalogue: list[dict]
+
+    @property
+    def version(self) -> str:
+        """The data version of raw/bns_observations: everything it reads."""
+        return digest({
+            "vintages": {s: landed_version(v) for s, v in sorted(self.vintages.items())},
+            "errors": self.errors,
+            "catalogue": self.catalogue,
+            "manifest": self.manifest,
+        })
+
+
+def bureau_snapshot() -> BureauSnapshot:
+    from pipelines.bns.catalogue import load_catalogue, source_rows
+    from pipelines.bns.landing import LandingError, landed_vintages, read_manifest
+
+    sources = load_catalogue()
+    vintages, errors = {}, {}
+    for source in sources:
+        try:
+            vintages[source.id] = landed_vintages(source)
+        except LandingError as exc:
+            vintages[source.id], errors[source.id] = [], str(exc)
+    return BureauSnapshot(sources=sources, vintages=vintages, errors=errors, manifest=read_manifest(),
+                          catalogue=source_rows(sources))
+
+
+# --- what the last published build read -----------------------------------------------------
+
+
+def current_versions() -> dict[str, str | None]:
+    """The versions the entry assets would report now (None: the inbox holds files to land,
+    so raw/documents will change), and the code of the pipeline and the dbt project."""
+    from pipelines.dbt_manifest import project_hash
+
+    bureau = bureau_snapshot()
+    try:
+        docs = None if inbox_files() else list_documents()
+        corrections = sha256_file(corrections_path()) if corrections_path().is_file() else None
+    except (OSError, UnreadableInput):  # not known now: the build reads them and reports the problem
+        docs, corrections = None, None
+    versions: dict[str, str | None] = {
+        "raw/documents": None if docs is None else documents_version(docs),
+        "raw/document_figures": None if docs is None else figures_version(docs, corrections),
+        "raw/bns_observations": bureau.version,
+        **{f"bns/{s.id}": landed_version(bureau.vintages[s.id]) for s in bureau.sources},
+    }
+    versions["code"] = digest([code_version(name) for name in sorted(CODE)] + [project_hash(), freshness_day()])
+    return versions
+
+
+def freshness_day() -> str:
+    """Source freshness is judged against the calendar: a new day is a new version of that mart."""
+    return datetime.now(UTC).date().isoformat()
