@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test ui bench eval setup clean report docs browser postgres
+.PHONY: run test lint ui bench eval setup clean report docs browser postgres
 
 # Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as here and in CI) Python
 # would otherwise recompile every imported module on every start (3 s of each build).
@@ -21,6 +21,12 @@ run: setup
 
 test: setup browser postgres
 	$(BIN)/python -m pytest -q
+
+# Python by ruff (lint, and format as a check), the dbt project's SQL by sqlfluff (pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql/models sql/tests
 
 ui: setup
 	mkdir -p .dagster && cp dagster.yaml .dagster/dagster.yaml
