@@ -93,7 +93,7 @@ def _table(pdf: FPDF, rng: random.Random, caption: str) -> None:
         r = table.row()
         for h in ["", *[str(y) for y in years]]:
             r.cell(h, style=FontFace(emphasis="BOLD"))
-        for i, (gen, _) in enumerate(REGIONS[:6]):
+        for gen, _ in REGIONS[:6]:
             r = table.row()
             name = gen[:-2] + "ая" if gen.endswith("ой") else gen
             r.cell(name)
