@@ -29,9 +29,9 @@ lint: setup
 	$(BIN)/sqlfluff lint sql/models sql/tests
 
 ui: setup
-	mkdir -p .dagster && cp dagster.yaml .dagster/dagster.yaml
+	mkdir -p .dagster && cp config/dagster.yaml .dagster/dagster.yaml
 	$(BIN)/kazmig prepare
-	DAGSTER_HOME=$(abspath .dagster) $(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m pipelines.definitions
+	DAGSTER_HOME=$(abspath .dagster) $(BIN)/dg dev -h 127.0.0.1 -p 3000
 
 bench: setup
 	$(BIN)/python -m bench

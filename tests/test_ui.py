@@ -80,7 +80,7 @@ def dagster_dev(tmp_path_factory):
     dagster_home, home = root / "dagster_home", root / "kazmig_home"
     dagster_home.mkdir()
     (home / "raw" / "documents").mkdir(parents=True)
-    shutil.copyfile(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
+    shutil.copyfile(REPO / "config" / "dagster.yaml", dagster_home / "dagster.yaml")
     kazmig(home, "prepare")  # the definitions load the dbt manifest
     port = _free_port()
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home), "KAZMIG_HOME": str(home),
