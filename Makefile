@@ -41,7 +41,7 @@ eval: setup
 	$(BIN)/kazmig eval $(abspath ../shared/extraction)
 
 clean:
-	rm -rf warehouse/build warehouse/kazmig.duckdb warehouse/cache sql/target .dagster
+	rm -rf warehouse/build warehouse/kazmig.duckdb warehouse/cache sql/target .dagster .dbt
 
 # --- report, marts reference, the browser the UI tests drive ---------------------------------
 browser:

@@ -39,9 +39,11 @@ def build_db() -> Path:
 
 
 def dbt_target_dir() -> Path:
-    """dbt's target folder for builds: one fixed place per home, so partial parsing is reused and
-    run_results.json of the last build can name the rows a failing test returned."""
-    return warehouse_dir() / "build" / "dbt"
+    """dbt's working folder for builds (its parse cache, compiled SQL, run_results.json, dbt.log):
+    one fixed place per home, so dbt parses the project again only when it changed, and the last
+    build's run_results.json can name the rows a failing test returned. A cache, not warehouse
+    state: it is kept when the warehouse is rebuilt from nothing."""
+    return home() / ".dbt"
 
 
 def published_db() -> Path:

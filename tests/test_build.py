@@ -157,7 +157,7 @@ def test_a_run_launched_by_dagster_builds_publishes_and_describes_its_tables(tmp
             for e in result.get_asset_materialization_events()}
     assert {"staging", "core", "marts", "warehouse"} <= {k.split("/")[0] for k in mats}
     assert (home / "warehouse" / "kazmig.duckdb").exists()
-    assert (home / "warehouse" / "build" / "dbt" / "run_results.json").exists()
+    assert (home / ".dbt" / "run_results.json").exists()
 
     con = duckdb.connect(str(home / "warehouse" / "kazmig.duckdb"), read_only=True)
     try:

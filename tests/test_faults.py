@@ -173,9 +173,9 @@ def test_kill_9_mid_build_then_rebuild(home, tmp_path, ru_expected, how):
     orphans: list[int] = []
     try:
         if how == "kazmig-while-dbt-runs":
-            # the Dagster run has reached dbt (in-process: its log names the models it starts);
+            # the Dagster run has reached dbt (its log names the models it starts);
             # kill kazmig alone, as an OOM killer would, with any child it may have
-            build_log = home / "warehouse" / "build" / "build.log"
+            build_log = home / ".dbt" / "dbt.log"
             wait_for(lambda: build_log.exists() and " START " in build_log.read_text(errors="replace"), 180,
                      "dbt to start a model", proc)
             orphans = [p for p, _ in descendants(proc.pid)]

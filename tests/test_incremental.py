@@ -93,7 +93,7 @@ def test_a_document_landed_while_a_build_runs_is_the_next_builds_change(tmp_path
            "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     build = subprocess.Popen([str(BIN / "kazmig"), "build", "--offline"], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    log = home / "warehouse" / "build" / "build.log"
+    log = home / ".dbt" / "dbt.log"
     deadline = time.monotonic() + 300
     # dbt has started: raw/documents listed (and versioned) the documents some time ago
     while not (log.exists() and " START " in log.read_text(errors="replace")):

@@ -132,8 +132,13 @@ def kazmig_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     settings.build_db().parent.mkdir(parents=True, exist_ok=True)
     # The profile writes where this home's build database is (dbt runs in its own process).
     os.environ["KAZMIG_BUILD_DB"] = str(settings.build_db())
-    invocation = dbt.cli(["build", "--log-level-file", "none"], context=context, target_path=target,
-                         raise_on_error=False)
+    # dbt's own log ($KAZMIG_HOME/.dbt/dbt.log) shows its progress while it runs.
+    invocation = dbt.cli(["build", "--log-level-file", "info", "--log-format-file", "text"], context=context,
+                         target_path=target, raise_on_error=False)
+    # Wait for dbt, then convert its events: the row counts and column types are read after dbt
+    # has closed the database anyway (DuckDB: one writer), and this way dagster-dbt's post-processing
+    # threads start on a finished list instead of polling a running process (which kept a core busy).
+    succeeded = invocation.is_successful()
     yield from invocation.stream().fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
     if invocation.adapter is not None:
         # dagster-dbt read the row counts and column types through dbt's DuckDB adapter in this
@@ -141,7 +146,7 @@ def kazmig_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
         # publication can open the build database.
         invocation.adapter.cleanup_connections()
         invocation.adapter.connections.close_all_connections()
-    if not invocation.is_successful():
+    if not succeeded:
         raise Failure(description=DBT_FAILED + "\n" + "\n".join(failed_nodes(invocation)))
 
 
