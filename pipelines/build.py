@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import settings
@@ -71,7 +71,7 @@ class BuildReport:
 
     def to_json(self) -> dict:
         return {
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "success": self.success, "elapsed": round(self.elapsed, 2), "sources": self.sources,
             "rows": self.rows, "checks_passed": self.checks_passed, "checks_failed": self.checks_failed,
             "checks_warned": self.checks_warned,
@@ -107,7 +107,7 @@ def dagster_instance(notes: list[str] | None = None):
                 instance.dispose()
             if attempt == 2:
                 raise
-            aside = home.with_name(f"{home.name}.unreadable-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}")
+            aside = home.with_name(f"{home.name}.unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}")
             os.replace(home, aside)
             if notes is not None:
                 notes.append(f"Dagster's storage in {home} could not be read ({type(exc).__name__}: "

@@ -64,7 +64,7 @@ def fanned_out(tmp_path_factory, shared_bns, postgres):
     kazmig(home, "fetch", "--from", str(shared_bns))
     dagster_home = home / ".dagster"
     dagster_home.mkdir()
-    shutil.copyfile(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
+    shutil.copyfile(REPO / "config" / "dagster.yaml", dagster_home / "dagster.yaml")
     config = home / "run.yaml"
     config.write_text(json.dumps({"resources": {"fetch_settings": {"config": {"offline": True, "always_materialize": True}}}}))
     env = {**os.environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(dagster_home),

@@ -41,10 +41,13 @@ def digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+_CODE_SUFFIXES = (".py", ".yaml", ".yml", ".csv", ".j2", ".css")  # templates are the report's code too
+
+
 def _files(relative: str) -> list[Path]:
     path = settings.REPO_ROOT / relative
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in (".py", ".yaml", ".yml", ".csv") and p.is_file())
+        return sorted(p for p in path.rglob("*") if p.suffix in _CODE_SUFFIXES and p.is_file())
     return [path]
 
 
