@@ -8,6 +8,7 @@ Options (or environment): --runs N (BENCH_RUNS, 3), --scales 10,100 (BENCH_SCALE
 --quick (1 run, 50 pages, 200 queries, scale 10 only), --work DIR (BENCH_WORK; default a fresh
 temporary folder, removed afterwards unless --keep).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,12 +31,16 @@ OUT = REPO / "bench" / "out"
 NOTE = REPO / "raw" / "documents" / "labour_migration_note.pdf"
 
 TARGETS = {  # metric -> (comparison, limit); the build targets are ratios within one run (issue 14)
-    "cold_ratio": ("<=", 1.5), "changed_ratio": ("<=", 0.7), "noop": ("<=", 1.0), "query_p95": ("<=", 20.0),
+    "cold_ratio": ("<=", 1.5),
+    "changed_ratio": ("<=", 0.7),
+    "noop": ("<=", 1.0),
+    "query_p95": ("<=", 20.0),
     "scale_ratio_100": ("<=", 10.0),
 }
 
 
 # ------------------------------------------------------------------------------------ plumbing
+
 
 @dataclass
 class Row:
@@ -47,8 +52,17 @@ class Row:
     note: str = ""
 
     def cells(self) -> list[str]:
-        v = "—" if self.value is None else (f"{self.value:.0f}" if abs(self.value) >= 1000 else
-                                            f"{self.value:.3g}" if abs(self.value) < 10 else f"{self.value:.1f}")
+        v = (
+            "—"
+            if self.value is None
+            else (
+                f"{self.value:.0f}"
+                if abs(self.value) >= 1000
+                else f"{self.value:.3g}"
+                if abs(self.value) < 10
+                else f"{self.value:.1f}"
+            )
+        )
         return [self.metric, f"{v} {self.unit}".strip(), self.target, self.status, self.note]
 
 
@@ -73,10 +87,16 @@ def percentile(xs: list[float], q: float) -> float:
 
 def env_for(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAZMIG_")}
-    env.update({"KAZMIG_HOME": str(home), "DAGSTER_HOME": str(home / ".dagster"),
-                "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",  # never the real bureau
-                "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **extra})
+    env.update(
+        {
+            "KAZMIG_HOME": str(home),
+            "DAGSTER_HOME": str(home / ".dagster"),
+            "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",  # never the real bureau
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            **extra,
+        }
+    )
     return env
 
 
@@ -134,7 +154,8 @@ def step_durations(home: Path) -> dict[str, float]:
         "import json\nfrom dagster import DagsterInstance\n"
         "inst = DagsterInstance.get()\nrun = inst.get_runs(limit=1)[0]\n"
         "print(json.dumps({s.step_key: (s.end_time or 0) - (s.start_time or 0) "
-        "for s in inst.get_run_step_stats(run.run_id)}))\n")
+        "for s in inst.get_run_step_stats(run.run_id)}))\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], env=env_for(home), capture_output=True, text=True)
     if proc.returncode != 0:
         return {}
@@ -151,13 +172,16 @@ def published_counts(home: Path) -> dict[str, int]:
 
     con = duckdb.connect(str(home / "warehouse" / "kazmig.duckdb"), read_only=True)
     try:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-                for t in ("raw.bns_observations", "raw.document_figures", "core.fct_observation")}
+        return {
+            t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("raw.bns_observations", "raw.document_figures", "core.fct_observation")
+        }
     finally:
         con.close()
 
 
 # ------------------------------------------------------------------------------------ sections
+
 
 def raw_only_copy(published: Path, base: Path) -> Path:
     """The published database without what dbt builds: the bare `dbt build` baseline's input."""
@@ -167,8 +191,9 @@ def raw_only_copy(published: Path, base: Path) -> Path:
     raw_db = base / "raw.duckdb"
     shutil.copyfile(published, raw_db)
     con = duckdb.connect(str(raw_db))
-    for (schema,) in con.execute("select distinct schema_name from duckdb_schemas() where not internal "
-                                 "and schema_name not in ('raw', 'main')").fetchall():
+    for (schema,) in con.execute(
+        "select distinct schema_name from duckdb_schemas() where not internal and schema_name not in ('raw', 'main')"
+    ).fetchall():
         con.execute(f'drop schema "{schema}" cascade')
     con.execute("checkpoint")
     con.close()
@@ -189,8 +214,10 @@ def bench_builds(work: Path, runs: int, rows: list[Row], extra: dict) -> dict:
     base = work / "baseline"
     raw_db = None
     docs = sorted((home / "raw" / "documents").glob("*.pdf"))
-    ext_code = ("import sys\nfrom pipelines.documents.extract import extract_figures\n"
-                "for p in sys.argv[1:]:\n    extract_figures(p)\n")
+    ext_code = (
+        "import sys\nfrom pipelines.documents.extract import extract_figures\n"
+        "for p in sys.argv[1:]:\n    extract_figures(p)\n"
+    )
 
     def record(kind: str, w: float, c: float) -> None:
         wall[kind].append(w)
@@ -218,10 +245,23 @@ def bench_builds(work: Path, runs: int, rows: list[Row], extra: dict) -> dict:
         db = base / "run.duckdb"
         shutil.copyfile(raw_db, db)
         say(f"baseline run {i + 1}/{runs}: bare dbt build")
-        w, _, rc, c = timed([str(BIN / "dbt"), "build", "--quiet", "--project-dir", str(REPO / "sql"),
-                             "--profiles-dir", str(REPO / "sql"), "--target-path", str(base / "target"),
-                             "--log-path", str(base / "logs")],
-                            env_for(home, KAZMIG_BUILD_DB=str(db)), log)
+        w, _, rc, c = timed(
+            [
+                str(BIN / "dbt"),
+                "build",
+                "--quiet",
+                "--project-dir",
+                str(REPO / "sql"),
+                "--profiles-dir",
+                str(REPO / "sql"),
+                "--target-path",
+                str(base / "target"),
+                "--log-path",
+                str(base / "logs"),
+            ],
+            env_for(home, KAZMIG_BUILD_DB=str(db)),
+            log,
+        )
         if rc != 0:
             raise RuntimeError(f"bare dbt build exited {rc}; see {log}")
         record("dbt", w, c)
@@ -241,31 +281,52 @@ def bench_builds(work: Path, runs: int, rows: list[Row], extra: dict) -> dict:
         return "runs " + ", ".join(f"{x:.1f}" for x in wall[kind]) + f"; CPU {mc[kind]:.1f} s"
 
     rows += [
-        judged("build: cold / (bare dbt build + bare extraction)", "cold_ratio", m["cold"] / baseline, "x",
-               f"{m['cold']:.1f} s / {baseline:.1f} s; in CPU time {mc['cold'] / baseline_cpu:.2f}x"),
-        judged("build: one document changed / cold", "changed_ratio", m["changed"] / m["cold"], "x",
-               f"{m['changed']:.1f} s / {m['cold']:.1f} s; in CPU time {mc['changed'] / mc['cold']:.2f}x"),
+        judged(
+            "build: cold / (bare dbt build + bare extraction)",
+            "cold_ratio",
+            m["cold"] / baseline,
+            "x",
+            f"{m['cold']:.1f} s / {baseline:.1f} s; in CPU time {mc['cold'] / baseline_cpu:.2f}x",
+        ),
+        judged(
+            "build: one document changed / cold",
+            "changed_ratio",
+            m["changed"] / m["cold"],
+            "x",
+            f"{m['changed']:.1f} s / {m['cold']:.1f} s; in CPU time {mc['changed'] / mc['cold']:.2f}x",
+        ),
         judged("build: no-op (nothing changed)", "noop", m["noop"], "s", runs_of("noop")),
         Row("build: cold (empty warehouse, sources landed)", m["cold"], "s", "", "", runs_of("cold")),
         Row("build: one document changed", m["changed"], "s", "", "", runs_of("changed")),
         Row("baseline: bare `dbt build` (raw tables only)", m["dbt"], "s", "", "", runs_of("dbt")),
-        Row(f"baseline: bare extraction ({len(docs)} doc, no cache, own process)", m["extract"], "s", "", "",
-            runs_of("extract")),
+        Row(
+            f"baseline: bare extraction ({len(docs)} doc, no cache, own process)",
+            m["extract"],
+            "s",
+            "",
+            "",
+            runs_of("extract"),
+        ),
         Row("overhead: cold - baseline", m["cold"] - baseline, "s", "", "", "orchestration, in wall time"),
         Row("peak RSS: cold build (kazmig + dbt children)", median(rss), "MB"),
     ]
-    extra["ratios"] = {"cold / baseline": m["cold"] / baseline, "changed / cold": m["changed"] / m["cold"],
-                       "no-op (s)": m["noop"]}
+    extra["ratios"] = {
+        "cold / baseline": m["cold"] / baseline,
+        "changed / cold": m["changed"] / m["cold"],
+        "no-op (s)": m["noop"],
+    }
     return {"home": home, "cold": m["cold"]}
 
 
 def bench_startup(work: Path, home: Path, runs: int, rows: list[Row]) -> None:
     """What a build pays before any asset runs: imports and loading the definitions."""
-    code = ("import time; t=time.perf_counter()\n"
-            "try:\n    from pipelines.dbt_manifest import prepare\n"
-            "except ImportError:\n    from pipelines.defs.dbt import prepare\n"
-            "prepare()\nfrom pipelines.definitions import defs\ndefs.resolve_implicit_global_asset_job_def()\n"
-            "print(time.perf_counter()-t)")
+    code = (
+        "import time; t=time.perf_counter()\n"
+        "try:\n    from pipelines.dbt_manifest import prepare\n"
+        "except ImportError:\n    from pipelines.defs.dbt import prepare\n"
+        "prepare()\nfrom pipelines.definitions import defs\ndefs.resolve_implicit_global_asset_job_def()\n"
+        "print(time.perf_counter()-t)"
+    )
     ts = []
     for _ in range(runs):
         proc = subprocess.run([sys.executable, "-c", code], env=env_for(home), capture_output=True, text=True)
@@ -276,8 +337,16 @@ def bench_startup(work: Path, home: Path, runs: int, rows: list[Row]) -> None:
         t0 = time.perf_counter()
         subprocess.run([str(BIN / "kazmig"), "status"], env=env_for(home), capture_output=True)
         cli.append(time.perf_counter() - t0)
-    rows.append(Row("startup: import + prepare + load definitions", median(ts), "s", "", "" if ts else "n/a",
-                    "" if ts else (proc.stderr.strip().splitlines() or ["failed"])[-1][:120]))
+    rows.append(
+        Row(
+            "startup: import + prepare + load definitions",
+            median(ts),
+            "s",
+            "",
+            "" if ts else "n/a",
+            "" if ts else (proc.stderr.strip().splitlines() or ["failed"])[-1][:120],
+        )
+    )
     rows.append(Row("startup: `kazmig status` process", median(cli), "s"))
 
 
@@ -294,12 +363,28 @@ def bench_extraction(work: Path, runs: int, pages: int, rows: list[Row]) -> None
         n = len(extract_figures(pdf))
         times.append(time.perf_counter() - t0)
     ours = pages / median(times)
-    rows.append(Row(f"extraction: extract_figures, {pages}-page bulletin", ours, "pages/s", "", "",
-                    f"{median(times):.1f} s, {n} figures, in-process"))
+    rows.append(
+        Row(
+            f"extraction: extract_figures, {pages}-page bulletin",
+            ours,
+            "pages/s",
+            "",
+            "",
+            f"{median(times):.1f} s, {n} figures, in-process",
+        )
+    )
     tool = ensure_pdftotext()
     if not tool:
-        rows.append(Row("extraction: pdftotext -layout, same file", None, "pages/s", "", "n/a",
-                        "pdftotext unavailable (apt-get install poppler-utils)"))
+        rows.append(
+            Row(
+                "extraction: pdftotext -layout, same file",
+                None,
+                "pages/s",
+                "",
+                "n/a",
+                "pdftotext unavailable (apt-get install poppler-utils)",
+            )
+        )
         return
     pt = []
     for _ in range(runs):
@@ -340,8 +425,15 @@ def bench_queries(home: Path, n: int, rows: list[Row]) -> None:
         lat.append((time.perf_counter() - t0) * 1000)
     con.close()
     rows.append(Row(f"queries: {n} mart queries, p50 (one read-only connection)", percentile(lat, 0.5), "ms"))
-    rows.append(judged(f"queries: {n} mart queries, p95 (one read-only connection)", "query_p95",
-                       percentile(lat, 0.95), "ms", f"max {max(lat):.1f} ms, {len(QUERIES)} distinct queries"))
+    rows.append(
+        judged(
+            f"queries: {n} mart queries, p95 (one read-only connection)",
+            "query_p95",
+            percentile(lat, 0.95),
+            "ms",
+            f"max {max(lat):.1f} ms, {len(QUERIES)} distinct queries",
+        )
+    )
     lat = []
     for i in range(max(1, n // 5)):
         t0 = time.perf_counter()
@@ -349,8 +441,16 @@ def bench_queries(home: Path, n: int, rows: list[Row]) -> None:
         c.execute(QUERIES[i % len(QUERIES)]).fetchall()
         c.close()
         lat.append((time.perf_counter() - t0) * 1000)
-    rows.append(Row(f"queries: connect + query + close, p95 ({len(lat)} runs)", percentile(lat, 0.95), "ms",
-                    "", "", f"p50 {percentile(lat, 0.5):.1f} ms (BI tools that reconnect)"))
+    rows.append(
+        Row(
+            f"queries: connect + query + close, p95 ({len(lat)} runs)",
+            percentile(lat, 0.95),
+            "ms",
+            "",
+            "",
+            f"p50 {percentile(lat, 0.5):.1f} ms (BI tools that reconnect)",
+        )
+    )
 
 
 def scale_bundle(work: Path, factor: int) -> Path:
@@ -373,8 +473,9 @@ def scale_bundle(work: Path, factor: int) -> Path:
     return bundle
 
 
-def bench_scale(work: Path, factors: list[int], base_cold: float | None, base_home: Path | None,
-                rows: list[Row]) -> None:
+def bench_scale(
+    work: Path, factors: list[int], base_cold: float | None, base_home: Path | None, rows: list[Row]
+) -> None:
     from bench.corpus import document
 
     log = work / "scale.log"
@@ -394,9 +495,17 @@ def bench_scale(work: Path, factors: list[int], base_cold: float | None, base_ho
         top = ", ".join(f"{k} {v:.0f}s" for k, v in list(steps.items())[:3])
         ratio = wall / base_cold if base_cold else None
         obs_x = counts["raw.bns_observations"] / base_counts["raw.bns_observations"] if base_counts else 0
-        rows.append(Row(f"scale {factor}x: cold build", wall, "s", "", "",
-                        f"{counts['raw.bns_observations']} observations ({obs_x:.0f}x), "
-                        f"{counts['raw.document_figures']} figures, {len(docs)} docs; slowest: {top}"))
+        rows.append(
+            Row(
+                f"scale {factor}x: cold build",
+                wall,
+                "s",
+                "",
+                "",
+                f"{counts['raw.bns_observations']} observations ({obs_x:.0f}x), "
+                f"{counts['raw.document_figures']} figures, {len(docs)} docs; slowest: {top}",
+            )
+        )
         rows.append(Row(f"scale {factor}x: peak RSS", rss, "MB"))
         if factor == 100:
             rows.append(judged("scale 100x: build / 1x build", "scale_ratio_100", ratio, "x"))
@@ -408,13 +517,23 @@ def bench_scale(work: Path, factors: list[int], base_cold: float | None, base_ho
 
 # ------------------------------------------------------------------------------------ report
 
+
 def render(rows: list[Row], meta: dict) -> str:
     from tabulate import tabulate
 
-    table = tabulate([r.cells() for r in rows], headers=["metric", "value", "target", "status", "note"],
-                     tablefmt="github", disable_numparse=True)
-    out = [f"# kazmig bench {meta['started']}", "",
-           f"host: {meta['host']}; runs: {meta['runs']} (medians); scales: {meta['scales'] or 'none'}", "", table]
+    table = tabulate(
+        [r.cells() for r in rows],
+        headers=["metric", "value", "target", "status", "note"],
+        tablefmt="github",
+        disable_numparse=True,
+    )
+    out = [
+        f"# kazmig bench {meta['started']}",
+        "",
+        f"host: {meta['host']}; runs: {meta['runs']} (medians); scales: {meta['scales'] or 'none'}",
+        "",
+        table,
+    ]
     if meta.get("ratios"):
         out += ["", "targets (issue 14): " + "; ".join(f"{k} = {v:.2f}" for k, v in meta["ratios"].items())]
     for key in ("cold_build_steps", "changed_document_build_steps"):
@@ -446,9 +565,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.work:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-    meta = {"started": dt.datetime.now().isoformat(timespec="seconds"), "runs": args.runs,
-            "scales": ",".join(map(str, scales)) if "scale" in only else "",
-            "host": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"}
+    meta = {
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "runs": args.runs,
+        "scales": ",".join(map(str, scales)) if "scale" in only else "",
+        "host": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}",
+    }
     rows: list[Row] = []
     say(f"work folder {work}")
     t0 = time.monotonic()
@@ -475,8 +597,11 @@ def main(argv: list[str] | None = None) -> int:
         stamp = meta["started"].replace(":", "").replace("-", "")
         for name in (f"bench-{stamp}.md", "latest.md"):
             (OUT / name).write_text(text, encoding="utf-8")
-        (OUT / "latest.json").write_text(json.dumps(
-            {**{k: v for k, v in meta.items()}, "rows": [r.__dict__ for r in rows]}, ensure_ascii=False, indent=1))
+        (OUT / "latest.json").write_text(
+            json.dumps(
+                {**{k: v for k, v in meta.items()}, "rows": [r.__dict__ for r in rows]}, ensure_ascii=False, indent=1
+            )
+        )
         say(f"written {OUT / 'latest.md'} (elapsed {meta['elapsed_s']} s)")
         if not args.keep and not args.work:
             shutil.rmtree(work, ignore_errors=True)

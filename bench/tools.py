@@ -1,4 +1,5 @@
 """Installing pdftotext (Debian's poppler-utils) when it is missing: the extraction baseline."""
+
 from __future__ import annotations
 
 import os

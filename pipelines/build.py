@@ -1,4 +1,5 @@
 """`kazmig build`: every asset in one in-process Dagster run, then a summary."""
+
 from __future__ import annotations
 
 import contextlib
@@ -57,13 +58,16 @@ class BuildReport:
         if self.rows:
             out.append("rows:")
             out += [f"  {name:<40} {n:>8}" for name, n in self.rows.items()]
-        out.append(f"checks: {self.checks_passed} passed, {len(self.checks_failed)} failed, "
-                   f"{len(self.checks_warned)} warnings")
+        out.append(
+            f"checks: {self.checks_passed} passed, {len(self.checks_failed)} failed, {len(self.checks_warned)} warnings"
+        )
         out += [f"  FAILED {c}" for c in self.checks_failed]
         out += [f"  warning {c}" for c in self.checks_warned]
         out += [f"error: {e}" for e in self.errors]
-        out.append(f"warehouse: {self.published or settings.published_db()}"
-                   + ("" if self.published else " (not published by this build)"))
+        out.append(
+            f"warehouse: {self.published or settings.published_db()}"
+            + ("" if self.published else " (not published by this build)")
+        )
         if not self.success:
             out.append(f"log: {settings.warehouse_dir() / 'build' / 'build.log'}")
         out.append(f"elapsed: {self.elapsed:.1f} s")
@@ -72,12 +76,20 @@ class BuildReport:
     def to_json(self) -> dict:
         return {
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-            "success": self.success, "elapsed": round(self.elapsed, 2), "sources": self.sources,
-            "rows": self.rows, "checks_passed": self.checks_passed, "checks_failed": self.checks_failed,
+            "success": self.success,
+            "elapsed": round(self.elapsed, 2),
+            "sources": self.sources,
+            "rows": self.rows,
+            "checks_passed": self.checks_passed,
+            "checks_failed": self.checks_failed,
             "checks_warned": self.checks_warned,
-            "errors": self.errors, "published": str(self.published) if self.published else None,
-            "versions": self.versions, "unchanged": self.unchanged, "scope": self.scope,
-            "sources_by_group": self.sources_by_group, "notes": self.notes,
+            "errors": self.errors,
+            "published": str(self.published) if self.published else None,
+            "versions": self.versions,
+            "unchanged": self.unchanged,
+            "scope": self.scope,
+            "sources_by_group": self.sources_by_group,
+            "notes": self.notes,
             "published_sha256": self.published_sha256,
         }
 
@@ -110,9 +122,11 @@ def dagster_instance(notes: list[str] | None = None):
             aside = home.with_name(f"{home.name}.unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}")
             os.replace(home, aside)
             if notes is not None:
-                notes.append(f"Dagster's storage in {home} could not be read ({type(exc).__name__}: "
-                             f"{str(exc).splitlines()[0][:160] if str(exc) else ''}); moved to {aside.name} "
-                             "and started afresh (the run history is there)")
+                notes.append(
+                    f"Dagster's storage in {home} could not be read ({type(exc).__name__}: "
+                    f"{str(exc).splitlines()[0][:160] if str(exc) else ''}); moved to {aside.name} "
+                    "and started afresh (the run history is there)"
+                )
 
 
 def _sources(materializations: dict, kept: set) -> dict[str, list[tuple[str, str]]]:
@@ -125,7 +139,8 @@ def _sources(materializations: dict, kept: set) -> dict[str, list[tuple[str, str
         note = " — unchanged, kept from the last build" if key in kept else ""
         if path[0] == "bns":
             fetched = {"changed": "new file fetched", "unchanged": "unchanged at the bureau (304)"}.get(
-                meta.get("outcome"), meta.get("detail") or meta.get("outcome"))
+                meta.get("outcome"), meta.get("detail") or meta.get("outcome")
+            )
             if meta.get("summary"):  # the fetch step's own line (fallbacks, sample bundle, what to do)
                 what = meta["summary"].split(" — ")[0] + note if note else meta["summary"]
                 out["bureau"].append((path[1], what))
@@ -162,11 +177,18 @@ def _unchanged_since_last_build(versions: dict) -> dict | None:
 
 def _unchanged(previous: dict, versions: dict, started: float) -> BuildReport:
     """The report of a build that reran nothing: the last published build's, as it stands."""
-    return BuildReport(success=True, elapsed=time.monotonic() - started, unchanged=True, versions=versions,
-                       sources=[tuple(s) for s in previous.get("sources", [])],
-                       sources_by_group=previous.get("sources_by_group", {}), rows=previous.get("rows", {}),
-                       checks_passed=previous.get("checks_passed", 0), checks_warned=previous.get("checks_warned", []),
-                       published=settings.published_db())
+    return BuildReport(
+        success=True,
+        elapsed=time.monotonic() - started,
+        unchanged=True,
+        versions=versions,
+        sources=[tuple(s) for s in previous.get("sources", [])],
+        sources_by_group=previous.get("sources_by_group", {}),
+        rows=previous.get("rows", {}),
+        checks_passed=previous.get("checks_passed", 0),
+        checks_warned=previous.get("checks_warned", []),
+        published=settings.published_db(),
+    )
 
 
 def _write_status(record: dict) -> None:
@@ -210,10 +232,16 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             }
             before = _mtime(settings.published_db())
             with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
-                result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
-                                                asset_selection=plan.keys if plan else None)
-            ran = {e.asset_key.to_user_string(): e.event_specific_data.materialization
-                   for e in result.get_asset_materialization_events()}
+                result = job.execute_in_process(
+                    run_config=run_config,
+                    instance=instance,
+                    raise_on_error=False,
+                    asset_selection=plan.keys if plan else None,
+                )
+            ran = {
+                e.asset_key.to_user_string(): e.event_specific_data.materialization
+                for e in result.get_asset_materialization_events()
+            }
             entries = [k for k in versions if k != "code"]
             latest = _latest_materializations(instance, entries)
         finally:
@@ -224,9 +252,14 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             note = mat.metadata.get("note")
             if note is not None and note.value not in notes:
                 notes.append(note.value)
-        report = BuildReport(success=result.success, elapsed=0.0, scope=plan.scope if plan else "everything",
-                             sources=by_group["bureau"] + by_group["documents"], sources_by_group=by_group,
-                             notes=notes)
+        report = BuildReport(
+            success=result.success,
+            elapsed=0.0,
+            scope=plan.scope if plan else "everything",
+            sources=by_group["bureau"] + by_group["documents"],
+            sources_by_group=by_group,
+            notes=notes,
+        )
         for ev in result.get_asset_check_evaluations():
             name = "/".join(ev.asset_key.path) + ":" + ev.check_name
             desc = f"{name} — {ev.description}" if ev.description else name
@@ -236,8 +269,11 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
                 # advisory: does not stop publication; a dbt test says how many rows and shows one
                 rows = ev.metadata.get("dagster_dbt/failed_row_count")
                 example = test_rows(("warn",), limit=1, only=ev.check_name, label="") if rows else []
-                report.checks_warned.append(desc + (f" — {rows.value} row(s)" if rows else "")
-                                            + (f", e.g. {example[1].strip()[:300]}" if len(example) > 1 else ""))
+                report.checks_warned.append(
+                    desc
+                    + (f" — {rows.value} row(s)" if rows else "")
+                    + (f", e.g. {example[1].strip()[:300]}" if len(example) > 1 else "")
+                )
             else:
                 report.checks_failed.append(desc)
         for ev in result.all_events:
@@ -255,8 +291,10 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         if result.success and report.published:
             # The versions the entry assets reported (what this build read, fingerprinted before
             # it read it), not the inputs as they are now: a file landed meanwhile is a change.
-            report.versions = {**{k: latest[k].tags.get(DATA_VERSION_TAG) if k in latest else None for k in entries},
-                               "code": versions["code"]}
+            report.versions = {
+                **{k: latest[k].tags.get(DATA_VERSION_TAG) if k in latest else None for k in entries},
+                "code": versions["code"],
+            }
         db = published if published.exists() else None
         if db:
             from pipelines.warehouse.db import table_counts
@@ -314,7 +352,9 @@ def stale_assets(defs, instance, job_name: str, versions: dict) -> StalePlan | N
     if not last or last[0].dagster_run.status != DagsterRunStatus.SUCCESS:
         return None
     specs = {spec.key: spec for spec in defs.resolve_all_asset_specs()}
-    records = {r.asset_entry.asset_key: r.asset_entry.last_materialization for r in instance.get_asset_records(list(specs))}
+    records = {
+        r.asset_entry.asset_key: r.asset_entry.last_materialization for r in instance.get_asset_records(list(specs))
+    }
 
     def data_version(key):
         entry = records.get(key)
@@ -331,8 +371,10 @@ def stale_assets(defs, instance, job_name: str, versions: dict) -> StalePlan | N
             stale[key] = "code"
         elif name in versions and versions[name] != mat.tags.get(DATA_VERSION_TAG):
             stale[key] = _group_of(key)
-        elif any(data_version(dep.asset_key) != mat.tags.get(INPUT_VERSION_TAG + dep.asset_key.to_user_string())
-                 for dep in spec.deps):
+        elif any(
+            data_version(dep.asset_key) != mat.tags.get(INPUT_VERSION_TAG + dep.asset_key.to_user_string())
+            for dep in spec.deps
+        ):
             stale[key] = "inputs"
     children: dict[AssetKey, set] = {}
     for key, spec in specs.items():
@@ -349,15 +391,18 @@ def stale_assets(defs, instance, job_name: str, versions: dict) -> StalePlan | N
     changed = sorted(set(stale.values()), key=lambda why: (why not in ("documents", "bureau"), why))
     kept = [g for g in ("documents", "bureau") if not any(_group_of(k) == g for k in selected)]
     what = " and ".join(
-        f"the {why}" if why in ("documents", "bureau")
+        f"the {why}"
+        if why in ("documents", "bureau")
         else f"the {why} of " + ", ".join(sorted(k.to_user_string() for k, w in stale.items() if w == why))
-        for why in changed)
+        for why in changed
+    )
     scope = f"what depends on {what} (changed)" + (f"; the {' and '.join(kept)} kept as built" if kept else "")
     return StalePlan(keys=sorted(selected, key=lambda k: k.path), scope=scope)
 
 
-def test_rows(statuses: tuple[str, ...] = ("fail", "error"), limit: int = 5, only: str | None = None,
-              label: str = "broke it") -> list[str]:
+def test_rows(
+    statuses: tuple[str, ...] = ("fail", "error"), limit: int = 5, only: str | None = None, label: str = "broke it"
+) -> list[str]:
     """For each dbt test of these statuses in the last build, the first rows its query returned:
     a check's failure names the rows that broke it (a warning, the rows it warns about)."""
     results = settings.dbt_target_dir() / "run_results.json"
@@ -413,7 +458,11 @@ def _cause(err) -> str:
         err = err.cause
     message = err.message or ""
     # "pipelines.bns.common.SourceError: population_csv: ..." -> the message; keep builtin names
-    return re.sub(r"^(?:[\w]+\.)+(?:Failure|[A-Z]\w*Error): ", "", message.strip()) if "." in message.split(":")[0] else message
+    return (
+        re.sub(r"^(?:[\w]+\.)+(?:Failure|[A-Z]\w*Error): ", "", message.strip())
+        if "." in message.split(":")[0]
+        else message
+    )
 
 
 def _mtime(path: Path) -> int | None:

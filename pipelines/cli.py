@@ -1,4 +1,5 @@
 """The `kazmig` command."""
+
 from __future__ import annotations
 
 import argparse
@@ -108,18 +109,22 @@ def cmd_review(args) -> int:
             todo = [f for f in figures if f["status"] == "review"]
             waiting += len(todo)
             for f in todo:
-                print(f"{doc['name']}  {f['key']}  p.{f['page']}  {f['indicator']} {f['value']:g} {f['period'] or '-'} "
-                      f"{f['region'] or '-'}{' ' + f['country'] if f['country'] else ''}  conf {f['confidence']:.2f}  "
-                      f"| {f['evidence']}")
+                print(
+                    f"{doc['name']}  {f['key']}  p.{f['page']}  {f['indicator']} {f['value']:g} {f['period'] or '-'} "
+                    f"{f['region'] or '-'}{' ' + f['country'] if f['country'] else ''}  conf {f['confidence']:.2f}  "
+                    f"| {f['evidence']}"
+                )
             pending = {(c.document, c.key) for c in decisions if c.action == "pending"}
-            entries += [e for e in template_entries(doc, figures, decided)
-                        if (e["document"], e["key"]) not in pending]
+            entries += [e for e in template_entries(doc, figures, decided) if (e["document"], e["key"]) not in pending]
     except Failure as exc:
         print(f"kazmig review: {exc.description}", file=sys.stderr)
         return 2
     n = write_template(out, entries)
-    print(f"{waiting} figures wait for review; {n} new entries written to {out}" if waiting
-          else "nothing waits for review")
+    print(
+        f"{waiting} figures wait for review; {n} new entries written to {out}"
+        if waiting
+        else "nothing waits for review"
+    )
     return 0
 
 
@@ -135,8 +140,10 @@ def cmd_fetch(args) -> int:
         known = {s.id for s in sources}
         unknown = [s for s in args.sources if s not in known]
         if unknown:
-            print(f"kazmig fetch: unknown source(s) {shown(', '.join(unknown))}; known: {', '.join(sorted(known))}",
-                  file=sys.stderr)
+            print(
+                f"kazmig fetch: unknown source(s) {shown(', '.join(unknown))}; known: {', '.join(sorted(known))}",
+                file=sys.stderr,
+            )
             return 2
         sources = [s for s in sources if s.id in args.sources]
     if args.from_dir and not os.path.isdir(args.from_dir):
@@ -162,8 +169,9 @@ def cmd_query(args) -> int:
     limits.cap_process()
 
     def hard_stop() -> None:  # DuckDB did not honour the interrupt (a long C call): stop the process
-        print(f"kazmig query: stopped after {limits.seconds:g} s, the time limit (KAZMIG_QUERY_TIMEOUT)",
-              file=sys.stderr)
+        print(
+            f"kazmig query: stopped after {limits.seconds:g} s, the time limit (KAZMIG_QUERY_TIMEOUT)", file=sys.stderr
+        )
         sys.stderr.flush()
         os._exit(1)
 
@@ -182,8 +190,11 @@ def cmd_query(args) -> int:
         print(f"kazmig query: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
     except MemoryError:
-        print(f"kazmig query: the query needs more than {limits.memory_mb} MB, the memory limit "
-              "(KAZMIG_QUERY_MEMORY_MB); aggregate or filter more", file=sys.stderr)
+        print(
+            f"kazmig query: the query needs more than {limits.memory_mb} MB, the memory limit "
+            "(KAZMIG_QUERY_MEMORY_MB); aggregate or filter more",
+            file=sys.stderr,
+        )
         return 1
     finally:
         watchdog.cancel()
@@ -217,8 +228,10 @@ def cmd_serve(args) -> int:
 
     url = settings.postgres_url()
     if not url:
-        print("kazmig serve: KAZMIG_POSTGRES_URL is not set (the writer's URL, see scripts/postgres-roles.sql)",
-              file=sys.stderr)
+        print(
+            "kazmig serve: KAZMIG_POSTGRES_URL is not set (the writer's URL, see scripts/postgres-roles.sql)",
+            file=sys.stderr,
+        )
         return 2
     try:
         connect_published().close()  # says so when there is nothing published yet
@@ -226,8 +239,10 @@ def cmd_serve(args) -> int:
     except (WarehouseMissing, ServingError) as exc:
         print(f"kazmig serve: {exc}", file=sys.stderr)
         return 1
-    print(f"served release {served.release} to {describe(url)}: {len(served.rows)} tables, "
-          f"{sum(served.rows.values())} rows")
+    print(
+        f"served release {served.release} to {describe(url)}: {len(served.rows)} tables, "
+        f"{sum(served.rows.values())} rows"
+    )
     return 0
 
 
@@ -240,6 +255,7 @@ def cmd_status(args) -> int:
 
 
 # --- report and docs (pipelines/report/) -------------------------------------------------------
+
 
 def cmd_report(args) -> int:
     from pathlib import Path
@@ -295,12 +311,16 @@ def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(*GC_THRESHOLDS)
     if argv is None:
         atexit.register(_exit_without_teardown)
-    parser = argparse.ArgumentParser(prog="kazmig", description="Kazakhstan labour-migration data pipeline and warehouse.")
+    parser = argparse.ArgumentParser(
+        prog="kazmig", description="Kazakhstan labour-migration data pipeline and warehouse."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="fetch, extract, transform, check and publish the warehouse")
     p.add_argument("--offline", action="store_true", help="skip network fetches; use what raw/ already holds")
-    p.add_argument("--force", action="store_true", help="rebuild even when no input changed since the last published build")
+    p.add_argument(
+        "--force", action="store_true", help="rebuild even when no input changed since the last published build"
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("prepare", help="prepare the dbt manifest (dbt parse) for the Dagster definitions")
@@ -319,24 +339,38 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("review", help="list the figures waiting for review and write a corrections template")
     p.add_argument("file", nargs="?", metavar="FILE", help="one document of raw/documents (default: all)")
-    p.add_argument("--out", metavar="YAML", help="corrections file to append to (default: raw/documents/corrections.yaml)")
+    p.add_argument(
+        "--out", metavar="YAML", help="corrections file to append to (default: raw/documents/corrections.yaml)"
+    )
     p.set_defaults(func=cmd_review)
 
     from pipelines.bns.bundle import NAMING_RULE
 
-    p = sub.add_parser("fetch", help="download the bureau's tables (conditional requests) into raw/bns",
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Download the bureau's tables (conditional requests), or land an offline "
-                                   "bundle,\ninto raw/bns. Every file is verified before it lands.",
-                       epilog="Bundle files (--from DIR) are named\n  " + NAMING_RULE.split(", e.g. ")[0]
-                              + "\ne.g. " + NAMING_RULE.split(", e.g. ")[1]
-                              + "\nREADME, *.md and *.txt files are skipped; any other file is reported.")
+    p = sub.add_parser(
+        "fetch",
+        help="download the bureau's tables (conditional requests) into raw/bns",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Download the bureau's tables (conditional requests), or land an offline "
+        "bundle,\ninto raw/bns. Every file is verified before it lands.",
+        epilog="Bundle files (--from DIR) are named\n  "
+        + NAMING_RULE.split(", e.g. ")[0]
+        + "\ne.g. "
+        + NAMING_RULE.split(", e.g. ")[1]
+        + "\nREADME, *.md and *.txt files are skipped; any other file is reported.",
+    )
     p.add_argument("sources", nargs="*", metavar="SOURCE_ID")
-    p.add_argument("--from", dest="from_dir", metavar="DIR",
-                   help="land files from a local folder (an offline bundle) instead of the network")
-    p.add_argument("--accept-losses", action="store_true",
-                   help="land a new vintage even though it lacks territories, periods or values the vintage "
-                        "it replaces has (the bureau withdrew them)")
+    p.add_argument(
+        "--from",
+        dest="from_dir",
+        metavar="DIR",
+        help="land files from a local folder (an offline bundle) instead of the network",
+    )
+    p.add_argument(
+        "--accept-losses",
+        action="store_true",
+        help="land a new vintage even though it lacks territories, periods or values the vintage "
+        "it replaces has (the bureau withdrew them)",
+    )
     p.set_defaults(func=cmd_fetch)
 
     p = sub.add_parser("query", help="run read-only SQL against the published warehouse")
@@ -344,7 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("export", help="write every mart as Parquet or CSV, or the statistics as SDMX-CSV or a data package")
+    p = sub.add_parser(
+        "export", help="write every mart as Parquet or CSV, or the statistics as SDMX-CSV or a data package"
+    )
     p.add_argument("--format", choices=["parquet", "csv", "sdmx-csv", "datapackage"], default="parquet")
     p.add_argument("--out", default="export", help="output folder (default: ./export)")
     p.set_defaults(func=cmd_export)
@@ -363,7 +399,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("note", help="draft the regional note (Russian, DOCX and HTML) from the marts")
     p.add_argument("--region", required=True, metavar="KATO", help="the region, e.g. 110000000 (Akmola)")
-    p.add_argument("--year", type=int, metavar="YYYY", help="the note's year (default: the latest year of destinations)")
+    p.add_argument(
+        "--year", type=int, metavar="YYYY", help="the note's year (default: the latest year of destinations)"
+    )
     p.add_argument("--out", metavar="DIR", help="output folder (default: $KAZMIG_HOME/warehouse/notes)")
     p.add_argument("--pdf", action="store_true", help="also print the HTML to PDF with headless Chromium")
     p.set_defaults(func=cmd_note)
@@ -392,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
 
 _AFTER_STOP = {
     "build": "the published warehouse is the last build that completed (a build never publishes half); "
-             "run `kazmig build` again",
+    "run `kazmig build` again",
     "fetch": "files land whole or not at all; run `kazmig fetch` again",
 }
 
@@ -402,8 +440,10 @@ def _stopped(command: str, signum: int) -> None:
     half-done: publication and landing are atomic renames, the lock goes with the process, and the
     dbt worker dies with it."""
     name = signal.Signals(signum).name
-    print(f"\nkazmig {command}: stopped by {name}; "
-          + _AFTER_STOP.get(command, "nothing was changed half-way"), file=sys.stderr)
+    print(
+        f"\nkazmig {command}: stopped by {name}; " + _AFTER_STOP.get(command, "nothing was changed half-way"),
+        file=sys.stderr,
+    )
     sys.stderr.flush()
     os._exit(128 + signum)
 
@@ -427,8 +467,12 @@ def _failure(command: str, exc: BaseException) -> int | None:
         print(head + _os_error(exc), file=sys.stderr)
         return 1
     log = _crash_log(exc)
-    print(head + f"unexpected {type(exc).__name__}: {one_line(exc, 300)}"
-          + (f" (details in {shown(log)})" if log else ""), file=sys.stderr)
+    print(
+        head
+        + f"unexpected {type(exc).__name__}: {one_line(exc, 300)}"
+        + (f" (details in {shown(log)})" if log else ""),
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -441,11 +485,15 @@ def _os_error(exc: OSError) -> str:
     where = shown(exc.filename) if exc.filename else "a file"
     what = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
-        return (f"no space left on the device of {where}; free some space and run again "
-                "(the published warehouse and the landed files are unchanged)")
+        return (
+            f"no space left on the device of {where}; free some space and run again "
+            "(the published warehouse and the landed files are unchanged)"
+        )
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"cannot write {where}: {what}; kazmig writes under KAZMIG_HOME ({shown(settings.home())}), "
-                "which must be writable")
+        return (
+            f"cannot write {where}: {what}; kazmig writes under KAZMIG_HOME ({shown(settings.home())}), "
+            "which must be writable"
+        )
     if exc.errno == errno.EEXIST or isinstance(exc, (FileExistsError, NotADirectoryError)):
         return f"{where}: {what}; choose another path"
     if exc.errno == errno.ENOENT:

@@ -1,4 +1,5 @@
 """The single Definitions object behind `kazmig build`, `dagster dev` and the tests."""
+
 from __future__ import annotations
 
 from dagster import Definitions, in_process_executor, map_asset_specs
@@ -22,9 +23,19 @@ from pipelines.defs.serving import serving_assets  # PostgreSQL, when KAZMIG_POS
 
 defs = Definitions(
     # every asset has an owner in the UI: the team's, where the asset names none of its own
-    assets=map_asset_specs(lambda spec: spec if spec.owners else spec.replace_attributes(owners=OWNERS),
-                           [documents, document_figures, *build_fetch_assets(), bns_observations, kazmig_dbt,
-                            published, report_html, *serving_assets()]),
+    assets=map_asset_specs(
+        lambda spec: spec if spec.owners else spec.replace_attributes(owners=OWNERS),
+        [
+            documents,
+            document_figures,
+            *build_fetch_assets(),
+            bns_observations,
+            kazmig_dbt,
+            published,
+            report_html,
+            *serving_assets(),
+        ],
+    ),
     asset_checks=[sources_parse_cleanly],
     jobs=[bns_refresh_job, build_multiprocess],
     schedules=[bns_daily],

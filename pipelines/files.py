@@ -1,4 +1,5 @@
 """Small file helpers shared by the landing code of every source."""
+
 from __future__ import annotations
 
 import hashlib
@@ -55,6 +56,15 @@ def not_regular(path: Path) -> str | None:
         return f"unreadable ({e.strerror})"
     if stat.S_ISREG(st.st_mode):
         return None
-    kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
-            else "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a file")
+    kind = (
+        "a folder"
+        if stat.S_ISDIR(st.st_mode)
+        else "a device"
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+        else "a FIFO"
+        if stat.S_ISFIFO(st.st_mode)
+        else "a socket"
+        if stat.S_ISSOCK(st.st_mode)
+        else "not a file"
+    )
     return f"not a regular file ({kind}{', through a symlink' if os.path.islink(path) else ''})"

@@ -6,13 +6,14 @@ A file that cannot land (not a regular file, too large, unreadable to the extrac
 raw/quarantine/ under its own name with <name>.reason.txt beside it, so it never blocks a later
 build and nothing is lost: fix or replace it and drop it into the inbox again.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import shutil
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import settings
@@ -47,12 +48,14 @@ def quarantine(src: Path, reason: str, digest: str | None = None) -> Path:
     target = _free_name(folder, src.name)
     os.replace(src, target)  # same file system (both under raw/): the link itself moves, not its target
     with atomic_write(target.with_name(target.name + ".reason.txt"), encoding="utf-8") as f:
-        f.write(f"file: {shown(src.name)}\n"
-                f"quarantined: {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n"
-                + (f"sha256: {digest}\n" if digest else "")
-                + f"reason: {shown(reason)}\n"
-                "what to do: fix or replace the file and drop it into raw/inbox again; "
-                "delete both files here to forget it\n")
+        f.write(
+            f"file: {shown(src.name)}\n"
+            f"quarantined: {datetime.now(UTC).isoformat(timespec='seconds')}\n"
+            + (f"sha256: {digest}\n" if digest else "")
+            + f"reason: {shown(reason)}\n"
+            "what to do: fix or replace the file and drop it into raw/inbox again; "
+            "delete both files here to forget it\n"
+        )
     return target
 
 
@@ -91,8 +94,12 @@ def land_inbox(check: Callable[[Path], str | None]) -> tuple[list[dict], list[di
             continue
         side = docs / f"{digest}.json"
         if new:
-            meta = {"name": src.name, "sha256": digest, "size": target.stat().st_size,
-                    "landed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            meta = {
+                "name": src.name,
+                "sha256": digest,
+                "size": target.stat().st_size,
+                "landed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
             with atomic_write(side, encoding="utf-8") as f:
                 json.dump(meta, f, ensure_ascii=False, indent=1)
             landed.append(meta)

@@ -1,4 +1,5 @@
 """How names and errors reach a person: one line, control characters shown escaped."""
+
 from __future__ import annotations
 
 import re

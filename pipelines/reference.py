@@ -3,12 +3,13 @@
 The dbt seeds in sql/seeds are the single source of truth; Python reads the same CSV files so
 the extractor, the bureau parsers and the warehouse dimensions can never disagree.
 """
+
 from __future__ import annotations
 
 import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from pipelines.settings import SEEDS_DIR
 
@@ -27,31 +28,30 @@ class Region:
     kind: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def regions() -> dict[str, Region]:
     return {
-        r["kato"]: Region(r["kato"], r["name_ru"], r["name_kk"], r["name_en"], r["kind"])
-        for r in _rows("ref_regions")
+        r["kato"]: Region(r["kato"], r["name_ru"], r["name_kk"], r["name_en"], r["kind"]) for r in _rows("ref_regions")
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def region_aliases() -> list[tuple[str, str]]:
     """(alias, kato) pairs, nominative case, as the sources spell them."""
     return [(r["alias"], r["kato"]) for r in _rows("ref_region_aliases")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def countries() -> list[dict[str, str]]:
     return _rows("ref_countries")
 
 
-@lru_cache(maxsize=None)
+@cache
 def occupations() -> list[dict[str, str]]:
     return _rows("ref_occupations")
 
 
-@lru_cache(maxsize=None)
+@cache
 def indicators() -> dict[str, dict[str, str]]:
     return {r["code"]: r for r in _rows("ref_indicators")}
 
@@ -74,7 +74,7 @@ def normalise_label(label: str) -> str:
     return s
 
 
-@lru_cache(maxsize=None)
+@cache
 def _label_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for alias, kato in region_aliases():

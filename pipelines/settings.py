@@ -1,4 +1,5 @@
 """Where kazmig keeps things. Everything is derived from KAZMIG_HOME so tests can relocate it."""
+
 from __future__ import annotations
 
 import os

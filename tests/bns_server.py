@@ -35,11 +35,12 @@ default), None (no header, like the real bureau), or a fixed HTTP date.
 
 Loopback only, port 0, threads, bounded bodies and sleeps.
 """
+
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import hashlib
-import datetime as dt
 import re
 import socket
 import threading
@@ -55,9 +56,11 @@ BIG_BYTES = 3 * 1024 * 1024
 RETRY_AFTER = 1
 TRICKLE_SECONDS = 0.05
 FUTURE = "Thu, 01 Jan 2099 00:00:00 GMT"
-TYPES = {".csv": "text/csv; charset=utf-8",
-         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         ".json": "application/json"}
+TYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".json": "application/json",
+}
 
 
 def fixtures_or_skip() -> Path:
@@ -76,7 +79,7 @@ def _last_modified(name: str) -> str | None:
     m = re.search(r"(\d{4})-(\d{2})-(\d{2})", name)
     if not m:
         return None
-    t = dt.datetime(int(m[1]), int(m[2]), int(m[3]), 6, 0, 0, tzinfo=dt.timezone.utc)
+    t = dt.datetime(int(m[1]), int(m[2]), int(m[3]), 6, 0, 0, tzinfo=dt.UTC)
     return email.utils.format_datetime(t, usegmt=True)
 
 
@@ -91,15 +94,14 @@ class BnsServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "BnsServer":
+    def start(self) -> BnsServer:
         self.thread.start()
         return self
 
@@ -130,11 +132,12 @@ class BnsServer:
             def do_GET(self):
                 try:
                     self._get()
-                except (BrokenPipeError, ConnectionResetError, socket.timeout):
+                except (TimeoutError, BrokenPipeError, ConnectionResetError):
                     pass
 
-            def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
-                      length: int | None = None):
+            def _send(
+                self, status: int, body: bytes = b"", headers: dict[str, str] | None = None, length: int | None = None
+            ):
                 self.send_response(status)
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
@@ -148,10 +151,12 @@ class BnsServer:
                     return self._send(404, b"not found", {"Content-Type": "text/plain"})
                 body = f.read_bytes()
                 etag = '"' + hashlib.sha256(body).hexdigest() + '"'
-                headers = {"Content-Type": content_type or TYPES.get(f.suffix, "application/octet-stream"),
-                           "ETag": etag,
-                           "Content-Disposition": f'attachment; filename="../../{f.name}"'}
-                lm = (_last_modified(f.name) if server.last_modified == "name" else server.last_modified)
+                headers = {
+                    "Content-Type": content_type or TYPES.get(f.suffix, "application/octet-stream"),
+                    "ETag": etag,
+                    "Content-Disposition": f'attachment; filename="../../{f.name}"',
+                }
+                lm = _last_modified(f.name) if server.last_modified == "name" else server.last_modified
                 if lm:
                     headers["Last-Modified"] = lm
                 if self._not_modified(etag, lm):
@@ -203,7 +208,9 @@ class BnsServer:
                 if what == "missing":
                     return self._send(404, b"not found", {"Content-Type": "text/plain"})
                 if what in ("html", "html-as-csv"):
-                    page = b"<!DOCTYPE html><html><head><title>stat.gov.kz</title></head><body>Maintenance</body></html>"
+                    page = (
+                        b"<!DOCTYPE html><html><head><title>stat.gov.kz</title></head><body>Maintenance</body></html>"
+                    )
                     ctype = "text/html; charset=utf-8" if what == "html" else "text/csv"
                     return self._send(200, page, {"Content-Type": ctype})
                 if what == "wrongtype":
@@ -239,13 +246,18 @@ class BnsServer:
                 if what == "offhost":
                     return self._send(302, b"", {"Location": f"http://example.com/files/{eid}.csv"})
                 if what in ("ratelimit", "ratelimit-forever") and (hits == 1 or what == "ratelimit-forever"):
-                    return self._send(429, b"slow down", {"Content-Type": "text/plain", "Retry-After": str(RETRY_AFTER)})
+                    return self._send(
+                        429, b"slow down", {"Content-Type": "text/plain", "Retry-After": str(RETRY_AFTER)}
+                    )
                 if what == "ratelimit-long":
                     return self._send(429, b"slow down", {"Content-Type": "text/plain", "Retry-After": "3600"})
                 if what == "busy" and hits == 1:
-                    when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=RETRY_AFTER + 1)
-                    return self._send(503, b"busy", {"Content-Type": "text/plain",
-                                                     "Retry-After": email.utils.format_datetime(when, usegmt=True)})
+                    when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=RETRY_AFTER + 1)
+                    return self._send(
+                        503,
+                        b"busy",
+                        {"Content-Type": "text/plain", "Retry-After": email.utils.format_datetime(when, usegmt=True)},
+                    )
                 if what in ("ratelimit", "busy"):
                     return self._serve_file(f)
                 if what == "trickle":
@@ -255,7 +267,7 @@ class BnsServer:
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     for i in range(len(body)):
-                        self.wfile.write(body[i:i + 1])
+                        self.wfile.write(body[i : i + 1])
                         self.wfile.flush()
                         time.sleep(TRICKLE_SECONDS)
                     return

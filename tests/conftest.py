@@ -1,4 +1,5 @@
 """Shared fixtures: a temporary KAZMIG_HOME, the shared bureau files, the real `kazmig` CLI."""
+
 from __future__ import annotations
 
 import os
@@ -51,11 +52,17 @@ def make_home(root: Path, with_note: bool = True) -> Path:
     return root
 
 
-def kazmig(home: Path, *args: str, check: bool = True, timeout: int = 600,
-           env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def kazmig(
+    home: Path, *args: str, check: bool = True, timeout: int = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run the real console script with KAZMIG_HOME=home; no network unless a test serves one."""
-    env = {**os.environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(home / ".dagster"),
-           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})}
+    env = {
+        **os.environ,
+        "KAZMIG_HOME": str(home),
+        "DAGSTER_HOME": str(home / ".dagster"),
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        **(env or {}),
+    }
     env.setdefault("KAZMIG_BNS_BASE_URL", "http://127.0.0.1:9")  # discard port: refused at once
     proc = subprocess.run([str(BIN / "kazmig"), *args], env=env, capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
@@ -96,10 +103,14 @@ def postgres() -> dict[str, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.run(["sh", str(script), "start", str(root), str(port)], capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        ["sh", str(script), "start", str(root), str(port)], capture_output=True, text=True, timeout=180
+    )
     if proc.returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
-        raise AssertionError(f"{script.name} start failed ({proc.returncode}); run scripts/install-postgres.sh:\n{proc.stderr}")
+        raise AssertionError(
+            f"{script.name} start failed ({proc.returncode}); run scripts/install-postgres.sh:\n{proc.stderr}"
+        )
     try:
         yield dict(line.split("=", 1) for line in proc.stdout.split())
     finally:

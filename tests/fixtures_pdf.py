@@ -1,4 +1,5 @@
 """Builds small real PDFs for the extractor tests (fpdf2 + the DejaVu font matplotlib ships)."""
+
 from __future__ import annotations
 
 import os
@@ -42,8 +43,15 @@ def prose_pdf(path: os.PathLike, pages: list[list[str]], width: float = 0) -> Pa
     return Path(path)
 
 
-def table_pdf(path: os.PathLike, caption: str, header: list[str], rows: list[list[str]],
-              bold_rows: tuple[int, ...] = (0,), before: str = "", after: str = "") -> Path:
+def table_pdf(
+    path: os.PathLike,
+    caption: str,
+    header: list[str],
+    rows: list[list[str]],
+    bold_rows: tuple[int, ...] = (0,),
+    before: str = "",
+    after: str = "",
+) -> Path:
     """A bureau-style ruled table with a caption above it; `bold_rows` index into `rows`."""
     pdf = new_pdf()
     pdf.add_page()

@@ -1,4 +1,5 @@
 """Scheduled refresh: a changed bureau table triggers downstream work, an unchanged one nothing."""
+
 from __future__ import annotations
 
 import dagster as dg

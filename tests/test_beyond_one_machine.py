@@ -1,6 +1,7 @@
 """Beyond one machine: Dagster's multiprocess executor builds the same marts as `kazmig build`,
 and the PostgreSQL serving tier serves them: a real server, readers querying while releases
 are swapped in, every mart compared with the DuckDB file row for row."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,10 @@ def duckdb_tables(path: Path, skip: dict | None = None) -> dict[str, Counter]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         out = {}
-        for s, t in con.execute("select schema_name, table_name from duckdb_tables() "
-                                "where schema_name in (select unnest(?)) order by 1, 2", [list(SCHEMAS)]).fetchall():
+        for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?)) order by 1, 2",
+            [list(SCHEMAS)],
+        ).fetchall():
             exclude = (skip or {}).get(f"{s}.{t}")
             columns = f"* exclude ({', '.join(exclude)})" if exclude else "*"
             out[f"{s}.{t}"] = _counter(con.execute(f'select {columns} from "{s}"."{t}"').fetchall())
@@ -46,8 +49,10 @@ def duckdb_tables(path: Path, skip: dict | None = None) -> dict[str, Counter]:
 
 def postgres_tables(url: str) -> dict[str, Counter]:
     with psycopg.connect(url) as pg:
-        names = pg.execute("select table_schema, table_name from information_schema.tables "
-                           "where table_schema = any(%s) order by 1, 2", [list(SCHEMAS)]).fetchall()
+        names = pg.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema = any(%s) order by 1, 2",
+            [list(SCHEMAS)],
+        ).fetchall()
         return {f"{s}.{t}": _counter(pg.execute(f'select * from "{s}"."{t}"').fetchall()) for s, t in names}
 
 
@@ -66,12 +71,34 @@ def fanned_out(tmp_path_factory, shared_bns, postgres):
     dagster_home.mkdir()
     shutil.copyfile(REPO / "config" / "dagster.yaml", dagster_home / "dagster.yaml")
     config = home / "run.yaml"
-    config.write_text(json.dumps({"resources": {"fetch_settings": {"config": {"offline": True, "always_materialize": True}}}}))
-    env = {**os.environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(dagster_home),
-           "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9", "KAZMIG_POSTGRES_URL": postgres["KAZMIG_POSTGRES_URL"]}
-    proc = subprocess.run([str(BIN / "dagster"), "job", "execute", "-m", "pipelines.definitions",
-                           "-j", "build_multiprocess", "-c", str(config)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=1200)
+    config.write_text(
+        json.dumps({"resources": {"fetch_settings": {"config": {"offline": True, "always_materialize": True}}}})
+    )
+    env = {
+        **os.environ,
+        "KAZMIG_HOME": str(home),
+        "DAGSTER_HOME": str(dagster_home),
+        "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
+        "KAZMIG_POSTGRES_URL": postgres["KAZMIG_POSTGRES_URL"],
+    }
+    proc = subprocess.run(
+        [
+            str(BIN / "dagster"),
+            "job",
+            "execute",
+            "-m",
+            "pipelines.definitions",
+            "-j",
+            "build_multiprocess",
+            "-c",
+            str(config),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-5000:]
     served = postgres_tables(postgres["KAZMIG_POSTGRES_URL"])
     with pytest.MonkeyPatch.context() as mp:
@@ -81,8 +108,12 @@ def fanned_out(tmp_path_factory, shared_bns, postgres):
         with DagsterInstance.get() as instance:
             (run,) = instance.get_runs()
             events = [e for e in instance.all_logs(run.run_id) if e.dagster_event]
-    return {"home": home, "served": served, "release": served_release(postgres["KAZMIG_POSTGRES_URL"]),
-            "events": events}
+    return {
+        "home": home,
+        "served": served,
+        "release": served_release(postgres["KAZMIG_POSTGRES_URL"]),
+        "events": events,
+    }
 
 
 def _steps(events) -> dict[str, dict]:
@@ -113,8 +144,11 @@ def test_multiprocess_build_gets_the_same_marts(fanned_out, built_home):
 
 
 def test_postgres_tier_serves_every_table_row_for_row(fanned_out):
-    materialized = [e.dagster_event.asset_key.path for e in fanned_out["events"]
-                    if e.dagster_event.event_type_value == "ASSET_MATERIALIZATION"]
+    materialized = [
+        e.dagster_event.asset_key.path
+        for e in fanned_out["events"]
+        if e.dagster_event.event_type_value == "ASSET_MATERIALIZATION"
+    ]
     assert ["serving", "postgres"] in materialized
     published = fanned_out["home"] / "warehouse" / "kazmig.duckdb"
     assert fanned_out["release"] == f"kazmig release {sha256_file(published)}"
@@ -148,8 +182,9 @@ def _half(source: Path, target: Path) -> None:
     """A second release: the same tables with every other row of each left out."""
     shutil.copyfile(source, target)
     con = duckdb.connect(str(target))
-    for s, t in con.execute("select schema_name, table_name from duckdb_tables() "
-                            "where schema_name in (select unnest(?))", [list(SCHEMAS)]).fetchall():
+    for s, t in con.execute(
+        "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?))", [list(SCHEMAS)]
+    ).fetchall():
         con.execute(f'delete from "{s}"."{t}" where rowid % 2 = 0')
     con.close()
 
@@ -160,9 +195,13 @@ def test_readers_see_one_release_or_the_other(postgres, built_home, tmp_path):
     b = tmp_path / "kazmig.duckdb"
     _half(a, b)
     con = duckdb.connect(str(a), read_only=True)
-    tables = [f'"{s}"."{t}"' for s, t in con.execute(
-        "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?)) order by 1, 2",
-        [list(SCHEMAS)]).fetchall()]
+    tables = [
+        f'"{s}"."{t}"'
+        for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?)) order by 1, 2",
+            [list(SCHEMAS)],
+        ).fetchall()
+    ]
     con.close()
     # One statement reads every served table: a mixture would pair counts of both releases.
     query = "select " + ", ".join(f"(select count(*) from {t})" for t in tables)
@@ -179,8 +218,9 @@ def test_readers_see_one_release_or_the_other(postgres, built_home, tmp_path):
     serve(a, writer, "kazmig_reader")
     script, stop = tmp_path / "reader.py", tmp_path / "stop"
     script.write_text(READER)
-    proc = subprocess.Popen([sys.executable, str(script), reader_url, str(stop), query],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), reader_url, str(stop), query], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
         swaps = []
@@ -217,7 +257,10 @@ def test_kazmig_serve_serves_the_published_warehouse(postgres, built_home, monke
 
 def test_unreachable_server_is_one_line_naming_it_without_the_password(built_home):
     with pytest.raises(ServingError) as err:
-        serve(built_home / "warehouse" / "kazmig.duckdb", "postgresql://kazmig_writer:s3cret@127.0.0.1:9/kazmig",
-              "kazmig_reader")
+        serve(
+            built_home / "warehouse" / "kazmig.duckdb",
+            "postgresql://kazmig_writer:s3cret@127.0.0.1:9/kazmig",
+            "kazmig_reader",
+        )
     message = str(err.value)
     assert "kazmig_writer@127.0.0.1:9/kazmig" in message and "s3cret" not in message and "\n" not in message

@@ -1,16 +1,15 @@
 """The catalogue, offline bundles (land_from_dir) and adding a table by YAML alone."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 import yaml
+from test_bns_parse import MIG_HEADER, mig, write_csv
 
 from bns_server import bns_files  # noqa: F401  (fixture)
-from pipelines.bns import (CatalogueError, land_from_dir, landed_vintages, load_catalogue, parse_all,
-                           parse_file)
+from pipelines.bns import CatalogueError, land_from_dir, landed_vintages, load_catalogue, parse_all, parse_file
 from pipelines.bns.catalogue import DEFAULT_CATALOGUE
 from pipelines.bns.fetch import read_manifest
-from test_bns_parse import MIG_HEADER, mig, write_csv
 
 
 @pytest.fixture
@@ -36,8 +35,17 @@ def test_catalogue_lists_the_bureau_tables(monkeypatch):
 
     rows = source_rows(list(by_id.values()))
     assert {r["source_id"] for r in rows} == set(by_id)
-    assert {"source_id", "element_id", "title", "producer", "format", "url", "license", "attribution",
-            "cadence"} <= set(rows[0])
+    assert {
+        "source_id",
+        "element_id",
+        "title",
+        "producer",
+        "format",
+        "url",
+        "license",
+        "attribution",
+        "cadence",
+    } <= set(rows[0])
 
 
 def test_catalogue_from_env(tmp_path, monkeypatch):
@@ -58,12 +66,22 @@ CATALOGUE_MISTAKES = [  # (entries, the entry and key the line names, what it sa
     ([{**GOOD, "period": "later"}], "sources[0] (x), key 'period'", "not 'later'"),
     ([GOOD, {**GOOD, "element_id": 2}], "sources[1] (x), key 'id'", "duplicate source id (sources[0] has it)"),
     ([{**GOOD, "indicator": "emigrantz"}], "sources[0] (x), key 'indicator'", "unknown indicator 'emigrantz'"),
-    ([{**GOOD, "indicator": None, "dimensions": {"СП": {"role": "indicator", "map": {"Всего": "populaton"}}}}],
-     "sources[0] (x), key 'dimensions.СП.map.Всего'", "unknown indicator 'populaton'"),
-    ([{**GOOD, "dimensions": {"СП": {"role": "sex", "map": {"Всего": "everyone"}}}}],
-     "sources[0] (x), key 'dimensions.СП'", "sex values must be in"),
+    (
+        [{**GOOD, "indicator": None, "dimensions": {"СП": {"role": "indicator", "map": {"Всего": "populaton"}}}}],
+        "sources[0] (x), key 'dimensions.СП.map.Всего'",
+        "unknown indicator 'populaton'",
+    ),
+    (
+        [{**GOOD, "dimensions": {"СП": {"role": "sex", "map": {"Всего": "everyone"}}}}],
+        "sources[0] (x), key 'dimensions.СП'",
+        "sex values must be in",
+    ),
     ([{**GOOD, "url": "https://evil.example/{element_id}"}], "sources[0] (x), key 'url'", "must contain {base_url}"),
-    ([{**GOOD, "url": "{base_url}/api/{elementid}/"}], "sources[0] (x), key 'url'", "unknown placeholder(s) {elementid}"),
+    (
+        [{**GOOD, "url": "{base_url}/api/{elementid}/"}],
+        "sources[0] (x), key 'url'",
+        "unknown placeholder(s) {elementid}",
+    ),
     ([{**GOOD, "url": "{base_url}/api/../../{element_id}"}], "sources[0] (x), key 'url'", "leaves the bureau's host"),
     ([{**GOOD, "formt": "bns_csv"}], "sources[0] (x), key 'formt'", "unknown key (known: "),
     ([{**GOOD, "title_pattern": "(unclosed"}], "sources[0] (x), key 'title_pattern'", "not a regular expression"),
@@ -94,7 +112,8 @@ def test_catalogue_mistake_stops_every_command_before_anything_runs(tmp_path):
         assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
         assert proc.stderr.splitlines() == [
             f"kazmig {args[0]}: cat.yaml: sources[0] (x), key 'format': Input should be 'bns_csv', 'bns_xlsx' "
-            "or 'bns_json', not 'bns_xslx'"], proc.stderr
+            "or 'bns_json', not 'bns_xslx'"
+        ], proc.stderr
         assert proc.stdout == ""
     assert not (home / "warehouse").exists() and not (home / "raw").exists()
 
@@ -102,17 +121,31 @@ def test_catalogue_mistake_stops_every_command_before_anything_runs(tmp_path):
 def test_a_new_table_of_a_known_layout_is_a_yaml_change(home, tmp_path):
     """departures: same CSV layout as net migration, a new element id, nothing but YAML."""
     doc = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
-    doc["sources"].append({"id": "departures_csv", "title": "Число выбывших (человек)", "element_id": 9999,
-                           "format": "bns_csv", "period": "year", "region": "КАТО(по каталогу)",
-                           "indicator": "departures"})
+    doc["sources"].append(
+        {
+            "id": "departures_csv",
+            "title": "Число выбывших (человек)",
+            "element_id": 9999,
+            "format": "bns_csv",
+            "period": "year",
+            "region": "КАТО(по каталогу)",
+            "indicator": "departures",
+        }
+    )
     cat = tmp_path / "catalogue.yaml"
     cat.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     sources = load_catalogue(cat)
     bundle = tmp_path / "bundle"
     bundle.mkdir()
-    write_csv(bundle / "9999-departures-2025-03-01.csv", MIG_HEADER, [
-        mig(2024, "РЕСПУБЛИКА КАЗАХСТАН", "20 000"), mig(2024, "АКМОЛИНСКАЯ ОБЛАСТЬ", "3 000"),
-        mig(2024, "АККОЛЬСКИЙ РАЙОН", "300")])
+    write_csv(
+        bundle / "9999-departures-2025-03-01.csv",
+        MIG_HEADER,
+        [
+            mig(2024, "РЕСПУБЛИКА КАЗАХСТАН", "20 000"),
+            mig(2024, "АКМОЛИНСКАЯ ОБЛАСТЬ", "3 000"),
+            mig(2024, "АККОЛЬСКИЙ РАЙОН", "300"),
+        ],
+    )
     (bundle / "notes.txt").write_text("ignored")
     [r] = land_from_dir(bundle, sources)
     assert (r.source_id, r.outcome, r.vintage, r.via) == ("departures_csv", "changed", "2025-03-01", "bundle")
@@ -120,7 +153,9 @@ def test_a_new_table_of_a_known_layout_is_a_yaml_change(home, tmp_path):
     [(path, meta)] = landed_vintages(dep)
     obs = parse_file(dep, path, meta)
     assert sorted((o["region"], o["indicator"], o["period"], o["value"]) for o in obs) == [
-        ("110000000", "departures", "2024", 3000.0), ("KZ", "departures", "2024", 20000.0)]
+        ("110000000", "departures", "2024", 3000.0),
+        ("KZ", "departures", "2024", 20000.0),
+    ]
     assert obs[0]["vintage"] == "2025-03-01"
 
 
@@ -156,7 +191,8 @@ def test_land_from_dir_shared_bundle(home, bns_files, tmp_path):
     [r] = land_from_dir(broken, sources)
     assert r.outcome == "failed" and r.error == (
         "rejected 6567-net-migration-2027-02-01.csv: unknown region label 'ЗЕМЛЯ САННИКОВА' "
-        "(row 2, column КАТО(по каталогу))")
+        "(row 2, column КАТО(по каталогу))"
+    )
     obs2, errors = parse_all(sources, latest_only=True)
     assert errors == {} and sorted(obs2, key=str) == sorted(parse_all(sources, latest_only=True)[0], key=str)
     assert len(landed_vintages(next(s for s in sources if s.id == "net_migration_csv"))) == 1

@@ -1,4 +1,5 @@
 """Fetching from a real loopback server that plays stat.gov.kz, then parsing what landed."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,16 @@ import yaml
 
 from bns_server import BIG_BYTES, bns_files, bns_server, refused_url  # noqa: F401  (fixtures)
 from pipelines import settings
-from pipelines.bns import (OBSERVATION_KEYS, FetchConfig, fetch_all, fetch_source, format_fetch_table,
-                           landed_vintages, load_catalogue, parse_file)
+from pipelines.bns import (
+    OBSERVATION_KEYS,
+    FetchConfig,
+    fetch_all,
+    fetch_source,
+    format_fetch_table,
+    landed_vintages,
+    load_catalogue,
+    parse_file,
+)
 from pipelines.bns.fetch import read_manifest
 
 
@@ -22,8 +31,14 @@ def home(tmp_path, monkeypatch):
 
 
 def config(base_url: str, **kw) -> FetchConfig:
-    return FetchConfig(base_url=base_url, connect_timeout=2, read_timeout=kw.pop("read_timeout", 5),
-                       retries=kw.pop("retries", 1), backoff=0.05, **kw)
+    return FetchConfig(
+        base_url=base_url,
+        connect_timeout=2,
+        read_timeout=kw.pop("read_timeout", 5),
+        retries=kw.pop("retries", 1),
+        backoff=0.05,
+        **kw,
+    )
 
 
 def by_key(obs):
@@ -63,8 +78,20 @@ def test_end_to_end_fetch_then_parse(home, bns_server):
         assert r.path.parent == settings.bns_dir() / r.source_id
         assert r.path.name == f"{r.sha256}.{srcs[r.source_id].ext}"
         side = json.loads(r.path.with_suffix(".json").read_text())
-        for key in ("source_id", "url", "retrieved_at", "etag", "last_modified", "vintage", "sha256",
-                    "bytes", "content_type", "license", "via", "original_name"):
+        for key in (
+            "source_id",
+            "url",
+            "retrieved_at",
+            "etag",
+            "last_modified",
+            "vintage",
+            "sha256",
+            "bytes",
+            "content_type",
+            "license",
+            "via",
+            "original_name",
+        ):
             assert key in side
         assert side["via"] == "http" and side["sha256"] == r.sha256 and side["bytes"] == r.path.stat().st_size
         assert "/" not in (side["original_name"] or "")
@@ -83,7 +110,12 @@ def test_end_to_end_fetch_then_parse(home, bns_server):
     mig = parse_file(srcs["net_migration_csv"], mig_path, mig_meta)
     assert by_key(mig)[("net_migration", "KZ", "total", "2024")] == 16550
     row = next(o for o in mig if o["region"] == "KZ" and o["period"] == "2024")
-    assert (row["period_start"], row["period_end"], row["unit"], row["sheet"]) == ("2024-01-01", "2024-12-31", "persons", None)
+    assert (row["period_start"], row["period_end"], row["unit"], row["sheet"]) == (
+        "2024-01-01",
+        "2024-12-31",
+        "persons",
+        None,
+    )
     total, parts, n = regions_sum_matches(mig, "net_migration", "2024")
     assert n >= 17 and total == parts
 
@@ -111,11 +143,23 @@ def test_end_to_end_fetch_then_parse(home, bns_server):
 
 
 def failing_sources(tmp_path: Path, endpoints: list[str], element_id: str = "6567") -> list:
-    doc = {"sources": [
-        {"id": f"t_{e.replace('-', '_')}", "title": e, "element_id": int(element_id), "format": "bns_csv",
-         "url": "{base_url}/test/" + e + "/{element_id}", "period": "year",
-         "region": "КАТО(по каталогу)", "indicator": "net_migration",
-         "license": "test", "attribution": "test"} for e in endpoints]}
+    doc = {
+        "sources": [
+            {
+                "id": f"t_{e.replace('-', '_')}",
+                "title": e,
+                "element_id": int(element_id),
+                "format": "bns_csv",
+                "url": "{base_url}/test/" + e + "/{element_id}",
+                "period": "year",
+                "region": "КАТО(по каталогу)",
+                "indicator": "net_migration",
+                "license": "test",
+                "attribution": "test",
+            }
+            for e in endpoints
+        ]
+    }
     path = tmp_path / "catalogue.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     return load_catalogue(path)
@@ -135,18 +179,21 @@ def test_500_then_200_succeeds_after_a_retry(home, bns_server, tmp_path):
     assert len(parse_file(src, r.path, r.meta)) > 0
 
 
-@pytest.mark.parametrize("endpoint, message, attempts", [
-    ("missing", "HTTP 404", 1),
-    ("html", "HTML", 1),
-    ("html-as-csv", "HTML", 1),
-    ("wrongtype", "content type", 1),
-    ("truncated", "truncated", 2),
-    ("loop", "redirect loop", 1),
-    ("big", "over the cap", 1),
-    ("big-declared", "over the cap", 1),
-    ("offhost", "refusing host", 1),
-    ("slow", "time-out", 2),
-])
+@pytest.mark.parametrize(
+    "endpoint, message, attempts",
+    [
+        ("missing", "HTTP 404", 1),
+        ("html", "HTML", 1),
+        ("html-as-csv", "HTML", 1),
+        ("wrongtype", "content type", 1),
+        ("truncated", "truncated", 2),
+        ("loop", "redirect loop", 1),
+        ("big", "over the cap", 1),
+        ("big-declared", "over the cap", 1),
+        ("offhost", "refusing host", 1),
+        ("slow", "time-out", 2),
+    ],
+)
 def test_failures_land_nothing(home, bns_server, tmp_path, endpoint, message, attempts):
     [src] = failing_sources(tmp_path, [endpoint])
     cfg = config(bns_server.url, read_timeout=0.5, max_bytes=1024 * 1024)

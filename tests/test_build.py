@@ -1,4 +1,5 @@
 """The foundation: `kazmig build` end to end, the asset graph, and publication that never lies."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,10 @@ def test_build_prints_summary_and_publishes(built_home, published):
     assert f"warehouse: {built_home / 'warehouse' / 'kazmig.duckdb'}" in out
     assert "checks:" in out and " 0 failed," in out
     assert "labour_migration_note.pdf" in out  # the document is listed among the sources used
-    schemas = {r[0] for r in published.execute("select distinct schema_name from duckdb_schemas() where not internal").fetchall()}
+    schemas = {
+        r[0]
+        for r in published.execute("select distinct schema_name from duckdb_schemas() where not internal").fetchall()
+    }
     assert {"raw", "staging", "core", "marts"} <= schemas
     assert not any(s.startswith("main_") for s in schemas)
     status = json.loads((built_home / "warehouse" / "last_build.json").read_text())
@@ -33,11 +37,13 @@ def test_vertical_slice_pdf_to_mart(built_home, published):
     from pipelines.documents.extract import extract_figures
 
     assert raw == len(extract_figures(built_home / "raw" / "documents" / "labour_migration_note.pdf")) > 0
-    facts = published.execute(
-        "select count(*) from core.fct_observation where source_kind = 'document'").fetchall()[0][0]
+    facts = published.execute("select count(*) from core.fct_observation where source_kind = 'document'").fetchall()[0][
+        0
+    ]
     assert facts == raw
     ru = published.execute(
-        "select emigrants from marts.emigration_by_destination where country_code = 'RU' and year = 2024").fetchall()
+        "select emigrants from marts.emigration_by_destination where country_code = 'RU' and year = 2024"
+    ).fetchall()
     assert ru and ru[0][0] > 0
 
 
@@ -48,7 +54,9 @@ def test_definitions_graph_is_connected():
     keys = set(graph.get_all_asset_keys())
     materializable = {k for k in keys if graph.get(k).is_materializable}
     # No dbt source left without the Python asset that lands it.
-    assert keys == materializable, f"unmapped (external) assets: {sorted(k.to_user_string() for k in keys - materializable)}"
+    assert keys == materializable, (
+        f"unmapped (external) assets: {sorted(k.to_user_string() for k in keys - materializable)}"
+    )
     marts = {k for k in keys if k.path[0] == "marts"}
     assert marts
     published = next(k for k in keys if k.path == ["warehouse", "published"])
@@ -89,8 +97,12 @@ def _bad_document(path: Path) -> None:
     pdf.add_page()
     pdf.add_font("DejaVu", fname=str(font))
     pdf.set_font("DejaVu", size=12)
-    pdf.multi_cell(0, 8, "В 2024 году на работу за границу уехали 1 000 казахстанцев. "
-                         "Только в 2024 году 5 000 казахстанцев поехали в Россию.")
+    pdf.multi_cell(
+        0,
+        8,
+        "В 2024 году на работу за границу уехали 1 000 казахстанцев. "
+        "Только в 2024 году 5 000 казахстанцев поехали в Россию.",
+    )
     pdf.output(str(path))
 
 
@@ -148,13 +160,17 @@ def test_a_run_launched_by_dagster_builds_publishes_and_describes_its_tables(tmp
 
     job = defs.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
-        run_config={"resources": {"fetch_settings": {"config": {"offline": True, "always_materialize": True}}}})
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        run_config={"resources": {"fetch_settings": {"config": {"offline": True, "always_materialize": True}}}},
+    )
     assert result.success
     checks = result.get_asset_check_evaluations()
     assert checks and all(c.passed or c.severity == dg.AssetCheckSeverity.WARN for c in checks)
-    mats = {e.asset_key.to_user_string(): e.event_specific_data.materialization
-            for e in result.get_asset_materialization_events()}
+    mats = {
+        e.asset_key.to_user_string(): e.event_specific_data.materialization
+        for e in result.get_asset_materialization_events()
+    }
     assert {"staging", "core", "marts", "warehouse"} <= {k.split("/")[0] for k in mats}
     assert (home / "warehouse" / "kazmig.duckdb").exists()
     assert (home / ".dbt" / "run_results.json").exists()
@@ -166,10 +182,14 @@ def test_a_run_launched_by_dagster_builds_publishes_and_describes_its_tables(tmp
             rows = con.execute(f"select count(*) from {key.replace('/', '.')}").fetchall()[0][0]
             assert meta["dagster/row_count"].value == rows, key
             schema = meta["dagster/column_schema"].value
-            declared = {c[0]: c[1] for c in con.execute(
-                "select column_name, data_type from duckdb_columns() where schema_name = ? and table_name = ? "
-                "order by column_index",
-                key.split("/")).fetchall()}
+            declared = {
+                c[0]: c[1]
+                for c in con.execute(
+                    "select column_name, data_type from duckdb_columns() where schema_name = ? and table_name = ? "
+                    "order by column_index",
+                    key.split("/"),
+                ).fetchall()
+            }
             got = {c.name: c.type.upper() for c in schema.columns}
             assert list(got) == list(declared), key  # every column, in the table's order
             for column, sqltype in declared.items():  # dbt names DuckDB's VARCHAR "character varying(256)"
@@ -181,4 +201,6 @@ def test_a_run_launched_by_dagster_builds_publishes_and_describes_its_tables(tmp
     assert len(specs) > 50
     assert all(s.description and len(s.description) > 10 for s in specs), [s.name for s in specs if not s.description]
     [singular] = [s for s in specs if s.name == "assert_region_aliases_unambiguous"]
-    assert singular.description.startswith("A spelling (after normalisation) names one region")  # its SQL's opening comment
+    assert singular.description.startswith(
+        "A spelling (after normalisation) names one region"
+    )  # its SQL's opening comment

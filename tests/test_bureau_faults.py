@@ -2,9 +2,9 @@
 is another table, a shrunken release, dates a server or a file claims, work without a bound,
 transient errors, non-regular files, and the writer lock. Each lands nothing wrong, says why in
 one line, and never wedges the next refresh."""
+
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -55,8 +55,14 @@ def endpoint_source(source_id: str, endpoint: str, ext: str = "") -> object:
 
 
 def cfg(server: BnsServer, **kw) -> FetchConfig:
-    return FetchConfig(base_url=server.url, connect_timeout=2, read_timeout=kw.pop("read_timeout", 5),
-                       retries=kw.pop("retries", 2), backoff=0.05, **kw)
+    return FetchConfig(
+        base_url=server.url,
+        connect_timeout=2,
+        read_timeout=kw.pop("read_timeout", 5),
+        retries=kw.pop("retries", 2),
+        backoff=0.05,
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -71,17 +77,24 @@ def server(tmp_path, bns_files):
 
 # ------------------------------------------------------------------- 1. a file of another table
 
+
 def test_a_bundle_file_named_with_another_elements_id_is_refused(home, tmp_path, bns_files):
-    folder = bundle(tmp_path, "b", {
-        "6584-population-2026-09-30.csv": bns_files / MIG_CSV,        # net migration under population's id
-        "6567-net-migration-2026-09-30.csv": bns_files / LF_CSV,      # labour force under net migration's
-    })
+    folder = bundle(
+        tmp_path,
+        "b",
+        {
+            "6584-population-2026-09-30.csv": bns_files / MIG_CSV,  # net migration under population's id
+            "6567-net-migration-2026-09-30.csv": bns_files / LF_CSV,  # labour force under net migration's
+        },
+    )
     results = {r.source_id: r for r in land_from_dir(folder, list(SRC.values()))}
     pop, mig = results["population_csv"], results["net_migration_csv"]
     assert (pop.outcome, mig.outcome) == ("failed", "failed")
-    assert pop.error == ("rejected 6584-population-2026-09-30.csv: the file states 'Сальдо миграции по всем "
-                         "потокам', not 'Численность населения на начало периода': not the table the catalogue "
-                         "describes for element 6584 (row 2, column NAM)")
+    assert pop.error == (
+        "rejected 6584-population-2026-09-30.csv: the file states 'Сальдо миграции по всем "
+        "потокам', not 'Численность населения на начало периода': not the table the catalogue "
+        "describes for element 6584 (row 2, column NAM)"
+    )
     assert "not the table the catalogue describes for element 6567" in mig.error
     assert all(landed_vintages(s) == [] for s in SRC.values())
     assert not list((home / "raw" / "bns").rglob("*.csv"))
@@ -127,6 +140,7 @@ def test_a_server_serving_another_table_under_an_element_id_lands_nothing(home, 
 
 # ------------------------------------------------------------------- 2. a shrunken release
 
+
 def _cut(data: bytes, keep: float) -> bytes:
     """The CSV cut short at a line end: a release that lost rows but still parses."""
     lines = data.splitlines(keepends=True)
@@ -153,14 +167,13 @@ def test_a_release_cut_short_at_a_line_end_is_refused_unless_accepted(home, tmp_
 
 
 def test_a_city_spelled_like_a_district_is_a_lost_territory(home, tmp_path, bns_files):
-    """"ШЫМКЕНТ Г.А." is how the bureau spells districts and towns: the city's rows would be dropped
+    """ "ШЫМКЕНТ Г.А." is how the bureau spells districts and towns: the city's rows would be dropped
     as a district's, and the city would vanish from the facts."""
     full = (bns_files / POP_CSV).read_bytes()
     land_from_dir(bundle(tmp_path, "v1", {POP_CSV: full}), [SRC["population_csv"]])
     respelled = full.replace('"Г.ШЫМКЕНТ"'.encode(), '"ШЫМКЕНТ Г.А."'.encode())
     assert respelled != full
-    [r] = land_from_dir(bundle(tmp_path, "v2", {"6584-population-2026-09-01.csv": respelled}),
-                        [SRC["population_csv"]])
+    [r] = land_from_dir(bundle(tmp_path, "v2", {"6584-population-2026-09-01.csv": respelled}), [SRC["population_csv"]])
     assert r.outcome == "failed" and "1 territory (Г.ШЫМКЕНТ (790000000))" in r.error, r.error
     assert len(landed_vintages(SRC["population_csv"])) == 1
 
@@ -190,15 +203,22 @@ def test_an_unreadable_sidecar_fails_the_raw_table_check_naming_both_files(home,
 
     [r] = land_from_dir(bundle(tmp_path, "v1", {MIG_CSV: bns_files / MIG_CSV}), [SRC["net_migration_csv"]])
     r.path.with_suffix(".json").write_bytes(b"\xff\xfe not json")
-    result = dg.materialize([bns_observations, sources_parse_cleanly], resources={"warehouse_lock": WarehouseLock()},
-                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    result = dg.materialize(
+        [bns_observations, sources_parse_cleanly],
+        resources={"warehouse_lock": WarehouseLock()},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
     [check] = result.get_asset_check_evaluations()
     assert not check.passed
-    assert f"the sidecar bns/net_migration_csv/{r.sha256}.json of raw/bns/net_migration_csv/{r.sha256}.*" \
+    assert (
+        f"the sidecar bns/net_migration_csv/{r.sha256}.json of raw/bns/net_migration_csv/{r.sha256}.*"
         in check.description
+    )
 
 
 # ------------------------------------------------------------------- 4. dates a server claims
+
 
 def test_a_future_last_modified_is_a_claim_that_pins_nothing(home, server):
     src = endpoint_source("net_migration_csv", "future")
@@ -239,10 +259,13 @@ def test_a_date_inside_the_file_dates_an_xlsx_served_without_last_modified(home,
     assert (r.meta["vintage"], r.meta["vintage_basis"]) == ("2023-07-19", "file_date")
     csv = fetch_source(SRC["population_csv"], config=cfg(server))
     assert csv.meta["vintage_basis"] == "retrieved"
-    assert vintages.parse_iso(csv.meta["vintage_at"]) == vintages.parse_iso(csv.meta["retrieved_at"]).replace(microsecond=0)
+    assert vintages.parse_iso(csv.meta["vintage_at"]) == vintages.parse_iso(csv.meta["retrieved_at"]).replace(
+        microsecond=0
+    )
 
 
 # ------------------------------------------------------------------- 5. work without a bound
+
 
 def test_a_trickling_server_is_cut_off_at_the_deadline(home, server):
     src = endpoint_source("net_migration_csv", "trickle")
@@ -261,19 +284,25 @@ def _sheet_xml_with(path: Path, dimension: str, extra_cell: str) -> Path:
             data = zi.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 text = data.decode()
-                text = text.replace(text[text.index("<dimension"):text.index("/>", text.index("<dimension")) + 2],
-                                    f'<dimension ref="{dimension}"/>')
+                text = text.replace(
+                    text[text.index("<dimension") : text.index("/>", text.index("<dimension")) + 2],
+                    f'<dimension ref="{dimension}"/>',
+                )
                 text = text.replace("</sheetData>", extra_cell + "</sheetData>")
                 data = text.encode()
             zo.writestr(info, data)
     return path
 
 
-@pytest.mark.parametrize("dimension, cell, message", [
-    ("A1:XFD1048576", '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>', "spans A1:XFD1048576"),
-    ("A1:B7", '<row r="60000"><c r="A60000" t="n"><v>1</v></c></row>', "more than 20000 rows"),
-    ("A1:B7", '<row r="8"><c r="ZZ8" t="n"><v>1</v></c></row>', "a cell beyond column SF"),
-], ids=["declared", "rows-beyond-the-declared", "columns-beyond-the-declared"])
+@pytest.mark.parametrize(
+    "dimension, cell, message",
+    [
+        ("A1:XFD1048576", '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>', "spans A1:XFD1048576"),
+        ("A1:B7", '<row r="60000"><c r="A60000" t="n"><v>1</v></c></row>', "more than 20000 rows"),
+        ("A1:B7", '<row r="8"><c r="ZZ8" t="n"><v>1</v></c></row>', "a cell beyond column SF"),
+    ],
+    ids=["declared", "rows-beyond-the-declared", "columns-beyond-the-declared"],
+)
 def test_an_xlsx_larger_than_any_bureau_sheet_is_refused(tmp_path, dimension, cell, message):
     path = _sheet_xml_with(tmp_path / "far.xlsx", dimension, cell)
     with pytest.raises(SourceError) as exc:
@@ -315,6 +344,7 @@ def test_the_inbox_quarantines_what_it_cannot_land_under_its_own_name(home):
 
 # ------------------------------------------------------------------- 6. transient errors
 
+
 @pytest.mark.parametrize("endpoint, status", [("ratelimit", 429), ("busy", 503)])
 def test_429_and_503_are_retried_when_retry_after_says(home, server, endpoint, status):
     src = endpoint_source("net_migration_csv", endpoint)
@@ -330,8 +360,9 @@ def test_429_and_503_are_retried_when_retry_after_says(home, server, endpoint, s
 def test_a_retry_after_longer_than_kazmig_waits_fails_at_once_with_the_cause(home, server):
     r = fetch_source(endpoint_source("net_migration_csv", "ratelimit-long"), config=cfg(server))
     assert (r.outcome, r.attempts) == ("failed", 1)
-    assert r.error == ("HTTP 429 Too Many Requests: the bureau asks to retry after 3600 s, longer than kazmig "
-                       "waits (60 s)")
+    assert r.error == (
+        "HTTP 429 Too Many Requests: the bureau asks to retry after 3600 s, longer than kazmig waits (60 s)"
+    )
 
 
 def test_a_source_still_rate_limited_gives_up_naming_the_cause(home, server):
@@ -355,8 +386,9 @@ HOLD = textwrap.dedent("""
 
 def hold_lock(home: Path, tmp_path: Path, seconds: float) -> tuple[subprocess.Popen, Path]:
     marker = tmp_path / "marker"
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(marker), str(seconds)],
-                            env={**os.environ, "KAZMIG_HOME": str(home)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(marker), str(seconds)], env={**os.environ, "KAZMIG_HOME": str(home)}
+    )
     end = time.monotonic() + 60
     while not (marker.exists() and marker.read_text() == "held"):
         assert proc.poll() is None and time.monotonic() < end, "the lock holder did not start"
@@ -372,7 +404,10 @@ def test_fetch_refuses_while_another_process_writes_the_home(home, tmp_path, bns
         holder.kill()
         holder.wait()
     assert proc.returncode == 75, proc.stdout + proc.stderr
-    assert proc.stderr.startswith("kazmig fetch: another kazmig process is writing ") and f"pid {holder.pid}" in proc.stderr
+    assert (
+        proc.stderr.startswith("kazmig fetch: another kazmig process is writing ")
+        and f"pid {holder.pid}" in proc.stderr
+    )
     assert len(proc.stderr.strip().splitlines()) == 1 and not (home / "raw" / "bns").exists()
 
 
@@ -387,8 +422,11 @@ def test_a_run_launched_by_dagster_lands_only_under_the_lock(home, tmp_path, mon
     job = defs.resolve_job_def("bns_refresh")
 
     def run(wait: float):
-        return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config={
-            "resources": {"warehouse_lock": {"config": {"wait_seconds": wait}}}})
+        return job.execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            run_config={"resources": {"warehouse_lock": {"config": {"wait_seconds": wait}}}},
+        )
 
     holder, marker = hold_lock(home, tmp_path, 3)
     try:
@@ -408,10 +446,19 @@ def test_a_run_launched_by_dagster_lands_only_under_the_lock(home, tmp_path, mon
 
 # ------------------------------------------------------------------- 8. one line, names shown escaped
 
+
 def test_bundle_names_off_the_rule_are_reported_escaped_and_exit_1(home, tmp_path, bns_files):
-    folder = bundle(tmp_path, "mixed", {MIG_CSV: bns_files / MIG_CSV, "README.md": b"notes",
-                                        "population.csv": b"x", "9999-departures-2026-01-01.csv": b"x",
-                                        "6567-evil\x1b[31m\nred.txt.csv.bak": b"x"})
+    folder = bundle(
+        tmp_path,
+        "mixed",
+        {
+            MIG_CSV: bns_files / MIG_CSV,
+            "README.md": b"notes",
+            "population.csv": b"x",
+            "9999-departures-2026-01-01.csv": b"x",
+            "6567-evil\x1b[31m\nred.txt.csv.bak": b"x",
+        },
+    )
     proc = kazmig(home, "fetch", "--from", str(folder), check=False)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     out = proc.stdout
@@ -455,6 +502,7 @@ def test_a_read_only_home_is_one_line(tmp_path, bns_files):
             assert proc.returncode == 1, proc.stdout + proc.stderr
             assert proc.stderr.strip().splitlines() == [
                 f"kazmig {args[0]}: cannot write {ro}/warehouse: Read-only file system; kazmig writes under "
-                f"KAZMIG_HOME ({ro}), which must be writable"], proc.stderr
+                f"KAZMIG_HOME ({ro}), which must be writable"
+            ], proc.stderr
     finally:
         subprocess.run(["umount", str(ro)], check=True)

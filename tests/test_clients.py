@@ -1,5 +1,6 @@
 """Every client reads the published warehouse: DuckDB 1.4 and 1.5 from their own environments,
 SQLAlchemy with duckdb-engine reflecting the marts as Superset does, dbt's docs as comments."""
+
 from __future__ import annotations
 
 import sys
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from client_envs import client_env, node_env, run_json
+
 from pipelines.settings import SQL_DIR
 
 CLIENTS = Path(__file__).parent / "clients"
@@ -59,14 +60,21 @@ def _docs() -> dict[str, dict]:
 
 def test_dbt_docs_are_comments_in_the_catalog(published):
     for name, model in _docs().items():
-        (comment,) = published.execute("select comment from duckdb_tables() where schema_name = 'marts' "
-                                       "and table_name = ?", [name]).fetchall()[0]
+        (comment,) = published.execute(
+            "select comment from duckdb_tables() where schema_name = 'marts' and table_name = ?", [name]
+        ).fetchall()[0]
         assert comment == model["description"]
-        comments = dict(published.execute("select column_name, comment from duckdb_columns() "
-                                          "where schema_name = 'marts' and table_name = ?", [name]).fetchall())
+        comments = dict(
+            published.execute(
+                "select column_name, comment from duckdb_columns() where schema_name = 'marts' and table_name = ?",
+                [name],
+            ).fetchall()
+        )
         assert comments == {c["name"]: c["description"] for c in model["columns"]}
-    undocumented = published.execute("select schema_name || '.' || table_name || '.' || column_name "
-                                      "from duckdb_columns() where schema_name = 'core' and comment is null").fetchall()
+    undocumented = published.execute(
+        "select schema_name || '.' || table_name || '.' || column_name "
+        "from duckdb_columns() where schema_name = 'core' and comment is null"
+    ).fetchall()
     assert undocumented == []
 
 
@@ -83,9 +91,14 @@ def test_sqlalchemy_reflects_the_marts_as_superset_does(built_home, published, e
     docs = _docs()
     assert sorted(got["marts"]) == sorted(docs)
     for name, mart in got["marts"].items():
-        columns = [r[0] for r in published.execute(
-            "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? "
-            "order by column_index", [name]).fetchall()]
+        columns = [
+            r[0]
+            for r in published.execute(
+                "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? "
+                "order by column_index",
+                [name],
+            ).fetchall()
+        ]
         assert mart["columns"] == mart["autoload_columns"] == columns
         assert mart["comments"] == {c["name"]: c["description"] for c in docs[name]["columns"]}
         assert mart["table_comment"] == docs[name]["description"]

@@ -1,10 +1,10 @@
 """Documents in Dagster and on the command line: the inbox sensor, landing by content hash,
 extraction into raw.document_figures, and `kazmig extract`."""
+
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 
 import dagster as dg
 import duckdb
@@ -20,8 +20,10 @@ def test_inbox_sensor_lands_by_hash_and_extracts(tmp_path, monkeypatch):
 
     inbox = home / "raw" / "inbox"
     inbox.mkdir(parents=True)
-    pdf = prose_pdf(inbox / "karaganda.pdf", [[
-        "Численность населения Карагандинской области на 1 января 2025г. составила 1 134,8 тыс. человек."]])
+    pdf = prose_pdf(
+        inbox / "karaganda.pdf",
+        [["Численность населения Карагандинской области на 1 января 2025г. составила 1 134,8 тыс. человек."]],
+    )
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
 
     instance = dg.DagsterInstance.ephemeral()
@@ -32,8 +34,9 @@ def test_inbox_sensor_lands_by_hash_and_extracts(tmp_path, monkeypatch):
 
     from pipelines.defs.bns import WarehouseLock  # landing takes the home's writer lock
 
-    result = dg.materialize([documents, document_figures], instance=instance,
-                            resources={"warehouse_lock": WarehouseLock()})
+    result = dg.materialize(
+        [documents, document_figures], instance=instance, resources={"warehouse_lock": WarehouseLock()}
+    )
     assert result.success
     landed = home / "raw" / "documents" / f"{digest}.pdf"
     meta = json.loads(landed.with_suffix(".json").read_text())
@@ -41,8 +44,9 @@ def test_inbox_sensor_lands_by_hash_and_extracts(tmp_path, monkeypatch):
     assert "landed_at" in meta and not list(inbox.iterdir())
 
     con = duckdb.connect(str(home / "warehouse" / "build" / "kazmig.duckdb"), read_only=True)
-    rows = con.execute("select document_sha256, page, position, indicator, region, value, period "
-                       "from raw.document_figures").fetchall()
+    rows = con.execute(
+        "select document_sha256, page, position, indicator, region, value, period from raw.document_figures"
+    ).fetchall()
     docs = con.execute("select name, sha256, pages from raw.documents").fetchall()
     con.close()
     assert rows == [(digest, 1, 0, "population", "350000000", 1134800.0, "2025-01-01")]
@@ -50,11 +54,26 @@ def test_inbox_sensor_lands_by_hash_and_extracts(tmp_path, monkeypatch):
 
 
 def test_extract_cli_prints_the_notes_figures(tmp_path, shared_sources):
-    expected = [json.loads(l) for l in (shared_sources / "labour_migration_note.expected.jsonl").read_text().splitlines() if l.strip()]
+    expected = [
+        json.loads(line)
+        for line in (shared_sources / "labour_migration_note.expected.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     out = kazmig(tmp_path, "extract", str(NOTE)).stdout.splitlines()
-    figures = [json.loads(l) for l in out]
+    figures = [json.loads(line) for line in out]
     assert len(figures) == len(expected)
-    assert {"indicator", "value", "unit", "period", "region", "country", "occupation", "page", "text", "precision"} <= set(figures[0])
+    assert {
+        "indicator",
+        "value",
+        "unit",
+        "period",
+        "region",
+        "country",
+        "occupation",
+        "page",
+        "text",
+        "precision",
+    } <= set(figures[0])
     table = kazmig(tmp_path, "extract", str(NOTE), "--format", "table").stdout
     assert "labour_emigration" in table and "101622" in table.replace(" ", "")
 

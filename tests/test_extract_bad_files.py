@@ -1,4 +1,5 @@
 """Unreadable inputs raise DocumentError with one line naming the file, never a traceback."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """`kazmig eval`: the extractor measured on annotated documents, and the floor the repository keeps."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,11 @@ def _annotated(tmp_path: Path, gold_rows: list[dict]) -> Path:
 
 
 def test_a_users_annotations_are_scored_and_min_f1_sets_the_exit_code(tmp_path, shared_sources):
-    gold = [json.loads(line) for line in (shared_sources / "labour_migration_note.expected.jsonl").read_text().splitlines()
-            if line.strip()]
+    gold = [
+        json.loads(line)
+        for line in (shared_sources / "labour_migration_note.expected.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
     d = _annotated(tmp_path, gold[:10] + [dict(gold[10], value=gold[10]["value"] * 1.01)])
     proc = kazmig(tmp_path, "eval", str(d), check=False)
     assert proc.returncode == 0, proc.stderr
@@ -67,10 +71,13 @@ def test_a_users_annotations_are_scored_and_min_f1_sets_the_exit_code(tmp_path, 
     assert low.returncode == 1 and "below --min-f1 0.9" in low.stderr
 
 
-@pytest.mark.parametrize("content, message", [
-    ("not json\n", "note.gold.jsonl, line 1: not JSON"),
-    ('{"indicator": "population"}\n', "note.gold.jsonl, line 1: a gold row needs at least indicator and value"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not json\n", "note.gold.jsonl, line 1: not JSON"),
+        ('{"indicator": "population"}\n', "note.gold.jsonl, line 1: a gold row needs at least indicator and value"),
+    ],
+)
 def test_bad_gold_files_are_one_line_errors(tmp_path, content, message):
     d = _annotated(tmp_path, [])
     (d / "note.gold.jsonl").write_text(content)

@@ -1,4 +1,5 @@
 """The labour-migration note yields exactly its 26 expected figures."""
+
 from __future__ import annotations
 
 import json
@@ -78,6 +79,22 @@ def test_units_precision_and_json(figures):
     assert by[("departures_growth_ratio", 1.4)].unit == "ratio"
     json.dumps([f.to_dict() for f in figures], ensure_ascii=False)
     # the keys other tools read stay; confidence, status and provenance of each part come beside them
-    assert {"indicator", "value", "unit", "period", "region", "country", "occupation", "page", "text", "precision",
-            "position", "confidence", "status", "how", "evidence", "key"} == set(figures[0].to_dict())
+    assert {
+        "indicator",
+        "value",
+        "unit",
+        "period",
+        "region",
+        "country",
+        "occupation",
+        "page",
+        "text",
+        "precision",
+        "position",
+        "confidence",
+        "status",
+        "how",
+        "evidence",
+        "key",
+    } == set(figures[0].to_dict())
     assert isinstance(EXTRACTOR_VERSION, str) and re.match(r"\S+", EXTRACTOR_VERSION)

@@ -1,5 +1,6 @@
 """Faults and concurrency with real processes: `kill -9` in the middle of a build, two builds at
 once, readers querying the published file while a real build publishes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,20 +23,32 @@ from fixtures_pdf import prose_pdf
 
 def env_for(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAZMIG_")}
-    env.update({"KAZMIG_HOME": str(home), "DAGSTER_HOME": str(home / ".dagster"),
-                "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})
+    env.update(
+        {
+            "KAZMIG_HOME": str(home),
+            "DAGSTER_HOME": str(home / ".dagster"),
+            "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
+            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        }
+    )
     return env
 
 
 def build(home: Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "kazmig"), "build", "--offline", "--force"], env=env_for(home),
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(BIN / "kazmig"), "build", "--offline", "--force"],
+        env=env_for(home),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def start_build(home: Path, log: Path) -> subprocess.Popen:
     f = open(log, "wb")
-    return subprocess.Popen([str(BIN / "kazmig"), "build", "--offline", "--force"], env=env_for(home),
-                            stdout=f, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(BIN / "kazmig"), "build", "--offline", "--force"], env=env_for(home), stdout=f, stderr=subprocess.STDOUT
+    )
 
 
 def sha(path: Path) -> str:
@@ -80,8 +93,9 @@ def wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen | None
 def ru_2024(db: Path) -> float:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("select emigrants from marts.emigration_by_destination "
-                           "where country_code = 'RU' and year = 2024").fetchall()[0][0]
+        return con.execute(
+            "select emigrants from marts.emigration_by_destination where country_code = 'RU' and year = 2024"
+        ).fetchall()[0][0]
     finally:
         con.close()
 
@@ -101,8 +115,11 @@ def home(tmp_path_factory):
 def ru_expected() -> float:
     from pipelines.documents.extract import extract_figures
 
-    [fig] = [f for f in extract_figures(NOTE) if f.indicator == "labour_emigration" and f.country == "RU"
-             and f.period == "2024"]
+    [fig] = [
+        f
+        for f in extract_figures(NOTE)
+        if f.indicator == "labour_emigration" and f.country == "RU" and f.period == "2024"
+    ]
     return fig.value
 
 
@@ -132,8 +149,10 @@ def test_second_build_refuses_while_readers_see_old_or_new(home, tmp_path, ru_ex
     old = con.execute("select count(*) from marts.note_claims").fetchall()[0][0]
     con.close()
     # one more document: the new warehouse has one more claim than the old one
-    prose_pdf(home / "raw" / "documents" / "extra_note.pdf",
-              [["Численность населения Акмолинской области на 1 июля 2025г. составила 790,1 тыс. человек."]])
+    prose_pdf(
+        home / "raw" / "documents" / "extra_note.pdf",
+        [["Численность населения Акмолинской области на 1 июля 2025г. составила 790,1 тыс. человек."]],
+    )
 
     script, stop = tmp_path / "reader.py", tmp_path / "stop"
     script.write_text(READER)
@@ -141,11 +160,17 @@ def test_second_build_refuses_while_readers_see_old_or_new(home, tmp_path, ru_ex
     first = start_build(home, tmp_path / "first.log")
     try:
         lock = home / "warehouse" / "build" / ".lock"
-        wait_for(lambda: lock.exists() and lock.read_text().split(" ")[0] == str(first.pid), 120,
-                 "the first build to take the lock", first)
+        wait_for(
+            lambda: lock.exists() and lock.read_text().split(" ")[0] == str(first.pid),
+            120,
+            "the first build to take the lock",
+            first,
+        )
         second = build(home, timeout=120)
         assert second.returncode == 75, second.stdout + second.stderr
-        assert "another kazmig process is writing" in second.stderr and f"pid {first.pid}, kazmig build" in second.stderr
+        assert (
+            "another kazmig process is writing" in second.stderr and f"pid {first.pid}, kazmig build" in second.stderr
+        )
         assert first.wait(timeout=600) == 0, (tmp_path / "first.log").read_text()
     finally:
         if first.poll() is None:
@@ -168,16 +193,25 @@ def test_kill_9_mid_build_then_rebuild(home, tmp_path, ru_expected, how):
     before = sha(target)
     log = tmp_path / "killed.log"
     f = open(log, "wb")
-    proc = subprocess.Popen([str(BIN / "kazmig"), "build", "--offline", "--force"], env=env_for(home),
-                            stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(BIN / "kazmig"), "build", "--offline", "--force"],
+        env=env_for(home),
+        stdout=f,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     orphans: list[int] = []
     try:
         if how == "kazmig-while-dbt-runs":
             # the Dagster run has reached dbt (its log names the models it starts);
             # kill kazmig alone, as an OOM killer would, with any child it may have
             build_log = home / ".dbt" / "dbt.log"
-            wait_for(lambda: build_log.exists() and " START " in build_log.read_text(errors="replace"), 180,
-                     "dbt to start a model", proc)
+            wait_for(
+                lambda: build_log.exists() and " START " in build_log.read_text(errors="replace"),
+                180,
+                "dbt to start a model",
+                proc,
+            )
             orphans = [p for p, _ in descendants(proc.pid)]
             time.sleep(1.0)
             os.kill(proc.pid, signal.SIGKILL)

@@ -1,7 +1,6 @@
 """`kazmig fetch` as a person runs it, against the loopback bureau."""
-from __future__ import annotations
 
-import os
+from __future__ import annotations
 
 from bns_server import bns_files, bns_server  # noqa: F401  (fixtures)
 from conftest import kazmig
@@ -20,8 +19,9 @@ def rows(out: str) -> dict[str, str]:
 def test_fetch_prints_what_changed_then_nothing(tmp_path, bns_server, monkeypatch):
     monkeypatch.setenv("KAZMIG_BNS_BASE_URL", bns_server.url)
     first = kazmig(tmp_path, "fetch")
-    assert rows(first.stdout) == {s: "changed" for s in
-                                  ("population_csv", "population_xlsx", "net_migration_csv", "labour_force_csv")}
+    assert rows(first.stdout) == {
+        s: "changed" for s in ("population_csv", "population_xlsx", "net_migration_csv", "labour_force_csv")
+    }
     second = kazmig(tmp_path, "fetch", "population_csv")
     assert rows(second.stdout) == {"population_csv": "unchanged"}
     landed = list((tmp_path / "raw" / "bns" / "population_csv").glob("*.csv"))

@@ -3,6 +3,7 @@ afterwards (issue 13): scratch state that cannot be read, a PDF the extractor ca
 truncated published file, SIGTERM mid-build, a dangling symlink and an unreadable sidecar. After
 each, the published warehouse is the previous one byte for byte or a correct new one, and what
 the user sees is one line per problem, never a traceback."""
+
 from __future__ import annotations
 
 import hashlib
@@ -51,15 +52,21 @@ def test_a_first_run_without_network_publishes_the_official_series(first, built_
     out = (first / "first_build.txt").read_text()
     assert "kazmig build succeeded" in out, out
     notes = [ln for ln in out.splitlines() if ln.startswith("note: ")]
-    assert notes == ["note: the bureau could not be reached and nothing was landed: landed the sample bundle "
-                     "raw/sample (the bureau's files as of 2026-09-30); `kazmig fetch` when the bureau is reachable "
-                     "brings its current release"], out
-    assert ("population_csv               used sample vintage 2026-08-11 (dated by its bundle name) — from the "
-            "sample bundle (bureau unreachable (127.0.0.1:9 refused the connection))") in out
+    assert notes == [
+        "note: the bureau could not be reached and nothing was landed: landed the sample bundle "
+        "raw/sample (the bureau's files as of 2026-09-30); `kazmig fetch` when the bureau is reachable "
+        "brings its current release"
+    ], out
+    assert (
+        "population_csv               used sample vintage 2026-08-11 (dated by its bundle name) — from the "
+        "sample bundle (bureau unreachable (127.0.0.1:9 refused the connection))"
+    ) in out
     sides = [json.loads(p.read_text()) for p in (first / "raw" / "bns").glob("*/*.json")]
     assert sorted(s["original_name"] for s in sides) == sorted(
-        p.name for p in (REPO / "raw" / "sample").iterdir() if p.suffix in (".csv", ".xlsx"))
+        p.name for p in (REPO / "raw" / "sample").iterdir() if p.suffix in (".csv", ".xlsx")
+    )
     assert {s["via"] for s in sides} == {"sample"}
+
     def read(home: Path) -> tuple:
         con = duckdb.connect(str(home / "warehouse" / "kazmig.duckdb"), read_only=True)
         try:
@@ -85,25 +92,36 @@ def test_a_fetch_step_that_landed_nothing_says_why_and_what_to_do(tmp_path, monk
 
     monkeypatch.setenv("KAZMIG_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("KAZMIG_SAMPLE_BUNDLE", "")
-    result = dg.materialize(build_fetch_assets(), instance=dg.DagsterInstance.ephemeral(), resources={
-        "fetch_settings": FetchSettings(offline=True, always_materialize=True), "warehouse_lock": WarehouseLock()})
+    result = dg.materialize(
+        build_fetch_assets(),
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={
+            "fetch_settings": FetchSettings(offline=True, always_materialize=True),
+            "warehouse_lock": WarehouseLock(),
+        },
+    )
     assert result.success
-    outcomes = {e.asset_key.path[1]: e.materialization.metadata["outcome"].value
-                for e in result.get_asset_materialization_events()}
+    outcomes = {
+        e.asset_key.path[1]: e.materialization.metadata["outcome"].value
+        for e in result.get_asset_materialization_events()
+    }
     assert set(outcomes.values()) == {"nothing landed"} and len(outcomes) == 4
     checks = result.get_asset_check_evaluations()
     assert len(checks) == 4 and not any(c.passed for c in checks)
-    assert all(c.description == "skipped: nothing landed — --offline: not fetched; land a bundle with "
-               "`kazmig fetch --from DIR`, or `kazmig fetch` when the bureau is reachable" for c in checks)
+    assert all(
+        c.description == "skipped: nothing landed — --offline: not fetched; land a bundle with "
+        "`kazmig fetch --from DIR`, or `kazmig fetch` when the bureau is reachable"
+        for c in checks
+    )
 
 
 def test_scratch_state_that_cannot_be_read_is_rebuilt_and_a_bad_inbox_pdf_quarantined(first, tmp_path):
     home = first
     before = marts(home / "warehouse" / "kazmig.duckdb")
     build_db = home / "warehouse" / "build" / "kazmig.duckdb"
-    build_db.write_bytes(os.urandom(build_db.stat().st_size))       # a corrupted build database
+    build_db.write_bytes(os.urandom(build_db.stat().st_size))  # a corrupted build database
     runs = home / ".dagster" / "history" / "runs.db"
-    runs.write_bytes(b"not a database " * 1000)                      # a corrupted Dagster storage
+    runs.write_bytes(b"not a database " * 1000)  # a corrupted Dagster storage
     inbox = home / "raw" / "inbox"
     inbox.mkdir(parents=True)
     (inbox / "broken report.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(4000) + b"\n%%EOF\n")
@@ -112,10 +130,14 @@ def test_scratch_state_that_cannot_be_read_is_rebuilt_and_a_bad_inbox_pdf_quaran
     out = proc.stdout
     assert "kazmig build succeeded" in out, out
     no_traceback(proc)
-    assert any(ln.startswith("note: the build database was unreadable (") and "rebuilt from scratch" in ln
-               for ln in out.splitlines()), out
-    assert any(ln.startswith("note: Dagster's storage in ") and "moved to .dagster.unreadable-" in ln
-               for ln in out.splitlines()), out
+    assert any(
+        ln.startswith("note: the build database was unreadable (") and "rebuilt from scratch" in ln
+        for ln in out.splitlines()
+    ), out
+    assert any(
+        ln.startswith("note: Dagster's storage in ") and "moved to .dagster.unreadable-" in ln
+        for ln in out.splitlines()
+    ), out
     [quarantined] = [ln for ln in out.splitlines() if "broken report.pdf" in ln]
     assert "quarantined: " in quarantined and "→ raw/quarantine/broken report.pdf" in quarantined
     assert (home / "raw" / "quarantine" / "broken report.pdf").exists()
@@ -139,16 +161,20 @@ def test_a_truncated_published_file_is_reported_and_rebuilt(first, tmp_path):
     assert status.returncode == 1
     [line] = [ln for ln in status.stdout.splitlines() if ln.startswith("published warehouse:")]
     # DuckDB may still open half a file: the hash of what the last build published tells
-    damage = (f"the published warehouse {published} is not the file the last build published (changed or "
-              "truncated since)", f"the published warehouse {published} cannot be read (")
+    damage = (
+        f"the published warehouse {published} is not the file the last build published (changed or truncated since)",
+        f"the published warehouse {published} cannot be read (",
+    )
     assert line.startswith(tuple(f"published warehouse: DAMAGED — {d}" for d in damage)), line
     assert line.endswith("; run `kazmig build --force` to publish it again")
 
     proc = kazmig(home, "build", "--offline")
     out = proc.stdout
     assert "nothing changed" not in out and "kazmig build succeeded" in out, out
-    assert any(ln.startswith(tuple(f"note: {d}" for d in damage)) and ln.endswith("; this build replaces it")
-               for ln in out.splitlines()), out
+    assert any(
+        ln.startswith(tuple(f"note: {d}" for d in damage)) and ln.endswith("; this build replaces it")
+        for ln in out.splitlines()
+    ), out
     assert marts(published) == before
     healthy = kazmig(home, "status")
     assert f"published warehouse: {published} (verified:" in healthy.stdout
@@ -158,13 +184,17 @@ def test_a_truncated_published_file_is_reported_and_rebuilt(first, tmp_path):
     taken.write_text("mine")
     proc = kazmig(home, "export", "--out", str(taken), check=False)
     assert proc.returncode == 1 and proc.stderr.strip().splitlines() == [
-        f"kazmig export: {taken}: File exists; choose another path"], proc.stderr
+        f"kazmig export: {taken}: File exists; choose another path"
+    ], proc.stderr
     assert taken.read_text() == "mine"
     for sql, env, says in [
         ("select * from range(200000)", {}, "more than 100000 rows, the row limit (KAZMIG_QUERY_MAX_ROWS)"),
         ("select repeat('x', 3000000000)", {}, "needs more than 1024 MB, the memory limit (KAZMIG_QUERY_MEMORY_MB)"),
-        ("select count(*) from range(100000000000)", {"KAZMIG_QUERY_TIMEOUT": "1"},
-         "stopped after 1 s, the time limit (KAZMIG_QUERY_TIMEOUT)"),
+        (
+            "select count(*) from range(100000000000)",
+            {"KAZMIG_QUERY_TIMEOUT": "1"},
+            "stopped after 1 s, the time limit (KAZMIG_QUERY_TIMEOUT)",
+        ),
     ]:
         proc = kazmig(home, "query", sql, check=False, env=env)
         assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
@@ -176,15 +206,26 @@ def test_sigterm_mid_build_is_one_line_and_changes_nothing(first, tmp_path):
     home = first
     published = home / "warehouse" / "kazmig.duckdb"
     before = sha(published)
-    env = {**os.environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(home / ".dagster"),
-           "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    proc = subprocess.Popen([str(BIN / "kazmig"), "build", "--offline", "--force"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "KAZMIG_HOME": str(home),
+        "DAGSTER_HOME": str(home / ".dagster"),
+        "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+    }
+    proc = subprocess.Popen(
+        [str(BIN / "kazmig"), "build", "--offline", "--force"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lock = home / "warehouse" / "build" / ".lock"
     log = home / "warehouse" / "build" / "build.log"
     end = time.monotonic() + 180
-    while not (lock.exists() and lock.read_text().split(" ")[0] == str(proc.pid) and log.exists()
-               and log.stat().st_size > 0):
+    while not (
+        lock.exists() and lock.read_text().split(" ")[0] == str(proc.pid) and log.exists() and log.stat().st_size > 0
+    ):
         assert proc.poll() is None and time.monotonic() < end, "the build did not get going"
         time.sleep(0.05)
     time.sleep(2)
@@ -194,7 +235,8 @@ def test_sigterm_mid_build_is_one_line_and_changes_nothing(first, tmp_path):
     assert "Traceback" not in out + err
     assert err.strip().splitlines() == [
         "kazmig build: stopped by SIGTERM; the published warehouse is the last build that completed (a build never "
-        "publishes half); run `kazmig build` again"], err
+        "publishes half); run `kazmig build` again"
+    ], err
     assert sha(published) == before
     # the lock went with the process: the next writer gets it at once
     again = kazmig(home, "fetch", "--from", str(REPO / "raw" / "sample"))
@@ -217,10 +259,17 @@ def test_a_dangling_symlink_and_an_unreadable_sidecar_fail_the_build_in_one_line
     assert proc.returncode == 1 and "kazmig build FAILED — the published warehouse was left as it was" in out, out
     no_traceback(proc)
     errors = [ln for ln in out.splitlines() if ln.startswith("error: ")]
-    assert ("error: raw__documents: raw/documents/gone.pdf: a dangling symlink; remove it, or put the PDF itself "
-            "there (or drop it into raw/inbox)") in errors, out
-    assert any(ln.startswith("error: bns__net_migration_csv: net_migration_csv: the sidecar bns/net_migration_csv/"
-                             f"{side.name} of raw/bns/net_migration_csv/{side.stem}.* cannot be read") for ln in errors), out
+    assert (
+        "error: raw__documents: raw/documents/gone.pdf: a dangling symlink; remove it, or put the PDF itself "
+        "there (or drop it into raw/inbox)"
+    ) in errors, out
+    assert any(
+        ln.startswith(
+            "error: bns__net_migration_csv: net_migration_csv: the sidecar bns/net_migration_csv/"
+            f"{side.name} of raw/bns/net_migration_csv/{side.stem}.* cannot be read"
+        )
+        for ln in errors
+    ), out
     assert sha(published) == before
 
     # landing the file again rewrites its sidecar: no hand-cleaning

@@ -2,6 +2,7 @@
 warehouse is the one a full rebuild from the same inputs publishes; anything that leaves the build
 database unverified (a failed build) makes the next build a full one; what a build read is
 versioned before it reads it, so a file landed during a build is the next build's change."""
+
 from __future__ import annotations
 
 import json
@@ -22,11 +23,25 @@ def marts(db: Path) -> dict[str, list]:
     time each build judged freshness at (source_freshness.evaluated_at)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        names = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
-        return {n: sorted(map(repr, con.execute(
-                    f"select * exclude (evaluated_at) from marts.{n}" if n == "source_freshness"
-                    else f"select * from marts.{n}").fetchall())) for n in names}
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+            ).fetchall()
+        ]
+        return {
+            n: sorted(
+                map(
+                    repr,
+                    con.execute(
+                        f"select * exclude (evaluated_at) from marts.{n}"
+                        if n == "source_freshness"
+                        else f"select * from marts.{n}"
+                    ).fetchall(),
+                )
+            )
+            for n in names
+        }
     finally:
         con.close()
 
@@ -89,18 +104,30 @@ def test_a_new_bureau_vintage_rebuilds_what_depends_on_the_bureau(tmp_path, shar
 def test_a_document_landed_while_a_build_runs_is_the_next_builds_change(tmp_path, shared_bns):
     home = make_home(tmp_path / "home")
     kazmig(home, "fetch", "--from", str(shared_bns))
-    env = {**os.environ, "KAZMIG_HOME": str(home), "DAGSTER_HOME": str(home / ".dagster"),
-           "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    build = subprocess.Popen([str(BIN / "kazmig"), "build", "--offline"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "KAZMIG_HOME": str(home),
+        "DAGSTER_HOME": str(home / ".dagster"),
+        "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+    }
+    build = subprocess.Popen(
+        [str(BIN / "kazmig"), "build", "--offline"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     log = home / ".dbt" / "dbt.log"
     deadline = time.monotonic() + 300
     # dbt has started: raw/documents listed (and versioned) the documents some time ago
     while not (log.exists() and " START " in log.read_text(errors="replace")):
         assert build.poll() is None and time.monotonic() < deadline, build.communicate()[0]
         time.sleep(0.05)
-    prose_pdf(home / "raw" / "documents" / "late_note.pdf",
-              [["Численность населения Акмолинской области на 1 июля 2025г. составила 790,1 тыс. человек."]])
+    prose_pdf(
+        home / "raw" / "documents" / "late_note.pdf",
+        [["Численность населения Акмолинской области на 1 июля 2025г. составила 790,1 тыс. человек."]],
+    )
     out = build.communicate(timeout=600)[0]
     assert build.returncode == 0 and "late_note.pdf" not in out, out
 

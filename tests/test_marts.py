@@ -1,5 +1,6 @@
 """The warehouse model, built from the shared bureau files and the note, checked against the
 numbers the bureau and the note state."""
+
 from __future__ import annotations
 
 
@@ -13,21 +14,27 @@ def test_emigration_by_destination_matches_the_notes_first_chart(published):
     emigrants, total, share, rank = one(
         published,
         "select emigrants, national_total, share_pct, rank from marts.emigration_by_destination "
-        "where year = 2024 and country_code = 'RU'")
+        "where year = 2024 and country_code = 'RU'",
+    )
     assert (emigrants, total) == (101622, 140521)
     assert round(share, 1) == 72.3 and rank == 1
     # The remainder row closes the chart to the national total.
-    listed, = one(published, "select sum(emigrants) from marts.emigration_by_destination where year = 2024")
+    (listed,) = one(published, "select sum(emigrants) from marts.emigration_by_destination where year = 2024")
     assert listed == total
-    assert one(published, "select count(*) from marts.emigration_by_destination where year = 2024 and is_remainder")[0] == 1
+    assert (
+        one(published, "select count(*) from marts.emigration_by_destination where year = 2024 and is_remainder")[0]
+        == 1
+    )
 
 
 def test_note_claims_against_the_official_labour_force(published):
     def claim(period):
-        return one(published,
-                   "select claimed_value, official_value, status, nearest_official_period, nearest_official_value "
-                   "from marts.note_claims where indicator = 'labour_force' and region = '110000000' and period = ?",
-                   period)
+        return one(
+            published,
+            "select claimed_value, official_value, status, nearest_official_period, nearest_official_value "
+            "from marts.note_claims where indicator = 'labour_force' and region = '110000000' and period = ?",
+            period,
+        )
 
     assert claim("2019")[:3] == (428300, 428253, "confirmed")
     assert claim("2024")[:3] == (421200, 421257, "rounding_difference")
@@ -40,57 +47,78 @@ def test_revisions_keep_both_vintages(published):
     prev, rev, prev_v, rev_v = one(
         published,
         "select previous_value, revised_value, previous_vintage, revised_vintage from marts.revisions "
-        "where indicator = 'population' and region = '110000000' and period = '2023-01-01' and sex = 'total'")
+        "where indicator = 'population' and region = '110000000' and period = '2023-01-01' and sex = 'total'",
+    )
     assert (prev, rev) == (788023, 788013)
     assert str(prev_v) == "2023-07-21" and str(rev_v) == "2026-08-11"
 
 
 def test_population_and_net_migration_regions_sum_to_national(published):
-    akmola, = one(published, "select population from core.fct_regional_population "
-                             "where region = '110000000' and population_date = '2025-01-01'")
+    (akmola,) = one(
+        published,
+        "select population from core.fct_regional_population "
+        "where region = '110000000' and population_date = '2025-01-01'",
+    )
     assert akmola == 787263
-    national, regions = one(published, """
+    national, regions = one(
+        published,
+        """
         select max(population) filter (where region = 'KZ'), sum(population) filter (where region <> 'KZ')
-        from core.fct_regional_population where population_date = '2025-01-01'""")
+        from core.fct_regional_population where population_date = '2025-01-01'""",
+    )
     assert national == regions == 20283399
-    national, regions = one(published, """
+    national, regions = one(
+        published,
+        """
         select max(net_migration) filter (where region = 'KZ'), sum(net_migration) filter (where region <> 'KZ')
-        from core.fct_outflow where period = '2024'""")
+        from core.fct_outflow where period = '2024'""",
+    )
     assert national == regions == 16550
 
 
 def test_official_figures_are_never_overridden_by_documents(published):
     # The note quotes Akmola's 2024 labour force as 421,2 thousand; the fact table keeps the bureau's value.
-    value, kind = one(published, "select labour_force, source_kind from core.fct_labour_force "
-                                 "where region = '110000000' and year = 2024")
+    value, kind = one(
+        published,
+        "select labour_force, source_kind from core.fct_labour_force where region = '110000000' and year = 2024",
+    )
     assert (value, kind) == (421257, "official")
     kinds = {r[0] for r in published.execute("select distinct source_kind from core.fct_observation").fetchall()}
     assert kinds == {"official", "document"}
 
 
 def test_fct_observation_key_is_unique(published):
-    dupes, = one(published, """
+    (dupes,) = one(
+        published,
+        """
         select count(*) from (
             select indicator, region, country, occupation, sex, period, source_id, vintage, count(*) n
-            from core.fct_observation group by all having n > 1)""")
+            from core.fct_observation group by all having n > 1)""",
+    )
     assert dupes == 0
 
 
 def test_dimensions_carry_renames_and_new_regions(published):
-    aliases = {r[0] for r in published.execute(
-        "select unnest(aliases) from core.dim_region where kato = '710000000'").fetchall()}
+    aliases = {
+        r[0]
+        for r in published.execute("select unnest(aliases) from core.dim_region where kato = '710000000'").fetchall()
+    }
     assert any("Нур-Султан" in a for a in aliases)
-    turkistan = {r[0] for r in published.execute(
-        "select unnest(aliases) from core.dim_region where kato = '610000000'").fetchall()}
+    turkistan = {
+        r[0]
+        for r in published.execute("select unnest(aliases) from core.dim_region where kato = '610000000'").fetchall()
+    }
     assert any("Южно-Казахстанская" in a for a in turkistan)
-    created_2022 = {r[0] for r in published.execute(
-        "select kato from core.dim_region where year(valid_from) = 2022").fetchall()}
+    created_2022 = {
+        r[0] for r in published.execute("select kato from core.dim_region where year(valid_from) = 2022").fetchall()
+    }
     assert created_2022 == {"100000000", "330000000", "620000000"}
     assert one(published, "select count(*) from core.dim_country where code = '150'")[0] == 1
 
 
 def test_every_mart_column_is_documented():
     import yaml
+
     from pipelines.settings import SQL_DIR
 
     doc = yaml.safe_load((SQL_DIR / "models" / "marts" / "schema.yml").read_text())

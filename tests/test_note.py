@@ -1,6 +1,7 @@
 """`kazmig note`: the regional note drafted from the marts, for every region with data, and the
 round trip: the note printed to PDF (headless Chromium), read back by the extractor, landed as a
 document and checked by marts.note_claims against the bureau."""
+
 from __future__ import annotations
 
 import json
@@ -8,15 +9,14 @@ import re
 import shutil
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
 import pytest
 import yaml
+from test_bns_parse import MIG_HEADER, mig, write_csv
 
 from conftest import NOTE, kazmig
-from test_bns_parse import MIG_HEADER, mig, write_csv
 from test_report import chromium_path, visible_text
 
 AKMOLA = "110000000"
@@ -52,7 +52,9 @@ def drafts(built_home, tmp_path_factory) -> dict:
     results = {r: write_note(r, out=out, db=db) for r in every}
     others = [r for r in every if r != AKMOLA]
     with ThreadPoolExecutor(max_workers=2) as pool:  # a Chromium start is most of a print
-        pdfs = dict(zip(others, pool.map(lambda r: print_pdf(results[r].html, results[r].html.with_suffix(".pdf")), others)))
+        pdfs = dict(
+            zip(others, pool.map(lambda r: print_pdf(results[r].html, results[r].html.with_suffix(".pdf")), others))
+        )
     pdfs[AKMOLA] = out / f"note-{AKMOLA}-2024.pdf"
     return {r: (results[r], pdfs[r]) for r in every}
 
@@ -61,8 +63,16 @@ def test_words_agree_with_numbers():
     from pipelines.note import russian as ru
 
     assert [f"{n} {ru.agree('человек', n)}" for n in (1, 2, 5, 11, 21, 22, 25, 369, 3679)] == [
-        "1 человек", "2 человека", "5 человек", "11 человек", "21 человек", "22 человека", "25 человек",
-        "369 человек", "3679 человек"]
+        "1 человек",
+        "2 человека",
+        "5 человек",
+        "11 человек",
+        "21 человек",
+        "22 человека",
+        "25 человек",
+        "369 человек",
+        "3679 человек",
+    ]
     assert ru.agree("казахстанец", 140521) == "казахстанец" and ru.agree("казахстанец", 191000) == "казахстанцев"
     assert ru.agree("казахстанец", 101622) == "казахстанца" and ru.agree("раз", 1.4) == "раза"
     assert ru.verb_agree("уехали", "уехал", 140521) == "уехал" and ru.verb_agree("уехали", "уехал", 140511) == "уехали"
@@ -89,19 +99,35 @@ def test_note_of_akmola_docx_and_html(drafts, published):
     text = "\n".join(p.text for p in doc.paragraphs).replace("\u00a0", " ")
     page = re.sub(r" \[\d+\]", "", visible_text(html))  # as read in a browser, without the footnote marks
     # the note's genre, its figures in its style, each with a footnote mark, in both files
-    for words in ("на работу за границу уехали", "Среди основных направлений: Россия", "в Россию",
-                  "численность населения Акмолинской области на 1 января 2025г. составила 787,3 тыс. человек",
-                  "– городских", "– сельских жителей", "численность рабочей силы в Акмолинской области",
-                  "Естественный прирост населения в январе–марте 2025г.", "Миграционная убыль населения",
-                  "Число выбывших из Акмолинской области", "Основные направления трудовых мигрантов в 2024 году"):
+    for words in (
+        "на работу за границу уехали",
+        "Среди основных направлений: Россия",
+        "в Россию",
+        "численность населения Акмолинской области на 1 января 2025г. составила 787,3 тыс. человек",
+        "– городских",
+        "– сельских жителей",
+        "численность рабочей силы в Акмолинской области",
+        "Естественный прирост населения в январе–марте 2025г.",
+        "Миграционная убыль населения",
+        "Число выбывших из Акмолинской области",
+        "Основные направления трудовых мигрантов в 2024 году",
+    ):
         assert words in text and words in page, words
     for f in note.figures:
         assert f"{f.text}[{f.number}]".replace("\u00a0", " ") in text
-    assert len(note.footnotes) == len(note.figures) and [f.number for f in note.figures] == list(range(1, len(note.figures) + 1))
+    assert len(note.footnotes) == len(note.figures) and [f.number for f in note.figures] == list(
+        range(1, len(note.figures) + 1)
+    )
     # footnotes: source, vintage, file and cell (or document and page)
     sources = {f.indicator: note.footnotes[f.number - 1] for f in note.figures}
-    assert "Бюро национальной статистики: «Численность населения на начало периода (человек)», population_csv." in sources["population"]
-    assert "Файл raw/bns/population_csv/" in sources["population"] and "столбец VAL; выгрузка от 11.08.2026." in sources["population"]
+    assert (
+        "Бюро национальной статистики: «Численность населения на начало периода (человек)», population_csv."
+        in sources["population"]
+    )
+    assert (
+        "Файл raw/bns/population_csv/" in sources["population"]
+        and "столбец VAL; выгрузка от 11.08.2026." in sources["population"]
+    )
     assert "Документ «labour_migration_note.pdf» от 24.11.2026, страница 1" in sources["labour_emigration"]
     assert "Расчёт" in sources["population_urban_share"]
     # the two charts as pictures; the annex lists the documents' figures about the region with their checks
@@ -110,18 +136,29 @@ def test_note_of_akmola_docx_and_html(drafts, published):
     [annex] = doc.tables
     assert len(annex.rows) == claims + 1 and claims > 0
     assert {c.text for row in annex.rows[1:] for c in row.cells[-1:]} <= {
-        "подтверждено", "расхождение в пределах округления", "расхождение", "нет данных БНС"}
+        "подтверждено",
+        "расхождение в пределах округления",
+        "расхождение",
+        "нет данных БНС",
+    }
     # every value stands for the marts' own, rounded as written
-    current = {(i, p, r, c): v for i, p, r, c, v in published.execute(
-        "select indicator, period, region, country, value from marts.observations where sex = 'total'").fetchall()}
+    current = {
+        (i, p, r, c): v
+        for i, p, r, c, v in published.execute(
+            "select indicator, period, region, country, value from marts.observations where sex = 'total'"
+        ).fetchall()
+    }
     for f in note.figures:
         if f.source_kind != "derived":
             assert abs(current[(f.indicator, f.period, f.region, f.country)] - f.value) <= 50, f
 
 
 def test_every_region_with_data_has_a_note(drafts, published):
-    regions = {r for (r,) in published.execute("""select distinct region from marts.region_profile
-                                                  where region <> 'KZ' and population_jan1 is not null""").fetchall()}
+    regions = {
+        r
+        for (r,) in published.execute("""select distinct region from marts.region_profile
+                                                  where region <> 'KZ' and population_jan1 is not null""").fetchall()
+    }
     assert regions and regions <= set(drafts)
     for region, (result, pdf) in drafts.items():
         note = result.note
@@ -129,7 +166,9 @@ def test_every_region_with_data_has_a_note(drafts, published):
         assert note.figures and result.docx.stat().st_size > 10_000 and pdf.stat().st_size > 10_000, region
         assert not re.search(r"\b(None|nan|null)\b", html), region
         # a sentence whose data is missing is left out: only Akmola has departures in the marts
-        departures = published.execute("select count(*) from marts.outflow_trend where region = ?", [region]).fetchone()[0]
+        departures = published.execute(
+            "select count(*) from marts.outflow_trend where region = ?", [region]
+        ).fetchone()[0]
         assert ("Число выбывших из" in html) == (departures > 0) == ("выбыло" in html or "Выбытие" in html), region
         assert ("Естественн" in html) == any(f.indicator == "natural_increase" for f in note.figures), region
 
@@ -147,7 +186,7 @@ def round_trip(built_home, drafts, tmp_path_factory):
     """A copy of the warehouse with every drafted note landed as a document, rebuilt."""
     home = tmp_path_factory.mktemp("round_trip")
     shutil.copytree(built_home, home, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".lock", "*.tmp", "report"))
-    for region, (result, pdf) in drafts.items():
+    for _result, pdf in drafts.values():
         shutil.copyfile(pdf, home / "raw" / "documents" / pdf.name)
     kazmig(home, "build", "--offline")
     return home
@@ -162,14 +201,25 @@ def official_departures(built_home, tmp_path_factory):
     from pipelines.bns.catalogue import DEFAULT_CATALOGUE
 
     catalogue = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
-    catalogue["sources"].append({"id": "departures_csv", "title": "Число выбывших (человек)", "element_id": 9999,
-                                 "format": "bns_csv", "period": "year", "region": "КАТО(по каталогу)",
-                                 "indicator": "departures"})
+    catalogue["sources"].append(
+        {
+            "id": "departures_csv",
+            "title": "Число выбывших (человек)",
+            "element_id": 9999,
+            "format": "bns_csv",
+            "period": "year",
+            "region": "КАТО(по каталогу)",
+            "indicator": "departures",
+        }
+    )
     (home / "catalogue.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True), encoding="utf-8")
     bundle = home / "bundle"
     bundle.mkdir()
-    write_csv(bundle / "9999-departures-2026-10-01.csv", MIG_HEADER,
-              [mig(2023, "АКМОЛИНСКАЯ ОБЛАСТЬ", "40 000"), mig(2024, "АКМОЛИНСКАЯ ОБЛАСТЬ", "56 040")])
+    write_csv(
+        bundle / "9999-departures-2026-10-01.csv",
+        MIG_HEADER,
+        [mig(2023, "АКМОЛИНСКАЯ ОБЛАСТЬ", "40 000"), mig(2024, "АКМОЛИНСКАЯ ОБЛАСТЬ", "56 040")],
+    )
     env = {"KAZMIG_CATALOGUE": str(home / "catalogue.yaml")}
     kazmig(home, "fetch", "departures_csv", "--from", str(bundle), env=env)
     kazmig(home, "build", "--offline", env=env)
@@ -196,11 +246,15 @@ def test_round_trip_every_figure_read_back_and_confirmed(drafts, round_trip):
         written.update(k for k in annex if k not in written)
         got = Counter(_key(f) for f in read)
         if written != got:
-            failures.append(f"{pdf.name}: not read back {dict(written - got)}; read but not written {dict(got - written)}")
+            failures.append(
+                f"{pdf.name}: not read back {dict(written - got)}; read but not written {dict(got - written)}"
+            )
         # landed as a document, every figure is checked: the bureau's confirmed, a document's (an
         # annex row's too) as that document's
-        by_key = {k: SimpleNamespace(source_kind="document", text=f"{c['indicator']} {c['claimed_value']}")
-                  for k, c in annex.items()}
+        by_key = {
+            k: SimpleNamespace(source_kind="document", text=f"{c['indicator']} {c['claimed_value']}")
+            for k, c in annex.items()
+        }
         by_key.update({_key(f): f for f in result.note.figures})
         mine = [(i, v, p, r, c, s) for d, i, v, p, r, c, s in claims if d == pdf.name]
         for i, v, p, r, c, s in mine:
@@ -211,8 +265,10 @@ def test_round_trip_every_figure_read_back_and_confirmed(drafts, round_trip):
                 if s != "confirmed":
                     failures.append(f"{pdf.name}: {f.text} ({i} {p} {r or ''} {c or ''}) is {s}")
             elif original.get((i, v, p, r, c), s) != s:
-                failures.append(f"{pdf.name}: {f.text} ({i} {p}) is {s}, its source document's claim is "
-                                f"{original.get((i, v, p, r, c))}")
+                failures.append(
+                    f"{pdf.name}: {f.text} ({i} {p}) is {s}, its source document's claim is "
+                    f"{original.get((i, v, p, r, c))}"
+                )
     assert not failures, "\n".join(failures)
 
 
@@ -234,6 +290,9 @@ def test_note_reads_marts_only():
     from conftest import REPO
 
     src = (REPO / "pipelines" / "note" / "data.py").read_text(encoding="utf-8")
-    relations = [r for r in re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*\.[a-z0-9_]+)", src, re.I)
-                 if not r.startswith("pipelines")]
+    relations = [
+        r
+        for r in re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*\.[a-z0-9_]+)", src, re.I)
+        if not r.startswith("pipelines")
+    ]
     assert relations and all(r.startswith("marts.") for r in relations), relations

@@ -1,5 +1,6 @@
 """The statistics leave in open formats: SDMX-CSV 1.0 with its data structure definition (read
 back and validated by pysdmx) and a Frictionless data package (`frictionless validate`)."""
+
 from __future__ import annotations
 
 import csv
@@ -35,30 +36,44 @@ def test_sdmx_csv_with_its_structure_definition(built_home, published, tmp_path)
     assert max(Counter(tuple(r[d] for d in DIMENSIONS) for r in rows).values()) == 1  # one value per key
 
     keyed, undated = published.execute(
-        "select count(period), count(*) - count(period) from core.fct_observation_current").fetchall()[0]
+        "select count(period), count(*) - count(period) from core.fct_observation_current"
+    ).fetchall()[0]
     assert len(rows) == keyed > 0
     assert f"{undated} without a period left out" in proc.stderr
     totals = defaultdict(float)
     for r in rows:
         totals[r["INDICATOR"]] += float(r["OBS_VALUE"])
-    expected = dict(published.execute("select indicator, sum(value) from core.fct_observation_current "
-                                      "where period is not null group by 1").fetchall())
+    expected = dict(
+        published.execute(
+            "select indicator, sum(value) from core.fct_observation_current where period is not null group by 1"
+        ).fetchall()
+    )
     assert totals.keys() == expected.keys()
     assert all(abs(totals[k] - expected[k]) <= 1e-6 * max(1.0, abs(expected[k])) for k in expected)
-    population_2025 = [r for r in rows if (r["INDICATOR"], r["REF_AREA"], r["SEX"], r["TIME_PERIOD"])
-                       == ("population", "KZ", "_T", "2025-01-01")]
+    population_2025 = [
+        r
+        for r in rows
+        if (r["INDICATOR"], r["REF_AREA"], r["SEX"], r["TIME_PERIOD"]) == ("population", "KZ", "_T", "2025-01-01")
+    ]
     assert [float(r["OBS_VALUE"]) for r in population_2025] == [20283399.0]
     assert {r["TIME_PERIOD"] for r in rows if r["INDICATOR"] == "natural_increase"} >= {"2024-01-01/P3M"}
 
 
 def test_datapackage_validates_with_frictionless(built_home, published, tmp_path):
     kazmig(built_home, "export", "--format", "datapackage", "--out", str(tmp_path))
-    proc = subprocess.run([str(BIN / "frictionless"), "validate", "--json", str(tmp_path / "datapackage.json")],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(BIN / "frictionless"), "validate", "--json", str(tmp_path / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(proc.stdout)
     assert proc.returncode == 0 and report["valid"], json.dumps(report["errors"] or report["tasks"])[:3000]
-    marts = dict(published.execute("select table_name, estimated_size from duckdb_tables() "
-                                   "where schema_name = 'marts'").fetchall())
+    marts = dict(
+        published.execute(
+            "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall()
+    )
     # frictionless leaves "rows" out of the stats of a table without rows (figures_to_review can be empty)
     rows = {t["name"].replace("-", "_"): t["stats"].get("rows", 0) for t in report["tasks"]}
     assert rows == {name: published.execute(f'select count(*) from marts."{name}"').fetchall()[0][0] for name in marts}
@@ -67,6 +82,9 @@ def test_datapackage_validates_with_frictionless(built_home, published, tmp_path
     assert len(descriptor["sources"]) >= 2
     for resource in descriptor["resources"]:
         name = resource["name"].replace("-", "_")
-        docs = published.execute("select column_name, comment from duckdb_columns() where schema_name = 'marts' "
-                                 "and table_name = ? order by column_index", [name]).fetchall()
+        docs = published.execute(
+            "select column_name, comment from duckdb_columns() where schema_name = 'marts' "
+            "and table_name = ? order by column_index",
+            [name],
+        ).fetchall()
         assert [(f["name"], f.get("description")) for f in resource["schema"]["fields"]] == docs

@@ -1,4 +1,5 @@
 """Progress bars draw on a terminal and stay silent in logs and pipes."""
+
 from __future__ import annotations
 
 import io

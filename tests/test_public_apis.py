@@ -1,6 +1,7 @@
 """pipelines/ uses the libraries' public APIs only, so a dependency can move within its range:
 no import from a private or internal module of Dagster, dagster-dbt, dbt or dbt-duckdb, and no
 underscored attribute reached on their objects."""
+
 from __future__ import annotations
 
 import ast
@@ -40,10 +41,15 @@ def test_no_underscored_attribute_reached_on_other_objects():
                 ours.add(node.attr)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 ours.add(node.id)
-    found = [f"{path.relative_to(REPO)}:{node.lineno}: .{node.attr}"
-             for path, tree in trees.items() for node in ast.walk(tree)
-             if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-             and node.attr not in ours]
+    found = [
+        f"{path.relative_to(REPO)}:{node.lineno}: .{node.attr}"
+        for path, tree in trees.items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and node.attr not in ours
+    ]
     assert found == []
 
 

@@ -1,4 +1,5 @@
 """Publication by atomic rename: readers in other processes never see an error or a torn file."""
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,8 @@ READER = textwrap.dedent("""
     print(json.dumps({{"seen": seen, "errors": errors[:5], "n_errors": len(errors)}}))
 """)
 
-DUCKDB_READER = READER.format(connect=textwrap.dedent("""
+DUCKDB_READER = READER.format(
+    connect=textwrap.dedent("""
     import duckdb
     def read(path):
         con = duckdb.connect(path, read_only=True)
@@ -33,9 +35,11 @@ DUCKDB_READER = READER.format(connect=textwrap.dedent("""
             return con.execute("select max(v) from marts.t").fetchall()[0][0]
         finally:
             con.close()
-"""))
+""")
+)
 
-SQLALCHEMY_READER = READER.format(connect=textwrap.dedent("""
+SQLALCHEMY_READER = READER.format(
+    connect=textwrap.dedent("""
     from sqlalchemy import create_engine, text
     def read(path):
         engine = create_engine(f"duckdb:///{path}", connect_args={"read_only": True})
@@ -44,7 +48,8 @@ SQLALCHEMY_READER = READER.format(connect=textwrap.dedent("""
                 return con.execute(text("select max(v) from marts.t")).scalar()
         finally:
             engine.dispose()
-"""))
+""")
+)
 
 
 def _build(path: Path, value: int, rows: int = 200_000) -> None:

@@ -1,5 +1,6 @@
 """`kazmig report`: charts and one self-contained HTML page from the marts, read as a person would,
 in headless Chromium (scripts/install-browser.sh installs it; `make test` runs that first)."""
+
 from __future__ import annotations
 
 import html
@@ -16,9 +17,18 @@ import pytest
 from conftest import NOTE, REPO, kazmig
 
 ARTIFACTS = REPO / "artifacts"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars", "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--disable-dev-shm-usage",
+]
 CHARTS = ["destinations", "outflow_trend", "region_comparison"]
 
 
@@ -32,20 +42,31 @@ def chromium_path() -> str:
     return path
 
 
-def chromium(url: str, *, dump_dom: bool = False, screenshot: Path | None = None,
-             window: str = "1400,2000", budget_ms: int = 10000, timeout: int = 60) -> str:
+def chromium(
+    url: str,
+    *,
+    dump_dom: bool = False,
+    screenshot: Path | None = None,
+    window: str = "1400,2000",
+    budget_ms: int = 10000,
+    timeout: int = 60,
+) -> str:
     """One headless Chromium run (fresh profile): the DOM after scripts ran, or a screenshot."""
     exe = chromium_path()
     with tempfile.TemporaryDirectory(prefix="kazmig-chromium-") as profile:
-        args = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={window}",
-                f"--virtual-time-budget={budget_ms}"]
+        args = [
+            exe,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={window}",
+            f"--virtual-time-budget={budget_ms}",
+        ]
         if dump_dom:
             args.append("--dump-dom")
         if screenshot:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             args.append(f"--screenshot={screenshot}")
-        proc = subprocess.run([*args, url], capture_output=True, text=True, timeout=timeout,
-                              start_new_session=True)
+        proc = subprocess.run([*args, url], capture_output=True, text=True, timeout=timeout, start_new_session=True)
     assert proc.returncode == 0, f"chromium exited {proc.returncode}: {proc.stderr[-2000:]}"
     if screenshot:
         assert screenshot.is_file() and screenshot.stat().st_size > 10_000, f"no screenshot at {screenshot}"
@@ -110,7 +131,7 @@ def test_report_in_browser_shows_the_marts_figures(report_dir, published):
     assert re.search(r"101[  ]?622", text) and re.search(r"72[.,]3", text) and re.search(r"140[  ]?521", text)
     assert "Russia" in text and "Türkiye" in text and "Other / unspecified" in text
     # Akmola's departures (document figures) and the per-1 000 rate
-    for year, departures, per1000 in published.execute("""select year, departures, departures_per_1000
+    for year, departures, _per1000 in published.execute("""select year, departures, departures_per_1000
             from marts.outflow_trend where region = '110000000' order by year""").fetchall():
         assert f"{int(departures):,}".replace(",", " ") in text, (year, departures)
     assert "70.0" in text or "70.05" in text
@@ -121,11 +142,17 @@ def test_report_in_browser_shows_the_marts_figures(report_dir, published):
         assert status in text
     # source freshness: every source by name, with its status
     for source_id, kind, title, status in published.execute(
-            "select source_id, source_kind, title, status from marts.source_freshness").fetchall():
+        "select source_id, source_kind, title, status from marts.source_freshness"
+    ).fetchall():
         assert (title if kind == "document" else source_id) in text
         assert status in text
-    for heading in ("Key figures", "Labour emigrants by destination, 2024", "Departures per year, Akmola Region",
-                    "Net migration per 1 000 residents by region", "Sources and their freshness"):
+    for heading in (
+        "Key figures",
+        "Labour emigrants by destination, 2024",
+        "Departures per year, Akmola Region",
+        "Net migration per 1 000 residents by region",
+        "Sources and their freshness",
+    ):
         assert heading in text
 
 
@@ -156,23 +183,32 @@ def test_report_charts_as_a_reader_sees_them(report_dir, published):
     text = visible_text(page)
     # each chart's title and source line once: the page's inline charts carry neither
     for name in CHARTS:
-        inline = page[page.index(f'id="figure-{name}"'):page.index("</figure>", page.index(f'id="figure-{name}"'))]
+        inline = page[page.index(f'id="figure-{name}"') : page.index("</figure>", page.index(f'id="figure-{name}"'))]
         assert "Source:" not in inline
         standalone = (report_dir / f"{name}.svg").read_text(encoding="utf-8")
         assert "Source:" in standalone  # the files travel alone: they keep theirs
     for title in ("Labour emigrants by destination, 2024", "Departures per year, Akmola Region"):
         assert text.count(title) == 1, title
     # departures on a time axis: 2000, 2019 and 2024 stand 19 and 5 years apart, not evenly
-    years = [y for (y,) in published.execute(
-        "select year from marts.outflow_trend where region = '110000000' order by year").fetchall()]
+    years = [
+        y
+        for (y,) in published.execute(
+            "select year from marts.outflow_trend where region = '110000000' order by year"
+        ).fetchall()
+    ]
     assert years == [2000, 2019, 2024]
-    trend = page[page.index('id="figure-outflow_trend"'):]
+    trend = page[page.index('id="figure-outflow_trend"') :]
     x = [_tick_x(trend, str(y)) for y in years]
     assert (x[1] - x[0]) / (x[2] - x[1]) == pytest.approx(19 / 5, rel=0.02)
     # the claims table names what the codes mean
-    claims = text[text.index("Figures quoted in documents"):text.index("Sources and their freshness")]
-    for name in ("Wage offer (lower bound)", "Europe / welders and flame cutters", "Akmola Region", "Labour force aged 15+",
-                 "Republic of Kazakhstan / Russia"):
+    claims = text[text.index("Figures quoted in documents") : text.index("Sources and their freshness")]
+    for name in (
+        "Wage offer (lower bound)",
+        "Europe / welders and flame cutters",
+        "Akmola Region",
+        "Labour force aged 15+",
+        "Republic of Kazakhstan / Russia",
+    ):
         assert name in claims, name
     assert not re.search(r"\b(wage_offer_min|110000000|labour_emigration)\b", claims)
 
@@ -184,10 +220,16 @@ def test_document_vintage_is_the_documents_own_date(published):
     with pdfplumber.open(NOTE) as pdf:
         created = pdf.metadata["CreationDate"]
     written = f"{created[2:6]}-{created[6:8]}-{created[8:10]}"
-    vintages = {str(v) for (v,) in published.execute(
-        f"select distinct document_vintage from marts.note_claims where document_name = '{NOTE.name}'").fetchall()}
+    vintages = {
+        str(v)
+        for (v,) in published.execute(
+            f"select distinct document_vintage from marts.note_claims where document_name = '{NOTE.name}'"
+        ).fetchall()
+    }
     assert vintages == {written} == {"2026-11-24"}
-    label = published.execute(f"select distinct source_label from marts.observations where file = '{NOTE.name}'").fetchone()[0]
+    label = published.execute(
+        f"select distinct source_label from marts.observations where file = '{NOTE.name}'"
+    ).fetchone()[0]
     assert label == f"{NOTE.name} (document, {written})"
 
 
@@ -227,7 +269,11 @@ def test_report_reads_marts_only():
     """Every relation the report queries is a mart (never raw, staging or core)."""
     src = (REPO / "pipelines" / "report" / "data.py").read_text(encoding="utf-8")
     relations = re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_.]*)", src, re.I)
-    relations = [r.rstrip(".") for r in relations if "." in r.rstrip(".") and not r.startswith(("pipelines", "dataclasses", "datetime"))]
+    relations = [
+        r.rstrip(".")
+        for r in relations
+        if "." in r.rstrip(".") and not r.startswith(("pipelines", "dataclasses", "datetime"))
+    ]
     assert relations and all(r.startswith("marts.") for r in relations), relations
     from pipelines.report.data import MARTS
 
@@ -244,8 +290,14 @@ def test_report_asset_in_definitions():
     node = graph.get(key)
     assert node.group_name == "report"
     parents = {"/".join(k.path) for k in node.parent_keys}
-    assert {"marts/emigration_by_destination", "marts/outflow_trend", "marts/region_profile",
-            "marts/note_claims", "marts/source_freshness", "warehouse/published"} <= parents
+    assert {
+        "marts/emigration_by_destination",
+        "marts/outflow_trend",
+        "marts/region_profile",
+        "marts/note_claims",
+        "marts/source_freshness",
+        "warehouse/published",
+    } <= parents
     # off the publication path: nothing waits for the report
     assert key not in graph.get(AssetKey(["warehouse", "published"])).parent_keys
 

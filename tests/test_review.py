@@ -1,6 +1,7 @@
 """The review queue and corrections, end to end in real builds: an uncertain figure waits outside
 the facts; an analyst's decision (fix, reject, accept) changes the marts, survives a rebuild,
 and a broken corrections file fails the build with one line and touches nothing published."""
+
 from __future__ import annotations
 
 import hashlib
@@ -59,7 +60,9 @@ def test_uncertain_figures_wait_outside_the_facts(home):
     assert waiting[0][3] < 0.6
     facts = [r[0] for r in rows(home, "select value from core.fct_observation where file_name = 'pavlodar.pdf'")]
     assert sorted(facts) == [3905.0, 4812.0, 751000.0]
-    claims = [r[0] for r in rows(home, "select claimed_value from marts.note_claims where document_name = 'pavlodar.pdf'")]
+    claims = [
+        r[0] for r in rows(home, "select claimed_value from marts.note_claims where document_name = 'pavlodar.pdf'")
+    ]
     assert 820400.0 not in claims
 
 
@@ -78,19 +81,33 @@ def test_review_lists_the_queue_and_writes_a_template(home):
 def test_decisions_change_the_marts_and_survive_a_rebuild(home):
     figs = {f["value"]: f for f in extracted(home, "pavlodar.pdf")}
     sha = hashlib.sha256((home / "raw" / "documents" / "pavlodar.pdf").read_bytes()).hexdigest()
-    decisions = {"corrections": [
-        {"document": "pavlodar.pdf", "key": figs[820400]["key"], "action": "fix",
-         "set": {"indicator": "population", "period": "2025-04-01"}, "by": "A. Analyst", "at": "2026-11-30",
-         "note": "a population, continuing the sentence before"},
-        {"document": sha, "key": figs[4812]["key"], "action": "reject", "by": "A. Analyst", "at": "2026-11-30"},
-        {"document": "pavlodar.pdf", "key": figs[3905]["key"], "action": "accept", "by": "B. Analyst"},
-    ]}
+    decisions = {
+        "corrections": [
+            {
+                "document": "pavlodar.pdf",
+                "key": figs[820400]["key"],
+                "action": "fix",
+                "set": {"indicator": "population", "period": "2025-04-01"},
+                "by": "A. Analyst",
+                "at": "2026-11-30",
+                "note": "a population, continuing the sentence before",
+            },
+            {"document": sha, "key": figs[4812]["key"], "action": "reject", "by": "A. Analyst", "at": "2026-11-30"},
+            {"document": "pavlodar.pdf", "key": figs[3905]["key"], "action": "accept", "by": "B. Analyst"},
+        ]
+    }
     (home / "raw" / "documents" / "corrections.yaml").write_text(yaml.safe_dump(decisions, allow_unicode=True))
     for build in ("build", "rebuild"):
         kazmig(home, "build", "--offline", *(["--force"] if build == "rebuild" else []))
         assert rows(home, "select count(*) from marts.figures_to_review")[0][0] == 0, build
-        facts = {r[0]: r[1:] for r in rows(home, "select value, indicator, period, region, provenance "
-                                                 "from core.fct_observation where file_name = 'pavlodar.pdf'")}
+        facts = {
+            r[0]: r[1:]
+            for r in rows(
+                home,
+                "select value, indicator, period, region, provenance "
+                "from core.fct_observation where file_name = 'pavlodar.pdf'",
+            )
+        }
         assert sorted(facts) == [3905.0, 751000.0, 820400.0], build
         assert facts[820400.0][:3] == ("population", "2025-04-01", "390000000")
         assert "fixed by A. Analyst on 2026-11-30 (a population" in facts[820400.0][3]
@@ -99,15 +116,21 @@ def test_decisions_change_the_marts_and_survive_a_rebuild(home):
         assert raw[0][:2] == ("rejected", "reject") and json.loads(raw[0][2])["indicator"] == "departures"
         fixed = rows(home, "select original from raw.document_figures where value = 820400")
         assert json.loads(fixed[0][0])["indicator"] == "arrivals"  # the extracted form stays beside the fix
-        claims = [r[0] for r in rows(home, "select claimed_value from marts.note_claims where document_name = 'pavlodar.pdf'")]
+        claims = [
+            r[0] for r in rows(home, "select claimed_value from marts.note_claims where document_name = 'pavlodar.pdf'")
+        ]
         assert 4812.0 not in claims and 820400.0 in claims
 
 
 BROKEN = [
-    ("corrections:\n  - document: pavlodar.pdf\n    key: p1:x\n    action: maybe\n",
-     "raw/documents/corrections.yaml, entry 1 (action): Input should be 'accept', 'reject', 'fix' or 'pending'"),
-    ("corrections:\n  - document: pavlodar.pdf\n    key: p1:x\n    action: fix\n    set: {colour: red}\n",
-     "raw/documents/corrections.yaml, entry 1 (set): Value error, cannot set colour"),
+    (
+        "corrections:\n  - document: pavlodar.pdf\n    key: p1:x\n    action: maybe\n",
+        "raw/documents/corrections.yaml, entry 1 (action): Input should be 'accept', 'reject', 'fix' or 'pending'",
+    ),
+    (
+        "corrections:\n  - document: pavlodar.pdf\n    key: p1:x\n    action: fix\n    set: {colour: red}\n",
+        "raw/documents/corrections.yaml, entry 1 (set): Value error, cannot set colour",
+    ),
     ("corrections: [\n", "raw/documents/corrections.yaml, line 2: not valid YAML"),
 ]
 

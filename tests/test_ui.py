@@ -1,5 +1,6 @@
 """What people look at: Dagster's UI (asset catalog and lineage) in headless Chromium, and a BI
 tool's SQLAlchemy connection reading the marts while a real rebuild publishes."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,8 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -21,10 +20,21 @@ from test_report import ARTIFACTS, chromium, chromium_path, visible_text
 
 # raw → staging → core → marts: the lineage the catalog and the GraphQL API must show
 EXPECTED_ASSETS = [
-    "raw/documents", "raw/document_figures", "raw/bns_observations", "bns/population_csv",
-    "staging/stg_bns_observations", "staging/stg_document_figures", "core/fct_observation",
-    "marts/emigration_by_destination", "marts/outflow_trend", "marts/region_profile", "marts/note_claims",
-    "marts/source_freshness", "marts/revisions", "warehouse/published", "report/html",
+    "raw/documents",
+    "raw/document_figures",
+    "raw/bns_observations",
+    "bns/population_csv",
+    "staging/stg_bns_observations",
+    "staging/stg_document_figures",
+    "core/fct_observation",
+    "marts/emigration_by_destination",
+    "marts/outflow_trend",
+    "marts/region_profile",
+    "marts/note_claims",
+    "marts/source_freshness",
+    "marts/revisions",
+    "warehouse/published",
+    "report/html",
 ]
 EXPECTED_EDGES = [  # (upstream, downstream)
     ("raw/documents", "raw/document_figures"),
@@ -83,12 +93,23 @@ def dagster_dev(tmp_path_factory):
     shutil.copyfile(REPO / "config" / "dagster.yaml", dagster_home / "dagster.yaml")
     kazmig(home, "prepare")  # the definitions load the dbt manifest
     port = _free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(dagster_home), "KAZMIG_HOME": str(home),
-           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9"}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(dagster_home),
+        "KAZMIG_HOME": str(home),
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
+    }
     log_path = root / "dagster_dev.log"
     log = open(log_path, "w")
-    proc = subprocess.Popen([str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "pipelines.definitions"],
-                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "pipelines.definitions"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         yield proc, f"http://127.0.0.1:{port}", log_path
     finally:
@@ -107,9 +128,9 @@ def dagster_ui(dagster_dev):
         try:
             info = json.loads(_get(f"{base}/server_info"))
             break
-        except OSError:
+        except OSError as err:
             if time.monotonic() > deadline:
-                raise AssertionError(f"dagster dev did not answer in 150 s:\n{log_path.read_text()[-3000:]}")
+                raise AssertionError(f"dagster dev did not answer in 150 s:\n{log_path.read_text()[-3000:]}") from err
             time.sleep(0.5)
     assert info.get("dagster_version")
     # the code location loads after the webserver answers: wait until the graph is there
@@ -121,8 +142,9 @@ def dagster_ui(dagster_dev):
 
 
 def _graphql(base: str, query: str) -> dict:
-    req = urllib.request.Request(f"{base}/graphql", data=json.dumps({"query": query}).encode(),
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{base}/graphql", data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return json.loads(r.read()).get("data") or {}
@@ -217,8 +239,11 @@ def test_dagster_graphql_lineage_raw_staging_core_marts(dagster_ui):
 
 def test_dagster_ui_for_the_people_who_inspect_it(dagster_ui):
     """Owners on every asset, descriptions without raw SQL, and no news dialog over the first visit."""
-    data = _graphql(dagster_ui, """{ shouldShowNux assetNodes { assetKey { path } description
-        owners { ... on TeamAssetOwner { team } ... on UserAssetOwner { email } } } }""")
+    data = _graphql(
+        dagster_ui,
+        """{ shouldShowNux assetNodes { assetKey { path } description
+        owners { ... on TeamAssetOwner { team } ... on UserAssetOwner { email } } } }""",
+    )
     assert data["shouldShowNux"] is False  # dagster.yaml: nux.enabled false
     nodes = {"/".join(n["assetKey"]["path"]): n for n in data["assetNodes"]}
     unowned = [k for k, n in nodes.items() if {"team": "kazmig-data"} not in n["owners"]]

@@ -3,6 +3,7 @@ loopback bureau: no Last-Modified and both formats in one refresh, two refreshes
 the XLSX and the CSV of element 6584 disagreeing in values and borders, a format that cannot be
 fetched, and a server that does send Last-Modified. Each build publishes, and the marts say which
 vintage is current."""
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,10 @@ def revise_akmola_2025(csv: Path) -> None:
     text = csv.read_bytes().decode("utf-8-sig")
     for label in ("АКМОЛИНСКАЯ ОБЛАСТЬ", "РЕСПУБЛИКА КАЗАХСТАН"):
         for kind, delta in (("городская местность", -1), ("сельская местность", +1)):
-            head = (f'"Численность населения на начало периода(Человек)"\t"2025 год"\t"202512"\t"{label}"\t"0"\t'
-                    f'"{kind}"\t"0"\t"Всего"\t"0"\t"Все группы"\t"0"\t"')
+            head = (
+                f'"Численность населения на начало периода(Человек)"\t"2025 год"\t"202512"\t"{label}"\t"0"\t'
+                f'"{kind}"\t"0"\t"Всего"\t"0"\t"Все группы"\t"0"\t"'
+            )
             [value] = re.findall(re.escape(head) + r'([\d ]+)"', text)
             new = f"{int(value.replace(' ', '')) + delta:,}".replace(",", " ")
             text = text.replace(head + value + '"', head + new + '"')
@@ -59,9 +62,12 @@ def query(home: Path, sql: str) -> list[tuple]:
 
 
 def current_value(home: Path, region: str, period: str, indicator: str = "population") -> tuple:
-    return query(home, f"""select value, source_id from core.fct_observation_current
+    return query(
+        home,
+        f"""select value, source_id from core.fct_observation_current
                            where indicator = '{indicator}' and region = '{region}' and sex = 'total'
-                             and period = '{period}'""")[0]
+                             and period = '{period}'""",
+    )[0]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +84,8 @@ def no_last_modified(tmp_path_factory, bns_files):
 
 
 def test_one_refresh_two_formats_then_a_revision_a_second_later_then_a_failing_format(
-        tmp_path, monkeypatch, no_last_modified):
+    tmp_path, monkeypatch, no_last_modified
+):
     srv = no_last_modified
     home = make_home(tmp_path / "home")
     monkeypatch.setenv("KAZMIG_HOME", str(home))
@@ -108,8 +115,16 @@ def test_one_refresh_two_formats_then_a_revision_a_second_later_then_a_failing_f
             s["url"] = "{base_url}/test/ratelimit-forever/{element_id}.xlsx"
     cat = tmp_path / "catalogue.yaml"
     cat.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    proc = kazmig(home, "build", env={"KAZMIG_BNS_BASE_URL": srv.url, "KAZMIG_CATALOGUE": str(cat),
-                                      "KAZMIG_BNS_RETRIES": "1", "KAZMIG_BNS_BACKOFF": "0.05"})
+    proc = kazmig(
+        home,
+        "build",
+        env={
+            "KAZMIG_BNS_BASE_URL": srv.url,
+            "KAZMIG_CATALOGUE": str(cat),
+            "KAZMIG_BNS_RETRIES": "1",
+            "KAZMIG_BNS_BACKOFF": "0.05",
+        },
+    )
     out = proc.stdout
     assert "kazmig build succeeded" in out, out
     [xlsx_line] = [ln for ln in out.splitlines() if ln.strip().startswith("population_xlsx ")]
@@ -117,37 +132,61 @@ def test_one_refresh_two_formats_then_a_revision_a_second_later_then_a_failing_f
     assert "fetch failed: HTTP 429 Too Many Requests (Retry-After 1 s) (gave up after 2 attempts)" in xlsx_line
     assert any(ln.startswith("  warning bns/population_xlsx:landed") for ln in out.splitlines()), out
     [conflict] = [ln for ln in out.splitlines() if "warn_vintages_disagree" in ln]
-    assert conflict.startswith("  warning core/fct_observation:warn_vintages_disagree — ") and "row(s), e.g." in conflict
+    assert (
+        conflict.startswith("  warning core/fct_observation:warn_vintages_disagree — ") and "row(s), e.g." in conflict
+    )
 
     # which vintage is current, and why
-    fresh = {r[0]: r[1:] for r in query(home, """select source_id, vintage_in_use, vintage_in_use_basis, landed_vintages
-                                                  from marts.source_freshness where source_kind = 'official'""")}
+    fresh = {
+        r[0]: r[1:]
+        for r in query(
+            home,
+            """select source_id, vintage_in_use, vintage_in_use_basis, landed_vintages
+                                                  from marts.source_freshness where source_kind = 'official'""",
+        )
+    }
     assert fresh["population_csv"] == (vintages.parse_iso(csv2["vintage_at"]).date(), "retrieved", 2)
     assert fresh["population_xlsx"][1:] == ("retrieved", 1)  # still current for the sexes only it has
     assert current_value(home, "110000000", "2025-01-01", "population_urban") == (450270.0, "population_csv")
     # one release, two formats disagreeing (788 023 in the XLSX, 788 013 in the CSV): the file that
     # reaches the later period (the CSV, to 2025) is current, the other is kept with both files named
     assert current_value(home, "110000000", "2023-01-01") == (788013.0, "population_csv")
-    rows = query(home, """select previous_source_id, previous_value, previous_file, revised_source_id,
+    rows = query(
+        home,
+        """select previous_source_id, previous_value, previous_file, revised_source_id,
                                  revised_value, revised_file, same_release, revised_is_latest
                           from marts.revisions where region = '110000000' and sex = 'total'
                             and (indicator, period) in (('population', '2023-01-01'), ('population_urban', '2025-01-01'))
-                          order by period""")
+                          order by period""",
+    )
     (p23, v23, f23, r23, n23, g23, same23, _), (p25, v25, f25, r25, n25, g25, same25, latest25) = rows
     assert (p23, v23, r23, n23, same23) == ("population_xlsx", 788023.0, "population_csv", 788013.0, True)
     assert f23.startswith("bns/population_xlsx/") and g23.startswith("bns/population_csv/")
-    assert (p25, v25, r25, n25, same25, latest25) == ("population_csv", 450271.0, "population_csv", 450270.0,
-                                                      False, True)
+    assert (p25, v25, r25, n25, same25, latest25) == (
+        "population_csv",
+        450271.0,
+        "population_csv",
+        450270.0,
+        False,
+        True,
+    )
     assert f25 != g25 and f25.endswith(".csv") and g25.endswith(".csv")
     # other borders: the XLSX has Shymkent for 2017, the CSV (current) does not - withdrawn, not current
-    assert query(home, """select revision_kind, previous_source_id, revised_source_id from marts.revisions
+    assert query(
+        home,
+        """select revision_kind, previous_source_id, revised_source_id from marts.revisions
                           where region = '790000000' and period = '2017-01-01' and sex = 'total'
-                            and indicator = 'population'""") == [("withdrawn", "population_xlsx", "population_csv")]
-    assert query(home, "select count(*) from core.fct_observation_current where region = '790000000' "
-                       "and period = '2017-01-01' and indicator = 'population' and sex = 'total'") == [(0,)]
+                            and indicator = 'population'""",
+    ) == [("withdrawn", "population_xlsx", "population_csv")]
+    assert query(
+        home,
+        "select count(*) from core.fct_observation_current where region = '790000000' "
+        "and period = '2017-01-01' and indicator = 'population' and sex = 'total'",
+    ) == [(0,)]
     # nothing lost: every vintage's values stay in the facts
-    assert query(home, "select count(distinct file_sha256) from core.fct_observation where source_kind = 'official'") \
-        == [(5,)]
+    assert query(
+        home, "select count(distinct file_sha256) from core.fct_observation where source_kind = 'official'"
+    ) == [(5,)]
 
 
 def test_last_modified_dates_the_vintage(tmp_path, monkeypatch, bns_files):
@@ -160,15 +199,26 @@ def test_last_modified_dates_the_vintage(tmp_path, monkeypatch, bns_files):
     out = proc.stdout
     assert "kazmig build succeeded" in out, out + proc.stderr
     assert "population_csv               used vintage 2026-08-11 (the server's Last-Modified) of 1 landed" in out
-    fresh = {r[0]: r[1:] for r in query(home, """select source_id, vintage_in_use, vintage_in_use_basis
-                                                  from marts.source_freshness where source_kind = 'official'""")}
+    fresh = {
+        r[0]: r[1:]
+        for r in query(
+            home,
+            """select source_id, vintage_in_use, vintage_in_use_basis
+                                                  from marts.source_freshness where source_kind = 'official'""",
+        )
+    }
     assert {k: (str(v[0]), v[1]) for k, v in fresh.items()} == {
-        "population_csv": ("2026-08-11", "last_modified"), "population_xlsx": ("2023-07-21", "last_modified"),
-        "net_migration_csv": ("2026-09-30", "last_modified"), "labour_force_csv": ("2026-09-30", "last_modified")}
+        "population_csv": ("2026-08-11", "last_modified"),
+        "population_xlsx": ("2023-07-21", "last_modified"),
+        "net_migration_csv": ("2026-09-30", "last_modified"),
+        "labour_force_csv": ("2026-09-30", "last_modified"),
+    }
     assert current_value(home, "110000000", "2023-01-01") == (788013.0, "population_csv")
     # the CSV is a later release than the XLSX: its differences are revisions, not one release's conflict
-    assert query(home, "select count(*), bool_or(same_release) from marts.revisions where table_id = '6584'")[0][1] \
+    assert (
+        query(home, "select count(*), bool_or(same_release) from marts.revisions where table_id = '6584'")[0][1]
         is False
+    )
 
 
 def test_the_bureau_as_it_answers_today_publishes(tmp_path, bns_files):
@@ -181,12 +231,24 @@ def test_the_bureau_as_it_answers_today_publishes(tmp_path, bns_files):
     finally:
         srv.stop()
     assert "kazmig build succeeded" in proc.stdout, proc.stdout + proc.stderr
-    fresh = {r[0]: r[1:] for r in query(home, """select source_id, vintage_in_use, vintage_in_use_basis
-                                                  from marts.source_freshness where source_kind = 'official'""")}
+    fresh = {
+        r[0]: r[1:]
+        for r in query(
+            home,
+            """select source_id, vintage_in_use, vintage_in_use_basis
+                                                  from marts.source_freshness where source_kind = 'official'""",
+        )
+    }
     assert (str(fresh["population_xlsx"][0]), fresh["population_xlsx"][1]) == ("2023-07-19", "file_date")
     assert fresh["population_csv"][1] == "retrieved"
     assert current_value(home, "110000000", "2023-01-01") == (788013.0, "population_csv")
-    assert query(home, """select count(*) from core.fct_observation_current where region = '790000000'
-                          and period = '2017-01-01' and indicator = 'population' and sex = 'total'""") == [(0,)]
-    assert query(home, """select revision_kind from marts.revisions where region = '790000000'
-                          and period = '2017-01-01' and indicator = 'population' and sex = 'total'""") == [("withdrawn",)]
+    assert query(
+        home,
+        """select count(*) from core.fct_observation_current where region = '790000000'
+                          and period = '2017-01-01' and indicator = 'population' and sex = 'total'""",
+    ) == [(0,)]
+    assert query(
+        home,
+        """select revision_kind from marts.revisions where region = '790000000'
+                          and period = '2017-01-01' and indicator = 'population' and sex = 'total'""",
+    ) == [("withdrawn",)]

@@ -9,6 +9,7 @@ The project ships a sample bundle (raw/sample/, the real files as of the date it
 when the bureau cannot be reached and nothing has been landed for a source, the build lands that
 source's sample file this way.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +26,10 @@ from pipelines.bns.landing import LandingError, land, landed_vintages, temp_file
 from pipelines.files import not_regular
 from pipelines.messages import shown
 
-NAMING_RULE = ("<element id>[-<words>][-<YYYY-MM-DD>].<csv|xlsx|json>, e.g. 6584-population-2026-08-11.csv "
-               "(the element id of a catalogue table in that format; the date is the release's)")
+NAMING_RULE = (
+    "<element id>[-<words>][-<YYYY-MM-DD>].<csv|xlsx|json>, e.g. 6584-population-2026-08-11.csv "
+    "(the element id of a catalogue table in that format; the date is the release's)"
+)
 _NAME = re.compile(r"^(\d+)(?:[-_][^/]*)?\.(csv|xlsx|json)$", re.IGNORECASE)
 _NOTES = re.compile(r"^(readme.*|.*\.(md|txt))$", re.IGNORECASE)
 
@@ -44,8 +47,9 @@ def _uri(path: Path) -> str:
         return shown(str(path))
 
 
-def land_file(source: Source, src: Path, cfg: FetchConfig, via: str = "bundle",
-              accept_losses: bool = False) -> FetchResult:
+def land_file(
+    source: Source, src: Path, cfg: FetchConfig, via: str = "bundle", accept_losses: bool = False
+) -> FetchResult:
     """Land one bundle file for `source` (verified like a download)."""
     started = vintages.now()
     result = FetchResult(source_id=source.id, outcome="failed", url=_uri(src), via=via, attempts=1)
@@ -69,12 +73,24 @@ def land_file(source: Source, src: Path, cfg: FetchConfig, via: str = "bundle",
                     raise LandingError(f"refused {name}: over the cap of {cfg.max_bytes} bytes")
                 sha.update(chunk)
                 f.write(chunk)
-        meta = {"source_id": source.id, "element_id": source.element_id, "format": source.format,
-                "url": result.url, "retrieved_at": vintages.iso(vintages.now()), "bytes": n, "content_type": None,
-                "license": source.license, "license_url": source.license_url, "attribution": source.attribution,
-                "producer": source.producer, "via": via, "original_name": src.name}
-        outcome, path, meta = land(source, tmp, digest=sha.hexdigest(), name=name, meta=meta,
-                                   bundle_name=src.name, accept_losses=accept_losses)
+        meta = {
+            "source_id": source.id,
+            "element_id": source.element_id,
+            "format": source.format,
+            "url": result.url,
+            "retrieved_at": vintages.iso(vintages.now()),
+            "bytes": n,
+            "content_type": None,
+            "license": source.license,
+            "license_url": source.license_url,
+            "attribution": source.attribution,
+            "producer": source.producer,
+            "via": via,
+            "original_name": src.name,
+        }
+        outcome, path, meta = land(
+            source, tmp, digest=sha.hexdigest(), name=name, meta=meta, bundle_name=src.name, accept_losses=accept_losses
+        )
         result.outcome, result.path, result.meta = outcome, path, meta
         result.sha256, result.bytes, result.vintage = sha.hexdigest(), n, meta.get("vintage")
     except LandingError as e:
@@ -89,9 +105,14 @@ def land_file(source: Source, src: Path, cfg: FetchConfig, via: str = "bundle",
     return result
 
 
-def land_from_dir(path: str | os.PathLike, sources: list[Source] | None = None,
-                  config: FetchConfig | None = None, accept_losses: bool = False,
-                  via: str = "bundle", catalogue: list[Source] | None = None) -> list[FetchResult]:
+def land_from_dir(
+    path: str | os.PathLike,
+    sources: list[Source] | None = None,
+    config: FetchConfig | None = None,
+    accept_losses: bool = False,
+    via: str = "bundle",
+    catalogue: list[Source] | None = None,
+) -> list[FetchResult]:
     """Land an offline bundle (see the naming rule above). Each data file goes to the source of
     its element id and format among `sources`; a file that breaks the naming rule, names an
     element `catalogue` (default: `sources`) lacks, or is not a regular file is a failed result
@@ -110,15 +131,23 @@ def land_from_dir(path: str | os.PathLike, sources: list[Source] | None = None,
             continue
         m = _NAME.match(f.name)
         if not m:
-            results.append(_problem(name, f"{name}: the name does not follow the bundle's naming rule {NAMING_RULE}", f))
+            results.append(
+                _problem(name, f"{name}: the name does not follow the bundle's naming rule {NAMING_RULE}", f)
+            )
             continue
         ext = m.group(2).lower()
         matching = [s for s in sources if s.element_id == m.group(1) and s.ext == ext]
         if not matching and any(s.element_id == m.group(1) and s.ext == ext for s in catalogue):
             continue  # another source of the catalogue, not asked for
         if not matching:
-            results.append(_problem(name, f"{name}: element {m.group(1)} as {ext} is not in the catalogue "
-                                          f"(it has {', '.join(known)}); naming rule: {NAMING_RULE}", f))
+            results.append(
+                _problem(
+                    name,
+                    f"{name}: element {m.group(1)} as {ext} is not in the catalogue "
+                    f"(it has {', '.join(known)}); naming rule: {NAMING_RULE}",
+                    f,
+                )
+            )
             continue
         for s in matching:
             results.append(land_file(s, f, cfg, via=via, accept_losses=accept_losses))
@@ -152,7 +181,10 @@ def land_sample(source: Source, config: FetchConfig | None = None) -> list[Fetch
             return []
     except LandingError:
         return []  # something is landed; its broken sidecar is reported elsewhere
-    files = [f for f in sorted(sample_dir().iterdir())
-             if (m := _NAME.match(f.name)) and m.group(1) == source.element_id and m.group(2).lower() == source.ext]
+    files = [
+        f
+        for f in sorted(sample_dir().iterdir())
+        if (m := _NAME.match(f.name)) and m.group(1) == source.element_id and m.group(2).lower() == source.ext
+    ]
     cfg = config or FetchConfig.from_env()
     return [land_file(source, f, cfg, via="sample") for f in files]

@@ -4,6 +4,7 @@ Each entry is validated by a pydantic model when the catalogue loads, before any
 mistake is one line naming the entry and the key (`catalogue.yaml: sources[2] (population_csv),
 key 'format': ...`).
 """
+
 from __future__ import annotations
 
 import os
@@ -45,7 +46,7 @@ class Dimension(BaseModel):
     map: dict[str, str] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _sex_values(self) -> "Dimension":
+    def _sex_values(self) -> Dimension:
         if self.role == "sex" and not set(self.map.values()) <= SEXES:
             raise ValueError(f"sex values must be in {sorted(SEXES)}, not {sorted(set(self.map.values()) - SEXES)}")
         return self
@@ -108,13 +109,17 @@ class Source(BaseModel):
     @classmethod
     def _url(cls, v: str) -> str:
         if not v.startswith("{base_url}/"):
-            raise ValueError(f"url must contain {{base_url}} at its start so downloads stay on the bureau's host, "
-                             f"e.g. {DEFAULT_URLS['bns_csv']}; not {v!r}")
+            raise ValueError(
+                f"url must contain {{base_url}} at its start so downloads stay on the bureau's host, "
+                f"e.g. {DEFAULT_URLS['bns_csv']}; not {v!r}"
+            )
         fields = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
         unknown = fields - {"base_url", "element_id"}
         if unknown:
-            raise ValueError(f"unknown placeholder(s) {', '.join('{' + f + '}' for f in sorted(unknown))} "
-                             "(known: {base_url}, {element_id})")
+            raise ValueError(
+                f"unknown placeholder(s) {', '.join('{' + f + '}' for f in sorted(unknown))} "
+                "(known: {base_url}, {element_id})"
+            )
         probe = urlsplit(v.format(base_url=DEFAULT_BASE_URL, element_id="1"))
         if probe.hostname != urlsplit(DEFAULT_BASE_URL).hostname or ".." in probe.path.split("/"):
             raise ValueError(f"url {v!r} leaves the bureau's host or path")
@@ -131,7 +136,7 @@ class Source(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _layout(self) -> "Source":
+    def _layout(self) -> Source:
         roles = [d.role for d in self.dimensions.values()]
         if len(roles) != len(set(roles)):
             raise ValueError("at most one dimension per role")
@@ -197,8 +202,11 @@ def _message(e: dict[str, Any]) -> str:
     msg = re.sub(r"^(Value error|Assertion failed), ", "", e.get("msg", "invalid"))
     if e.get("type") == "extra_forbidden":
         msg = f"unknown key (known: {', '.join(sorted(_source_keys()))})"
-    elif e.get("type") in ("literal_error", "string_pattern_mismatch", "missing", "string_type", "dict_type") \
-            and "input" in e and e.get("type") != "missing":
+    elif (
+        e.get("type") in ("literal_error", "string_pattern_mismatch", "missing", "string_type", "dict_type")
+        and "input" in e
+        and e.get("type") != "missing"
+    ):
         msg += f", not {e['input']!r}"
     return f"key {key!r}: {msg}" if key else msg
 
@@ -224,12 +232,15 @@ def _entry(raw: Any, defaults: dict[str, Any], where: str, known_indicators: set
         source = Source.model_validate(merged)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        raise CatalogueError(f"{where}, {_message(errors[0])}"
-                             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")) from None
+        raise CatalogueError(
+            f"{where}, {_message(errors[0])}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+        ) from None
     for key, code in source.indicators().items():
         if known_indicators and code not in known_indicators:
-            raise CatalogueError(f"{where}, key {key!r}: unknown indicator {code!r} "
-                                 "(indicators are the codes of sql/seeds/ref_indicators.csv)")
+            raise CatalogueError(
+                f"{where}, key {key!r}: unknown indicator {code!r} "
+                "(indicators are the codes of sql/seeds/ref_indicators.csv)"
+            )
     return source
 
 
@@ -257,8 +268,9 @@ def load_catalogue(path: str | os.PathLike | None = None) -> list[Source]:
     for i, raw in enumerate(doc["sources"]):
         s = _entry(raw, defaults, f"{p.name}: sources[{i}]", known)
         if s.id in first:
-            raise CatalogueError(f"{p.name}: sources[{i}] ({s.id}), key 'id': duplicate source id "
-                                 f"(sources[{first[s.id]}] has it)")
+            raise CatalogueError(
+                f"{p.name}: sources[{i}] ({s.id}), key 'id': duplicate source id (sources[{first[s.id]}] has it)"
+            )
         first[s.id] = i
         sources.append(s)
     return sources
@@ -278,8 +290,20 @@ def select(sources: list[Source], ids: list[str] | None) -> list[Source]:
 def source_rows(sources: list[Source] | None = None, base_url: str | None = None) -> list[dict[str, Any]]:
     """The catalogue as rows for raw.bns_sources (one per source)."""
     sources = load_catalogue() if sources is None else sources
-    return [{
-        "source_id": s.id, "element_id": s.element_id, "title": s.title, "producer": s.producer,
-        "format": s.format, "url": s.url(base_url), "license": s.license, "license_url": s.license_url,
-        "attribution": s.attribution, "cadence": s.cadence, "unit": s.unit, "period": s.period,
-    } for s in sources]
+    return [
+        {
+            "source_id": s.id,
+            "element_id": s.element_id,
+            "title": s.title,
+            "producer": s.producer,
+            "format": s.format,
+            "url": s.url(base_url),
+            "license": s.license,
+            "license_url": s.license_url,
+            "attribution": s.attribution,
+            "cadence": s.cadence,
+            "unit": s.unit,
+            "period": s.period,
+        }
+        for s in sources
+    ]

@@ -1,4 +1,5 @@
 """What the three bureau parsers share: values, territories, periods, the observation contract."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,17 +16,41 @@ from pipelines.reference import normalise_label, region_for_label
 
 # The columns of raw.bns_observations, in order. Every observation has exactly these keys.
 OBSERVATION_KEYS = (
-    "source_id", "element_id", "format", "vintage", "vintage_at", "vintage_basis", "file_sha256", "file_name", "indicator",
-    "region", "region_label", "sex", "period", "period_start", "period_end", "value", "unit",
-    "sheet", "row", "col",
+    "source_id",
+    "element_id",
+    "format",
+    "vintage",
+    "vintage_at",
+    "vintage_basis",
+    "file_sha256",
+    "file_name",
+    "indicator",
+    "region",
+    "region_label",
+    "sex",
+    "period",
+    "period_start",
+    "period_end",
+    "value",
+    "unit",
+    "sheet",
+    "row",
+    "col",
 )
 
 
 class SourceError(Exception):
     """A source cannot be parsed (or fetched); the message is one line naming source, file, row, column."""
 
-    def __init__(self, source_id: str, message: str, file: str | None = None,
-                 row: int | None = None, column: str | None = None, sheet: str | None = None):
+    def __init__(
+        self,
+        source_id: str,
+        message: str,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        sheet: str | None = None,
+    ):
         self.source_id, self.file, self.row, self.column, self.sheet = source_id, file, row, column, sheet
         self.detail = message
         where = []
@@ -162,12 +187,14 @@ class Builder:
         self.out = Observations()
         self._seen: dict[tuple, tuple[float, Any, Any]] = {}
 
-    def error(self, message: str, row: int | None = None, column: str | None = None,
-              sheet: str | None = None) -> SourceError:
+    def error(
+        self, message: str, row: int | None = None, column: str | None = None, sheet: str | None = None
+    ) -> SourceError:
         return SourceError(self.source.id, message, file=self.file_name, row=row, column=column, sheet=sheet)
 
-    def indicator_and_sex(self, ind_map: dict[str, str], ind_label: str | None,
-                          sex_map: dict[str, str], sex_label: str | None) -> tuple[str, str] | None:
+    def indicator_and_sex(
+        self, ind_map: dict[str, str], ind_label: str | None, sex_map: dict[str, str], sex_label: str | None
+    ) -> tuple[str, str] | None:
         """The indicator and sex a row's classification labels map to (None label: the column
         is not mapped), or None when the catalogue leaves a label out (counted as unmapped)."""
         indicator = self.source.indicator if ind_label is None else ind_map.get(norm(ind_label))
@@ -194,8 +221,19 @@ class Builder:
             raise self.error(f"not a whole number of persons {str(raw)!r}", row, column, sheet)
         return v
 
-    def add(self, *, indicator: str, region: str, region_label: str, sex: str, year: int,
-            value: float, row: int, col: str, sheet: str | None = None) -> None:
+    def add(
+        self,
+        *,
+        indicator: str,
+        region: str,
+        region_label: str,
+        sex: str,
+        year: int,
+        value: float,
+        row: int,
+        col: str,
+        sheet: str | None = None,
+    ) -> None:
         period, start, end = period_fields(self.source, year)
         key = (indicator, region, sex, period)
         if key in self._seen:
@@ -206,30 +244,36 @@ class Builder:
             where = f"row {prev_row}" + (f" of sheet {prev_sheet!r}" if prev_sheet else "")
             raise self.error(
                 f"conflicting duplicate of {indicator} {region} {sex} {period}: {value:g} here, "
-                f"{prev_value:g} at {where}", row, col, sheet)
+                f"{prev_value:g} at {where}",
+                row,
+                col,
+                sheet,
+            )
         self._seen[key] = (value, row, sheet)
-        self.out.append({
-            "source_id": self.source.id,
-            "element_id": self.source.element_id,
-            "format": self.source.format,
-            "vintage": self.vintage,
-            "vintage_at": self.vintage_at,
-            "vintage_basis": self.vintage_basis,
-            "file_sha256": self.sha256,
-            "file_name": self.file_name,
-            "indicator": indicator,
-            "region": region,
-            "region_label": region_label,
-            "sex": sex,
-            "period": period,
-            "period_start": start,
-            "period_end": end,
-            "value": float(value),
-            "unit": self.source.unit,
-            "sheet": sheet,
-            "row": row,
-            "col": col,
-        })
+        self.out.append(
+            {
+                "source_id": self.source.id,
+                "element_id": self.source.element_id,
+                "format": self.source.format,
+                "vintage": self.vintage,
+                "vintage_at": self.vintage_at,
+                "vintage_basis": self.vintage_basis,
+                "file_sha256": self.sha256,
+                "file_name": self.file_name,
+                "indicator": indicator,
+                "region": region,
+                "region_label": region_label,
+                "sex": sex,
+                "period": period,
+                "period_start": start,
+                "period_end": end,
+                "value": float(value),
+                "unit": self.source.unit,
+                "sheet": sheet,
+                "row": row,
+                "col": col,
+            }
+        )
 
 
 def norm(s: Any) -> str:

@@ -6,6 +6,7 @@ connection, a cut body, HTTP 429 and 5xx) are retried by tenacity with exponenti
 429 and 503 wait as long as the server's Retry-After asks, up to a cap. A host that does not
 resolve or refuses the connection is offline at once: no retries.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,9 +16,10 @@ import os
 import re
 import socket
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -25,28 +27,60 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_afte
 
 from pipelines.bns import vintage as vintages
 from pipelines.bns.catalogue import Source, allowed_hosts, base_url_from_env, load_catalogue
-from pipelines.bns.landing import (LandingError, append_manifest, land, landed_vintages, last_retrieved,
-                                   manifest_path, read_manifest, rel, source_dir, temp_file, tidy,
-                                   validate_content)
+from pipelines.bns.landing import (
+    LandingError,
+    append_manifest,
+    land,
+    landed_vintages,
+    last_retrieved,
+    manifest_path,
+    read_manifest,
+    rel,
+    source_dir,
+    temp_file,
+    tidy,
+    validate_content,
+)
 from pipelines.messages import one_line, shown
 from pipelines.progress import progress
 
-__all__ = ["FetchConfig", "FetchError", "FetchResult", "fetch_all", "fetch_source", "format_fetch_table",
-           "land_from_dir", "landed_vintages", "make_session", "manifest_path", "read_manifest", "result_as_dict",
-           "source_dir", "validate_content"]
+__all__ = [
+    "FetchConfig",
+    "FetchError",
+    "FetchResult",
+    "fetch_all",
+    "fetch_source",
+    "format_fetch_table",
+    "land_from_dir",
+    "landed_vintages",
+    "make_session",
+    "manifest_path",
+    "read_manifest",
+    "result_as_dict",
+    "source_dir",
+    "validate_content",
+]
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
 
 CONTENT_TYPES = {
-    "bns_csv": {"text/csv", "text/plain", "text/tab-separated-values", "application/csv",
-                "application/vnd.ms-excel"},
-    "bns_xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "application/zip", "application/x-zip-compressed", "application/vnd.ms-excel"},
+    "bns_csv": {"text/csv", "text/plain", "text/tab-separated-values", "application/csv", "application/vnd.ms-excel"},
+    "bns_xlsx": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/zip",
+        "application/x-zip-compressed",
+        "application/vnd.ms-excel",
+    },
     "bns_json": {"application/json", "text/json", "text/plain", "text/javascript"},
 }
-GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", "application/force-download",
-                 "application/download", "application/x-download"}
+GENERIC_TYPES = {
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/force-download",
+    "application/download",
+    "application/x-download",
+}
 RETRY_AFTER_STATUSES = {429, 503}
 
 
@@ -59,20 +93,20 @@ def _env_float(name: str, default: float) -> float:
 class FetchConfig:
     """Network settings; `from_env` reads KAZMIG_BNS_* overrides."""
 
-    base_url: str | None = None          # default: env KAZMIG_BNS_BASE_URL or https://stat.gov.kz
+    base_url: str | None = None  # default: env KAZMIG_BNS_BASE_URL or https://stat.gov.kz
     connect_timeout: float = 3.0
-    read_timeout: float = 30.0           # silence on the socket
-    deadline: float = 300.0              # a whole download, retries and waits included
-    retries: int = 2                     # attempts after the first, on transient failures
-    backoff: float = 1.0                 # first pause; doubled after each retry
+    read_timeout: float = 30.0  # silence on the socket
+    deadline: float = 300.0  # a whole download, retries and waits included
+    retries: int = 2  # attempts after the first, on transient failures
+    backoff: float = 1.0  # first pause; doubled after each retry
     max_backoff: float = 30.0
-    max_retry_after: float = 60.0        # the longest Retry-After kazmig waits out
+    max_retry_after: float = 60.0  # the longest Retry-After kazmig waits out
     max_redirects: int = 5
     max_bytes: int = 50 * MB
     user_agent: str = "kazmig/0.1 (labour-migration statistics; +https://stat.gov.kz)"
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "FetchConfig":
+    def from_env(cls, **overrides: Any) -> FetchConfig:
         cfg = cls(
             base_url=os.environ.get("KAZMIG_BNS_BASE_URL") or None,
             connect_timeout=_env_float("KAZMIG_BNS_CONNECT_TIMEOUT", cls.connect_timeout),
@@ -96,18 +130,18 @@ class FetchConfig:
 @dataclass
 class FetchResult:
     source_id: str
-    outcome: str                          # changed | unchanged | repaired | failed | offline
+    outcome: str  # changed | unchanged | repaired | failed | offline
     url: str | None = None
-    path: Path | None = None              # the landed file (for unchanged: the one already there)
+    path: Path | None = None  # the landed file (for unchanged: the one already there)
     sha256: str | None = None
-    status: int | None = None             # last HTTP status
+    status: int | None = None  # last HTTP status
     error: str | None = None
     vintage: str | None = None
     bytes: int | None = None
     etag: str | None = None
     last_modified: str | None = None
     content_type: str | None = None
-    via: str = "http"                     # http | bundle | sample
+    via: str = "http"  # http | bundle | sample
     attempts: int = 0
     elapsed: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -121,43 +155,58 @@ class FetchError(Exception):
     """A failed attempt. `retry`: another attempt may help; `offline`: the host did not resolve or
     refused the connection; `retry_after`: seconds the server asked to wait."""
 
-    def __init__(self, message: str, status: int | None = None, retry: bool = False, offline: bool = False,
-                 retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        retry: bool = False,
+        offline: bool = False,
+        retry_after: float | None = None,
+    ):
         super().__init__(one_line(message))
         self.status, self.retry, self.offline, self.retry_after = status, retry, offline, retry_after
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _iso(t: dt.datetime) -> str:
     return vintages.iso(t)
 
 
-def record(result: FetchResult, started: dt.datetime, attempt: int, error: str | None = None,
-           outcome: str | None = None, status: int | None = None) -> None:
-    append_manifest({
-        "source_id": result.source_id,
-        "url": result.url,
-        "started": _iso(started),
-        "finished": _iso(_now()),
-        "status": status if status is not None else result.status,
-        "outcome": outcome or result.outcome,
-        "etag": result.etag,
-        "last_modified": result.last_modified,
-        "sha256": result.sha256,
-        "bytes": result.bytes,
-        "content_type": result.content_type,
-        "error": error if error is not None else result.error,
-        "via": result.via,
-        "attempt": attempt,
-        "vintage": result.meta.get("vintage_at") if result.meta else None,
-    })
+def record(
+    result: FetchResult,
+    started: dt.datetime,
+    attempt: int,
+    error: str | None = None,
+    outcome: str | None = None,
+    status: int | None = None,
+) -> None:
+    append_manifest(
+        {
+            "source_id": result.source_id,
+            "url": result.url,
+            "started": _iso(started),
+            "finished": _iso(_now()),
+            "status": status if status is not None else result.status,
+            "outcome": outcome or result.outcome,
+            "etag": result.etag,
+            "last_modified": result.last_modified,
+            "sha256": result.sha256,
+            "bytes": result.bytes,
+            "content_type": result.content_type,
+            "error": error if error is not None else result.error,
+            "via": result.via,
+            "attempt": attempt,
+            "vintage": result.meta.get("vintage_at") if result.meta else None,
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # checks on what the server says
+
 
 def _check_content_type(source: Source, content_type: str | None) -> None:
     if not content_type:
@@ -206,6 +255,7 @@ def _content_disposition_name(value: str | None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # HTTP
 
+
 def make_session(config: FetchConfig | None = None) -> requests.Session:
     cfg = config or FetchConfig.from_env()
     s = requests.Session()
@@ -228,9 +278,12 @@ def _walk_causes(e: BaseException) -> Iterable[BaseException]:
 
 
 _OFFLINE_ERRNOS = {errno.ECONNREFUSED, errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL}
-_OFFLINE_TEXT = re.compile(r"Failed to resolve|Name or service not known|nodename nor servname|"
-                           r"Temporary failure in name resolution|Connection refused|"
-                           r"Network is unreachable|No route to host|getaddrinfo failed", re.I)
+_OFFLINE_TEXT = re.compile(
+    r"Failed to resolve|Name or service not known|nodename nor servname|"
+    r"Temporary failure in name resolution|Connection refused|"
+    r"Network is unreachable|No route to host|getaddrinfo failed",
+    re.I,
+)
 
 
 def _is_offline(e: BaseException) -> bool:
@@ -249,7 +302,8 @@ def _offline_reason(e: BaseException, url: str) -> str:
     host = urlsplit(url).netloc
     text = " ".join(str(x) for x in _walk_causes(e))
     if any(isinstance(x, socket.gaierror) for x in _walk_causes(e)) or re.search(
-            r"resolve|name or service|nodename|name resolution|getaddrinfo", text, re.I):
+        r"resolve|name or service|nodename|name resolution|getaddrinfo", text, re.I
+    ):
         return f"{host} does not resolve"
     if re.search(r"refused", text, re.I):
         return f"{host} refused the connection"
@@ -297,8 +351,13 @@ def _one_attempt(a: _Attempt, result: FetchResult) -> None:
     for _hop in range(a.cfg.max_redirects + 1):
         _check_url(current, hosts)
         try:
-            resp = a.session.get(current, headers=a.conditional, stream=True, allow_redirects=False,
-                                 timeout=(a.cfg.connect_timeout, a.cfg.read_timeout))
+            resp = a.session.get(
+                current,
+                headers=a.conditional,
+                stream=True,
+                allow_redirects=False,
+                timeout=(a.cfg.connect_timeout, a.cfg.read_timeout),
+            )
         except requests.ConnectionError as e:
             if _is_offline(e):
                 raise FetchError(f"offline: {_offline_reason(e, current)}", offline=True) from None
@@ -333,10 +392,17 @@ def _one_attempt(a: _Attempt, result: FetchResult) -> None:
                 wait = _retry_after(resp.headers.get("Retry-After"))
                 text = f"HTTP {resp.status_code} {resp.reason}"
                 if wait is not None and wait > a.cfg.max_retry_after:
-                    raise FetchError(f"{text}: the bureau asks to retry after {wait:.0f} s, longer than kazmig "
-                                     f"waits ({a.cfg.max_retry_after:g} s)", status=resp.status_code)
-                raise FetchError(text + (f" (Retry-After {wait:g} s)" if wait is not None else ""),
-                                 status=resp.status_code, retry=True, retry_after=wait)
+                    raise FetchError(
+                        f"{text}: the bureau asks to retry after {wait:.0f} s, longer than kazmig "
+                        f"waits ({a.cfg.max_retry_after:g} s)",
+                        status=resp.status_code,
+                    )
+                raise FetchError(
+                    text + (f" (Retry-After {wait:g} s)" if wait is not None else ""),
+                    status=resp.status_code,
+                    retry=True,
+                    retry_after=wait,
+                )
             if resp.status_code != 200:
                 raise FetchError(f"HTTP {resp.status_code} {resp.reason}", status=resp.status_code)
             _receive(a, current, resp, result)
@@ -346,25 +412,35 @@ def _one_attempt(a: _Attempt, result: FetchResult) -> None:
 
 def _read_body(a: _Attempt, resp: requests.Response, f, declared: int | None) -> tuple[str, int]:
     """Stream the body into f under the size cap and the deadline; (sha256, bytes)."""
-    from urllib3.exceptions import HTTPError as Urllib3Error, ProtocolError, ReadTimeoutError
+    from urllib3.exceptions import HTTPError as Urllib3Error
+    from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
     sha, n = hashlib.sha256(), 0
     raw = resp.raw
     while True:
         if time.monotonic() > a.deadline_at:
-            raise FetchError(f"download not finished within the deadline of {a.cfg.deadline:g} s "
-                             f"({n} bytes received)", status=resp.status_code)
+            raise FetchError(
+                f"download not finished within the deadline of {a.cfg.deadline:g} s ({n} bytes received)",
+                status=resp.status_code,
+            )
         try:
             chunk = raw.read1(CHUNK)  # returns as soon as some bytes arrive: the deadline is checked often
         except ReadTimeoutError:
-            raise FetchError(f"time-out: the body stalled after {n} bytes", status=resp.status_code,
-                             retry=True) from None
+            raise FetchError(
+                f"time-out: the body stalled after {n} bytes", status=resp.status_code, retry=True
+            ) from None
         except ProtocolError as e:
-            raise FetchError(f"truncated body after {n} bytes" + (f" of {declared}" if declared is not None else "")
-                             + f": {_short(e)}", status=resp.status_code, retry=True) from None
+            raise FetchError(
+                f"truncated body after {n} bytes"
+                + (f" of {declared}" if declared is not None else "")
+                + f": {_short(e)}",
+                status=resp.status_code,
+                retry=True,
+            ) from None
         except (Urllib3Error, OSError) as e:
-            raise FetchError(f"connection lost after {n} bytes: {_short(e)}", status=resp.status_code,
-                             retry=True) from None
+            raise FetchError(
+                f"connection lost after {n} bytes: {_short(e)}", status=resp.status_code, retry=True
+            ) from None
         if not chunk:
             break
         n += len(chunk)
@@ -383,24 +459,45 @@ def _receive(a: _Attempt, url: str, resp: requests.Response, result: FetchResult
     result.content_type = h.get("Content-Type")
     _check_content_type(a.source, result.content_type)
     declared: int | None = None
-    if h.get("Content-Length", "").strip().isdigit() and h.get("Content-Encoding", "identity").lower() in ("identity", ""):
+    if h.get("Content-Length", "").strip().isdigit() and h.get("Content-Encoding", "identity").lower() in (
+        "identity",
+        "",
+    ):
         declared = int(h["Content-Length"])
         if declared > a.cfg.max_bytes:
-            raise FetchError(f"body of {declared} bytes is over the cap of {a.cfg.max_bytes} bytes",
-                             status=resp.status_code)
+            raise FetchError(
+                f"body of {declared} bytes is over the cap of {a.cfg.max_bytes} bytes", status=resp.status_code
+            )
     tmp, f = temp_file(a.source)
     try:
         with f:
             digest, n = _read_body(a, resp, f, declared)
         name = _content_disposition_name(h.get("Content-Disposition")) or Path(urlsplit(url).path).name or None
         replaces = vintages.parse_iso(a.last[1].get("vintage_at") or a.last[1].get("vintage")) if a.last else None
-        meta = _snapshot_meta(a.source, url=url, retrieved_at=_iso(_now()), etag=result.etag,
-                              last_modified=result.last_modified, bytes=n, content_type=result.content_type,
-                              via="http", original_name=name, refresh_at=_iso(a.refresh) if a.refresh else None)
+        meta = _snapshot_meta(
+            a.source,
+            url=url,
+            retrieved_at=_iso(_now()),
+            etag=result.etag,
+            last_modified=result.last_modified,
+            bytes=n,
+            content_type=result.content_type,
+            via="http",
+            original_name=name,
+            refresh_at=_iso(a.refresh) if a.refresh else None,
+        )
         try:
-            outcome, path, meta = land(a.source, tmp, digest=digest, name=f"the download from {url}", meta=meta,
-                                       last_modified=result.last_modified or "", refresh=a.refresh,
-                                       replaces=replaces, accept_losses=a.accept_losses)
+            outcome, path, meta = land(
+                a.source,
+                tmp,
+                digest=digest,
+                name=f"the download from {url}",
+                meta=meta,
+                last_modified=result.last_modified or "",
+                refresh=a.refresh,
+                replaces=replaces,
+                accept_losses=a.accept_losses,
+            )
         except LandingError as e:
             raise FetchError(str(e), status=resp.status_code) from None
         result.outcome, result.path, result.meta = outcome, path, meta
@@ -411,11 +508,21 @@ def _receive(a: _Attempt, url: str, resp: requests.Response, result: FetchResult
 
 def _snapshot_meta(source: Source, **kw: Any) -> dict[str, Any]:
     return {
-        "source_id": source.id, "element_id": source.element_id, "format": source.format,
-        "url": kw.get("url"), "retrieved_at": kw.get("retrieved_at"), "refresh_at": kw.get("refresh_at"),
-        "etag": kw.get("etag"), "last_modified": kw.get("last_modified"), "bytes": kw.get("bytes"),
-        "content_type": kw.get("content_type"), "license": source.license, "license_url": source.license_url,
-        "attribution": source.attribution, "producer": source.producer, "via": kw.get("via"),
+        "source_id": source.id,
+        "element_id": source.element_id,
+        "format": source.format,
+        "url": kw.get("url"),
+        "retrieved_at": kw.get("retrieved_at"),
+        "refresh_at": kw.get("refresh_at"),
+        "etag": kw.get("etag"),
+        "last_modified": kw.get("last_modified"),
+        "bytes": kw.get("bytes"),
+        "content_type": kw.get("content_type"),
+        "license": source.license,
+        "license_url": source.license_url,
+        "attribution": source.attribution,
+        "producer": source.producer,
+        "via": kw.get("via"),
         "original_name": kw.get("original_name"),
     }
 
@@ -424,8 +531,14 @@ def _retryable(e: BaseException) -> bool:
     return isinstance(e, FetchError) and e.retry
 
 
-def fetch_source(source: Source, session: requests.Session | None = None, config: FetchConfig | None = None,
-                 *, refresh: dt.datetime | None = None, accept_losses: bool = False) -> FetchResult:
+def fetch_source(
+    source: Source,
+    session: requests.Session | None = None,
+    config: FetchConfig | None = None,
+    *,
+    refresh: dt.datetime | None = None,
+    accept_losses: bool = False,
+) -> FetchResult:
     """Download one source (conditionally), verify it and land it. Never raises for network,
     validation or landing problems: the result's outcome is changed | unchanged | repaired |
     failed | offline. `refresh` is the time of the refresh this download belongs to (one release
@@ -446,28 +559,41 @@ def fetch_source(source: Source, session: requests.Session | None = None, config
     own = session is None
     session = session or make_session(cfg)
     state = {"result": FetchResult(source_id=source.id, outcome="failed", url=url), "started": _now()}
-    attempt_args = _Attempt(source, session, cfg, url, _validators(last), last, t0 + cfg.deadline, refresh,
-                            accept_losses)
+    attempt_args = _Attempt(
+        source, session, cfg, url, _validators(last), last, t0 + cfg.deadline, refresh, accept_losses
+    )
 
     def before_sleep(rs) -> None:
         r, e = state["result"], rs.outcome.exception()
-        record(r, state["started"], rs.attempt_number, error=f"{e} (retrying in {rs.next_action.sleep:g}s)",
-               outcome="failed", status=getattr(e, "status", None) or r.status)
+        record(
+            r,
+            state["started"],
+            rs.attempt_number,
+            error=f"{e} (retrying in {rs.next_action.sleep:g}s)",
+            outcome="failed",
+            status=getattr(e, "status", None) or r.status,
+        )
 
     def wait(rs) -> float:
         base = wait_exponential(multiplier=cfg.backoff, max=cfg.max_backoff)(rs)
         asked = getattr(rs.outcome.exception(), "retry_after", None) or 0.0
         return max(0.0, min(max(base, asked), t0 + cfg.deadline - time.monotonic()))
 
-    retrying = Retrying(stop=stop_after_attempt(max(1, cfg.retries + 1)) | stop_after_delay(cfg.deadline),
-                        wait=wait, retry=retry_if_exception(_retryable), before_sleep=before_sleep, reraise=True)
+    retrying = Retrying(
+        stop=stop_after_attempt(max(1, cfg.retries + 1)) | stop_after_delay(cfg.deadline),
+        wait=wait,
+        retry=retry_if_exception(_retryable),
+        before_sleep=before_sleep,
+        reraise=True,
+    )
     result = state["result"]
     try:
         tidy(source)
         for attempt in retrying:
             with attempt:
-                result = state["result"] = FetchResult(source_id=source.id, outcome="failed", url=url,
-                                                       attempts=attempt.retry_state.attempt_number)
+                result = state["result"] = FetchResult(
+                    source_id=source.id, outcome="failed", url=url, attempts=attempt.retry_state.attempt_number
+                )
                 state["started"] = _now()
                 _one_attempt(attempt_args, result)
     except FetchError as e:
@@ -502,9 +628,13 @@ def offline_result(source: Source, url: str | None, why: str) -> FetchResult:
     return r
 
 
-def fetch_all(sources: list[Source] | None = None, offline: bool | None = None,
-              config: FetchConfig | None = None, session: requests.Session | None = None,
-              accept_losses: bool = False) -> list[FetchResult]:
+def fetch_all(
+    sources: list[Source] | None = None,
+    offline: bool | None = None,
+    config: FetchConfig | None = None,
+    session: requests.Session | None = None,
+    accept_losses: bool = False,
+) -> list[FetchResult]:
     """Fetch every source in one refresh. offline=True (or env KAZMIG_OFFLINE=1) makes no request
     at all: each source reports "offline" with its latest landed snapshot, if any. Once a host
     proves unreachable, the remaining sources on it are reported offline without another attempt."""
@@ -526,8 +656,9 @@ def fetch_all(sources: list[Source] | None = None, offline: bool | None = None,
                 continue
             host = urlsplit(url).netloc
             if offline or host in down:
-                results.append(offline_result(s, url, "offline mode: no request made" if offline
-                                              else f"not tried: {down[host]}"))
+                results.append(
+                    offline_result(s, url, "offline mode: no request made" if offline else f"not tried: {down[host]}")
+                )
                 continue
             r = fetch_source(s, session=session, config=cfg, refresh=refresh, accept_losses=accept_losses)
             if r.outcome == "offline":
@@ -548,6 +679,7 @@ def land_from_dir(*args, **kwargs):
 # ---------------------------------------------------------------------------------------------
 # reporting
 
+
 def format_fetch_table(results: list[FetchResult]) -> str:
     """A plain-text table of what each fetch did, for the CLI."""
     headers = ("source", "outcome", "status", "vintage", "bytes", "sha256", "via", "detail")
@@ -556,9 +688,18 @@ def format_fetch_table(results: list[FetchResult]) -> str:
         detail = shown(r.error or (rel(r.path) if r.path else ""))
         if r.outcome == "failed" and r.url and r.url not in detail:
             detail += f" [{r.url}]"  # which URL (or bundle file) failed
-        rows.append((r.source_id, r.outcome, "" if r.status is None else str(r.status), r.vintage or "",
-                     "" if r.bytes is None else f"{r.bytes:,}".replace(",", " "), (r.sha256 or "")[:12],
-                     r.via, detail))
+        rows.append(
+            (
+                r.source_id,
+                r.outcome,
+                "" if r.status is None else str(r.status),
+                r.vintage or "",
+                "" if r.bytes is None else f"{r.bytes:,}".replace(",", " "),
+                (r.sha256 or "")[:12],
+                r.via,
+                detail,
+            )
+        )
     from tabulate import tabulate
 
     out = [tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)]

@@ -10,6 +10,7 @@ columns, every region label and value), and, when it would become the source's n
 without losing territories, periods or values the vintage it replaces has (unless the user
 accepts the losses). Callers hold the warehouse lock (pipelines/warehouse/lock.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -53,6 +54,7 @@ def rel(path: Path) -> str:
 
 # ---------------------------------------------------------------------------------- the manifest
 
+
 def append_manifest(record: dict[str, Any]) -> None:
     path = manifest_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +86,7 @@ def read_manifest() -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------------------------- what is landed
 
+
 def read_sidecar(side: Path, source_id: str) -> tuple[Path, dict[str, Any]]:
     """(data file, metadata) of a sidecar; LandingError naming both files when either is unusable."""
     data_hint = side.with_suffix(".*").name
@@ -95,13 +98,17 @@ def read_sidecar(side: Path, source_id: str) -> tuple[Path, dict[str, Any]]:
         if not ext or meta.get("sha256") not in (None, side.stem):
             raise ValueError("it does not describe the file named by its hash")
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise LandingError(f"{source_id}: the sidecar {rel(side)} of raw/{rel(side.parent)}/{data_hint} cannot be "
-                           f"read ({str(e).splitlines()[0] if str(e) else type(e).__name__}); land the file again "
-                           f"(`kazmig fetch {source_id}` or `kazmig fetch --from DIR`) to rewrite it") from None
+        raise LandingError(
+            f"{source_id}: the sidecar {rel(side)} of raw/{rel(side.parent)}/{data_hint} cannot be "
+            f"read ({str(e).splitlines()[0] if str(e) else type(e).__name__}); land the file again "
+            f"(`kazmig fetch {source_id}` or `kazmig fetch --from DIR`) to rewrite it"
+        ) from None
     path = side.with_name(f"{side.stem}.{ext}")
     if not path.is_file():
-        raise LandingError(f"{source_id}: the sidecar {rel(side)} describes {rel(path)}, which is missing; "
-                           f"land the file again (`kazmig fetch {source_id}`) or remove the sidecar")
+        raise LandingError(
+            f"{source_id}: the sidecar {rel(side)} describes {rel(path)}, which is missing; "
+            f"land the file again (`kazmig fetch {source_id}`) or remove the sidecar"
+        )
     return path, meta
 
 
@@ -143,7 +150,8 @@ def tidy(source: Source) -> None:
     described = {p.stem for p in _sidecars(folder)}
     for p in folder.iterdir():
         if p.name.startswith(".incoming-") or (
-                p.is_file() and p.suffix == f".{source.ext}" and len(p.stem) == 64 and p.stem not in described):
+            p.is_file() and p.suffix == f".{source.ext}" and len(p.stem) == 64 and p.stem not in described
+        ):
             p.unlink(missing_ok=True)
 
 
@@ -153,16 +161,20 @@ def temp_file(source: Source):
 
     folder = source_dir(source)
     folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=".incoming-", suffix=f".part.{source.ext}")  # openpyxl reads by extension
+    fd, name = tempfile.mkstemp(
+        dir=folder, prefix=".incoming-", suffix=f".part.{source.ext}"
+    )  # openpyxl reads by extension
     return Path(name), os.fdopen(fd, "wb")
 
 
 # ---------------------------------------------------------------------------------- verification
 
+
 def _looks_like_html(head: bytes) -> bool:
     s = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return s.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or (
-        s.startswith(b"<") and b"<html" in s[:4096])
+        s.startswith(b"<") and b"<html" in s[:4096]
+    )
 
 
 def validate_content(source: Source, path: Path) -> None:
@@ -201,28 +213,36 @@ def validate_content(source: Source, path: Path) -> None:
 @dataclass
 class Coverage:
     rows: int
-    regions: dict[str, str]        # code -> a label the file uses
+    regions: dict[str, str]  # code -> a label the file uses
     periods: set[str]
     keys: set[tuple]
 
     @classmethod
-    def of(cls, obs: list[dict]) -> "Coverage":
+    def of(cls, obs: list[dict]) -> Coverage:
         regions: dict[str, str] = {}
         for o in obs:
             regions.setdefault(o["region"], o["region_label"])
-        return cls(len(obs), regions, {o["period"] for o in obs},
-                   {(o["indicator"], o["region"], o["sex"], o["period"]) for o in obs})
+        return cls(
+            len(obs),
+            regions,
+            {o["period"] for o in obs},
+            {(o["indicator"], o["region"], o["sex"], o["period"]) for o in obs},
+        )
 
     def summary(self) -> dict[str, Any]:
-        return {"rows": self.rows, "regions": len(self.regions), "periods": len(self.periods),
-                "first_period": min(self.periods, default=None), "last_period": max(self.periods, default=None)}
+        return {
+            "rows": self.rows,
+            "regions": len(self.regions),
+            "periods": len(self.periods),
+            "first_period": min(self.periods, default=None),
+            "last_period": max(self.periods, default=None),
+        }
 
 
 def losses(old: Coverage, new: Coverage) -> dict[str, Any]:
     """What `new` lacks that `old` has: territories, periods, values."""
     lost_regions = {c: old.regions[c] for c in sorted(set(old.regions) - set(new.regions))}
-    return {"regions": lost_regions, "periods": sorted(old.periods - new.periods),
-            "values": len(old.keys - new.keys)}
+    return {"regions": lost_regions, "periods": sorted(old.periods - new.periods), "values": len(old.keys - new.keys)}
 
 
 def _losses_text(lost: dict[str, Any]) -> str:
@@ -230,12 +250,18 @@ def _losses_text(lost: dict[str, Any]) -> str:
     if lost["regions"]:
         names = ", ".join(f"{shown(label)} ({code})" for code, label in list(lost["regions"].items())[:4])
         more = len(lost["regions"]) - 4
-        parts.append(f"{len(lost['regions'])} territor{'y' if len(lost['regions']) == 1 else 'ies'} ({names}"
-                     + (f", {more} more" if more > 0 else "") + ")")
+        parts.append(
+            f"{len(lost['regions'])} territor{'y' if len(lost['regions']) == 1 else 'ies'} ({names}"
+            + (f", {more} more" if more > 0 else "")
+            + ")"
+        )
     if lost["periods"]:
         ps = lost["periods"]
-        parts.append(f"{len(ps)} period{'s' if len(ps) != 1 else ''} ({', '.join(ps[:4])}"
-                     + (f", {len(ps) - 4} more" if len(ps) > 4 else "") + ")")
+        parts.append(
+            f"{len(ps)} period{'s' if len(ps) != 1 else ''} ({', '.join(ps[:4])}"
+            + (f", {len(ps) - 4} more" if len(ps) > 4 else "")
+            + ")"
+        )
     parts.append(f"{lost['values']} value{'s' if lost['values'] != 1 else ''}")
     return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 
@@ -266,10 +292,20 @@ def verify(source: Source, tmp: Path, name: str) -> list[dict]:
 
 # ---------------------------------------------------------------------------------- landing
 
-def land(source: Source, tmp: Path, *, digest: str, name: str, meta: dict[str, Any],
-         last_modified: str | None = None, bundle_name: str | None = None,
-         refresh: Any = None, replaces: Any = None, accept_losses: bool = False
-         ) -> tuple[str, Path, dict[str, Any]]:
+
+def land(
+    source: Source,
+    tmp: Path,
+    *,
+    digest: str,
+    name: str,
+    meta: dict[str, Any],
+    last_modified: str | None = None,
+    bundle_name: str | None = None,
+    refresh: Any = None,
+    replaces: Any = None,
+    accept_losses: bool = False,
+) -> tuple[str, Path, dict[str, Any]]:
     """Verify a complete temporary file and move it into place with its sidecar.
 
     Returns ("changed" | "unchanged" | "repaired", path, sidecar). Raises LandingError (one line)
@@ -286,8 +322,15 @@ def land(source: Source, tmp: Path, *, digest: str, name: str, meta: dict[str, A
     repaired = final.is_file()
     obs = verify(source, tmp, name)
     retrieved = vintages.parse_iso(meta.get("retrieved_at")) or vintages.now()
-    v = vintages.decide(path=tmp, fmt=source.format, retrieved=retrieved, refresh=refresh,
-                        last_modified=last_modified, bundle_name=bundle_name, replaces=replaces)
+    v = vintages.decide(
+        path=tmp,
+        fmt=source.format,
+        retrieved=retrieved,
+        refresh=refresh,
+        last_modified=last_modified,
+        bundle_name=bundle_name,
+        replaces=replaces,
+    )
     new_cov = Coverage.of(obs)
     accepted = None
     previous = None if repaired else latest_landed(source)  # the same bytes landed before: nothing to compare
@@ -299,16 +342,31 @@ def land(source: Source, tmp: Path, *, digest: str, name: str, meta: dict[str, A
             old_obs = []
         lost = losses(Coverage.of(old_obs), new_cov) if old_obs else None
         if lost and (lost["regions"] or lost["periods"] or lost["values"]):
-            text = (f"{_losses_text(lost)} that the landed vintage {old_meta.get('vintage')} "
-                    f"({str(old_meta.get('sha256'))[:12]}) has")
+            text = (
+                f"{_losses_text(lost)} that the landed vintage {old_meta.get('vintage')} "
+                f"({str(old_meta.get('sha256'))[:12]}) has"
+            )
             if not accept_losses:
                 how = f"kazmig fetch {source.id} --accept-losses" + (" --from DIR" if bundle_name else "")
-                raise LossesRefused(f"refused {name}: it lacks {text}; if the bureau really withdrew them, "
-                                    f"land it with `{how}`")
-            accepted = {"compared_with": old_meta.get("sha256"), "regions": lost["regions"],
-                        "periods": lost["periods"], "values": lost["values"], "accepted_at": vintages.iso(vintages.now())}
-    meta = {**meta, **v.fields(), "sha256": digest, "file": final.name, "ext": source.ext,
-            "coverage": new_cov.summary(), "accepted_losses": accepted}
+                raise LossesRefused(
+                    f"refused {name}: it lacks {text}; if the bureau really withdrew them, land it with `{how}`"
+                )
+            accepted = {
+                "compared_with": old_meta.get("sha256"),
+                "regions": lost["regions"],
+                "periods": lost["periods"],
+                "values": lost["values"],
+                "accepted_at": vintages.iso(vintages.now()),
+            }
+    meta = {
+        **meta,
+        **v.fields(),
+        "sha256": digest,
+        "file": final.name,
+        "ext": source.ext,
+        "coverage": new_cov.summary(),
+        "accepted_losses": accepted,
+    }
     if not repaired:
         os.chmod(tmp, 0o644)
         atomic_replace(tmp, final)

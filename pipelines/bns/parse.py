@@ -1,4 +1,5 @@
 """parse_file: one landed bureau file -> observation dicts (the rows of raw.bns_observations)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """The bureau's CSV: tab-separated, every field quoted, maybe a BOM; NAM, DAT, PERIOD, classification
 columns with paired L-columns, VAL. Rows unsorted; districts and towns mixed in with the regions."""
+
 from __future__ import annotations
 
 import csv
@@ -38,8 +39,12 @@ def _check_nam(b: Builder, source: Source, nam: str, unit_words: set[str] | None
         raise b.error(f"unexpected unit {m.group(1)!r} (catalogue says {source.unit})", line, "NAM")
     text = nam[: m.start()] if m else nam
     if source.nam is not None and norm(text) != norm(source.nam):
-        raise b.error(f"the file states {text.strip()!r}, not {source.nam!r}: not the table the catalogue "
-                      f"describes for element {source.element_id}", line, "NAM")
+        raise b.error(
+            f"the file states {text.strip()!r}, not {source.nam!r}: not the table the catalogue "
+            f"describes for element {source.element_id}",
+            line,
+            "NAM",
+        )
 
 
 def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) -> Observations:
@@ -75,8 +80,12 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
 
     for col in source.columns or ():
         if col not in index:
-            raise b.error(f"missing column (header has {listed}): not the table the catalogue describes "
-                          f"for element {source.element_id}", row=1, column=col)
+            raise b.error(
+                f"missing column (header has {listed}): not the table the catalogue describes "
+                f"for element {source.element_id}",
+                row=1,
+                column=col,
+            )
 
     region_i, val_i = index[source.region], index["VAL"]
     dat_i, period_i, nam_i = index.get("DAT"), index.get("PERIOD"), index.get("NAM")
@@ -94,8 +103,9 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
     names = set(header)
     totals = {norm(t) for t in source.total_labels}
     # classification columns the catalogue does not map: they must be at their total
-    others = [(h, i) for i, h in enumerate(header)
-              if h not in special and not (h.startswith("L") and h[1:] in names) and h]
+    others = [
+        (h, i) for i, h in enumerate(header) if h not in special and not (h.startswith("L") and h[1:] in names) and h
+    ]
 
     checked_nam: set[str] = set()
     labels: dict[str, tuple[str, str | None]] = {}
@@ -138,8 +148,9 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         if skip:
             b.out.stats["not_total"] += 1
             continue
-        mapped = b.indicator_and_sex(ind_map, None if ind_i is None else row[ind_i],
-                                     sex_map, None if sex_i is None else row[sex_i])
+        mapped = b.indicator_and_sex(
+            ind_map, None if ind_i is None else row[ind_i], sex_map, None if sex_i is None else row[sex_i]
+        )
         if mapped is None:
             continue
         indicator, sex_code = mapped
@@ -153,14 +164,24 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         value = b.value(raw_value, line, "VAL")
         if value is None:
             continue
-        b.add(indicator=indicator, region=code, region_label=label, sex=sex_code, year=year,
-              value=value, row=line, col="VAL")
+        b.add(
+            indicator=indicator,
+            region=code,
+            region_label=label,
+            sex=sex_code,
+            year=year,
+            value=value,
+            row=line,
+            col="VAL",
+        )
     # A file that yields nothing would publish the source as empty without a word.
     if not data_rows:
         raise b.error("no data rows after the header", row=2)
     never = [h for h, seen in at_total.items() if not seen]
     if not b.out and never:
-        raise b.error(f"no row is at a total of this column (values like {source.total_labels[0]!r}); "
-                      "every row was skipped", row=1, column=never[0])
+        raise b.error(
+            f"no row is at a total of this column (values like {source.total_labels[0]!r}); every row was skipped",
+            row=1,
+            column=never[0],
+        )
     return b.out
-

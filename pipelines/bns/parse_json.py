@@ -5,6 +5,7 @@ The catalogue's `terms` names the positions of termNames (e.g. ["КАТО", "С�
 other position must be at its total. `row` is the 1-based index of the item in the list, `col`
 is "periods[j].value".
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,11 @@ def parse_json(source: Source, path: Path, meta: dict[str, Any] | None = None) -
         if not isinstance(periods, list):
             raise b.error("missing periods", row=n, column="periods")
         if names and len(term_names) != len(names):
-            raise b.error(f"expected {len(names)} termNames ({', '.join(names)}), found {len(term_names)}",
-                          row=n, column="termNames")
+            raise b.error(
+                f"expected {len(names)} termNames ({', '.join(names)}), found {len(term_names)}",
+                row=n,
+                column="termNames",
+            )
         if region_pos >= len(term_names):
             raise b.error("no territory among termNames", row=n, column="termNames")
         label = str(term_names[region_pos])
@@ -69,8 +73,12 @@ def parse_json(source: Source, path: Path, meta: dict[str, Any] | None = None) -
         if any(norm(term_names[i]) not in totals for i in others):
             b.out.stats["not_total"] += 1
             continue
-        mapped = b.indicator_and_sex(ind_map, None if ind_pos is None else str(term_names[ind_pos]),
-                                     sex_map, None if sex_pos is None else str(term_names[sex_pos]))
+        mapped = b.indicator_and_sex(
+            ind_map,
+            None if ind_pos is None else str(term_names[ind_pos]),
+            sex_map,
+            None if sex_pos is None else str(term_names[sex_pos]),
+        )
         if mapped is None:
             continue
         indicator, sex_code = mapped
@@ -84,6 +92,14 @@ def parse_json(source: Source, path: Path, meta: dict[str, Any] | None = None) -
             value = b.value(p.get("value"), n, col)
             if value is None:
                 continue
-            b.add(indicator=indicator, region=code, region_label=label, sex=sex_code, year=year,
-                  value=value, row=n, col=col)
+            b.add(
+                indicator=indicator,
+                region=code,
+                region_label=label,
+                sex=sex_code,
+                year=year,
+                value=value,
+                row=n,
+                col=col,
+            )
     return b.out

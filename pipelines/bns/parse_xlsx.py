@@ -1,5 +1,6 @@
 """The bureau's XLSX: title rows, years across a header row, one row per region, merged section rows
 ("Городское население"), "-" before a region existed, footnotes at the bottom, several sheets."""
+
 from __future__ import annotations
 
 import os
@@ -103,8 +104,11 @@ def _bounded_rows(b: Builder, ws) -> list[tuple]:
     sheet = ws.title
     declared = (ws.max_row or 0, ws.max_column or 0)
     if declared[0] > MAX_ROWS or declared[1] > MAX_COLS:
-        raise b.error(f"the sheet spans {ws.calculate_dimension()} ({declared[0]} rows × {declared[1]} columns; "
-                      f"kazmig reads at most {MAX_ROWS} × {MAX_COLS})", sheet=sheet)
+        raise b.error(
+            f"the sheet spans {ws.calculate_dimension()} ({declared[0]} rows × {declared[1]} columns; "
+            f"kazmig reads at most {MAX_ROWS} × {MAX_COLS})",
+            sheet=sheet,
+        )
     try:
         ws.reset_dimensions()  # trust the cells, not a stale <dimension>
     except AttributeError:
@@ -115,8 +119,12 @@ def _bounded_rows(b: Builder, ws) -> list[tuple]:
             raise b.error(f"more than {MAX_ROWS} rows (kazmig reads at most {MAX_ROWS} × {MAX_COLS})", sheet=sheet)
         if len(r) > MAX_COLS:
             if any(v is not None for v in r[MAX_COLS:]):
-                raise b.error(f"a cell beyond column {get_column_letter(MAX_COLS)} "
-                              f"(kazmig reads at most {MAX_ROWS} × {MAX_COLS})", row=len(rows) + 1, sheet=sheet)
+                raise b.error(
+                    f"a cell beyond column {get_column_letter(MAX_COLS)} "
+                    f"(kazmig reads at most {MAX_ROWS} × {MAX_COLS})",
+                    row=len(rows) + 1,
+                    sheet=sheet,
+                )
             r = r[:MAX_COLS]
         rows.append(tuple(r))
     return rows
@@ -129,8 +137,11 @@ def _check_title(b: Builder, source: Source, rows: list[tuple], header: int, she
     """The text above the header: the title must be the catalogue's table, the unit its unit."""
     texts = [str(v).strip() for row in rows[:header] for v in row if isinstance(v, str) and v.strip()]
     if texts and source.title_pattern and not re.search(source.title_pattern, texts[0], re.IGNORECASE):
-        raise b.error(f"the sheet's title {texts[0]!r} does not match the catalogue's title_pattern "
-                      f"{source.title_pattern!r}: not the table the catalogue describes", sheet=sheet)
+        raise b.error(
+            f"the sheet's title {texts[0]!r} does not match the catalogue's title_pattern "
+            f"{source.title_pattern!r}: not the table the catalogue describes",
+            sheet=sheet,
+        )
     for text in texts:
         if source.unit == "persons" and _THOUSANDS.search(text):
             raise b.error(f"unexpected unit {text!r} (catalogue says {source.unit})", sheet=sheet)
@@ -151,8 +162,10 @@ def _parse_sheet(b: Builder, source: Source, ws, sex: str) -> None:
     if first_year_col == 0:
         raise b.error("no label column left of the years", row=h + 1, sheet=sheet)
     # the label column: of those left of the years, the one with the most text below the header
-    counts = {i: sum(1 for row in rows[h + 1:] if i < len(row) and isinstance(row[i], str) and row[i].strip())
-              for i in range(first_year_col)}
+    counts = {
+        i: sum(1 for row in rows[h + 1 :] if i < len(row) and isinstance(row[i], str) and row[i].strip())
+        for i in range(first_year_col)
+    }
     label_i = max(counts, key=lambda i: (counts[i], -i))
     label_col = get_column_letter(label_i + 1)
 
@@ -186,12 +199,20 @@ def _parse_sheet(b: Builder, source: Source, ws, sex: str) -> None:
             what = "unknown region label" if has_values else "unknown region or section label"
             raise b.error(f"{what} {text!r}", line, label_col, sheet)
         if indicator is None:
-            raise b.error("a region row before any section (catalogue maps no indicator here)", line,
-                          label_col, sheet)
+            raise b.error("a region row before any section (catalogue maps no indicator here)", line, label_col, sheet)
         for i, raw in cells:
             col = get_column_letter(i + 1)
             value = b.value(raw, line, col, sheet)
             if value is None:
                 continue
-            b.add(indicator=indicator, region=code, region_label=text, sex=sex, year=year_cols[i],
-                  value=value, row=line, col=col, sheet=sheet)
+            b.add(
+                indicator=indicator,
+                region=code,
+                region_label=text,
+                sex=sex,
+                year=year_cols[i],
+                value=value,
+                row=line,
+                col=col,
+                sheet=sheet,
+            )

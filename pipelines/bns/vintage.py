@@ -14,6 +14,7 @@ time: they are one release. A date a server or a file claims is checked, never t
 a claim in the future, or older than the vintage it replaces, falls back to the retrieval time
 (noted in the sidecar), so it cannot pin a vintage or hide the next one.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,17 +24,17 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-EARLIEST = dt.datetime(1991, 12, 16, tzinfo=dt.timezone.utc)  # the Republic's statistics start here
+EARLIEST = dt.datetime(1991, 12, 16, tzinfo=dt.UTC)  # the Republic's statistics start here
 SKEW = dt.timedelta(minutes=5)  # clocks disagree a little; a claim later than this is in the future
 BASES = ("last_modified", "bundle_name", "file_date", "retrieved")
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def iso(t: dt.datetime) -> str:
-    return t.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return t.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def parse_iso(s: str | None) -> dt.datetime | None:
@@ -43,7 +44,7 @@ def parse_iso(s: str | None) -> dt.datetime | None:
         t = dt.datetime.fromisoformat(str(s).replace("Z", "+00:00"))
     except ValueError:
         return None
-    return (t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,12 @@ class Vintage:
 
     def fields(self) -> dict[str, str | None]:
         """The sidecar's vintage keys."""
-        return {"vintage": self.date, "vintage_at": iso(self.at), "vintage_basis": self.basis,
-                "vintage_note": self.note}
+        return {
+            "vintage": self.date,
+            "vintage_at": iso(self.at),
+            "vintage_basis": self.basis,
+            "vintage_note": self.note,
+        }
 
 
 def order_key(meta: dict) -> tuple[str, str]:
@@ -77,7 +82,7 @@ def http_date(value: str | None) -> dt.datetime | None:
         return None
     if t is None:
         return None
-    return (t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def name_date(name: str) -> dt.datetime | None:
@@ -85,7 +90,7 @@ def name_date(name: str) -> dt.datetime | None:
     found = None
     for m in re.finditer(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)", name):
         try:
-            found = dt.datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=dt.timezone.utc)
+            found = dt.datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=dt.UTC)
         except ValueError:
             continue
     return found
@@ -109,8 +114,9 @@ def file_date(path: Path, fmt: str) -> dt.datetime | None:
     return parse_iso(m.group(1).decode("ascii", "replace").strip()) if m else None
 
 
-def _believable(t: dt.datetime | None, retrieved: dt.datetime, floor: dt.datetime | None,
-                what: str) -> tuple[dt.datetime | None, str | None]:
+def _believable(
+    t: dt.datetime | None, retrieved: dt.datetime, floor: dt.datetime | None, what: str
+) -> tuple[dt.datetime | None, str | None]:
     """(t, None) when t can stand for the release, else (None, why not)."""
     if t is None:
         return None, None
@@ -120,14 +126,20 @@ def _believable(t: dt.datetime | None, retrieved: dt.datetime, floor: dt.datetim
     if t < EARLIEST:
         return None, f"{what} {iso(t)} is before the bureau's statistics began; not trusted"
     if floor is not None and t <= floor:
-        return None, (f"{what} {iso(t)} is not later than the vintage {iso(floor)} this new file replaces; "
-                      "not trusted")
+        return None, (f"{what} {iso(t)} is not later than the vintage {iso(floor)} this new file replaces; not trusted")
     return t, None
 
 
-def decide(*, path: Path, fmt: str, retrieved: dt.datetime, refresh: dt.datetime | None = None,
-           last_modified: str | None = None, bundle_name: str | None = None,
-           replaces: dt.datetime | None = None) -> Vintage:
+def decide(
+    *,
+    path: Path,
+    fmt: str,
+    retrieved: dt.datetime,
+    refresh: dt.datetime | None = None,
+    last_modified: str | None = None,
+    bundle_name: str | None = None,
+    replaces: dt.datetime | None = None,
+) -> Vintage:
     """The vintage of a newly landed file. `replaces` is the vintage of the file the server served
     before (HTTP): new content is never older than what it replaced."""
     notes = []

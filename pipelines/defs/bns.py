@@ -29,23 +29,56 @@ from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
 from pipelines.warehouse.inputs import bureau_snapshot, code_version, landed_version
 
 OBSERVATION_COLUMNS = [
-    ("source_id", "varchar"), ("element_id", "varchar"), ("format", "varchar"), ("vintage", "date"),
-    ("vintage_at", "timestamp"), ("vintage_basis", "varchar"),
-    ("file_sha256", "varchar"), ("file_name", "varchar"), ("indicator", "varchar"), ("region", "varchar"),
-    ("region_label", "varchar"), ("sex", "varchar"), ("period", "varchar"), ("period_start", "date"),
-    ("period_end", "date"), ("value", "double"), ("unit", "varchar"), ("sheet", "varchar"),
-    ("row", "integer"), ("col", "varchar"),
+    ("source_id", "varchar"),
+    ("element_id", "varchar"),
+    ("format", "varchar"),
+    ("vintage", "date"),
+    ("vintage_at", "timestamp"),
+    ("vintage_basis", "varchar"),
+    ("file_sha256", "varchar"),
+    ("file_name", "varchar"),
+    ("indicator", "varchar"),
+    ("region", "varchar"),
+    ("region_label", "varchar"),
+    ("sex", "varchar"),
+    ("period", "varchar"),
+    ("period_start", "date"),
+    ("period_end", "date"),
+    ("value", "double"),
+    ("unit", "varchar"),
+    ("sheet", "varchar"),
+    ("row", "integer"),
+    ("col", "varchar"),
 ]
 MANIFEST_COLUMNS = [
-    ("source_id", "varchar"), ("url", "varchar"), ("started", "timestamp"), ("finished", "timestamp"),
-    ("status", "integer"), ("outcome", "varchar"), ("etag", "varchar"), ("last_modified", "varchar"),
-    ("sha256", "varchar"), ("bytes", "bigint"), ("content_type", "varchar"), ("error", "varchar"),
-    ("via", "varchar"), ("attempt", "integer"),
+    ("source_id", "varchar"),
+    ("url", "varchar"),
+    ("started", "timestamp"),
+    ("finished", "timestamp"),
+    ("status", "integer"),
+    ("outcome", "varchar"),
+    ("etag", "varchar"),
+    ("last_modified", "varchar"),
+    ("sha256", "varchar"),
+    ("bytes", "bigint"),
+    ("content_type", "varchar"),
+    ("error", "varchar"),
+    ("via", "varchar"),
+    ("attempt", "integer"),
 ]
 SOURCE_COLUMNS = [
-    ("source_id", "varchar"), ("element_id", "varchar"), ("title", "varchar"), ("producer", "varchar"),
-    ("format", "varchar"), ("url", "varchar"), ("license", "varchar"), ("license_url", "varchar"),
-    ("attribution", "varchar"), ("cadence", "varchar"), ("unit", "varchar"), ("period", "varchar"),
+    ("source_id", "varchar"),
+    ("element_id", "varchar"),
+    ("title", "varchar"),
+    ("producer", "varchar"),
+    ("format", "varchar"),
+    ("url", "varchar"),
+    ("license", "varchar"),
+    ("license_url", "varchar"),
+    ("attribution", "varchar"),
+    ("cadence", "varchar"),
+    ("unit", "varchar"),
+    ("period", "varchar"),
 ]
 ERROR_COLUMNS = [("source_id", "varchar"), ("file_name", "varchar"), ("error", "varchar")]
 NEXT_STEP = "land a bundle with `kazmig fetch --from DIR`, or `kazmig fetch` when the bureau is reachable"
@@ -100,15 +133,22 @@ class FetchSettings(ConfigurableResource):
         return result
 
 
-_BASIS = {"last_modified": "the server's Last-Modified", "bundle_name": "dated by its bundle name",
-          "file_date": "dated inside the file", "retrieved": "retrieval time, the bureau gave no date"}
+_BASIS = {
+    "last_modified": "the server's Last-Modified",
+    "bundle_name": "dated by its bundle name",
+    "file_date": "dated inside the file",
+    "retrieved": "retrieval time, the bureau gave no date",
+}
 
 
 def vintage_text(meta: dict) -> str:
     """A vintage as the summary shows it: the date, or the time when only the retrieval is known."""
     basis = meta.get("vintage_basis")
-    when = (meta.get("vintage_at") or "").replace("T", " ").replace("Z", " UTC") if basis == "retrieved" \
+    when = (
+        (meta.get("vintage_at") or "").replace("T", " ").replace("Z", " UTC")
+        if basis == "retrieved"
         else meta.get("vintage")
+    )
     return f"{when} ({_BASIS[basis]})" if basis in _BASIS else str(when)
 
 
@@ -126,40 +166,63 @@ def _fetch_and_land(source, fetch_settings: FetchSettings) -> dict:
     if not landed and (result is None or not result.ok):
         sample = land_sample(source)
         landed = landed_vintages(source)
-    why = ("--offline: not fetched" if result is None else
-           "new file fetched" if result.outcome == "changed" else
-           "unchanged at the bureau (304)" if result.outcome == "unchanged" else
-           "sidecar rewritten from a new download" if result.outcome == "repaired" else
-           "bureau unreachable ({})".format((result.error or "").removeprefix("not tried: ").removeprefix("offline: "))
-           if result.outcome == "offline" else
-           f"fetch failed: {result.error}")
+    why = (
+        "--offline: not fetched"
+        if result is None
+        else "new file fetched"
+        if result.outcome == "changed"
+        else "unchanged at the bureau (304)"
+        if result.outcome == "unchanged"
+        else "sidecar rewritten from a new download"
+        if result.outcome == "repaired"
+        else "bureau unreachable ({})".format(
+            (result.error or "").removeprefix("not tried: ").removeprefix("offline: ")
+        )
+        if result.outcome == "offline"
+        else f"fetch failed: {result.error}"
+    )
     latest = landed[-1][1] if landed else {}
     landed_from_sample = [r for r in sample if r.ok]
     note = None
     if landed_from_sample:
         reason = "the build was --offline" if result is None else "the bureau could not be reached"
-        note = (f"{reason} and nothing was landed: landed the sample bundle raw/sample (the bureau's files as of "
-                f"{sample_date() or 'the date in its README'}); `kazmig fetch` when the bureau is reachable "
-                "brings its current release")
+        note = (
+            f"{reason} and nothing was landed: landed the sample bundle raw/sample (the bureau's files as of "
+            f"{sample_date() or 'the date in its README'}); `kazmig fetch` when the bureau is reachable "
+            "brings its current release"
+        )
         line = f"used sample vintage {vintage_text(latest)} — from the sample bundle ({why})"
         passed = True
     elif not landed:
         problems = "; ".join(r.error for r in sample if r.error)
-        line = f"skipped: nothing landed — {why}" + (f"; sample bundle: {problems}" if problems else "") + f"; {NEXT_STEP}"
+        line = (
+            f"skipped: nothing landed — {why}" + (f"; sample bundle: {problems}" if problems else "") + f"; {NEXT_STEP}"
+        )
         passed = False
     else:
         line = f"used vintage {vintage_text(latest)} of {len(landed)} landed — {why}"
         passed = result is None or result.outcome != "failed"
         if not passed:
             line = f"used the landed vintage {vintage_text(latest)} — {why}"
-    return {"result": result, "landed": landed, "latest": latest, "line": line, "passed": passed,
-            "sample": bool(landed_from_sample), "note": note}
+    return {
+        "result": result,
+        "landed": landed,
+        "latest": latest,
+        "line": line,
+        "passed": passed,
+        "sample": bool(landed_from_sample),
+        "note": note,
+    }
 
 
 def _fetch_asset(source):
-    check = AssetCheckSpec("landed", asset=AssetKey(["bns", source.id]), blocking=False,
-                           description="The fetch landed a vintage or fell back to one; fails (a warning) when "
-                                       "nothing is landed or the latest fetch failed.")
+    check = AssetCheckSpec(
+        "landed",
+        asset=AssetKey(["bns", source.id]),
+        blocking=False,
+        description="The fetch landed a vintage or fell back to one; fails (a warning) when "
+        "nothing is landed or the latest fetch failed.",
+    )
 
     @asset(
         key=["bns", source.id],
@@ -167,8 +230,12 @@ def _fetch_asset(source):
         output_required=False,
         check_specs=[check],
         description=f"{source.title} — {source.format}, element {source.element_id}: conditional download into raw/bns/{source.id}/.",
-        metadata={"element_id": str(source.element_id), "format": source.format, "license": source.license,
-                  "url": source.url()},
+        metadata={
+            "element_id": str(source.element_id),
+            "format": source.format,
+            "license": source.license,
+            "url": source.url(),
+        },
         kinds={"python", "file"},
         code_version=code_version("bns_fetch"),
     )
@@ -193,8 +260,9 @@ def _fetch_asset(source):
                     "latest_sha256": latest.get("sha256", ""),
                 },
             )
-        yield AssetCheckResult(check_name="landed", passed=done["passed"], severity=AssetCheckSeverity.WARN,
-                               description=done["line"])
+        yield AssetCheckResult(
+            check_name="landed", passed=done["passed"], severity=AssetCheckSeverity.WARN, description=done["line"]
+        )
 
     return _fetch
 
@@ -240,12 +308,18 @@ def bns_observations(context: AssetExecutionContext, warehouse_lock: WarehouseLo
         replace_table(con, "raw.bns_fetch_manifest", snapshot.manifest, MANIFEST_COLUMNS)
         replace_table(con, "raw.bns_sources", snapshot.catalogue, SOURCE_COLUMNS)
         replace_table(con, "raw.bns_load_errors", errors, ERROR_COLUMNS)
-    return MaterializeResult(data_version=DataVersion(snapshot.version),
-                             metadata={"observations": n, "errors": len(errors),
-                                       **{f"rows/{k}": v for k, v in per_source.items()}})
+    return MaterializeResult(
+        data_version=DataVersion(snapshot.version),
+        metadata={"observations": n, "errors": len(errors), **{f"rows/{k}": v for k, v in per_source.items()}},
+    )
 
 
-@asset_check(asset=bns_observations, blocking=True, op_tags=DUCKDB_WRITER, description="Every landed file of every source parsed.")
+@asset_check(
+    asset=bns_observations,
+    blocking=True,
+    op_tags=DUCKDB_WRITER,
+    description="Every landed file of every source parsed.",
+)
 def sources_parse_cleanly() -> AssetCheckResult:
     with connect_build() as con:
         errors = con.execute("select source_id, error from raw.bns_load_errors order by 1").fetchall()
@@ -261,6 +335,8 @@ bns_refresh_job = define_asset_job("bns_refresh", selection=AssetSelection.group
 
 # The bureau publishes during its working day in Almaty; fetch early next morning.
 bns_daily = ScheduleDefinition(
-    name="bns_daily_refresh", job=bns_refresh_job, cron_schedule="0 6 * * *",
+    name="bns_daily_refresh",
+    job=bns_refresh_job,
+    cron_schedule="0 6 * * *",
     execution_timezone="Asia/Almaty",
 )

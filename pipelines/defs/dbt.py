@@ -46,8 +46,10 @@ class KazmigTranslator(DagsterDbtTranslator):
 
     def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
         # the model's documented description, without the raw SQL dagster-dbt appends by default
-        return (dbt_resource_props.get("description") or
-                f"dbt {dbt_resource_props['resource_type']} {dbt_resource_props['name']}").strip()
+        return (
+            dbt_resource_props.get("description")
+            or f"dbt {dbt_resource_props['resource_type']} {dbt_resource_props['name']}"
+        ).strip()
 
     def get_code_version(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         # The node's own SQL (or seed file) and the project around it: a macro, a test or a
@@ -133,8 +135,12 @@ def kazmig_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     # The profile writes where this home's build database is (dbt runs in its own process).
     os.environ["KAZMIG_BUILD_DB"] = str(settings.build_db())
     # dbt's own log ($KAZMIG_HOME/.dbt/dbt.log) shows its progress while it runs.
-    invocation = dbt.cli(["build", "--log-level-file", "info", "--log-format-file", "text"], context=context,
-                         target_path=target, raise_on_error=False)
+    invocation = dbt.cli(
+        ["build", "--log-level-file", "info", "--log-format-file", "text"],
+        context=context,
+        target_path=target,
+        raise_on_error=False,
+    )
     # Wait for dbt, then convert its events: the row counts and column types are read after dbt
     # has closed the database anyway (DuckDB: one writer), and this way dagster-dbt's post-processing
     # threads start on a finished list instead of polling a running process (which kept a core busy).
@@ -164,8 +170,10 @@ def failed_nodes(invocation) -> list[str]:
         if r.get("status") in ("error", "fail", "runtime error"):
             node = nodes.get(r["unique_id"], {})
             message = (r.get("message") or r["status"]).strip().splitlines()
-            lines.append(f"{r['status']} in {node.get('resource_type', 'node')} {node.get('name', r['unique_id'])} "
-                         f"({node.get('original_file_path', '')}): {message[0] if message else r['status']}")
+            lines.append(
+                f"{r['status']} in {node.get('resource_type', 'node')} {node.get('name', r['unique_id'])} "
+                f"({node.get('original_file_path', '')}): {message[0] if message else r['status']}"
+            )
     if not lines:
         error = invocation.get_error()
         lines = [line for line in str(error.description if error else "").splitlines() if line.strip()][-3:]

@@ -5,7 +5,7 @@ import json
 import re
 import shutil
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dagster import (
@@ -32,17 +32,38 @@ from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
 from pipelines.warehouse.inputs import code_version, corrections_path, documents_version, figures_version
 
 DOCUMENT_COLUMNS = [
-    ("sha256", "varchar"), ("name", "varchar"), ("size", "bigint"), ("pages", "integer"),
-    ("landed_at", "timestamp"), ("path", "varchar"), ("document_date", "date"),
+    ("sha256", "varchar"),
+    ("name", "varchar"),
+    ("size", "bigint"),
+    ("pages", "integer"),
+    ("landed_at", "timestamp"),
+    ("path", "varchar"),
+    ("document_date", "date"),
 ]
 FIGURE_COLUMNS = [
-    ("document_sha256", "varchar"), ("page", "integer"), ("position", "integer"),
-    ("indicator", "varchar"), ("value", "double"), ("unit", "varchar"), ("period", "varchar"),
-    ("region", "varchar"), ("country", "varchar"), ("occupation", "varchar"),
-    ("precision", "double"), ("text", "varchar"), ("extractor_version", "varchar"),
-    ("confidence", "double"), ("status", "varchar"), ("how", "varchar"), ("evidence", "varchar"),
-    ("key", "varchar"), ("correction_action", "varchar"), ("corrected_by", "varchar"),
-    ("corrected_at", "varchar"), ("correction_note", "varchar"), ("original", "varchar"),
+    ("document_sha256", "varchar"),
+    ("page", "integer"),
+    ("position", "integer"),
+    ("indicator", "varchar"),
+    ("value", "double"),
+    ("unit", "varchar"),
+    ("period", "varchar"),
+    ("region", "varchar"),
+    ("country", "varchar"),
+    ("occupation", "varchar"),
+    ("precision", "double"),
+    ("text", "varchar"),
+    ("extractor_version", "varchar"),
+    ("confidence", "double"),
+    ("status", "varchar"),
+    ("how", "varchar"),
+    ("evidence", "varchar"),
+    ("key", "varchar"),
+    ("correction_action", "varchar"),
+    ("corrected_by", "varchar"),
+    ("corrected_at", "varchar"),
+    ("correction_note", "varchar"),
+    ("original", "varchar"),
 ]
 
 
@@ -74,7 +95,7 @@ def list_documents() -> list[dict]:
 def _utc(stamp: str) -> str:
     """An ISO time with offset as naive UTC (the column is a timestamp, landing times are UTC)."""
     t = datetime.fromisoformat(stamp)
-    return (t.astimezone(timezone.utc).replace(tzinfo=None) if t.tzinfo else t).isoformat(sep=" ")
+    return (t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t).isoformat(sep=" ")
 
 
 def _pdf_facts(path: Path) -> tuple[int | None, str | None]:
@@ -116,7 +137,9 @@ def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> 
     for meta in landed:
         context.log.info(f"landed {shown(meta['name'])} as {meta['sha256']}.pdf")
     for q in quarantined:
-        context.log.warning(f"raw/inbox/{shown(q['name'])}: {shown(q['reason'])} — moved to raw/quarantine/{shown(q['quarantined'])}")
+        context.log.warning(
+            f"raw/inbox/{shown(q['name'])}: {shown(q['reason'])} — moved to raw/quarantine/{shown(q['quarantined'])}"
+        )
     # The listing is the snapshot: its content hash is the data version, and raw/document_figures
     # extracts the documents it names (a PDF landed later is the next build's change).
     docs = list_documents()
@@ -126,10 +149,14 @@ def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> 
         rows.append({**d, "pages": pages, "document_date": written, "landed_at": _utc(d["landed_at"])})
     with connect_build() as con:
         n = replace_table(con, "raw.documents", rows, DOCUMENT_COLUMNS)
-    return MaterializeResult(metadata={"documents": n, "names": ", ".join(d["name"] for d in docs),
-                                       **{f"quarantined/{q['name']}": f"{q['reason']} → raw/quarantine/{q['quarantined']}"
-                                          for q in quarantined}},
-                             data_version=DataVersion(documents_version(docs)))
+    return MaterializeResult(
+        metadata={
+            "documents": n,
+            "names": ", ".join(d["name"] for d in docs),
+            **{f"quarantined/{q['name']}": f"{q['reason']} → raw/quarantine/{q['quarantined']}" for q in quarantined},
+        },
+        data_version=DataVersion(documents_version(docs)),
+    )
 
 
 def _cached_figures(doc: dict) -> list[dict]:
@@ -193,7 +220,7 @@ def _versioned_corrections() -> tuple[list, str | None]:
     automation_condition=AutomationCondition.eager(),
     code_version=code_version("document_figures"),
     description="Every figure the extractor finds in the documents, with document sha256, page and position, "
-                "its confidence and status (fact, review, rejected) after raw/documents/corrections.yaml.",
+    "its confidence and status (fact, review, rejected) after raw/documents/corrections.yaml.",
 )
 def document_figures(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
     from pipelines.documents.extract import EXTRACTOR_VERSION
@@ -208,16 +235,29 @@ def document_figures(context: AssetExecutionContext, warehouse_lock: WarehouseLo
         figures = reviewed_figures(doc, decisions)
         per_doc[doc["name"]] = len(figures)
         for fig in figures:
-            rows.append({**fig, "how": json.dumps(fig.get("how") or {}, ensure_ascii=False),
-                         "document_sha256": doc["sha256"], "extractor_version": EXTRACTOR_VERSION})
+            rows.append(
+                {
+                    **fig,
+                    "how": json.dumps(fig.get("how") or {}, ensure_ascii=False),
+                    "document_sha256": doc["sha256"],
+                    "extractor_version": EXTRACTOR_VERSION,
+                }
+            )
     with connect_build() as con:
         n = replace_table(con, "raw.document_figures", rows, FIGURE_COLUMNS)
     status = {k: sum(1 for r in rows if r["status"] == k) for k in ("fact", "review", "rejected")}
-    context.log.info(f"{n} figures from {len(per_doc)} documents: {status['fact']} facts, "
-                     f"{status['review']} waiting for review, {status['rejected']} rejected")
-    return MaterializeResult(metadata={"figures": n, **{f"status/{k}": v for k, v in status.items()},
-                                       **{f"figures/{k}": v for k, v in per_doc.items()}},
-                             data_version=DataVersion(figures_version(listed, corrections)))
+    context.log.info(
+        f"{n} figures from {len(per_doc)} documents: {status['fact']} facts, "
+        f"{status['review']} waiting for review, {status['rejected']} rejected"
+    )
+    return MaterializeResult(
+        metadata={
+            "figures": n,
+            **{f"status/{k}": v for k, v in status.items()},
+            **{f"figures/{k}": v for k, v in per_doc.items()},
+        },
+        data_version=DataVersion(figures_version(listed, corrections)),
+    )
 
 
 def _inbox_state() -> dict[str, list]:
@@ -225,8 +265,11 @@ def _inbox_state() -> dict[str, list]:
     if not inbox.is_dir():
         return {}
     # lstat: a symlink or a device counts too, so the run that quarantines it is requested
-    return {p.name: [p.lstat().st_size, p.lstat().st_mtime_ns] for p in sorted(inbox.iterdir())
-            if p.suffix.lower() == ".pdf" and not p.name.startswith(".")}
+    return {
+        p.name: [p.lstat().st_size, p.lstat().st_mtime_ns]
+        for p in sorted(inbox.iterdir())
+        if p.suffix.lower() == ".pdf" and not p.name.startswith(".")
+    }
 
 
 @sensor(

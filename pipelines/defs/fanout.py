@@ -14,11 +14,13 @@ from pipelines.warehouse.db import DUCKDB_WRITER
 build_multiprocess = define_asset_job(
     "build_multiprocess",
     selection=AssetSelection.all(),
-    executor_def=multiprocess_executor.configured({
-        # Steps fork from a server that imported the definitions once (spawn re-imports Dagster,
-        # dbt and the manifest in every step: seconds each).
-        "start_method": {"forkserver": {}},
-        "tag_concurrency_limits": [{"key": _KEY, "value": _VALUE, "limit": 1}],
-    }),
+    executor_def=multiprocess_executor.configured(
+        {
+            # Steps fork from a server that imported the definitions once (spawn re-imports Dagster,
+            # dbt and the manifest in every step: seconds each).
+            "start_method": {"forkserver": {}},
+            "tag_concurrency_limits": [{"key": _KEY, "value": _VALUE, "limit": 1}],
+        }
+    ),
     description="Every asset, each step in its own process; the build database's writers one at a time.",
 )

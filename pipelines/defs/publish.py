@@ -2,7 +2,6 @@
 
 from dagster import AssetExecutionContext, AutomationCondition, MaterializeResult, asset
 
-from pipelines import settings
 from pipelines.defs.bns import WarehouseLock
 from pipelines.defs.dbt import model_keys
 from pipelines.warehouse.db import DUCKDB_WRITER, table_counts

@@ -20,17 +20,19 @@ from pipelines.warehouse.inputs import code_version
     owners=OWNERS,
     code_version=code_version("report"),
     description="Charts (PNG and SVG) and one self-contained HTML page rendered from the marts of the "
-                "published warehouse into warehouse/report/ (`kazmig report`).",
+    "published warehouse into warehouse/report/ (`kazmig report`).",
 )
 def report_html(context: AssetExecutionContext) -> MaterializeResult:
     from pipelines.report.render import render_report
 
     result = render_report()
     context.log.info(f"report written to {result.page}")
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(result.page)),
-        "files": [p.name for p in result.files],
-        "destinations_year": result.year,
-        "trend_region": result.region,
-        "comparison_year": result.comparison_year,
-    })
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(result.page)),
+            "files": [p.name for p in result.files],
+            "destinations_year": result.year,
+            "trend_region": result.region,
+            "comparison_year": result.comparison_year,
+        }
+    )

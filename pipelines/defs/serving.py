@@ -17,18 +17,25 @@ from pipelines import settings
     automation_condition=AutomationCondition.eager(),
     kinds={"postgres"},
     description="The core and marts tables of the published warehouse in PostgreSQL schemas of the same "
-                "names (KAZMIG_POSTGRES_URL), loaded aside and swapped in by one transaction.",
+    "names (KAZMIG_POSTGRES_URL), loaded aside and swapped in by one transaction.",
 )
 def postgres_tier(context: AssetExecutionContext) -> MaterializeResult:
     from pipelines.serving.postgres import describe, serve
 
     url = settings.postgres_url()
     served = serve(settings.published_db(), url, settings.postgres_reader_role())
-    context.log.info(f"served release {served.release[:12]} to {describe(url)} "
-                     f"({sum(served.rows.values())} rows, swapped in at attempt {served.swap_attempts})")
-    return MaterializeResult(metadata={"server": describe(url), "release": served.release,
-                                       "swap_attempts": served.swap_attempts,
-                                       **{f"rows/{k}": v for k, v in served.rows.items()}})
+    context.log.info(
+        f"served release {served.release[:12]} to {describe(url)} "
+        f"({sum(served.rows.values())} rows, swapped in at attempt {served.swap_attempts})"
+    )
+    return MaterializeResult(
+        metadata={
+            "server": describe(url),
+            "release": served.release,
+            "swap_attempts": served.swap_attempts,
+            **{f"rows/{k}": v for k, v in served.rows.items()},
+        }
+    )
 
 
 def serving_assets() -> list:

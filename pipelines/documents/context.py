@@ -6,6 +6,7 @@ region, the date (for stocks), the interval (for flows), the report date (for "Ñ
 and the indicator and sign a list's lead line gives its items. A figure takes what its own
 words say first and otherwise the nearest scope that has it; `how` records which.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,14 @@ class Scope:
         return Scope(level, self)
 
 
-def absorb(scope: Scope, text: str, ps: list[Period] | None = None, mentions=None, dateline: bool = False,
-           override: bool = False) -> None:
+def absorb(
+    scope: Scope,
+    text: str,
+    ps: list[Period] | None = None,
+    mentions=None,
+    dateline: bool = False,
+    override: bool = False,
+) -> None:
     """Let a heading, a title or a marker set what it states."""
     ps = ps if ps is not None else periods.find_periods(text)
     mentions = mentions if mentions is not None else entities.find(text)

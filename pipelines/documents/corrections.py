@@ -15,6 +15,7 @@ correction, with who decided what and when.
         at: 2026-11-30
         note: the heading dates the section
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -90,8 +91,10 @@ def load(path: Path) -> list[Correction]:
     seen: dict[tuple[str, str], int] = {}
     for i, c in enumerate(out, start=1):
         if (c.document, c.key) in seen and c.action != "pending":
-            raise CorrectionError(f"{path.name}, entry {i}: figure {c.key} of {c.document} is already decided in entry "
-                                  f"{seen[(c.document, c.key)]}")
+            raise CorrectionError(
+                f"{path.name}, entry {i}: figure {c.key} of {c.document} is already decided in entry "
+                f"{seen[(c.document, c.key)]}"
+            )
         if c.action != "pending":
             seen[(c.document, c.key)] = i
         if c.action == "fix" and not c.set:
@@ -134,11 +137,16 @@ def template_entries(doc: dict, figures: list[dict], decided: set[tuple[str, str
     for f in figures:
         if f["status"] != "review" or (doc["sha256"], f["key"]) in decided or (doc["name"], f["key"]) in decided:
             continue
-        out.append({
-            "document": doc["name"], "key": f["key"], "action": "pending", "set": {},
-            "figure": {k: f[k] for k in (*FIXABLE, "page", "confidence")} | {"text": f["text"][:160],
-                                                                            "how": f.get("how")},
-        })
+        out.append(
+            {
+                "document": doc["name"],
+                "key": f["key"],
+                "action": "pending",
+                "set": {},
+                "figure": {k: f[k] for k in (*FIXABLE, "page", "confidence")}
+                | {"text": f["text"][:160], "how": f.get("how")},
+            }
+        )
     return out
 
 
@@ -151,10 +159,12 @@ def write_template(path: Path, entries: list[dict]) -> int:
         return 0
     body = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=110)
     if not existing.strip():
-        text = ("# Decisions on extracted figures. For each entry set action to accept, reject or fix\n"
-                "# (fix: put the corrected fields under set), and add by/at/note. Entries left\n"
-                "# 'pending' change nothing. The build applies this file; see README, 'Review'.\n"
-                "corrections:\n")
+        text = (
+            "# Decisions on extracted figures. For each entry set action to accept, reject or fix\n"
+            "# (fix: put the corrected fields under set), and add by/at/note. Entries left\n"
+            "# 'pending' change nothing. The build applies this file; see README, 'Review'.\n"
+            "corrections:\n"
+        )
         text += "\n".join("  " + ln if ln else ln for ln in body.splitlines()) + "\n"
     else:
         text = existing.rstrip("\n") + "\n" + "\n".join("  " + ln if ln else ln for ln in body.splitlines()) + "\n"

@@ -8,6 +8,7 @@ a sentence and the next body block starts in lower case) is joined back into one
 hyphens are kept when both halves are words ("январе-|сентябре", "Северо-|Казахстанской") and
 joined otherwise.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 
 from . import cards, grids, layout, tables
 from .pdf import Page
-from .text import analyse
 
 
 @dataclass
@@ -46,8 +46,18 @@ def build(pages: list[Page]) -> list[Block]:
     for p in pages:
         for ln in lines_by_page[p.number]:
             if id(ln) in furn:
-                blocks.append(Block("furniture", ln.text, p.number, ln.top, ln.size, False, ln.x0,
-                                    [(p.number, ln.top)] * len(ln.text)))
+                blocks.append(
+                    Block(
+                        "furniture",
+                        ln.text,
+                        p.number,
+                        ln.top,
+                        ln.size,
+                        False,
+                        ln.x0,
+                        [(p.number, ln.top)] * len(ln.text),
+                    )
+                )
         words = [w for ln in lines_by_page[p.number] if id(ln) not in furn for w in ln.words]
         page_grids = grids.find_grids(p) if p.rules else []
         page_blocks: list[Block] = []
@@ -66,8 +76,18 @@ def build(pages: list[Page]) -> list[Block]:
                 blocks.append(b)
                 continue
         for g in [b for b in page_blocks if b.kind == "grid"]:
-            i = next((k for k, b in enumerate(blocks) if b.page == p.number and b.kind != "furniture" and b.top > g.top
-                      and b.x0 < g.grid.x1 and b.x0 >= g.grid.x0 - 5), len(blocks))
+            i = next(
+                (
+                    k
+                    for k, b in enumerate(blocks)
+                    if b.page == p.number
+                    and b.kind != "furniture"
+                    and b.top > g.top
+                    and b.x0 < g.grid.x1
+                    and b.x0 >= g.grid.x0 - 5
+                ),
+                len(blocks),
+            )
             if g.grid.kind == "figures":  # a grid of figures is a table, its caption the line right above
                 if not g.grid.continued and i > 0 and _caption_of(blocks[i - 1], g.grid):
                     g.grid.caption = blocks.pop(i - 1).text
@@ -104,8 +124,13 @@ def _part_blocks(p: Page, words: list, previous_table) -> list[Block]:
             # footnote marks set small and raised on a line of their own ("человек¹")
             body = statistics.median(ln.size for ln in text)
             # and reference marks raised onto a line of their own ("[4] [5] [6]" over a sentence)
-            text = [ln for ln in text if not (ln.size < 0.8 * body and re.fullmatch(r"[\d*)¹²³,]{1,3}", ln.text))
-                    and not _numeric_only(ln.text) and not re.fullmatch(r"(?:\[\d{1,3}\]\s*)+", ln.text)]
+            text = [
+                ln
+                for ln in text
+                if not (ln.size < 0.8 * body and re.fullmatch(r"[\d*)¹²³,]{1,3}", ln.text))
+                and not _numeric_only(ln.text)
+                and not re.fullmatch(r"(?:\[\d{1,3}\]\s*)+", ln.text)
+            ]
         items += [(b.top, b) for b in _paragraphs(layout.text_lines(text))]
         for _, item in sorted(items, key=lambda it: it[0]):
             if isinstance(item, tables.Table):
@@ -115,15 +140,20 @@ def _part_blocks(p: Page, words: list, previous_table) -> list[Block]:
     # a row of cards stands between the blocks at its height, read left to right
     for cd in found_cards:
         i = next((k for k, b in enumerate(out) if b.kind != "card" and b.top > cd.top), len(out))
-        out.insert(i, Block("card", cd.text, p.number, cd.top, cd.size, False, cd.x0, [(p.number, cd.top)] * len(cd.text)))
+        out.insert(
+            i, Block("card", cd.text, p.number, cd.top, cd.size, False, cd.x0, [(p.number, cd.top)] * len(cd.text))
+        )
     return out
 
 
 def _panels(p: Page, words: list) -> list[list]:
     """A page laid out as framed panels (slides printed four to a page, boxed sidebars) is read
     panel by panel, rows top-down and left to right; the words outside them before and after."""
-    big = [b for b in p.boxes if b[2] - b[0] >= 0.3 * p.width and b[3] - b[1] >= 0.12 * p.height
-           and b[2] - b[0] < 0.95 * p.width]
+    big = [
+        b
+        for b in p.boxes
+        if b[2] - b[0] >= 0.3 * p.width and b[3] - b[1] >= 0.12 * p.height and b[2] - b[0] < 0.95 * p.width
+    ]
 
     def within(w, b) -> bool:
         return b[0] - 1 <= w.x0 and w.x1 <= b[2] + 1 and b[1] - 1 <= w.top and w.bottom <= b[3] + 1
@@ -135,11 +165,16 @@ def _panels(p: Page, words: list) -> list[list]:
     for b in big:
         area = (b[2] - b[0]) * (b[3] - b[1])
         # a frame and its fill drawn as two paths a point apart are one panel
-        if not any(inside(b, o) and ((o[2] - o[0]) * (o[3] - o[1]) > area or (o in outer)) for o in big if o != b) \
-                and sum(1 for w in words if within(w, b)) >= 3:
+        if (
+            not any(inside(b, o) and ((o[2] - o[0]) * (o[3] - o[1]) > area or (o in outer)) for o in big if o != b)
+            and sum(1 for w in words if within(w, b)) >= 3
+        ):
             outer.append(b)
-    if len(outer) < 2 or any(min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
-                             for i, a in enumerate(outer) for b in outer[i + 1:]):
+    if len(outer) < 2 or any(
+        min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+        for i, a in enumerate(outer)
+        for b in outer[i + 1 :]
+    ):
         return [words]
     outer.sort(key=lambda b: b[1])
     rows: list[list] = []
@@ -160,7 +195,9 @@ def _panels(p: Page, words: list) -> list[list]:
 
 # A line that ends on a comma, a dash, a conjunction or a preposition goes on in the next one,
 # however short it is (a long unbreakable group pushed the rest down).
-_RUNS_ON = re.compile(r"(?:[,–—-]|\b(?:и|а|но|в|во|на|с|со|по|из|к|у|о|от|до|за|для|при|без|под|над|чем|что|как|или|же))\s*$", re.I)
+_RUNS_ON = re.compile(
+    r"(?:[,–—-]|\b(?:и|а|но|в|во|на|с|со|по|из|к|у|о|от|до|за|для|при|без|под|над|чем|что|как|или|же))\s*$", re.I
+)
 
 
 def _numeric_only(text: str) -> bool:
@@ -183,10 +220,15 @@ def _paragraphs(lines: list[layout.TextLine]) -> list[Block]:
             or abs(ln.size - prev.size) > 0.8
             or ln.bold != prev.bold
             or ln.x0 > prev.x0 + 0.9 * ln.size  # an indent: a new paragraph or list item
-            or (prev.x1 < right - 3 * prev.size and not _RUNS_ON.search(prev.text)
-                and (re.search(r"[.;:!?]$", prev.text.rstrip()) is not None
-                     or re.match(r"[А-ЯЁA-Z0-9«\"(]", ln.text) is not None
-                     or ln.x1 < right - 3 * ln.size))
+            or (
+                prev.x1 < right - 3 * prev.size
+                and not _RUNS_ON.search(prev.text)
+                and (
+                    re.search(r"[.;:!?]$", prev.text.rstrip()) is not None
+                    or re.match(r"[А-ЯЁA-Z0-9«\"(]", ln.text) is not None
+                    or ln.x1 < right - 3 * ln.size
+                )
+            )
             or ln.top < prev.top - 1
         )
         if new:
@@ -241,8 +283,15 @@ def _classify(blocks: list[Block]) -> None:
         short = len(b.text) < 140 and not re.search(r"(?<!\bг)(?<!\bгг)[.;!?]$", b.text.rstrip())
         bigger = b.size > body * 1.08
         nxt = texts[i + 1] if i + 1 < len(texts) else None
-        if short and not bigger and not b.bold and nxt is not None and len(b.text) < 60 and b.size >= 1.1 * nxt.size \
-                and not re.search(r"\d", b.text):
+        if (
+            short
+            and not bigger
+            and not b.bold
+            and nxt is not None
+            and len(b.text) < 60
+            and b.size >= 1.1 * nxt.size
+            and not re.search(r"\d", b.text)
+        ):
             b.kind, b.level = "heading", len(sizes) + 2  # the heading of a sidebar or a box
             continue
         if short and (bigger or (b.bold and len(b.text) < 100)):

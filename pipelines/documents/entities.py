@@ -7,10 +7,11 @@ lemmas, so "Акмолинской области", "в Россию", "Респ
 these (a town, a district) is reported as `place`, so that its figures are not given to a
 region. No document's wording is listed here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pipelines import reference
 
@@ -31,7 +32,7 @@ def _key(name: str) -> tuple[str, ...]:
     return tuple(t.lemma for t in tokens(name) if t.lemma not in ("г", "город"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _index() -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
     idx: dict[tuple[str, ...], tuple[str, str]] = {}
 
@@ -91,7 +92,7 @@ def _find(text: str) -> tuple[Mention, ...]:
         if hit:
             n, (code, kind) = hit
             a, b = toks[i].start, toks[i + n - 1].end
-            if text[max(0, a - 1) : a] in "«\"„" and text[b : b + 1] in "»\"“" and a > 0:
+            if text[max(0, a - 1) : a] in '«"„' and text[b : b + 1] in '»"“' and a > 0:
                 kind, code = "place", text[a:b]  # a name in quotes: a district, a newspaper, a firm
             elif kind == "region" and i > 0 and toks[i - 1].lemma == "южный" and code == "710000000":
                 code = "750000000"
@@ -99,27 +100,47 @@ def _find(text: str) -> tuple[Mention, ...]:
             i += n
             continue
         t = toks[i]
-        if t.lemma == "г" and i + 1 < len(toks) and toks[i + 1].capital and text[t.end : t.end + 1] == "." \
-                and not idx.get((toks[i + 1].lemma,)):
+        if (
+            t.lemma == "г"
+            and i + 1 < len(toks)
+            and toks[i + 1].capital
+            and text[t.end : t.end + 1] == "."
+            and not idx.get((toks[i + 1].lemma,))
+        ):
             out.append(Mention(t.start, toks[i + 1].end, toks[i + 1].text, "place"))  # "г. Актобе": a town
             i += 2
             continue
         if t.lemma in _TOWN_NOUNS and i + 1 < len(toks) and toks[i + 1].lemma in _TOWN_NOUNS[t.lemma]:
-            out.append(Mention(t.start, toks[i + 1].end, t.text, "place"))  # "областной центр", "городская администрация"
+            out.append(
+                Mention(t.start, toks[i + 1].end, t.text, "place")
+            )  # "областной центр", "городская администрация"
             i += 2
             continue
-        if t.lemma == "столица" and i > 0 and toks[i - 1].lemma in ("южный", "бывший", "старый") \
-                and toks[i - 1].end == t.start - 1:
+        if (
+            t.lemma == "столица"
+            and i > 0
+            and toks[i - 1].lemma in ("южный", "бывший", "старый")
+            and toks[i - 1].end == t.start - 1
+        ):
             out.append(Mention(toks[i - 1].start, t.end, _SOUTHERN_CAPITAL, "region", True, "capital"))  # Almaty
-        elif t.lemma == "столица" and "sing" in t.tags and not _named_after(toks, i) \
-                and not (i + 1 < len(toks) and idx.get((toks[i + 1].lemma,), ("", ""))[1] == "country"):
+        elif (
+            t.lemma == "столица"
+            and "sing" in t.tags
+            and not _named_after(toks, i)
+            and not (i + 1 < len(toks) and idx.get((toks[i + 1].lemma,), ("", ""))[1] == "country")
+        ):
             out.append(Mention(t.start, t.end, _CAPITAL, "region", True, "capital"))  # the capital: Astana
         elif t.lemma in _KZ_WORDS and "sing" in t.tags and not _named_after(toks, i):
             out.append(Mention(t.start, t.end, "KZ", "region", strong=False))
         elif t.lemma == "казахстанец":
             out.append(Mention(t.start, t.end, "KZ", "region", strong=False))
-        elif t.capital and ("Geox" in t.tags or t.pos in ("", "UNKN")) and i > 0 and len(t.text) > 2 \
-                and not t.text.isupper():
+        elif (
+            t.capital
+            and ("Geox" in t.tags or t.pos in ("", "UNKN"))
+            and i > 0
+            and len(t.text) > 2
+            and not t.text.isupper()
+        ):
             out.append(Mention(t.start, t.end, t.text, "place"))
         i += 1
     return tuple(out)

@@ -5,6 +5,7 @@ Every `<name>.pdf` in a folder that has a `<name>.gold.jsonl` beside it is extra
 row when indicator, region, country, occupation and period are equal and the value is within
 1e-6 relative. Figures waiting for review are reported beside the score, not in it.
 """
+
 from __future__ import annotations
 
 import json
@@ -138,8 +139,12 @@ def totals(scores: list[DocScore]) -> DocScore:
 
 def _fmt(row: dict) -> str:
     v = row.get("value")
-    bits = [row.get("indicator"), f"{v:g}" if isinstance(v, float) else str(v), row.get("period") or "-",
-            row.get("region") or "-"]
+    bits = [
+        row.get("indicator"),
+        f"{v:g}" if isinstance(v, float) else str(v),
+        row.get("period") or "-",
+        row.get("region") or "-",
+    ]
     if row.get("country"):
         bits.append(f"country={row['country']}")
     if row.get("occupation"):
@@ -150,10 +155,27 @@ def _fmt(row: dict) -> str:
 def report_table(scores: list[DocScore]) -> str:
     from tabulate import tabulate
 
-    rows = [[s.name, s.gold, s.facts, s.matched, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", s.review,
-             s.error or ""] for s in scores]
-    out = [tabulate(rows, headers=["document", "gold", "facts", "matched", "precision", "recall", "F1",
-                                   "review", "error"], tablefmt="simple")]
+    rows = [
+        [
+            s.name,
+            s.gold,
+            s.facts,
+            s.matched,
+            f"{s.precision:.2f}",
+            f"{s.recall:.2f}",
+            f"{s.f1:.2f}",
+            s.review,
+            s.error or "",
+        ]
+        for s in scores
+    ]
+    out = [
+        tabulate(
+            rows,
+            headers=["document", "gold", "facts", "matched", "precision", "recall", "F1", "review", "error"],
+            tablefmt="simple",
+        )
+    ]
     for s in scores:
         if not (s.misses or s.extras):
             continue
@@ -164,7 +186,9 @@ def report_table(scores: list[DocScore]) -> str:
             out.append(f"  extra  {_fmt(f)}  | p.{f.get('page')} {f.get('text', '')[:140]}")
     t = totals(scores)
     out.append("")
-    out.append(f"review queue: {t.review} figures wait for review; {t.review_matching} of them would match a missed gold row")
+    out.append(
+        f"review queue: {t.review} figures wait for review; {t.review_matching} of them would match a missed gold row"
+    )
     out.append(f"documents: {len(scores)}, gold figures: {t.gold}, facts: {t.facts}, matched: {t.matched}")
     out.append(f"overall: precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}")
     return "\n".join(out)
@@ -172,10 +196,27 @@ def report_table(scores: list[DocScore]) -> str:
 
 def report_json(scores: list[DocScore]) -> str:
     def d(s: DocScore) -> dict:
-        return {"document": s.name, "gold": s.gold, "facts": s.facts, "matched": s.matched,
-                "precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
-                "review": s.review, "review_matching": s.review_matching, "error": s.error,
-                "misses": s.misses, "extras": s.extras}
+        return {
+            "document": s.name,
+            "gold": s.gold,
+            "facts": s.facts,
+            "matched": s.matched,
+            "precision": round(s.precision, 4),
+            "recall": round(s.recall, 4),
+            "f1": round(s.f1, 4),
+            "review": s.review,
+            "review_matching": s.review_matching,
+            "error": s.error,
+            "misses": s.misses,
+            "extras": s.extras,
+        }
+
     t = totals(scores)
-    return json.dumps({"documents": [d(s) for s in scores], "overall": {k: v for k, v in d(t).items()
-                       if k not in ("misses", "extras", "document", "error")}}, ensure_ascii=False, indent=1)
+    return json.dumps(
+        {
+            "documents": [d(s) for s in scores],
+            "overall": {k: v for k, v in d(t).items() if k not in ("misses", "extras", "document", "error")},
+        },
+        ensure_ascii=False,
+        indent=1,
+    )

@@ -9,6 +9,7 @@ cells) -> document (blocks: title, headings, paragraphs, tables, furniture) -> c
 headings, datelines and earlier sentences establish) -> prose and table_figures (each number
 with the words that govern it) -> figure (one schema, confidence, review status).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,15 +30,24 @@ EXTRACTOR_VERSION = "2026.11"
 
 __all__ = ["DocumentError", "EXTRACTOR_VERSION", "Figure", "extract_figures", "format_table"]
 
-_MARKER = re.compile(r"^\s*\*?\s*(?:\d{1,2}\s+[а-яё]+\s+|(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*\s+)?"
-                     r"(?:19|20)\d\d(?:\s*(?:г\.?|год[а-яё]*))?\s*$", re.I)
-_DATELINE = re.compile(r"^(?:[А-ЯЁ][а-яё-]+(?:\s+[А-ЯЁа-яё-]+)?,\s*|[А-ЯЁа-яё ]+:\s*)?(?:\d{1,2}\s+[а-яё]+\s+(?:19|20)\d\d|\d{1,2}\.\d{2}\.(?:19|20)\d\d)(?:\s*(?:г\.?|года))?\s*$", re.I)
+_MARKER = re.compile(
+    r"^\s*\*?\s*(?:\d{1,2}\s+[а-яё]+\s+|(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*\s+)?"
+    r"(?:19|20)\d\d(?:\s*(?:г\.?|год[а-яё]*))?\s*$",
+    re.I,
+)
+_DATELINE = re.compile(
+    r"^(?:[А-ЯЁ][а-яё-]+(?:\s+[А-ЯЁа-яё-]+)?,\s*|[А-ЯЁа-яё ]+:\s*)?(?:\d{1,2}\s+[а-яё]+\s+(?:19|20)\d\d|\d{1,2}\.\d{2}\.(?:19|20)\d\d)(?:\s*(?:г\.?|года))?\s*$",
+    re.I,
+)
 
 # "к заседанию акимата (август 2020 г.)": a month in brackets closing a short line is when it was issued
 # and "16 апреля 2024 года, Астана" closing one is a release's dateline
 _MONTHS = r"(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*"
-_ISSUED = re.compile(rf"\({_MONTHS}\s+(?:19|20)\d\d(?:\s*г\.?|\s*года)?\)\s*$"
-                     rf"|(?:^|\s)\d{{1,2}}\s+{_MONTHS}\s+(?:19|20)\d\d(?:\s*г\.?|\s*года)?,\s*[А-ЯЁ][А-ЯЁа-яё-]+\s*$", re.I)
+_ISSUED = re.compile(
+    rf"\({_MONTHS}\s+(?:19|20)\d\d(?:\s*г\.?|\s*года)?\)\s*$"
+    rf"|(?:^|\s)\d{{1,2}}\s+{_MONTHS}\s+(?:19|20)\d\d(?:\s*г\.?|\s*года)?,\s*[А-ЯЁ][А-ЯЁа-яё-]+\s*$",
+    re.I,
+)
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +83,9 @@ def figures_in_text(text: str) -> list[Figure]:
         if not t:
             continue
         heading = "\n" not in para.strip() and len(t) < 90 and not re.search(r"[.!?;:]$", t)
-        b = document.Block("heading" if heading else "text", t, 1, float(i), 12.0, heading, 0.0, [(1, float(i))] * len(t))
+        b = document.Block(
+            "heading" if heading else "text", t, 1, float(i), 12.0, heading, 0.0, [(1, float(i))] * len(t)
+        )
         b.level = 2 if heading else 0
         blocks.append(b)
     return interpret(blocks)
@@ -116,8 +128,12 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             # a date under a heading dates that heading's section ("Астана" / "сентябрь 2013 г.")
             context.absorb(current(), b.text, dateline=True)
             continue
-        if b.kind == "heading" and _subtitle(b.text) and not re.search(r"[а-яё]{4,}", _strip_periods(b.text), re.I) \
-                and all(p.kind == "date" for p in periods.find_periods(b.text)):
+        if (
+            b.kind == "heading"
+            and _subtitle(b.text)
+            and not re.search(r"[а-яё]{4,}", _strip_periods(b.text), re.I)
+            and all(p.kind == "date" for p in periods.find_periods(b.text))
+        ):
             # a heading that is only a date ("на 1 июня 2023 г." under the title) dates what
             # it stands under, not a section of its own
             context.absorb(current(), b.text, override=True)
@@ -130,7 +146,11 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
                 sections.pop()
             sc = current().child("section")
             # a bare date or month over an item dates the item (its issue), not its figures
-            context.absorb(sc, b.text, dateline=bool(marker and not re.fullmatch(r"\W*(?:19|20)\d\d\W*(?:г\.?|год[а-яё]*)?\W*", b.text)))
+            context.absorb(
+                sc,
+                b.text,
+                dateline=bool(marker and not re.fullmatch(r"\W*(?:19|20)\d\d\W*(?:г\.?|год[а-яё]*)?\W*", b.text)),
+            )
             state.names_regions = state.names_regions or sc.region not in (None, "KZ")
             sections.append((level, sc, b.text))
             lead = None
@@ -187,8 +207,11 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
                 setattr(sec, attr, getattr(para, attr))
         # a region carries on to later paragraphs when it is the country, or the subject a
         # section names before any figure of its own
-        if para.region and (para.region == "KZ" or (sec.region in (None, "KZ") and id(sec) not in seen_sections)) \
-                and not (sec is doc and title_region):
+        if (
+            para.region
+            and (para.region == "KZ" or (sec.region in (None, "KZ") and id(sec) not in seen_sections))
+            and not (sec is doc and title_region)
+        ):
             sec.region = para.region  # (the region a title names stays the document's)
         if got:
             seen_sections.add(id(sec))
@@ -241,8 +264,12 @@ def _lead(text: str, para: Scope) -> dict:
     cue = found[-1] if found else None
     mentions = entities.find(text)
     countries = [m for m in mentions if m.kind == "country"]
-    return {"cue": cue, "sign": cues.sign_words(lem, 0, len(text)), "text": text,
-            "country": countries[-1].code if countries and len(countries) == 1 else None}
+    return {
+        "cue": cue,
+        "sign": cues.sign_words(lem, 0, len(text)),
+        "text": text,
+        "country": countries[-1].code if countries and len(countries) == 1 else None,
+    }
 
 
 def _wage_context(blocks: list[document.Block], i: int) -> str:
@@ -289,9 +316,26 @@ def _finish(drafts: list[Draft]) -> list[Figure]:
         if clash:
             d.how["conflict"] = "another value for the same key"
         status = "fact" if c >= REVIEW_THRESHOLD and not clash else "review"
-        out.append(Figure(d.indicator, plain(d.value), UNITS[d.indicator], d.period, d.region, d.country, d.occupation,
-                          d.page, d.text, plain(d.precision), i, c, status, dict(d.how), d.evidence,
-                          figure_key(d.page, d.evidence or d.text, taken)))
+        out.append(
+            Figure(
+                d.indicator,
+                plain(d.value),
+                UNITS[d.indicator],
+                d.period,
+                d.region,
+                d.country,
+                d.occupation,
+                d.page,
+                d.text,
+                plain(d.precision),
+                i,
+                c,
+                status,
+                dict(d.how),
+                d.evidence,
+                figure_key(d.page, d.evidence or d.text, taken),
+            )
+        )
     return out
 
 
@@ -306,7 +350,37 @@ def format_table(figures: list[Figure]) -> str:
     """Plain-text table for the CLI's --format table."""
     from tabulate import tabulate
 
-    rows = [[f.position, f.page, f.indicator, f"{f.value:,}".replace(",", " "), f.unit, f.period or "", f.region or "",
-             f.country or "", f.occupation or "", f"{f.confidence:.2f}", f.status] for f in figures]
-    return tabulate(rows, headers=["#", "page", "indicator", "value", "unit", "period", "region", "country",
-                                   "occupation", "conf", "status"], tablefmt="simple", disable_numparse=True)
+    rows = [
+        [
+            f.position,
+            f.page,
+            f.indicator,
+            f"{f.value:,}".replace(",", " "),
+            f.unit,
+            f.period or "",
+            f.region or "",
+            f.country or "",
+            f.occupation or "",
+            f"{f.confidence:.2f}",
+            f.status,
+        ]
+        for f in figures
+    ]
+    return tabulate(
+        rows,
+        headers=[
+            "#",
+            "page",
+            "indicator",
+            "value",
+            "unit",
+            "period",
+            "region",
+            "country",
+            "occupation",
+            "conf",
+            "status",
+        ],
+        tablefmt="simple",
+        disable_numparse=True,
+    )

@@ -6,6 +6,7 @@ title, a table's column head or caption, a default. Confidence is the product of
 those sources is worth; below REVIEW_THRESHOLD a figure waits for review instead of entering
 the facts.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -14,29 +15,81 @@ from decimal import Decimal
 REVIEW_THRESHOLD = 0.6
 
 UNITS = {
-    "population": "persons", "population_urban": "persons", "population_rural": "persons",
-    "population_urban_share": "percent", "population_rural_share": "percent",
-    "natural_increase": "persons", "labour_force": "persons", "arrivals": "persons",
-    "departures": "persons", "net_migration": "persons", "departures_growth_ratio": "ratio",
-    "labour_emigration": "persons", "wage_offer_min": "KZT", "wage_offer_max": "KZT",
+    "population": "persons",
+    "population_urban": "persons",
+    "population_rural": "persons",
+    "population_urban_share": "percent",
+    "population_rural_share": "percent",
+    "natural_increase": "persons",
+    "labour_force": "persons",
+    "arrivals": "persons",
+    "departures": "persons",
+    "net_migration": "persons",
+    "departures_growth_ratio": "ratio",
+    "labour_emigration": "persons",
+    "wage_offer_min": "KZT",
+    "wage_offer_max": "KZT",
 }
 STOCKS = {"population", "population_urban", "population_rural", "population_urban_share", "population_rural_share"}
-FLOWS = {"natural_increase", "labour_force", "arrivals", "departures", "net_migration", "departures_growth_ratio",
-         "labour_emigration"}
+FLOWS = {
+    "natural_increase",
+    "labour_force",
+    "arrivals",
+    "departures",
+    "net_migration",
+    "departures_growth_ratio",
+    "labour_emigration",
+}
 SIGNED = {"natural_increase", "net_migration"}
 
 # What each source of a part is worth.
 WEIGHTS = {
-    "indicator": {"clause": 1.0, "difference": 1.0, "sentence": 0.9, "list": 0.85, "respectively": 0.85,
-                  "previous": 0.65, "continued": 0.85, "column": 0.97, "row": 0.97, "caption": 0.92, "context": 0.8,
-                  "date-column": 0.8},
-    "period": {"stated": 1.0, "sentence": 0.97, "comparison": 0.95, "relative": 0.92, "para": 0.92,
-               "section": 0.9, "doc": 0.82, "report-date": 0.85, "context-year": 0.85, "column": 0.98,
-               "row": 0.98, "caption": 0.95, "inferred": 0.75, "duration": 0.4, "none": 1.0},
-    "region": {"stated": 1.0, "sentence": 0.95, "para": 0.9, "section": 0.9, "doc": 0.9, "label": 1.0,
-               "column": 0.98, "caption": 0.95, "default": 0.9, "default-mixed": 0.55, "anaphor": 0.3, "none": 1.0},
-    "country": {"stated": 1.0, "sentence": 0.9, "list": 0.9, "para": 0.75, "label": 1.0, "column": 0.98,
-                "none": 1.0},
+    "indicator": {
+        "clause": 1.0,
+        "difference": 1.0,
+        "sentence": 0.9,
+        "list": 0.85,
+        "respectively": 0.85,
+        "previous": 0.65,
+        "continued": 0.85,
+        "column": 0.97,
+        "row": 0.97,
+        "caption": 0.92,
+        "context": 0.8,
+        "date-column": 0.8,
+    },
+    "period": {
+        "stated": 1.0,
+        "sentence": 0.97,
+        "comparison": 0.95,
+        "relative": 0.92,
+        "para": 0.92,
+        "section": 0.9,
+        "doc": 0.82,
+        "report-date": 0.85,
+        "context-year": 0.85,
+        "column": 0.98,
+        "row": 0.98,
+        "caption": 0.95,
+        "inferred": 0.75,
+        "duration": 0.4,
+        "none": 1.0,
+    },
+    "region": {
+        "stated": 1.0,
+        "sentence": 0.95,
+        "para": 0.9,
+        "section": 0.9,
+        "doc": 0.9,
+        "label": 1.0,
+        "column": 0.98,
+        "caption": 0.95,
+        "default": 0.9,
+        "default-mixed": 0.55,
+        "anaphor": 0.3,
+        "none": 1.0,
+    },
+    "country": {"stated": 1.0, "sentence": 0.9, "list": 0.9, "para": 0.75, "label": 1.0, "column": 0.98, "none": 1.0},
 }
 
 

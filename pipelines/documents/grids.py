@@ -9,6 +9,7 @@ lines is read cell by cell into a tables.Table (reading it line by line would sp
 from its value and join the numbers of neighbouring cells). Other grids of figures, one line
 a row, are left to tables.py, which reads ruled and unruled tables alike.
 """
+
 from __future__ import annotations
 
 import re
@@ -138,8 +139,14 @@ def _lines(words: list[Word]) -> int:
 def _wraps(grid: Grid) -> bool:
     """Rows of figures that wrap: at least two rows, and a third of the rows from the first
     that holds a figure (not a year or a date of the heads) down, hold a cell of several lines."""
-    first = next((i for i, row in enumerate(grid.cells)
-                  if any(parse_cell(c) is not None and not re.fullmatch(r"(?:19|20)\d\d", c.strip()) for c in row)), None)
+    first = next(
+        (
+            i
+            for i, row in enumerate(grid.cells)
+            if any(parse_cell(c) is not None and not re.fullmatch(r"(?:19|20)\d\d", c.strip()) for c in row)
+        ),
+        None,
+    )
     if first is None:
         return False
     body = grid.boxes[first:]

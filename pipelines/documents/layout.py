@@ -9,6 +9,7 @@ Reading order is a recursive cut: the tallest gutter splits its run of lines int
 right part, read one after the other, between what stands above and below it. Running headers
 and footers are set apart as page furniture (their dates stay available as context).
 """
+
 from __future__ import annotations
 
 import re
@@ -145,6 +146,7 @@ def cells_of(words: list[Word], gutters: list[float] = ()) -> list[Cell]:
 
 # ------------------------------------------------------------------------------------ gutters
 
+
 @dataclass
 class Gutter:
     x0: float
@@ -242,6 +244,7 @@ def _dedupe(gs: list[Gutter]) -> list[Gutter]:
 
 # ------------------------------------------------------------------------------ reading order
 
+
 def regions(words: list[Word], depth: int = 0) -> list[tuple[list[Line], list[Gutter]]]:
     """The page's text regions in reading order, each as its lines and its gutters: recursive
     cuts at the tallest gutter that has running text on at least one side (text columns,
@@ -251,8 +254,11 @@ def regions(words: list[Word], depth: int = 0) -> list[tuple[list[Line], list[Gu
     if not lines:
         return []
     found = find_gutters(lines)
-    cuts = [g for g in (replace(g) for g in found) if _prose_side(lines, g) and _column_edge(lines, g)] \
-        if depth < 8 else []
+    cuts = (
+        [g for g in (replace(g) for g in found) if _prose_side(lines, g) and _column_edge(lines, g)]
+        if depth < 8
+        else []
+    )
     if not cuts:
         return [(lines, found)]
     g = max(cuts, key=lambda g: (g.lines, g.x1 - g.x0))
@@ -334,10 +340,12 @@ def _prose_side(lines: list[Line], g: Gutter) -> bool:
     """Running text next to the gutter on one side: most lines hold a long stretch of words.
     The run is trimmed to the lines where some side is long (a table's header under a
     sidebar shares its white channel but is not part of it)."""
+
     def long(ln: Line) -> bool:
         if sum(parse_cell(c.text) is not None for c in cells_of(ln.words)) >= 2:
             return False  # a table row under the columns
         return len(_side_run(ln, g, -1)) >= 25 or len(_side_run(ln, g, 1)) >= 25
+
     while g.last > g.first and not long(lines[g.last]):
         g.last -= 1
     while g.first < g.last and not long(lines[g.first]):
@@ -359,15 +367,25 @@ def text_lines(lines: list[Line]) -> list[TextLine]:
 
 def _text_line(words: list[Word], page: int) -> TextLine:
     bold = sum(len(w.text) for w in words if w.bold) > 0.5 * sum(len(w.text) for w in words)
-    return TextLine(join_words(words), words, page, min(w.top for w in words), max(w.bottom for w in words),
-                    words[0].x0, max(w.x1 for w in words), statistics.median(w.size for w in words), bold)
+    return TextLine(
+        join_words(words),
+        words,
+        page,
+        min(w.top for w in words),
+        max(w.bottom for w in words),
+        words[0].x0,
+        max(w.x1 for w in words),
+        statistics.median(w.size for w in words),
+        bold,
+    )
 
 
 # ---------------------------------------------------------------------------------- furniture
 
 _PAGE_NO = re.compile(
     r"^(?:[-–—\s]*\d{1,4}[-–—\s]*|(?:стр(?:аница)?\.?|с\.)\s*\d{1,4}(?:\s*(?:из|/)\s*\d{1,4})?|\d{1,4}\s*(?:/|из)\s*\d{1,4}|page\s+\d+.*)$",
-    re.I)
+    re.I,
+)
 
 
 def furniture(pages: list[Page], lines_by_page: dict[int, list[Line]]) -> set[int]:

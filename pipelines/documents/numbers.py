@@ -4,6 +4,7 @@
 тысяч 4", "более двух тыс.", "808-882 тыс. тенге". Values are Decimal, so "787,3 тыс." is
 exactly 787300 and the stated precision (to 100) survives.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,10 @@ def normalise_spaces(text: str) -> str:
 # A group of exactly three digits after a single space continues the number ("101 622");
 # anything else starts a new one ("2024 году 4 446" stays two numbers).
 _DIGITS = r"(?P<int>\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:,(?P<frac>\d+)|\.(?P<dfrac>\d{1,3})(?![.\d]))?"
-_MULT_WORD = (r"тыс(?:яч[аиу]?|\.)?(?![а-яё])|млн\.?(?![а-яё])|миллион(?:а|ов|ом)?(?![а-яё])"
-              r"|млрд\.?(?![а-яё])|миллиард(?:а|ов)?(?![а-яё])")
+_MULT_WORD = (
+    r"тыс(?:яч[аиу]?|\.)?(?![а-яё])|млн\.?(?![а-яё])|миллион(?:а|ов|ом)?(?![а-яё])"
+    r"|млрд\.?(?![а-яё])|миллиард(?:а|ов)?(?![а-яё])"
+)
 _NUM = re.compile(rf"(?<![\w.,/])(?:{_DIGITS})(?![\w.]\d)")
 _MULT = re.compile(rf"\s*(?P<mult>{_MULT_WORD})", re.I)
 _PCT = re.compile(r"\s*(?:%|процент[а-яё]*)", re.I)
@@ -37,14 +40,45 @@ MULTIPLIERS = {"тыс": 1000, "млн": 10**6, "миллион": 10**6, "млр
 
 # Numbers in words (lemmas as pymorphy3 gives them).
 _WORD_VALUES = {
-    "ноль": 0, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
-    "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12,
-    "тринадцать": 13, "четырнадцать": 14, "пятнадцать": 15, "шестнадцать": 16,
-    "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19, "двадцать": 20, "тридцать": 30,
-    "сорок": 40, "пятьдесят": 50, "шестьдесят": 60, "семьдесят": 70, "восемьдесят": 80,
-    "девяносто": 90, "сто": 100, "двести": 200, "триста": 300, "четыреста": 400,
-    "пятьсот": 500, "шестьсот": 600, "семьсот": 700, "восемьсот": 800, "девятьсот": 900,
-    "полтора": Decimal("1.5"), "полторы": Decimal("1.5"),
+    "ноль": 0,
+    "один": 1,
+    "два": 2,
+    "три": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
+    "одиннадцать": 11,
+    "двенадцать": 12,
+    "тринадцать": 13,
+    "четырнадцать": 14,
+    "пятнадцать": 15,
+    "шестнадцать": 16,
+    "семнадцать": 17,
+    "восемнадцать": 18,
+    "девятнадцать": 19,
+    "двадцать": 20,
+    "тридцать": 30,
+    "сорок": 40,
+    "пятьдесят": 50,
+    "шестьдесят": 60,
+    "семьдесят": 70,
+    "восемьдесят": 80,
+    "девяносто": 90,
+    "сто": 100,
+    "двести": 200,
+    "триста": 300,
+    "четыреста": 400,
+    "пятьсот": 500,
+    "шестьсот": 600,
+    "семьсот": 700,
+    "восемьсот": 800,
+    "девятьсот": 900,
+    "полтора": Decimal("1.5"),
+    "полторы": Decimal("1.5"),
 }
 _NUM_WORD = re.compile(r"(?<![а-яё])[а-яё]+(?![а-яё])", re.I)
 
@@ -53,8 +87,20 @@ _UNIT_WORDS = [
     ("currency", re.compile(r"(долл|\$|usd|евро|€|руб|сом\b|юан|вон\b|злот|фунт|лир)", re.I)),
     ("ratio", re.compile(r"раз(а|ов)?\b", re.I)),
     ("duration", re.compile(r"(лет\b|года?\b|годов\b|месяц|дн(я|ей|ень)\b|сут|недел|час|минут|секунд|квартал)", re.I)),
-    ("persons", re.compile(r"(человек|чел\b|жител|граждан|казахстанц|мигрант|работник|специалист|люд|сотрудник|иммигрант|эмигрант|переселен|горожан)", re.I)),
-    ("other", re.compile(r"(км|га\b|тонн|кв\.|м2|единиц|ед\.|семе|семь|домохозяйств|предприяти|организаци|вакансий|мест\b|квартир|школ|случа|рабочих мест|штук|шт\b|регион|област|город|стран|национальност|брак|развод|рождени|смерт|дет[еи]|младен|мальчик|девоч|ребён|ребен|национал)", re.I)),
+    (
+        "persons",
+        re.compile(
+            r"(человек|чел\b|жител|граждан|казахстанц|мигрант|работник|специалист|люд|сотрудник|иммигрант|эмигрант|переселен|горожан)",
+            re.I,
+        ),
+    ),
+    (
+        "other",
+        re.compile(
+            r"(км|га\b|тонн|кв\.|м2|единиц|ед\.|семе|семь|домохозяйств|предприяти|организаци|вакансий|мест\b|квартир|школ|случа|рабочих мест|штук|шт\b|регион|област|город|стран|национальност|брак|развод|рождени|смерт|дет[еи]|младен|мальчик|девоч|ребён|ребен|национал)",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -110,7 +156,7 @@ def find_numbers(text: str, lemma=None) -> list[Number]:
         sign = 0
         # "-5 561" is negative only when the minus is glued to the digits ("году - 140 521"
         # is a dash, "2000-2024" a range); "+76,3" is explicitly positive
-        if start > 0 and t[start - 1] in DASHES + "+" and (start == 1 or t[start - 2] in " (\n\t«\"/:"):
+        if start > 0 and t[start - 1] in DASHES + "+" and (start == 1 or t[start - 2] in ' (\n\t«"/:'):
             sign = 1 if t[start - 1] == "+" else -1
             start -= 1
         mult = 1
@@ -149,8 +195,9 @@ def find_numbers(text: str, lemma=None) -> list[Number]:
         unit = "percent" if percent else _unit_after(t, end)
         if sign < 0:
             value = -value
-        out.append(Number(start, end, m.start(), m.end(), value, precision, mult, percent, unit,
-                          t[m.start():m.end()], sign))
+        out.append(
+            Number(start, end, m.start(), m.end(), value, precision, mult, percent, unit, t[m.start() : m.end()], sign)
+        )
     if lemma is not None:
         out += _word_numbers(t, lemma, out)
         out.sort(key=lambda n: n.start)
@@ -186,7 +233,7 @@ def _word_numbers(t: str, lemma, digits: list[Number]) -> list[Number]:
             i += 1
             continue
         total, current, mult_seen, precision = Decimal(0), Decimal(0), 0, Decimal(1)
-        for w, lem in run:
+        for _word, lem in run:
             if lem in _MULT_LEMMAS:
                 m = _MULT_LEMMAS[lem]
                 total += (current or 1) * m
@@ -206,8 +253,22 @@ def _word_numbers(t: str, lemma, digits: list[Number]) -> list[Number]:
         unit = _unit_after(t, end)
         if mult_seen or (total >= 100 and unit == "persons"):
             start = run[0][0].start()
-            out.append(Number(start, end, start, run[-1][0].end(), total, precision, mult_seen or 1, False, unit,
-                              t[start:end], 0, True))
+            out.append(
+                Number(
+                    start,
+                    end,
+                    start,
+                    run[-1][0].end(),
+                    total,
+                    precision,
+                    mult_seen or 1,
+                    False,
+                    unit,
+                    t[start:end],
+                    0,
+                    True,
+                )
+            )
         i = j if j > i else i + 1
     return out
 
@@ -238,7 +299,8 @@ def plain(value: Decimal) -> int | float:
 
 
 _CELL = re.compile(
-    r"^\s*([" + DASHES + r"+])?\s*(\d{1,3}(?:[ ]\d{3})+|\d+)(?:[,.](\d+))?\s*(тыс\.?|млн\.?|%)?\s*$", re.I)
+    r"^\s*([" + DASHES + r"+])?\s*(\d{1,3}(?:[ ]\d{3})+|\d+)(?:[,.](\d+))?\s*(тыс\.?|млн\.?|%)?\s*$", re.I
+)
 
 
 @lru_cache(maxsize=100_000)

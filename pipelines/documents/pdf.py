@@ -5,6 +5,7 @@ loose box per character (the font's ascent to descent, the same height for every
 size) is all the layout needs. Characters become words here; superscript footnote marks
 ("человек¹") are flagged so that they never join or become numbers.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -129,18 +130,20 @@ def _page(page, number: int, name: str) -> Page:
     return Page(number, width, height, words, rules, boxes)
 
 
-def _rules(page, height: float) -> tuple[list[tuple[float, float, float, float]], list[tuple[float, float, float, float]]]:
+def _rules(
+    page, height: float
+) -> tuple[list[tuple[float, float, float, float]], list[tuple[float, float, float, float]]]:
     """Table borders: thin drawn segments, and the edges of filled cell backgrounds (paths on
     the page and one level into form objects); and those backgrounds and frames as boxes."""
     out: list[tuple[float, float, float, float]] = []
     boxes: list[tuple[float, float, float, float]] = []
-    l, b, r, t = (ctypes.c_float() for _ in range(4))
-    refs = [ctypes.byref(v) for v in (l, b, r, t)]
+    left, b, r, t = (ctypes.c_float() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, b, r, t)]
 
     def take(obj) -> None:
         if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
             return
-        x0, y0, x1, y1 = l.value, height - t.value, r.value, height - b.value
+        x0, y0, x1, y1 = left.value, height - t.value, r.value, height - b.value
         if x1 - x0 < 2.5 or y1 - y0 < 2.5:
             out.append((x0, y0, x1, y1))
         else:
@@ -189,8 +192,14 @@ def _words(tp, text: str, n: int, height: float, number: int) -> list[Word]:
         box(raw, last, ref)
         x1, top1, bot1 = rect.right, height - rect.top, height - rect.bottom
         h0, h1 = bot0 - top0, bot1 - top1
-        simple = h0 > 0 and h1 > 0 and abs(bot1 - bot0) < 0.3 * max(h0, h1) and h1 >= 0.8 * h0 and x1 >= x0 \
+        simple = (
+            h0 > 0
+            and h1 > 0
+            and abs(bot1 - bot0) < 0.3 * max(h0, h1)
+            and h1 >= 0.8 * h0
+            and x1 >= x0
             and (x1 - x0) < 2.5 * h0 * max(1, len(tok))
+        )
         if simple:
             text_ = tok[:-1] + "-" if hyphen else tok
             words.append(Word(text_, x0, x1, min(top0, top1), max(bot0, bot1), number, weight(raw, a) >= 600))
@@ -219,8 +228,12 @@ def _chars(raw, text: str, a: int, e: int, height: float, number: int, box, weig
             big = max(h, ch_h)
             same_line = abs(bottom - cur.bottom) < 0.3 * big and -0.5 * big < x0 - cur.x1 < 0.3 * big
             # a footnote mark: a small raised digit after a word ("человек¹")
-            raised = (ch.isdigit() or ch in "*)¹²³") and h < 0.8 * ch_h and bottom < cur.bottom - 0.15 * ch_h \
+            raised = (
+                (ch.isdigit() or ch in "*)¹²³")
+                and h < 0.8 * ch_h
+                and bottom < cur.bottom - 0.15 * ch_h
                 and not cur.text[-1:].isdigit()
+            )
             if same_line and not raised and not (cur.sup and h > 1.2 * prev_h):
                 cur.text += ch
                 cur.x1 = max(cur.x1, x1)

@@ -8,11 +8,11 @@ A number in parentheses belongs to the clause before it and takes the comparison
 stated right before it ("чем за январь–июнь 2023г. (2237 человек)"). Period, region and
 country are found the same way, nearest first, then from the scopes (context.py).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from . import context, cues, entities, periods
 from .context import Scope
@@ -20,19 +20,37 @@ from .figure import FLOWS, SIGNED, STOCKS, Draft
 from .numbers import Number, find_numbers, normalise_spaces
 from .text import lemma, sentences
 
-PERSON_INDICATORS = {"population", "population_urban", "population_rural", "natural_increase", "labour_force",
-                     "arrivals", "departures", "net_migration", "labour_emigration"}
+PERSON_INDICATORS = {
+    "population",
+    "population_urban",
+    "population_rural",
+    "natural_increase",
+    "labour_force",
+    "arrivals",
+    "departures",
+    "net_migration",
+    "labour_emigration",
+}
 _CLAUSE_SEP = re.compile(r"[,;:](?=\s)|\s[иа]\s|\s(?:при\s+этом|тогда\s+как|в\s+то\s+время\s+как|то)\s", re.I)
 _BREAKDOWN = re.compile(r"^\W*(?:из\s+них|из\s+которых|в\s+том\s+числе|в\s+т\.\s*ч\.|включая|среди)\b", re.I)
-_REF = re.compile(r"(?:табл(?:ица|ице|ицы|\.)?|рис(?:унок|унке|\.)?|диаграмм[а-яё]*|график[а-яё]*|приложени[а-яё]*|№|ст\.|"
-                  r"стать[а-яё]+|п\.|пункт[а-яё]*|глав[а-яё]*|раздел[а-яё]*|страниц[а-яё]*|стр\.|с\.|выпуск)\s*$", re.I)
+_REF = re.compile(
+    r"(?:табл(?:ица|ице|ицы|\.)?|рис(?:унок|унке|\.)?|диаграмм[а-яё]*|график[а-яё]*|приложени[а-яё]*|№|ст\.|"
+    r"стать[а-яё]+|п\.|пункт[а-яё]*|глав[а-яё]*|раздел[а-яё]*|страниц[а-яё]*|стр\.|с\.|выпуск)\s*$",
+    re.I,
+)
 _CHANGE = re.compile(r"(?:^|[\s(])(?:на|почти\s+на|примерно\s+на|более\s+чем\s+на|еще\s+на|ещё\s+на)\s*$", re.I)
-_LEVEL = re.compile(r"(?:\bдо|составил[аио]?|составляла|составляет|достигл[аио]?|насчитывал[аио]?|равн[аыо]?|остал[аио]?сь|оста[её]тся)\s*[–—-]?\s*(?:почти|около|более|свыше|порядка)?\s*$", re.I)
+_LEVEL = re.compile(
+    r"(?:\bдо|составил[аио]?|составляла|составляет|достигл[аио]?|насчитывал[аио]?|равн[аыо]?|остал[аио]?сь|оста[её]тся)\s*[–—-]?\s*(?:почти|около|более|свыше|порядка)?\s*$",
+    re.I,
+)
 _APPROX = re.compile(r"(?:около|почти|более|свыше|порядка|примерно|приблизительно|больше|менее|меньше)\s*$", re.I)
 _OF_MANY = re.compile(r"^\s*из\s+\d+\s+(?:регион|област|стран|город)", re.I)
 # "в города прибыло ...", "из сёл уехали ...": a flow split by urban and rural areas
-_URBAN_RURAL_SPLIT = re.compile(r"\b(?:в|из)\s+(?:города|городов|городах|с[её]ла|с[её]л|с[её]лах|сельскую\s+местность|сельской\s+местности)\b"
-                                r"|\b(?:городск|сельск)[а-яё]+\s+(?:местност|населени)[а-яё]*", re.I)
+_URBAN_RURAL_SPLIT = re.compile(
+    r"\b(?:в|из)\s+(?:города|городов|городах|с[её]ла|с[её]л|с[её]лах|сельскую\s+местность|сельской\s+местности)\b"
+    r"|\b(?:городск|сельск)[а-яё]+\s+(?:местност|населени)[а-яё]*",
+    re.I,
+)
 _RESULT = re.compile(r"^\W*(?:итог|итого|в\s+итоге|в\s+результате|разница|баланс)\b", re.I)
 _ABROAD = re.compile(r"из-за\s+рубеж|за\s+(?:границ|рубеж)|внешн[а-яё]*\s+миграц|иммигрант|эмигрант|эмиграц", re.I)
 
@@ -123,8 +141,15 @@ def _non_figure(text: str, n: Number, masks: list[periods.Period]) -> bool:
         return True
     if _REF.search(text[max(0, n.start - 12) : n.start]):
         return True
-    if n.multiplier == 1 and not n.percent and " " not in n.raw and "," not in n.raw and 1900 <= abs(n.value) <= 2100 \
-            and n.unit != "persons" and not n.sign:
+    if (
+        n.multiplier == 1
+        and not n.percent
+        and " " not in n.raw
+        and "," not in n.raw
+        and 1900 <= abs(n.value) <= 2100
+        and n.unit != "persons"
+        and not n.sign
+    ):
         return True  # a year
     if re.match(r"\s*\)", text[n.end :]) and re.search(r"(?:^|\s)$", text[: n.start]) and n.value < 10 and n.sign == 0:
         return True  # a footnote mark "1)"
@@ -137,8 +162,9 @@ def _non_figure(text: str, n: Number, masks: list[periods.Period]) -> bool:
     return False
 
 
-def paragraph(text: str, para: Scope, state: DocState, page_of, lead: dict | None = None,
-              heading: bool = False) -> list[Draft]:
+def paragraph(
+    text: str, para: Scope, state: DocState, page_of, lead: dict | None = None, heading: bool = False
+) -> list[Draft]:
     """Figures of one paragraph. `page_of(offset)` -> (page, top) of a character."""
     text = normalise_spaces(text)
     text = re.sub(r"\[\s*\d{1,3}\s*\]", lambda m: " " * len(m.group(0)), text)  # reference marks [1]
@@ -173,7 +199,6 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
 
     regions = [m for m in mentions if m.kind == "region" and m.strong]
     countries = [m for m in mentions if m.kind == "country"]
-    occupations = [m for m in mentions if m.kind == "occupation"]
     chosen: dict[int, cues.Cue | None] = {}
     chosen_how: dict[int, str] = {}
     drafts: list[Draft] = []
@@ -194,7 +219,9 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         ci = clause_of(n.num_start)
         c = cls[ci]
         before = s[max(0, n.start - 40) : n.start]
-        inside = [k for k in found if k.start <= n.num_start <= k.end and k.rank >= 9]  # a pattern may end on the number
+        inside = [
+            k for k in found if k.start <= n.num_start <= k.end and k.rank >= 9
+        ]  # a pattern may end on the number
         own = [k for k in found if c.has(k.start) and k not in inside]
         if re.search(r"(?:^|[\s(])с\s*$", before) and re.match(r"\s*(?:тыс\.?|млн\.?|человек)?\s*до\s+\d", s[n.end :]):
             _trace(n, "the start of a change (с X до Y)")
@@ -207,11 +234,14 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             own = [k for k in own if k.code != "growth"]
         how: dict[str, str] = {}
         cue = None
-        if _RESULT.match(s[c.start : n.start]) and {"arrivals", "departures"} <= {k.code for k in found if k.start < c.start}:
+        if _RESULT.match(s[c.start : n.start]) and {"arrivals", "departures"} <= {
+            k.code for k in found if k.start < c.start
+        }:
             # "прибыли X, выбыли Y; итог — минус Z": the balance of the flows before it
             inside = [cues.Cue(c.start, n.end, "net_migration", 0, 9)]
-        if c.breakdown and any(m.kind == "place" and not cls[clause_of(m.start)].breakdown and m.start < c.start
-                               for m in mentions):
+        if c.breakdown and any(
+            m.kind == "place" and not cls[clause_of(m.start)].breakdown and m.start < c.start for m in mentions
+        ):
             _trace(n, "a part of a town's figure")
             continue  # "население Актау увеличилось на 12 111, из них 5 432 — естественный прирост"
         if inside:
@@ -227,8 +257,14 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         elif c.breakdown and not c.paren and not any(c.has(m.start) for m in countries):
             _trace(n, "part of a breakdown with no words of its own")
             continue  # a part of the figure before it, named by nothing we know
-        elif c.breakdown and c.paren and c.owner is not None and not any(cls[c.owner].has(m.start) for m in countries) \
-                and not any(cls[c.owner].has(m.start) for m in regions) and not _share_after(drafts, s, c):
+        elif (
+            c.breakdown
+            and c.paren
+            and c.owner is not None
+            and not any(cls[c.owner].has(m.start) for m in countries)
+            and not any(cls[c.owner].has(m.start) for m in regions)
+            and not _share_after(drafts, s, c)
+        ):
             _trace(n, "part of a breakdown by something the vocabulary has no codes for")
             continue
         else:
@@ -243,7 +279,9 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
                     break
                 if cj in chosen and chosen[cj] is not None:
                     cue = chosen[cj]
-                    how["indicator"] = chosen_how.get(cj) if chosen_how.get(cj) in ("previous", "continued", "list") else "sentence"
+                    how["indicator"] = (
+                        chosen_how.get(cj) if chosen_how.get(cj) in ("previous", "continued", "list") else "sentence"
+                    )
                     break
                 own_j = [k for k in found if cls[cj].has(k.start) and (not level_word or k.code != "growth")]
                 if own_j:
@@ -256,8 +294,14 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
                 prev = state.previous[-1]
                 cue = cues.Cue(0, 0, prev.indicator, 0, 1)
                 how["indicator"] = _continues(s, n)
-        if cue is not None and cue.code == "growth" and how.get("indicator") == "sentence" and n.sign == 0 \
-                and not re.search(r"\bна\s*$", before) and any(d.indicator in STOCKS for d in state.paragraph):
+        if (
+            cue is not None
+            and cue.code == "growth"
+            and how.get("indicator") == "sentence"
+            and n.sign == 0
+            and not re.search(r"\bна\s*$", before)
+            and any(d.indicator in STOCKS for d in state.paragraph)
+        ):
             # "Прибавили все три мегаполиса: Нур-Султан – 1 144 755 чел.": a level listed after the
             # verb of growth, of the stock the paragraph counts
             cue = cues.Cue(0, 0, next(d.indicator for d in reversed(state.paragraph) if d.indicator in STOCKS), 0, 1)
@@ -271,12 +315,16 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             continue
         code = cue.code
         if c.breakdown and code in ("population_urban", "population_rural"):
-            parent = next((chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not cls[j].breakdown), None)
+            parent = next(
+                (chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not cls[j].breakdown), None
+            )
             if parent is not None and parent.code in FLOWS:
                 _trace(n, "urban or rural part of a flow")
                 continue
         if c.breakdown and code == "labour_emigration":
-            parent = next((chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not cls[j].breakdown), None)
+            parent = next(
+                (chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not cls[j].breakdown), None
+            )
             if parent is None or parent.code not in ("departures", "labour_emigration"):
                 _trace(n, "contract workers coming in")
                 continue  # foreign workers coming in under contracts: not Kazakhstanis leaving
@@ -284,8 +332,12 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         if n.unit == "KZT":
             _trace(n, "money (wages read apart)")
             continue  # wages are read by wages()
-        if n.unit == "ratio" and code == "departures" and re.match(r"\s*(?:раз[а]?\s+)?больше", s[n.end :]) \
-                and any(p.comparative and p.start > n.num_start for p in ps):
+        if (
+            n.unit == "ratio"
+            and code == "departures"
+            and re.match(r"\s*(?:раз[а]?\s+)?больше", s[n.end :])
+            and any(p.comparative and p.start > n.num_start for p in ps)
+        ):
             code = "departures_growth_ratio"  # "выбыло 55 тыс., что в 1,2 раза больше, чем в 2023 году"
         if n.unit == "ratio" or code == "departures_growth_ratio":
             if code != "departures_growth_ratio" or n.unit != "ratio":
@@ -306,8 +358,12 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         elif code not in PERSON_INDICATORS:
             _trace(n, "not a count of persons")
             continue
-        if code in ("departures", "arrivals", "labour_emigration") and "work" in para.all_topics() and code == "departures" \
-                and cue.code == "departures":
+        if (
+            code in ("departures", "arrivals", "labour_emigration")
+            and "work" in para.all_topics()
+            and code == "departures"
+            and cue.code == "departures"
+        ):
             code = "labour_emigration"
             how["indicator"] = how.get("indicator", "clause")
 
@@ -329,8 +385,11 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         period, how["period"] = _period(code, n, c, cls, ps, scope, drafts, sentence_base, s, state.paragraph)
         if period and how["period"] not in ("stated", "comparison") and _DURATION.search(s[: n.start]):
             how["period"] = "duration"  # "за двадцать лет ... до 719,6 тыс.": the end of a span no date anchors
-        elif period and how["period"] in ("section", "doc", "report-date", "context-year") \
-                and _SPAN_END.search(s[: n.start]):
+        elif (
+            period
+            and how["period"] in ("section", "doc", "report-date", "context-year")
+            and _SPAN_END.search(s[: n.start])
+        ):
             how["period"] = "duration"  # "выросла с 40,8 до 52,7%" with no date in the sentence: when was 52,7?
         if period is None and code not in STOCKS:
             _trace(n, "flow without a period")
@@ -346,8 +405,11 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             country, csrc = _country(n, c, ci, cls, countries, s, lead)
             if country:
                 how["country"] = csrc
-        if any(m.kind == "group" and (m.start < n.num_start or c.has(m.start)) for m in mentions) and not country \
-                or any(m.kind == "group" and (c.has(m.start) or _joined(s, c, m)) for m in mentions):
+        if (
+            any(m.kind == "group" and (m.start < n.num_start or c.has(m.start)) for m in mentions)
+            and not country
+            or any(m.kind == "group" and (c.has(m.start) or _joined(s, c, m)) for m in mentions)
+        ):
             _trace(n, "a group of countries")
             continue  # "со странами СНГ пришлось ...": a group of countries without a code
         home = s[cls[c.owner].start : cls[c.owner].end] if c.paren and c.owner is not None else s[c.start : c.end]
@@ -357,12 +419,13 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             _trace(n, "an urban or rural part of a flow")
             continue
         if code in ("arrivals", "departures", "net_migration") and any(
-                k.code == "internal" and k.start < c.end and not cls[clause_of(k.start)].breakdown for k in found):
+            k.code == "internal" and k.start < c.end and not cls[clause_of(k.start)].breakdown for k in found
+        ):
             _trace(n, "includes or is internal moves")
             continue  # a total that includes moves inside the country, or a part made of them
         # sub-flows: a region's flows across the border, the country's flows including internal moves
         if code in ("arrivals", "departures", "net_migration") and region != "KZ":
-            own_text = " ".join(s[x.start:x.end] for x in cls[: ci + 1] if not x.breakdown or x is c)
+            own_text = " ".join(s[x.start : x.end] for x in cls[: ci + 1] if not x.breakdown or x is c)
             own_text += " " + ((lead or {}).get("text") or "")
             if _ABROAD.search(own_text) or "abroad" in para.all_topics():
                 para.topics.add("abroad")
@@ -371,8 +434,22 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
         if code in ("arrivals", "departures", "labour_emigration") and region not in (None, "KZ") and country:
             region = "KZ" if how.get("region") != "stated" else region
         page, top = page_of(sa + n.num_start)
-        d = Draft(code, value, n.precision, period, region, country, None, page, top, (), clean, how,
-                  bool(_APPROX.search(before)), _evidence(s, n))
+        d = Draft(
+            code,
+            value,
+            n.precision,
+            period,
+            region,
+            country,
+            None,
+            page,
+            top,
+            (),
+            clean,
+            how,
+            bool(_APPROX.search(before)),
+            _evidence(s, n),
+        )
         d.order = (sa + n.num_start,)
         if unsigned and code == "net_migration":
             _sign_from_flows(d, drafts + state.flows)
@@ -400,8 +477,12 @@ def _future(lem, s: str, c: Clause, cls) -> bool:
     verbs = [t for t in lem.toks if c.has(t.start) and t.pos == "VERB"]
     # "обеспечить к 2025 году рост доли до 50%": an infinitive with no finite verb is a task set
     directive = any(t.pos == "INFN" for t in lem.toks) and not any(t.pos == "VERB" for t in lem.toks)
-    return directive or bool(verbs) and all("futr" in t.tags for t in verbs) or bool(
-        re.search(r"\b(?:рассчитыва|ожида|прогнозир|планиру|намечен|предполага)[а-яё]*", s[: c.end], re.I))
+    return (
+        directive
+        or bool(verbs)
+        and all("futr" in t.tags for t in verbs)
+        or bool(re.search(r"\b(?:рассчитыва|ожида|прогнозир|планиру|намечен|предполага)[а-яё]*", s[: c.end], re.I))
+    )
 
 
 def _evidence(s: str, n: Number) -> str:
@@ -452,11 +533,13 @@ _DURATION = re.compile(
     r"\bза\s+(?:последни[еих]\s+)?(?:\d{1,2}|один|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять"
     r"|\w+надцать|двадцать|тридцать|сорок|пятьдесят|несколько|полтора|полторы)\s+"
     r"(?:лет|года?|десятилети[йея])\b(?!\s*\d)|\bза\s+(?:последнее\s+)?десятилетие\b|\bза\s+четверть\s+века\b",
-    re.I)
+    re.I,
+)
 
 
-def _period(code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s,
-            earlier: list[Draft] = ()) -> tuple[str | None, str]:
+def _period(
+    code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s, earlier: list[Draft] = ()
+) -> tuple[str | None, str]:
     def res(p, how):
         r = context.resolve(p, scope, base)
         if r is None:
@@ -466,7 +549,9 @@ def _period(code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s,
             if code not in STOCKS and periods.is_date(iso) and p.kind == "ytd":
                 return None
             return None
-        return iso, (how if src == "stated" else ("relative" if src == "relative" else src if src in ("report-date",) else how))
+        return iso, (
+            how if src == "stated" else ("relative" if src == "relative" else src if src in ("report-date",) else how)
+        )
 
     own = [p for p in ps if c.has(p.start)]
     if any(p.kind == "rel" for p in own):  # "годом ранее за те же месяцы": the year before wins
@@ -534,8 +619,9 @@ def carried_period(code: str, scope: Scope) -> tuple[str | None, str]:
     return None, "none"
 
 
-def _region(n: Number, c: Clause, regions, mentions, para: Scope, state: DocState, s: str,
-            code: str = "") -> tuple[str | None, str]:
+def _region(
+    n: Number, c: Clause, regions, mentions, para: Scope, state: DocState, s: str, code: str = ""
+) -> tuple[str | None, str]:
     def role_ok(m) -> bool:
         # arrivals "из Туркестанской области" name where people came from, departures "в Астану"
         # where they went: the other end of the flow, not the territory the figure is about
@@ -624,7 +710,9 @@ def _country(n: Number, c: Clause, ci: int, cls, countries, s: str, lead) -> tup
         prev = [m for m in countries if m.end <= c.start and not re.search(r"[.;]", s[m.end : c.start])]
         if prev and (c.owner is None or cls[c.owner].start <= prev[-1].start):
             return prev[-1].code, "stated"
-    if re.search(r"\b(?:туда|оттуда)\b", s[c.start : c.end], re.I) or (ci > 0 and s[cls[ci - 1].end - 1 : cls[ci - 1].end] == ":"):
+    if re.search(r"\b(?:туда|оттуда)\b", s[c.start : c.end], re.I) or (
+        ci > 0 and s[cls[ci - 1].end - 1 : cls[ci - 1].end] == ":"
+    ):
         prev = [m for m in countries if m.end <= c.start]
         if prev:
             return prev[-1].code, "sentence"
@@ -659,7 +747,7 @@ def _respectively(s, sa, drafts, nums, state, cls, ps, scope) -> list[Draft]:
         if not (c.paren and re.search(r"соответственно", s[c.start : c.end], re.I)):
             continue
         inner = [n for n in nums if c.start <= n.num_start < c.end and not n.percent]
-        prev = state.previous[-len(inner):] if len(inner) <= len(state.previous) else []
+        prev = state.previous[-len(inner) :] if len(inner) <= len(state.previous) else []
         if not prev:
             continue
         out = [d for d in out if not any(d.order[0] == sa + n.num_start for n in inner)]
@@ -671,8 +759,21 @@ def _respectively(s, sa, drafts, nums, state, cls, ps, scope) -> list[Draft]:
         for n, p in zip(inner, prev):
             if period is None or not _fits(p.indicator, period):
                 continue
-            d = Draft(p.indicator, n.value, n.precision, period, p.region, p.country, None, p.page, p.top, (sa + n.num_start,),
-                      p.text, dict(p.how, indicator="respectively", period="comparison"), evidence=_evidence(s, n))
+            d = Draft(
+                p.indicator,
+                n.value,
+                n.precision,
+                period,
+                p.region,
+                p.country,
+                None,
+                p.page,
+                p.top,
+                (sa + n.num_start,),
+                p.text,
+                dict(p.how, indicator="respectively", period="comparison"),
+                evidence=_evidence(s, n),
+            )
             out.append(d)
     return out
 
@@ -707,8 +808,11 @@ def _update_scope(para: Scope, s: str, ps, regions, drafts: list[Draft]) -> None
 
 # ------------------------------------------------------------------------------------ wages
 
-_OFFER = re.compile(r"зарплат|заработн[а-яё]*\s+плат|оплат[а-яё]*\s+труда|оклад|предлага|обеща|вакан|ставк|"
-                    r"получают|зарабатывают|платят", re.I)
+_OFFER = re.compile(
+    r"зарплат|заработн[а-яё]*\s+плат|оплат[а-яё]*\s+труда|оклад|предлага|обеща|вакан|ставк|"
+    r"получают|зарабатывают|платят",
+    re.I,
+)
 # earnings actually received (past tense, or of someone) are not offers
 _EARNED = re.compile(r"зарабатывал|заработал|получал[аи]?\b|получил[аи]?\b|накопи|копи", re.I)
 
@@ -727,8 +831,11 @@ def wages(text: str, scope: Scope, page_of, context_text: str = "") -> list[Draf
     for sa, sb in sentences(text):
         s = text[sa:sb]
         nums = find_numbers(s, lemma)
-        if not any(n.unit == "KZT" for n in nums) or not (_OFFER.search(s) or _OFFER.search(context_text)) \
-                or _EARNED.search(s):
+        if (
+            not any(n.unit == "KZT" for n in nums)
+            or not (_OFFER.search(s) or _OFFER.search(context_text))
+            or _EARNED.search(s)
+        ):
             continue
         mentions = entities.find(s)
         ctx_mentions = entities.find(context_text) if context_text else []
@@ -742,8 +849,12 @@ def wages(text: str, scope: Scope, page_of, context_text: str = "") -> list[Draf
                 code = "wage_offer_min"
             elif re.search(r"\bдо\s*$", before, re.I):
                 code = "wage_offer_max"
-            elif any(o.unit == "KZT" and o.num_start > n.num_end and re.search(r"\bдо\s*$", s[max(0, o.start - 6) : o.start], re.I)
-                     for o in nums[i + 1 :]):
+            elif any(
+                o.unit == "KZT"
+                and o.num_start > n.num_end
+                and re.search(r"\bдо\s*$", s[max(0, o.start - 6) : o.start], re.I)
+                for o in nums[i + 1 :]
+            ):
                 code = "wage_offer_min"  # a base pay paired with a "до Y" later in the sentence
             else:
                 continue
@@ -768,7 +879,20 @@ def wages(text: str, scope: Scope, page_of, context_text: str = "") -> list[Draf
             else:
                 how["country"] = "stated"
             page, top = page_of(sa + n.num_start)
-            d = Draft(code, n.value, n.precision, None, None, cm.code if cm else None, occ.code if occ else None,
-                      page, top, (sa + n.num_start,), re.sub(r"\s+", " ", s).strip(), how, evidence=_evidence(s, n))
+            d = Draft(
+                code,
+                n.value,
+                n.precision,
+                None,
+                None,
+                cm.code if cm else None,
+                occ.code if occ else None,
+                page,
+                top,
+                (sa + n.num_start,),
+                re.sub(r"\s+", " ", s).strip(),
+                how,
+                evidence=_evidence(s, n),
+            )
             out.append(d)
     return out

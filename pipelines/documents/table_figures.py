@@ -7,10 +7,10 @@ stock is its 1 January, as in the bureau's series), the region from the row labe
 head, the unit from wherever "тыс. человек" is written. Percent columns, urban/rural splits of
 flows and rows that are parts of a flow ("в т.ч. межрегиональная") give nothing.
 """
+
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from functools import lru_cache
 
 from . import context, cues, entities, periods
@@ -22,8 +22,11 @@ from .tables import Table, is_empty, is_value
 _PERCENT = re.compile(r"%|процент|в\s+%|коэффициент|на\s+1\s?000|темп|изменени", re.I)
 _TOTAL = re.compile(r"^\s*(?:всего|итого|total)\b|[–—-]\s*всего\s*$", re.I)
 # rows that are parts of the flow above them
-_PART = re.compile(r"^\W*(?:в\s+т\.\s*ч\.|в\s+том\s+числе|из\s+них|включая)|из-за\s+рубеж|за\s+рубеж|за\s+границ|"
-                   r"внешн|межрегион|други[хе]\s+регион|други[хе]\s+област|внутри", re.I)
+_PART = re.compile(
+    r"^\W*(?:в\s+т\.\s*ч\.|в\s+том\s+числе|из\s+них|включая)|из-за\s+рубеж|за\s+рубеж|за\s+границ|"
+    r"внешн|межрегион|други[хе]\s+регион|други[хе]\s+област|внутри",
+    re.I,
+)
 _YEAR = re.compile(r"^\s*((?:19|20)\d\d)\s*(?:г\.?|год[а-яё]*)?\s*$", re.I)
 _THOUSANDS = re.compile(r"тыс\.?\s*(?:человек|чел|жител|тенге)|тысяч\s+человек", re.I)
 _MILLIONS = re.compile(r"млн\.?\s*(?:человек|чел|тенге)", re.I)
@@ -43,7 +46,7 @@ def _pick(cs: list[cues.Cue]) -> cues.Cue | None:
 
 def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | None = None) -> list[Draft]:
     out: list[Draft] = []
-    caption = " ".join(x for x in (t.caption, ) if x)
+    caption = " ".join(x for x in (t.caption,) if x)
     everything = " ".join([t.caption, t.notes] + [c.head for c in t.columns])
     mult = 1000 if _THOUSANDS.search(everything) else (10**6 if _MILLIONS.search(everything) else 1)
     cap_cues = _indicators(caption)
@@ -71,18 +74,38 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
             if k == 0 and _YEAR.match(cell.text):
                 continue
             head = t.columns[col].head if col is not None else ""
-            labels = [c for c in cells[:k] if (not is_value(c) and not is_empty(c)) or (_YEAR.match(c.text) and c is cells[0])
-                      or t.column_of(c) in when_cols]
+            labels = [
+                c
+                for c in cells[:k]
+                if (not is_value(c) and not is_empty(c))
+                or (_YEAR.match(c.text) and c is cells[0])
+                or t.column_of(c) in when_cols
+            ]
             # the row's name, nearest first, and the periods written in its own column
             names = [c.text for c in reversed(labels) if t.column_of(c) not in when_cols]
             when = [c.text for c in reversed(labels) if t.column_of(c) in when_cols]
             label = names[0] if names else (labels[-1].text if labels else "")
             if not label and _TOTAL.match(section):
                 label = section  # "Итого по четырём | областям": a total's label wrapped around its row
-            if (_PERCENT.search(head) or _PERCENT.search(label)) and not re.search(r"\bдол[яиеюь]", head + " " + label, re.I):
+            if (_PERCENT.search(head) or _PERCENT.search(label)) and not re.search(
+                r"\bдол[яиеюь]", head + " " + label, re.I
+            ):
                 continue  # percent changes; shares ("Доля городского населения, %") stay
-            d = _cell(t, cell, head, label, section, tscope, cap_cues, ctx_cues, cap_periods, mult, lead,
-                      names[1:], [w for w in when if w != label])
+            d = _cell(
+                t,
+                cell,
+                head,
+                label,
+                section,
+                tscope,
+                cap_cues,
+                ctx_cues,
+                cap_periods,
+                mult,
+                lead,
+                names[1:],
+                [w for w in when if w != label],
+            )
             if d is not None:
                 d.order = (r, k)
                 got.append((d, head))
@@ -103,8 +126,14 @@ def _period_columns(t: Table) -> set[int]:
         if not _WHEN_HEAD.match(col.head):
             continue
         filled = [c.text for row in t.rows if row.kind == "data" for c in row.cells if t.column_of(c) == j]
-        if filled and all(_YEAR.match(x) or any(p.complete and p.kind in ("date", "interval") and p.text.strip() == x.strip()
-                                                for p in periods.find_periods(x)) for x in filled):
+        if filled and all(
+            _YEAR.match(x)
+            or any(
+                p.complete and p.kind in ("date", "interval") and p.text.strip() == x.strip()
+                for p in periods.find_periods(x)
+            )
+            for x in filled
+        ):
             out.add(j)
     return out
 
@@ -115,15 +144,29 @@ def _own_values(got: list[tuple[Draft, str]]) -> list[Draft]:
     out = []
     for d, head in got:
         key = (d.indicator, d.period, d.region, d.country)
-        if _REFERENCE.search(head) and any((e.indicator, e.period, e.region, e.country) == key and not _REFERENCE.search(h)
-                                           for e, h in got):
+        if _REFERENCE.search(head) and any(
+            (e.indicator, e.period, e.region, e.country) == key and not _REFERENCE.search(h) for e, h in got
+        ):
             continue
         out.append(d)
     return out
 
 
-def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods, mult, lead,
-          others: list[str] = (), when: list[str] = ()) -> Draft | None:
+def _cell(
+    t,
+    cell,
+    head,
+    label,
+    section,
+    scope,
+    cap_cues,
+    ctx_cues,
+    cap_periods,
+    mult,
+    lead,
+    others: list[str] = (),
+    when: list[str] = (),
+) -> Draft | None:
     """`others`: the row's other label cells, nearest first; `when`: periods written in the row."""
     parsed = parse_cell(cell.text)
     if parsed is None:
@@ -152,10 +195,20 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
         return None
     part = bool(_PART.search(label)) and not _TOTAL.match(label)
     base = None
-    for source, cs in (("column", head_cues), ("row", label_cues), ("row", sect_cues), ("caption", cap_cues),
-                       ("context", ctx_cues)):
-        main = [c for c in cs if c.code not in cues.PSEUDO and c.code not in ("population_urban", "population_rural",
-                                                                                 "population_urban_share", "population_rural_share")]
+    for source, cs in (
+        ("column", head_cues),
+        ("row", label_cues),
+        ("row", sect_cues),
+        ("caption", cap_cues),
+        ("context", ctx_cues),
+    ):
+        main = [
+            c
+            for c in cs
+            if c.code not in cues.PSEUDO
+            and c.code
+            not in ("population_urban", "population_rural", "population_urban_share", "population_rural_share")
+        ]
         if main:
             base, how["indicator"] = _pick(main), source
             break
@@ -248,11 +301,14 @@ def _cell(t, cell, head, label, section, scope, cap_cues, ctx_cues, cap_periods,
         value = -value
     text = " | ".join(x for x in (t.caption, label, *when, head) if x) + f": {cell.text}"
     evidence = " | ".join(x for x in (label, *when, head) if x) + f": {cell.text}"
-    return Draft(code, value, precision, period, region, country, None, t.page, cell.top, (), text, how,
-                 evidence=evidence)
+    return Draft(
+        code, value, precision, period, region, country, None, t.page, cell.top, (), text, how, evidence=evidence
+    )
 
 
-_SUBDIVISION = re.compile(r"\bрайон|\bг\.\s*а\.|(?:^|\s)г\.\s*[А-ЯЁ]|\bгород\b|\bпос[её]л|\bсел[оа]\b|\bаул|\bокруг", re.I)
+_SUBDIVISION = re.compile(
+    r"\bрайон|\bг\.\s*а\.|(?:^|\s)г\.\s*[А-ЯЁ]|\bгород\b|\bпос[её]л|\bсел[оа]\b|\bаул|\bокруг", re.I
+)
 
 
 def _where(label: str, head: str, scope: Scope) -> tuple[str | None, str]:

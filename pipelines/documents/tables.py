@@ -7,6 +7,7 @@ so a merged header cell spanning three columns heads all three), the line above 
 caption, the small lines right below it its notes. A body at the top of a page with no header
 continues the previous page's table and takes its header and caption.
 """
+
 from __future__ import annotations
 
 import re
@@ -76,9 +77,13 @@ def _gutters_at(gutters: list[Gutter], i: int) -> list[float]:
     return [(g.x0 + g.x1) / 2 for g in gutters if g.first <= i <= g.last]
 
 
-def find_tables(lines: list[Line], page: int, previous: Table | None = None,
-                vrules: list[tuple[float, float, float, float]] = (),
-                gutters: list[Gutter] | None = None) -> tuple[list[Table], set[int]]:
+def find_tables(
+    lines: list[Line],
+    page: int,
+    previous: Table | None = None,
+    vrules: list[tuple[float, float, float, float]] = (),
+    gutters: list[Gutter] | None = None,
+) -> tuple[list[Table], set[int]]:
     """Tables of one region's lines (furniture removed); also the ids of the lines they use.
     `vrules` are the page's vertical borders, which give a merged header cell its true width;
     `gutters` the region's white channels when the caller has them."""
@@ -135,15 +140,20 @@ def _continues(lines: list[Line], cells, rowlike, j: int) -> bool:
     return False
 
 
-def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Table | None,
-           vrules, used: set[int]) -> Table | None:
+def _build(
+    lines, cells, gutters, first: int, last: int, page: int, previous: Table | None, vrules, used: set[int]
+) -> Table | None:
     def inside(row: list[Cell]) -> list[Cell]:
         return row
 
     # a label pushed below its row by a raised footnote mark ("г. Нур-Султан ²⁾") closes the body
-    if last + 1 < len(lines) and len(cells[last + 1]) == 1 and not is_value(cells[last + 1][0]) \
-            and lines[last + 1].top - lines[last].bottom < 0.5 * lines[last].size \
-            and any(_MARK.match(c.text.strip()) for c in cells[last]):
+    if (
+        last + 1 < len(lines)
+        and len(cells[last + 1]) == 1
+        and not is_value(cells[last + 1][0])
+        and lines[last + 1].top - lines[last].bottom < 0.5 * lines[last].size
+        and any(_MARK.match(c.text.strip()) for c in cells[last])
+    ):
         last += 1
     first, last = _wrapped_label_lines(lines, cells, first, last, used)
     body = [(k, inside(cells[k])) for k in range(first, last + 1)]
@@ -157,8 +167,11 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         return None  # a line of years over a table whose rows start below a wrapped label: its header
     # a first line of bare years over value rows is a header, not data
     header_years: list[Cell] = []
-    if len(body) > 1 and all(_YEARISH.match(c.text) or not is_value(c) for c in body[0][1]) and \
-            sum(bool(_YEARISH.match(c.text)) for c in body[0][1]) >= 2:
+    if (
+        len(body) > 1
+        and all(_YEARISH.match(c.text) or not is_value(c) for c in body[0][1])
+        and sum(bool(_YEARISH.match(c.text)) for c in body[0][1]) >= 2
+    ):
         header_years = body[0][1]
         body = body[1:]
     body = [(k, r) for k, r in body if not _column_numbers(r)]
@@ -209,8 +222,11 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
                 top_k = k
                 k -= 1
             break
-        if len(row) == 1 and not _over(row[0], columns) \
-                and not any(r[1] - 1 <= (row[0].top + row[0].bottom) / 2 <= r[3] + 1 for r in vrules):
+        if (
+            len(row) == 1
+            and not _over(row[0], columns)
+            and not any(r[1] - 1 <= (row[0].top + row[0].bottom) / 2 <= r[3] + 1 for r in vrules)
+        ):
             # one line over the whole table, standing over no column in particular: its title
             caption_lines.insert(0, row[0].text)
         else:
@@ -218,10 +234,18 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         top_k = k
         k -= 1
     # a caption wrapped onto a short line of its own ("…назначения, январь– / сентябрь 2023 г.")
-    while caption_lines and head_lines and len(head_lines[0]) == 1 and head_lines[0] is not header_years \
-            and re.search(r"(?:[–—,-]|\bтыс\.|\bмлн\.?)$", caption_lines[-1].rstrip()):
-        caption_lines[-1] = caption_lines[-1].rstrip() + ("" if caption_lines[-1].rstrip()[-1] in "–—-" else " ") \
+    while (
+        caption_lines
+        and head_lines
+        and len(head_lines[0]) == 1
+        and head_lines[0] is not header_years
+        and re.search(r"(?:[–—,-]|\bтыс\.|\bмлн\.?)$", caption_lines[-1].rstrip())
+    ):
+        caption_lines[-1] = (
+            caption_lines[-1].rstrip()
+            + ("" if caption_lines[-1].rstrip()[-1] in "–—-" else " ")
             + head_lines.pop(0)[0].text
+        )
     # a unit or source note right below
     notes: list[str] = []
     k = last + 1
@@ -233,7 +257,10 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         if any(is_value(c) for c in row) or len(text) > 90:
             break
         small = lines[k].size < 0.95 * size
-        if not (small or re.match(r"^(?:источник|примечани|\d\)|\*|знак|прочерк|(?:тыс\.?\s*)?человек\b|по\s+данным)", text, re.I)):
+        if not (
+            small
+            or re.match(r"^(?:источник|примечани|\d\)|\*|знак|прочерк|(?:тыс\.?\s*)?человек\b|по\s+данным)", text, re.I)
+        ):
             break  # running text after the table, not a note of it
         notes.append(text)
         k += 1
@@ -253,8 +280,13 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
     _reattach_labels(rows, size)
     _join_wrapped_labels(rows, lines, size)
     continued = False
-    if not head_lines and not caption_lines and previous is not None and previous.page == page - 1 \
-            and len(previous.columns) == len(columns):
+    if (
+        not head_lines
+        and not caption_lines
+        and previous is not None
+        and previous.page == page - 1
+        and len(previous.columns) == len(columns)
+    ):
         for col, pc in zip(columns, previous.columns):
             col.header = list(pc.header)
         caption_lines = [previous.caption]
@@ -262,8 +294,18 @@ def _build(lines, cells, gutters, first: int, last: int, page: int, previous: Ta
         continued = True
     if caption_lines and re.match(r"^\s*(?:рис(?:унок|\.)|диаграмм|график|схем)", caption_lines[0], re.I):
         return None  # the data labels of a chart, not a table
-    t = Table(page, lines[top_k].top, lines[last].bottom, x0, x1, " ".join(caption_lines).strip(),
-              " ".join(notes).strip(), columns, rows, continued)
+    t = Table(
+        page,
+        lines[top_k].top,
+        lines[last].bottom,
+        x0,
+        x1,
+        " ".join(caption_lines).strip(),
+        " ".join(notes).strip(),
+        columns,
+        rows,
+        continued,
+    )
     t._first, t._last = top_k, last + n_notes  # type: ignore[attr-defined]
     return t
 
@@ -274,8 +316,11 @@ _MARK = re.compile(r"^(?:\d\)|\*+|\d)$")
 def _column_numbers(cells: list[Cell]) -> bool:
     values = [c.text.strip() for c in cells if is_value(c)]
     labels = [c.text.strip() for c in cells if not is_value(c)]
-    return len(values) >= 2 and values == [str(i) for i in range(int(values[0]), int(values[0]) + len(values))] \
-        if all(v.isdigit() for v in values) and all(len(lb) <= 2 for lb in labels) else False
+    return (
+        len(values) >= 2 and values == [str(i) for i in range(int(values[0]), int(values[0]) + len(values))]
+        if all(v.isdigit() for v in values) and all(len(lb) <= 2 for lb in labels)
+        else False
+    )
 
 
 def _years_only(row: list[Cell]) -> bool:
@@ -291,10 +336,15 @@ def _wrapped_label_lines(lines, cells, first: int, last: int, used: set[int]) ->
     """A row label wrapped over several lines, set level with the middle of its row of values
     ("Рабочая сила (15 лет / и старше), человек" around "311 769 315 711 ..."): the label's lines
     just above the first row and just below the last join the body."""
+
     def unlabelled(k: int) -> float | None:
         row = cells[k]
         values = [c.x0 for c in row if is_value(c)]
-        if not values or _years_only(row) or any(not is_value(c) and not is_empty(c) and c.x1 < min(values) for c in row):
+        if (
+            not values
+            or _years_only(row)
+            or any(not is_value(c) and not is_empty(c) and c.x1 < min(values) for c in row)
+        ):
             return None
         return min(values)
 
@@ -308,24 +358,36 @@ def _wrapped_label_lines(lines, cells, first: int, last: int, used: set[int]) ->
     x = unlabelled(first) or continued(first)
     if x is not None:
         k = first
-        while k - 1 >= 0 and first - k < 3 and id(lines[k - 1]) not in used and _label_zone(cells[k - 1], x) \
-                and lines[k].top - lines[k - 1].bottom < 0.6 * lines[k].size:
+        while (
+            k - 1 >= 0
+            and first - k < 3
+            and id(lines[k - 1]) not in used
+            and _label_zone(cells[k - 1], x)
+            and lines[k].top - lines[k - 1].bottom < 0.6 * lines[k].size
+        ):
             k -= 1
         first = k if k < first and (_below_too(lines, cells, first, x) or continued(first)) else first
     x = unlabelled(last) or continued(last)
     if x is not None:
         k = last
-        while k + 1 < len(lines) and k - last < 3 and _label_zone(cells[k + 1], x) \
-                and (unlabelled(last) or cells[k + 1][0].text[:1].islower()) \
-                and lines[k + 1].top - lines[k].bottom < 0.6 * lines[k].size:
+        while (
+            k + 1 < len(lines)
+            and k - last < 3
+            and _label_zone(cells[k + 1], x)
+            and (unlabelled(last) or cells[k + 1][0].text[:1].islower())
+            and lines[k + 1].top - lines[k].bottom < 0.6 * lines[k].size
+        ):
             k += 1
         last = k
     return first, last
 
 
 def _below_too(lines, cells, last: int, x: float) -> bool:
-    return last + 1 < len(lines) and _label_zone(cells[last + 1], x) \
+    return (
+        last + 1 < len(lines)
+        and _label_zone(cells[last + 1], x)
         and lines[last + 1].top - lines[last].bottom < 0.6 * lines[last].size
+    )
 
 
 def _join_wrapped_labels(rows: list[Row], lines, size: float) -> None:
@@ -343,18 +405,29 @@ def _join_wrapped_labels(rows: list[Row], lines, size: float) -> None:
             continue  # labelled, and not the middle of a wrapped label
         above, below = [], []
         j = i - 1
-        while j >= 0 and rows[j].kind == "section" and _label_zone(rows[j].cells, x) \
-                and (above[0].top if above else row.top) - rows[j].top < 1.3 * size:
+        while (
+            j >= 0
+            and rows[j].kind == "section"
+            and _label_zone(rows[j].cells, x)
+            and (above[0].top if above else row.top) - rows[j].top < 1.3 * size
+        ):
             above.insert(0, rows[j])
             j -= 1
         j = i + 1
-        while j < len(rows) and rows[j].kind == "section" and _label_zone(rows[j].cells, x) \
-                and rows[j].top - (below[-1].top if below else row.top) < 1.3 * size:
+        while (
+            j < len(rows)
+            and rows[j].kind == "section"
+            and _label_zone(rows[j].cells, x)
+            and rows[j].top - (below[-1].top if below else row.top) < 1.3 * size
+        ):
             below.append(rows[j])
             j += 1
         if above and (below or own) and not above[-1].cells[-1].text.rstrip().endswith(":"):
-            words = [w for r in above for c in r.cells for w in c.words] + [w for c in own for w in c.words] \
+            words = (
+                [w for r in above for c in r.cells for w in c.words]
+                + [w for c in own for w in c.words]
                 + [w for r in below for c in r.cells for w in c.words]
+            )
             row.cells = [Cell(words)] + [c for c in row.cells if c not in own]
             for r in above + below:
                 r.kind = "merged"
@@ -440,6 +513,7 @@ def _assign_heads(head_lines: list[list[Cell]], columns: list[Column], vrules) -
                 a, b = _span(c, vrules)
                 reach[j] = [min(reach[j][0], a), max(reach[j][1], b)]
         heads.insert(0, got)
+
     def under(u: Cell, c: Cell) -> bool:
         return min(u.x1, c.x1) - max(u.x0, c.x0) > 0
 
@@ -493,7 +567,7 @@ def _prose(row: list[Cell], lines: list[Line], cells, k: int) -> bool:
 
 def _columns(cells: list[Cell]) -> list[Column]:
     """Cluster the body's cells into columns by horizontal overlap."""
-    spans = sorted(((c.x0, c.x1) for c in cells))
+    spans = sorted((c.x0, c.x1) for c in cells)
     cols: list[list[float]] = []
     for a, b in spans:
         if cols and a < cols[-1][1] - 0.5:

@@ -4,6 +4,7 @@ Lemmas let every rule be written once for all the forms a word takes: "выбы�
 "выбытие" and "выбыли" meet the same cue; "Акмолинской области" and "в Акмолинскую область"
 the same region.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,25 @@ from functools import lru_cache
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+(?:-[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+)*")
 _KAZAKH = re.compile(r"[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 # lemmas of the domain's verbs and nouns (cues.py), preferred when a form is ambiguous
-PREFERRED = {"прибыть", "выбыть", "уехать", "выехать", "приехать", "въехать", "переехать", "жить", "проживать",
-             "насчитываться", "составить", "село", "житель", "горожанин", "трудиться", "работать", "поехать"}
+PREFERRED = {
+    "прибыть",
+    "выбыть",
+    "уехать",
+    "выехать",
+    "приехать",
+    "въехать",
+    "переехать",
+    "жить",
+    "проживать",
+    "насчитываться",
+    "составить",
+    "село",
+    "житель",
+    "горожанин",
+    "трудиться",
+    "работать",
+    "поехать",
+}
 
 
 @lru_cache(maxsize=1)
@@ -97,9 +115,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     # razdel splits after "г." before a lowercase word only rarely; also keep "тыс. человек"
     out: list[tuple[int, int]] = []
     for a, b in spans:
-        prev = text[out[-1][0]:out[-1][1]] if out else ""
-        if out and (re.search(r";\s*$", prev) or re.search(r"(?:\bг|\bгг|тыс|млн|чел|обл|руб|т\.ч|т\.е)\.\s*$", prev, re.I)
-                    and re.match(r"\s*[а-яё0-9(]", text[a:b])):
+        prev = text[out[-1][0] : out[-1][1]] if out else ""
+        if out and (
+            re.search(r";\s*$", prev)
+            or re.search(r"(?:\bг|\bгг|тыс|млн|чел|обл|руб|т\.ч|т\.е)\.\s*$", prev, re.I)
+            and re.match(r"\s*[а-яё0-9(]", text[a:b])
+        ):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))

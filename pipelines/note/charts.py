@@ -1,6 +1,7 @@
 """The note's two charts for its region, as pictures (PNG) like the note's own: labour emigrants by
 destination, and departures by year on a time axis. Figures from documents are orange, official
 figures blue, as in the report."""
+
 from __future__ import annotations
 
 import io
@@ -30,11 +31,19 @@ def destinations(d: NoteData) -> bytes | None:
     fig, ax = pyplot().subplots(figsize=(6.3, 0.45 * len(rows) + 0.8))
     fig.subplots_adjust(left=0.25, right=0.88, top=0.95, bottom=0.12)
     values = [float(r["emigrants"]) for r in rows]
-    bars = ax.barh([r["country_name_ru"] for r in rows], values,
-                   color=[OFFICIAL if r["source_kind"] == "official" else DOCUMENT for r in rows])
+    bars = ax.barh(
+        [r["country_name_ru"] for r in rows],
+        values,
+        color=[OFFICIAL if r["source_kind"] == "official" else DOCUMENT for r in rows],
+    )
     for bar, v in zip(bars, values):
-        ax.text(bar.get_width() + max(values) * 0.01, bar.get_y() + bar.get_height() / 2,
-                ru.count(v).replace(ru.NBSP, " "), va="center", fontsize=8)
+        ax.text(
+            bar.get_width() + max(values) * 0.01,
+            bar.get_y() + bar.get_height() / 2,
+            ru.count(v).replace(ru.NBSP, " "),
+            va="center",
+            fontsize=8,
+        )
     ax.set_xlim(0, max(values) * 1.18)
     ax.xaxis.set_visible(False)
     _plain(ax)
@@ -51,11 +60,21 @@ def departures(d: NoteData) -> bytes | None:
     fig, ax = pyplot().subplots(figsize=(6.3, 2.8))
     fig.subplots_adjust(left=0.1, right=0.97, top=0.92, bottom=0.12)
     span = max(years) - min(years)
-    bars = ax.bar(years, values, width=0.6 if span < 12 else span / 24,
-                  color=[OFFICIAL if r["source_kind"] == "official" else DOCUMENT for r in rows])
+    bars = ax.bar(
+        years,
+        values,
+        width=0.6 if span < 12 else span / 24,
+        color=[OFFICIAL if r["source_kind"] == "official" else DOCUMENT for r in rows],
+    )
     for bar, v in zip(bars, values):  # on a time axis: the years stand as far apart as they are
-        ax.text(bar.get_x() + bar.get_width() / 2, v, ru.thousands(v).replace(ru.NBSP, " "), ha="center",
-                va="bottom", fontsize=8)
+        ax.text(
+            bar.get_x() + bar.get_width() / 2,
+            v,
+            ru.thousands(v).replace(ru.NBSP, " "),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlim(min(years) - 1, max(years) + 1)
     ax.set_ylim(0, max(values) * 1.2)

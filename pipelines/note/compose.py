@@ -1,6 +1,7 @@
 """The note's text: sentences in the genre of the analyst's note, each written only when the marts
 hold its figures (a sentence whose data is missing is left out, never filled with a guess), every
 figure followed by a footnote that traces it to its source, vintage, file and cell."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,9 +56,16 @@ class _Draft:
 
     def fig(self, text: str, value: float, o: dict, indicator: str | None = None, note: str | None = None) -> Figure:
         self.footnotes.append(note or source_note(o))
-        f = Figure(number=len(self.footnotes), indicator=indicator or o["indicator"], value=value, period=o["period"],
-                   region=o["region"], country=o["country"], source_kind=o["source_kind"] if not note else "derived",
-                   text=text)
+        f = Figure(
+            number=len(self.footnotes),
+            indicator=indicator or o["indicator"],
+            value=value,
+            period=o["period"],
+            region=o["region"],
+            country=o["country"],
+            source_kind=o["source_kind"] if not note else "derived",
+            text=text,
+        )
         self.figures.append(f)
         return f
 
@@ -99,14 +107,18 @@ def _cell(o: dict) -> str:
 
 # --- the sentences ---------------------------------------------------------------------------------
 
+
 def _emigration_totals(d: NoteData, w: _Draft) -> Paragraph | None:
     rows = [o for o in d.series("labour_emigration", region="KZ") if o["year"] <= d.year][-2:]
     if not rows:
         return None
     first = rows[0]
     v = float(first["value"])
-    parts = [f"В {first['year']} году на работу за границу {ru.verb_agree('уехали', 'уехал', v)} ",
-             w.fig(ru.count(v), round(v), first), f" {ru.agree('казахстанец', v)}"]
+    parts = [
+        f"В {first['year']} году на работу за границу {ru.verb_agree('уехали', 'уехал', v)} ",
+        w.fig(ru.count(v), round(v), first),
+        f" {ru.agree('казахстанец', v)}",
+    ]
     if len(rows) == 2:
         second = rows[1]
         parts += [f", а в {second['year']} году - ", w.fig(ru.count(second["value"]), round(second["value"]), second)]
@@ -131,11 +143,17 @@ def _destination_figures(d: NoteData, w: _Draft) -> Paragraph | None:
         return None
     (r0, o0), rest = rows[0], rows[1:]
     v0 = float(o0["value"])
-    parts = [f"Только в {d.year} году ", w.fig(ru.count(v0), round(v0), o0),
-             f" {ru.agree('казахстанец', v0)} {ru.verb_agree('поехали', 'поехал', v0)} в {ru.inflect_name(r0['country_name_ru'], 'accs')}"]
+    parts = [
+        f"Только в {d.year} году ",
+        w.fig(ru.count(v0), round(v0), o0),
+        f" {ru.agree('казахстанец', v0)} {ru.verb_agree('поехали', 'поехал', v0)} в {ru.inflect_name(r0['country_name_ru'], 'accs')}",
+    ]
     for i, (r, o) in enumerate(rest):
-        parts += [" и " if i == len(rest) - 1 else ", ", w.fig(ru.count(o["value"]), round(o["value"]), o),
-                  f" - в {ru.inflect_name(r['country_name_ru'], 'accs')}"]
+        parts += [
+            " и " if i == len(rest) - 1 else ", ",
+            w.fig(ru.count(o["value"]), round(o["value"]), o),
+            f" - в {ru.inflect_name(r['country_name_ru'], 'accs')}",
+        ]
     return Paragraph(parts + ["."])
 
 
@@ -152,11 +170,15 @@ def _population(d: NoteData, w: _Draft) -> Paragraph | None:
     urban, rural = d.get("population_urban", total["period"]), d.get("population_rural", total["period"])
     if urban and rural and urban["value"] > 0 and rural["value"] > 0:
         parts.append(", в том числе ")
-        for i, (o, label, share) in enumerate(((urban, "городских", "population_urban_share"),
-                                               (rural, "сельских жителей", "population_rural_share"))):
+        for i, (o, label, share) in enumerate(
+            ((urban, "городских", "population_urban_share"), (rural, "сельских жителей", "population_rural_share"))
+        ):
             pct = 100 * float(o["value"]) / float(total["value"])
-            note = (derived_note("первое значение к второму, в процентах", [o, total])
-                    if o["source_kind"] == total["source_kind"] == "official" else None)
+            note = (
+                derived_note("первое значение к второму, в процентах", [o, total])
+                if o["source_kind"] == total["source_kind"] == "official"
+                else None
+            )
             if note is None:  # a share is written only where both counts are the bureau's
                 parts += [w.persons(o), f" – {label}"]
             else:
@@ -178,21 +200,36 @@ def _natural_increase(d: NoteData, w: _Draft) -> Paragraph | None:
     v = float(last["value"])
     word = "Естественный прирост населения" if v >= 0 else "Естественная убыль населения"
     verb = "составил" if v >= 0 else "составила"
-    w_last = w.fig(f"{ru.count(abs(v))}{ru.NBSP}{ru.agree('человек', abs(v))}", abs(round(v)) * (1 if v >= 0 else -1), last)
+    w_last = w.fig(
+        f"{ru.count(abs(v))}{ru.NBSP}{ru.agree('человек', abs(v))}", abs(round(v)) * (1 if v >= 0 else -1), last
+    )
     parts = [f"{word} {when(last)} {verb} ", w_last]
     prev = _year_before(rows, last)
     if prev is not None and (prev["value"] >= 0) == (v >= 0):
         pv = float(prev["value"])
-        same = "в соответствующем периоде предыдущего года" if last["period_kind"] == "months" else f"в {prev['year']} году"
-        parts += [f" ({same} - ", w.fig(f"{ru.count(abs(pv))}{ru.NBSP}{ru.agree('человек', abs(pv))}",
-                                        abs(round(pv)) * (1 if pv >= 0 else -1), prev), ")"]
+        same = (
+            "в соответствующем периоде предыдущего года"
+            if last["period_kind"] == "months"
+            else f"в {prev['year']} году"
+        )
+        parts += [
+            f" ({same} - ",
+            w.fig(
+                f"{ru.count(abs(pv))}{ru.NBSP}{ru.agree('человек', abs(pv))}",
+                abs(round(pv)) * (1 if pv >= 0 else -1),
+                prev,
+            ),
+            ")",
+        ]
     return Paragraph(parts + ["."])
 
 
 def _year_before(rows: list[dict], last: dict) -> dict | None:
     start, end = last["period_start"], last["period_end"]
     for o in rows:
-        if (o["period_start"] == start.replace(year=start.year - 1) and o["period_end"] == end.replace(year=end.year - 1)):
+        if o["period_start"] == start.replace(year=start.year - 1) and o["period_end"] == end.replace(
+            year=end.year - 1
+        ):
             return o
     return None
 
@@ -217,13 +254,20 @@ def _labour_force_trend(d: NoteData) -> Paragraph | None:
         return None
     falling = rows[-1]["value"] < rows[-2]["value"]
     start = len(rows) - 1
-    while (start > 0 and rows[start - 1]["year"] == rows[start]["year"] - 1
-           and (rows[start]["value"] < rows[start - 1]["value"]) == falling):
+    while (
+        start > 0
+        and rows[start - 1]["year"] == rows[start]["year"] - 1
+        and (rows[start]["value"] < rows[start - 1]["value"]) == falling
+    ):
         start -= 1
     if d.year - rows[start]["year"] < 2:
         return None
-    return Paragraph([f"По {ru.inflect_name(d.region_name_ru, 'datv')} начиная с {rows[start]['year']} года наблюдается "
-                      f"{'снижение' if falling else 'рост'} рабочей силы."])
+    return Paragraph(
+        [
+            f"По {ru.inflect_name(d.region_name_ru, 'datv')} начиная с {rows[start]['year']} года наблюдается "
+            f"{'снижение' if falling else 'рост'} рабочей силы."
+        ]
+    )
 
 
 def _departures(d: NoteData, w: _Draft) -> Paragraph | None:
@@ -237,8 +281,10 @@ def _departures(d: NoteData, w: _Draft) -> Paragraph | None:
     where = ru.inflect_name(d.region_name_ru, "datv")
     complete = len(rows) == rows[-1]["year"] - rows[0]["year"] + 1
     if complete and len(rows) > len(top):  # every year known: the largest are the largest
-        parts = [f"Уровень миграции по {where} за {rows[0]['year']}-{rows[-1]['year']} годы показывает, что "
-                 f"наибольшее выбытие населения зафиксировано"]
+        parts = [
+            f"Уровень миграции по {where} за {rows[0]['year']}-{rows[-1]['year']} годы показывает, что "
+            f"наибольшее выбытие населения зафиксировано"
+        ]
     else:  # a series with gaps: only what is known, without ranking it
         parts = [f"Выбытие населения по {where} зафиксировано"]
     for i, o in enumerate(obs):
@@ -253,7 +299,12 @@ def _departures_ratio(d: NoteData, w: _Draft) -> Paragraph | None:
     if row is None:
         return None
     cur, prev = d.get("departures", str(d.year)), d.get("departures", str(d.year - 1))
-    if row["ratio_to_previous_year"] is not None and cur and prev and cur["source_kind"] == prev["source_kind"] == "official":
+    if (
+        row["ratio_to_previous_year"] is not None
+        and cur
+        and prev
+        and cur["source_kind"] == prev["source_kind"] == "official"
+    ):
         ratio = float(row["ratio_to_previous_year"])
         note = derived_note(f"число выбывших за {d.year} год к числу выбывших за {d.year - 1} год", [cur, prev])
         base = {**cur, "indicator": "departures_growth_ratio"}
@@ -265,9 +316,16 @@ def _departures_ratio(d: NoteData, w: _Draft) -> Paragraph | None:
     if ratio < 1.05:
         return None
     said = float(ru.rounded(ratio, 1))
-    f = w.fig(f"{ru.decimal(ratio)} {ru.agree('раз', said)}", said, base, indicator="departures_growth_ratio", note=note)
-    return Paragraph([f"В {d.year} году из {ru.inflect_name(d.region_name_ru, 'gent')} выбыло в ", f,
-                      f" больше людей, чем в {d.year - 1} году."])
+    f = w.fig(
+        f"{ru.decimal(ratio)} {ru.agree('раз', said)}", said, base, indicator="departures_growth_ratio", note=note
+    )
+    return Paragraph(
+        [
+            f"В {d.year} году из {ru.inflect_name(d.region_name_ru, 'gent')} выбыло в ",
+            f,
+            f" больше людей, чем в {d.year - 1} году.",
+        ]
+    )
 
 
 def _net_migration(d: NoteData, w: _Draft) -> Paragraph | None:
@@ -283,8 +341,10 @@ def _net_migration(d: NoteData, w: _Draft) -> Paragraph | None:
     cur = rows[d.year]
     gain = cur["value"] >= 0
     head = "Миграционный прирост населения" if gain else "Миграционная убыль населения"
-    parts = [f"{head} {ru.inflect_name(d.region_name_ru, 'gent')} в {d.year} году {'составил' if gain else 'составила'} ",
-             said(cur)]
+    parts = [
+        f"{head} {ru.inflect_name(d.region_name_ru, 'gent')} в {d.year} году {'составил' if gain else 'составила'} ",
+        said(cur),
+    ]
     prev = rows.get(d.year - 1)
     if prev is not None and (prev["value"] >= 0) == gain:
         parts += [f" (в {d.year - 1} году - ", said(prev), ")"]
@@ -305,8 +365,10 @@ def _in_text_order(blocks: list, footnotes: list[str]) -> list[str]:
 def compose(d: NoteData) -> Note:
     w = _Draft()
     gent = ru.inflect_name(d.region_name_ru, "gent")
-    chart_titles = {"destinations": f"Основные направления трудовых мигрантов в {d.year} году",
-                    "departures": f"Число выбывших из {gent}"}
+    chart_titles = {
+        "destinations": f"Основные направления трудовых мигрантов в {d.year} году",
+        "departures": f"Число выбывших из {gent}",
+    }
     blocks: list = []
     # the country's emigration is one paragraph, as in the analyst's note: its sentences read together
     national = [p for p in (_emigration_totals(d, w), _destination_names(d), _destination_figures(d, w)) if p]
@@ -314,8 +376,15 @@ def compose(d: NoteData) -> Note:
         blocks.append(Paragraph([part for i, p in enumerate(national) for part in ([" "] if i else []) + p.parts]))
     if any(not r["is_remainder"] for r in d.destinations):
         blocks += ["destinations", Paragraph([chart_titles["destinations"]], kind="chart")]
-    regional = [_population(d, w), _natural_increase(d, w), _labour_force(d, w), _labour_force_trend(d),
-                _departures(d, w), _departures_ratio(d, w), _net_migration(d, w)]
+    regional = [
+        _population(d, w),
+        _natural_increase(d, w),
+        _labour_force(d, w),
+        _labour_force_trend(d),
+        _departures(d, w),
+        _departures_ratio(d, w),
+        _net_migration(d, w),
+    ]
     blocks += [p for p in regional if p]
     if any(r["departures"] is not None for r in d.trend):
         blocks += ["departures", Paragraph([chart_titles["departures"]], kind="chart")]
@@ -324,6 +393,14 @@ def compose(d: NoteData) -> Note:
 
         raise NoteError(f"the marts hold no figure for {d.region} ({d.region_name_ru}) to write a note with")
     footnotes = _in_text_order(blocks, w.footnotes)
-    return Note(region=d.region, region_name_ru=d.region_name_ru, year=d.year,
-                title=f"Трудовая миграция: {d.region_name_ru}", blocks=blocks, footnotes=footnotes,
-                figures=sorted(w.figures, key=lambda f: f.number), annex=d.claims, chart_titles=chart_titles)
+    return Note(
+        region=d.region,
+        region_name_ru=d.region_name_ru,
+        year=d.year,
+        title=f"Трудовая миграция: {d.region_name_ru}",
+        blocks=blocks,
+        footnotes=footnotes,
+        figures=sorted(w.figures, key=lambda f: f.number),
+        annex=d.claims,
+        chart_titles=chart_titles,
+    )

@@ -1,5 +1,6 @@
 """The note's HTML printed to PDF by headless Chromium (scripts/install-browser.sh installs it):
 what an analyst gets from "Print → Save as PDF", and what the round-trip test reads back."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,17 @@ from pathlib import Path
 
 from pipelines.files import atomic_replace
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--no-pdf-header-footer"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--no-pdf-header-footer",
+]
 
 
 class PdfError(RuntimeError):
@@ -28,9 +38,13 @@ def print_pdf(html: Path, pdf: Path, timeout: int = 120) -> Path:
         raise PdfError("chromium is missing: run scripts/install-browser.sh (make test does)")
     tmp = pdf.with_name(f".{pdf.name}.tmp")
     with tempfile.TemporaryDirectory(prefix="kazmig-pdf-") as profile:
-        proc = subprocess.run([exe, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}",
-                               Path(html).resolve().as_uri()],
-                              capture_output=True, text=True, timeout=timeout, start_new_session=True)
+        proc = subprocess.run(
+            [exe, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}", Path(html).resolve().as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            start_new_session=True,
+        )
     if proc.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
         tmp.unlink(missing_ok=True)
         raise PdfError(f"{html}: chromium could not print it (exit {proc.returncode}): {proc.stderr.strip()[-300:]}")

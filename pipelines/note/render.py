@@ -1,5 +1,6 @@
 """`kazmig note`: the regional note as HTML (self-contained: inline CSS, charts as inline pictures)
 and DOCX (python-docx, for analysts who edit in Word), from the published warehouse read-only."""
+
 from __future__ import annotations
 
 import base64
@@ -14,8 +15,12 @@ from pipelines.note.compose import Figure, Note, Paragraph, compose
 from pipelines.note.data import NoteData, load
 from pipelines.outputs.query import connect_published
 
-STATUS_RU = {"confirmed": "подтверждено", "rounding_difference": "расхождение в пределах округления",
-             "mismatch": "расхождение", "no_official_data": "нет данных БНС"}
+STATUS_RU = {
+    "confirmed": "подтверждено",
+    "rounding_difference": "расхождение в пределах округления",
+    "mismatch": "расхождение",
+    "no_official_data": "нет данных БНС",
+}
 
 
 def default_out() -> Path:
@@ -43,8 +48,11 @@ def write_drafted(d: NoteData, out: Path) -> NoteResult:
     note = compose(d)
     charts = note_charts.all_charts(d)
     note.blocks = [b for b in note.blocks if not isinstance(b, str) or b in charts]
-    note.blocks = [b for i, b in enumerate(note.blocks)  # a chart's caption goes with its chart
-                   if not (isinstance(b, Paragraph) and b.kind == "chart" and not isinstance(note.blocks[i - 1], str))]
+    note.blocks = [
+        b
+        for i, b in enumerate(note.blocks)  # a chart's caption goes with its chart
+        if not (isinstance(b, Paragraph) and b.kind == "chart" and not isinstance(note.blocks[i - 1], str))
+    ]
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"note-{d.region}-{d.year}"
     files = []
@@ -75,7 +83,8 @@ def note_html(note: Note, charts: dict[str, bytes]) -> str:
 
     env = environment(Path(__file__).with_name("templates"), value=_value)
     return env.get_template("note.html.j2").render(
-        note=note, status=STATUS_RU, charts={k: base64.b64encode(v).decode("ascii") for k, v in charts.items()})
+        note=note, status=STATUS_RU, charts={k: base64.b64encode(v).decode("ascii") for k, v in charts.items()}
+    )
 
 
 def note_docx(note: Note, charts: dict[str, bytes]):
@@ -114,13 +123,24 @@ def note_docx(note: Note, charts: dict[str, bytes]):
     if note.annex:
         table = doc.add_table(rows=1, cols=7)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("Документ", "Стр.", "Показатель", "Период", "В документе", "БНС", "Проверка")):
+        for cell, text in zip(
+            table.rows[0].cells, ("Документ", "Стр.", "Показатель", "Период", "В документе", "БНС", "Проверка")
+        ):
             cell.text = text
         for c in note.annex:
             cells = table.add_row().cells
-            for cell, text in zip(cells, (c["document_name"], str(c["page"]), c["indicator_name_ru"] or c["indicator"],
-                                          c["period"] or "", _value(c["claimed_value"]), _value(c["official_value"]),
-                                          STATUS_RU[c["status"]])):
+            for cell, text in zip(
+                cells,
+                (
+                    c["document_name"],
+                    str(c["page"]),
+                    c["indicator_name_ru"] or c["indicator"],
+                    c["period"] or "",
+                    _value(c["claimed_value"]),
+                    _value(c["official_value"]),
+                    STATUS_RU[c["status"]],
+                ),
+            ):
                 cell.text = text or ""
     else:
         doc.add_paragraph("Документов с показателями региона в хранилище нет.")

@@ -1,5 +1,6 @@
 """Russian as the note writes it: numbers in the note's style ("787,3 тыс.", "140 521", "57,4%")
 and words that agree with them ("1 человек", "2 человека", "5 человек"; pymorphy3 inflects)."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -10,10 +11,34 @@ NBSP = "\u00a0"  # inside a number and between a number and "тыс.": a line ne
 # pymorphy3's plural genitive of "человек" is "людей"; after a numeral Russian counts "человек"
 _COUNT_FORMS = {"людей": "человек"}
 
-MONTHS_LOCT = ["январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре",
-               "октябре", "ноябре", "декабре"]
-MONTHS_GENT = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-               "октября", "ноября", "декабря"]
+MONTHS_LOCT = [
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+]
+MONTHS_GENT = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,6 @@
 """Every mart as Parquet or CSV for tools without a DuckDB driver, or the statistics in open
 formats: SDMX-CSV with its data structure definition, a Frictionless data package."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,15 +20,21 @@ def export_marts(out_dir: Path, fmt: str, notes: list[str] | None = None) -> lis
 
             result = export_sdmx(con, out_dir)
             if notes is not None and result.left_out:
-                notes.append(f"{result.observations} observations written; {result.left_out} without a period "
-                             f"left out (an SDMX observation needs a TIME_PERIOD)")
+                notes.append(
+                    f"{result.observations} observations written; {result.left_out} without a period "
+                    f"left out (an SDMX observation needs a TIME_PERIOD)"
+                )
             return [result.data, result.structure]
         if fmt == "datapackage":
             from pipelines.outputs.datapackage import export_datapackage
 
             return export_datapackage(con, out_dir)
-        marts = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        marts = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
         written = []
         for name in marts:
             target = out_dir / f"{name}.{fmt}"

@@ -1,4 +1,5 @@
 """Read-only access to the published warehouse for people and BI tools."""
+
 from __future__ import annotations
 
 import csv
@@ -51,10 +52,12 @@ class Limits:
     memory_mb: int = 1024
 
     @classmethod
-    def from_env(cls) -> "Limits":
-        return cls(max_rows=_env_int("KAZMIG_QUERY_MAX_ROWS", cls.max_rows),
-                   seconds=float(_env_int("KAZMIG_QUERY_TIMEOUT", int(cls.seconds))),
-                   memory_mb=_env_int("KAZMIG_QUERY_MEMORY_MB", cls.memory_mb))
+    def from_env(cls) -> Limits:
+        return cls(
+            max_rows=_env_int("KAZMIG_QUERY_MAX_ROWS", cls.max_rows),
+            seconds=float(_env_int("KAZMIG_QUERY_TIMEOUT", int(cls.seconds))),
+            memory_mb=_env_int("KAZMIG_QUERY_MEMORY_MB", cls.memory_mb),
+        )
 
     def cap_process(self) -> None:
         """Cap this process's address space: Python and DuckDB's own need, plus the query's memory."""
@@ -66,8 +69,9 @@ class Limits:
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def connect_published(path: Path | None = None, safe: bool = True, config: dict | None = None
-                      ) -> duckdb.DuckDBPyConnection:
+def connect_published(
+    path: Path | None = None, safe: bool = True, config: dict | None = None
+) -> duckdb.DuckDBPyConnection:
     path = path or settings.published_db()
     if not path.exists():
         raise WarehouseMissing(f"{path}: no published warehouse yet; run `kazmig build` first")
@@ -88,17 +92,23 @@ def run_query(sql: str, path: Path | None = None, limits: Limits | None = None) 
         columns = [d[0] for d in cur.description] if cur.description else []
         rows = cur.fetchmany(limits.max_rows + 1)
     except duckdb.InterruptException:
-        raise QueryLimit(f"stopped after {limits.seconds:g} s, the time limit (KAZMIG_QUERY_TIMEOUT); "
-                         "narrow the query or raise the limit") from None
+        raise QueryLimit(
+            f"stopped after {limits.seconds:g} s, the time limit (KAZMIG_QUERY_TIMEOUT); "
+            "narrow the query or raise the limit"
+        ) from None
     except (duckdb.OutOfMemoryException, MemoryError):
-        raise QueryLimit(f"the query needs more than {limits.memory_mb} MB, the memory limit "
-                         "(KAZMIG_QUERY_MEMORY_MB); aggregate or filter more") from None
+        raise QueryLimit(
+            f"the query needs more than {limits.memory_mb} MB, the memory limit "
+            "(KAZMIG_QUERY_MEMORY_MB); aggregate or filter more"
+        ) from None
     finally:
         timer.cancel()
         con.close()
     if len(rows) > limits.max_rows:
-        raise QueryLimit(f"more than {limits.max_rows} rows, the row limit (KAZMIG_QUERY_MAX_ROWS); add a "
-                         "LIMIT or a WHERE, or use `kazmig export` for whole marts")
+        raise QueryLimit(
+            f"more than {limits.max_rows} rows, the row limit (KAZMIG_QUERY_MAX_ROWS); add a "
+            "LIMIT or a WHERE, or use `kazmig export` for whole marts"
+        )
     return columns, rows
 
 

@@ -6,6 +6,7 @@ where the bureau publishes it, else the document's), keyed by indicator, referen
 counterpart area, occupation, sex and time period; unit, vintage and source are attributes.
 Observations without a period (wage offers quoted undated) cannot be keyed and are left out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,45 +61,90 @@ def codelists(con) -> dict:
 
     na = [(NOT_APPLICABLE, "Not applicable")]
     return {
-        "CL_INDICATOR": make("CL_INDICATOR", "Indicators", con.execute(
-            "select code, name_en from core.dim_indicator order by 1").fetchall()),
-        "CL_AREA": make("CL_AREA", "Kazakhstan and its regions (KATO)", con.execute(
-            "select kato, name_en from core.dim_region order by kato <> 'KZ', kato").fetchall()),
-        "CL_COUNTERPART_AREA": make("CL_COUNTERPART_AREA", "Countries and world regions", con.execute(
-            "select code, name_en from core.dim_country order by 1").fetchall(), na),
-        "CL_OCCUPATION": make("CL_OCCUPATION", "Occupations (ISCO-08)", con.execute(
-            "select isco, name_en from core.dim_occupation order by 1").fetchall(), na),
+        "CL_INDICATOR": make(
+            "CL_INDICATOR",
+            "Indicators",
+            con.execute("select code, name_en from core.dim_indicator order by 1").fetchall(),
+        ),
+        "CL_AREA": make(
+            "CL_AREA",
+            "Kazakhstan and its regions (KATO)",
+            con.execute("select kato, name_en from core.dim_region order by kato <> 'KZ', kato").fetchall(),
+        ),
+        "CL_COUNTERPART_AREA": make(
+            "CL_COUNTERPART_AREA",
+            "Countries and world regions",
+            con.execute("select code, name_en from core.dim_country order by 1").fetchall(),
+            na,
+        ),
+        "CL_OCCUPATION": make(
+            "CL_OCCUPATION",
+            "Occupations (ISCO-08)",
+            con.execute("select isco, name_en from core.dim_occupation order by 1").fetchall(),
+            na,
+        ),
         "CL_SEX": make("CL_SEX", "Sex", [("_T", "Total"), ("M", "Male"), ("F", "Female")]),
-        "CL_UNIT": make("CL_UNIT", "Units of measure", con.execute(
-            "select distinct unit, unit from core.dim_indicator order by 1").fetchall()),
-        "CL_SOURCE_KIND": make("CL_SOURCE_KIND", "Source kinds",
-                               [("official", "Official (Bureau of National Statistics)"),
-                                ("document", "Quoted in a document")]),
+        "CL_UNIT": make(
+            "CL_UNIT",
+            "Units of measure",
+            con.execute("select distinct unit, unit from core.dim_indicator order by 1").fetchall(),
+        ),
+        "CL_SOURCE_KIND": make(
+            "CL_SOURCE_KIND",
+            "Source kinds",
+            [("official", "Official (Bureau of National Statistics)"), ("document", "Quoted in a document")],
+        ),
     }
 
 
 def structures(con):
     """The codelists, the concept scheme, the DSD and the dataflow of the migration cube."""
-    from pysdmx.model import (Component, Components, Concept, ConceptScheme, DataStructureDefinition,
-                              Dataflow, DataType, Role)
+    from pysdmx.model import (
+        Component,
+        Components,
+        Concept,
+        ConceptScheme,
+        Dataflow,
+        DataStructureDefinition,
+        DataType,
+        Role,
+    )
 
     lists = codelists(con)
-    concepts = ConceptScheme(id="CS_LABOUR_MIGRATION", name="Concepts of the labour-migration cube",
-                             agency=AGENCY, version=VERSION,
-                             items=[Concept(id=cid, name=name, urn=f"{CONCEPT_URN}{cid}")
-                                    for cid, _, name, _, _ in COMPONENTS])
+    concepts = ConceptScheme(
+        id="CS_LABOUR_MIGRATION",
+        name="Concepts of the labour-migration cube",
+        agency=AGENCY,
+        version=VERSION,
+        items=[Concept(id=cid, name=name, urn=f"{CONCEPT_URN}{cid}") for cid, _, name, _, _ in COMPONENTS],
+    )
     components = []
     for cid, role, name, cl_id, required in COMPONENTS:
-        dtype = DataType.DOUBLE if cid == "OBS_VALUE" else (
-            DataType.PERIOD if cid == "TIME_PERIOD" else DataType.STRING)
-        components.append(Component(
-            id=cid, required=required, role=Role(role), concept=concepts[cid], name=name,
-            local_dtype=dtype, local_codes=lists[cl_id] if cl_id else None,
-            attachment_level="O" if role == "A" else None))
-    dsd = DataStructureDefinition(id="DSD_LABOUR_MIGRATION", name="Labour migration of Kazakhstan",
-                                  agency=AGENCY, version=VERSION, components=Components(components))
-    flow = Dataflow(id=DATAFLOW, name="Labour migration of Kazakhstan (kazmig)", agency=AGENCY, version=VERSION,
-                    structure=dsd)
+        dtype = (
+            DataType.DOUBLE if cid == "OBS_VALUE" else (DataType.PERIOD if cid == "TIME_PERIOD" else DataType.STRING)
+        )
+        components.append(
+            Component(
+                id=cid,
+                required=required,
+                role=Role(role),
+                concept=concepts[cid],
+                name=name,
+                local_dtype=dtype,
+                local_codes=lists[cl_id] if cl_id else None,
+                attachment_level="O" if role == "A" else None,
+            )
+        )
+    dsd = DataStructureDefinition(
+        id="DSD_LABOUR_MIGRATION",
+        name="Labour migration of Kazakhstan",
+        agency=AGENCY,
+        version=VERSION,
+        components=Components(components),
+    )
+    flow = Dataflow(
+        id=DATAFLOW, name="Labour migration of Kazakhstan (kazmig)", agency=AGENCY, version=VERSION, structure=dsd
+    )
     return [*lists.values(), concepts, dsd, flow], dsd, flow
 
 
@@ -106,17 +152,33 @@ def observations(con):
     """The cube's rows (a pandas DataFrame, columns as COMPONENTS) and how many were left out."""
     import pandas as pd
 
-    rows = con.execute("""
+    rows = con.execute(
+        """
         select indicator, region, coalesce(country, ?), coalesce(occupation, ?), sex,
                period, period_kind, period_start, period_end, value, unit, vintage, source_kind, source_label
-        from core.fct_observation_current order by all""", [NOT_APPLICABLE, NOT_APPLICABLE]).fetchall()
+        from core.fct_observation_current order by all""",
+        [NOT_APPLICABLE, NOT_APPLICABLE],
+    ).fetchall()
     cube, left_out = [], 0
     for ind, area, counterpart, occ, sex, period, kind, start, end, value, unit, vintage, source_kind, source in rows:
         if period is None:
             left_out += 1
             continue
-        cube.append((ind, area, counterpart, occ, SEX[sex], time_period(period, kind, start, end), value, unit,
-                     vintage.isoformat(), source_kind, source))
+        cube.append(
+            (
+                ind,
+                area,
+                counterpart,
+                occ,
+                SEX[sex],
+                time_period(period, kind, start, end),
+                value,
+                unit,
+                vintage.isoformat(),
+                source_kind,
+                source,
+            )
+        )
     return pd.DataFrame(cube, columns=[c[0] for c in COMPONENTS]), left_out
 
 

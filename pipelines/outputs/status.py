@@ -1,4 +1,5 @@
 """`kazmig status`: the published file (checked, not assumed), the last build, sources and freshness."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,10 @@ def status_text() -> tuple[str, bool]:
     except (OSError, ValueError):
         b = None
     if isinstance(b, dict) and "finished" in b:
-        out.append(f"last build: {b['finished']} — {'succeeded' if b.get('success') else 'FAILED'} in {b.get('elapsed')} s"
-                   + (f", published {b['published']}" if b.get("published") else ", not published"))
+        out.append(
+            f"last build: {b['finished']} — {'succeeded' if b.get('success') else 'FAILED'} in {b.get('elapsed')} s"
+            + (f", published {b['published']}" if b.get("published") else ", not published")
+        )
         out += [f"  note: {n}" for n in b.get("notes", [])]
         out += [f"  failing check: {c}" for c in b.get("checks_failed", [])]
         out += [f"  error: {e}" for e in b.get("errors", [])]
@@ -35,8 +38,10 @@ def status_text() -> tuple[str, bool]:
         out.append(str(exc))
         return "\n".join(out), True
     try:
-        out.append(f"published warehouse: {settings.published_db()} (verified: it opens, every table reads"
-                   + (", and it is the file the last build published)" if b and b.get("published_sha256") else ")"))
+        out.append(
+            f"published warehouse: {settings.published_db()} (verified: it opens, every table reads"
+            + (", and it is the file the last build published)" if b and b.get("published_sha256") else ")")
+        )
         cur = con.execute("select * from marts.source_freshness order by 1")
         cols = [d[0] for d in cur.description]
         out += ["", "sources:", format_table(cols, cur.fetchall())]

@@ -2,6 +2,7 @@
 
 Every query here names a `marts.` relation; tests/test_report.py checks that nothing else is read.
 """
+
 from __future__ import annotations
 
 import re
@@ -81,10 +82,15 @@ class ReportData:
         m = _LABEL.match(label)
         name, kind, vintage = (m["name"], m["kind"], m["vintage"]) if m else (label, "", "")
         row = self._freshness_by_name.get(name) or {}
-        return Source(label=label, name=name, kind=kind or row.get("source_kind") or "",
-                      vintage=vintage or _day(row.get("vintage_in_use") or row.get("latest_landed_vintage")),
-                      title=row.get("title") or "", status=row.get("status") or "",
-                      last_check=_day(row.get("last_check")))
+        return Source(
+            label=label,
+            name=name,
+            kind=kind or row.get("source_kind") or "",
+            vintage=vintage or _day(row.get("vintage_in_use") or row.get("latest_landed_vintage")),
+            title=row.get("title") or "",
+            status=row.get("status") or "",
+            last_check=_day(row.get("last_check")),
+        )
 
     def sources(self, labels) -> list[Source]:
         seen, out = set(), []
@@ -97,71 +103,116 @@ class ReportData:
 
 def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None) -> ReportData:
     asked, region = region, region or DEFAULT_REGION
-    years = [r["year"] for r in query_rows(con, "select distinct year from marts.emigration_by_destination order by year")]
+    years = [
+        r["year"] for r in query_rows(con, "select distinct year from marts.emigration_by_destination order by year")
+    ]
     if year is not None and year not in years:
-        raise ReportError(f"no destinations for {year} in marts.emigration_by_destination; years: "
-                          + (", ".join(map(str, years)) or "none"))
+        raise ReportError(
+            f"no destinations for {year} in marts.emigration_by_destination; years: "
+            + (", ".join(map(str, years)) or "none")
+        )
     year = year if year is not None else (years[-1] if years else None)
 
-    regions = {r["region"]: r["region_name_en"] for r in
-               query_rows(con, "select distinct region, region_name_en from marts.region_profile")}
-    regions.update({r["region"]: r["region_name_en"] for r in
-                    query_rows(con, "select distinct region, region_name_en from marts.outflow_trend")})
+    regions = {
+        r["region"]: r["region_name_en"]
+        for r in query_rows(con, "select distinct region, region_name_en from marts.region_profile")
+    }
+    regions.update(
+        {
+            r["region"]: r["region_name_en"]
+            for r in query_rows(con, "select distinct region, region_name_en from marts.outflow_trend")
+        }
+    )
     if region not in regions and not asked and not regions:
         regions[region] = region  # empty marts (a first run): the page says what would fill it
     if region not in regions:
         raise ReportError(f"unknown region {region!r}; regions in marts.region_profile: {', '.join(sorted(regions))}")
 
-    destinations = query_rows(con, """
+    destinations = query_rows(
+        con,
+        """
         select year, country_code, country_name_en, country_name_ru, emigrants, national_total, share_pct,
                rank, is_remainder, source_kind, source
         from marts.emigration_by_destination where year = ?
-        order by is_remainder, rank, emigrants desc""", [year])
+        order by is_remainder, rank, emigrants desc""",
+        [year],
+    )
 
-    trend = query_rows(con, """
+    trend = query_rows(
+        con,
+        """
         select t.region, t.region_name_en, t.region_name_ru, t.year, t.departures, t.source_kind, t.source,
                t.population_start_of_year, t.population_source_kind, p.population_source,
                t.departures_per_1000, t.ratio_to_previous_year, t.ratio_to_previous_year_claimed,
                t.first_year, t.index_to_first_year
         from marts.outflow_trend t
         left join marts.region_profile p on p.region = t.region and p.year = t.year
-        where t.region = ? order by t.year""", [region])
+        where t.region = ? order by t.year""",
+        [region],
+    )
 
     # Net migration per 1 000 across regions: the latest year most regions have it.
-    cover = query_rows(con, """
+    cover = query_rows(
+        con,
+        """
         select year, count(net_migration_per_1000) as n from marts.region_profile
-        where region <> 'KZ' group by year having count(net_migration_per_1000) >= 2 order by year""")
+        where region <> 'KZ' group by year having count(net_migration_per_1000) >= 2 order by year""",
+    )
     comparison_year = None
     if cover:
         best = max(r["n"] for r in cover)
         comparison_year = max(r["year"] for r in cover if r["n"] >= best * 0.8)
-    comparison = query_rows(con, """
+    comparison = (
+        query_rows(
+            con,
+            """
         select region, region_name_en, region_name_ru, region_kind, year, population_jan1, population_source,
                net_migration, net_migration_source, net_migration_per_1000
         from marts.region_profile where year = ? and net_migration_per_1000 is not null
-        order by net_migration_per_1000 desc""", [comparison_year]) if comparison_year else []
+        order by net_migration_per_1000 desc""",
+            [comparison_year],
+        )
+        if comparison_year
+        else []
+    )
 
-    claims = query_rows(con, """
+    claims = query_rows(
+        con,
+        """
         select document_name, document_vintage, page, position, indicator, region, country, occupation, period, unit,
                claimed_value, stated_precision, official_value, official_source_id, official_vintage,
                difference, status, nearest_official_period, nearest_official_value, nearest_status, quoted_text,
                indicator_name_en, region_name_en, country_name_en, occupation_name_en
-        from marts.note_claims order by document_name, page, position""")
+        from marts.note_claims order by document_name, page, position""",
+    )
 
-    freshness = query_rows(con, """
+    freshness = query_rows(
+        con,
+        """
         select source_id, source_kind, title, format, cadence, last_check, last_check_outcome, last_change,
                vintage_in_use, latest_landed_vintage, landed_vintages, rows_in_use, latest_period_end,
                status, status_reason
-        from marts.source_freshness order by source_kind desc, source_id""")
+        from marts.source_freshness order by source_kind desc, source_id""",
+    )
     by_name = {}
     for r in freshness:
         by_name[r["source_id"]] = r
         if r["source_kind"] == "document" and r["title"]:
             by_name[r["title"]] = r
 
-    data = ReportData(year=year, years=years, region=region, region_name=regions[region],
-                      destinations=destinations, trend=trend, comparison_year=comparison_year,
-                      comparison=comparison, claims=claims, freshness=freshness, _freshness_by_name=by_name)
+    data = ReportData(
+        year=year,
+        years=years,
+        region=region,
+        region_name=regions[region],
+        destinations=destinations,
+        trend=trend,
+        comparison_year=comparison_year,
+        comparison=comparison,
+        claims=claims,
+        freshness=freshness,
+        _freshness_by_name=by_name,
+    )
     data.key_figures = _key_figures(con, data)
     return data
 
@@ -170,35 +221,85 @@ def _key_figures(con: duckdb.DuckDBPyConnection, d: ReportData) -> list[dict]:
     out = []
     named = [r for r in d.destinations if not r["is_remainder"]]
     if d.destinations and d.destinations[0]["national_total"] is not None:
-        out.append({"label": f"Labour emigrants, {d.year}", "value": d.destinations[0]["national_total"],
-                    "unit": "persons", "source": d.destinations[0]["source"]})
+        out.append(
+            {
+                "label": f"Labour emigrants, {d.year}",
+                "value": d.destinations[0]["national_total"],
+                "unit": "persons",
+                "source": d.destinations[0]["source"],
+            }
+        )
     if named:
         top = named[0]
-        out.append({"label": f"Top destination, {d.year}: {top['country_name_en']}", "value": top["emigrants"],
-                    "unit": "persons", "share": top["share_pct"], "source": top["source"]})
+        out.append(
+            {
+                "label": f"Top destination, {d.year}: {top['country_name_en']}",
+                "value": top["emigrants"],
+                "unit": "persons",
+                "share": top["share_pct"],
+                "source": top["source"],
+            }
+        )
     if d.trend:
         last = d.trend[-1]
-        out.append({"label": f"Departures, {last['region_name_en']}, {last['year']}", "value": last["departures"],
-                    "unit": "persons", "source": last["source"]})
+        out.append(
+            {
+                "label": f"Departures, {last['region_name_en']}, {last['year']}",
+                "value": last["departures"],
+                "unit": "persons",
+                "source": last["source"],
+            }
+        )
         if last["departures_per_1000"] is not None:
-            out.append({"label": f"Departures per 1 000 residents, {last['region_name_en']}, {last['year']}",
-                        "value": last["departures_per_1000"], "unit": "per 1 000", "source": last["source"]})
-    kz = query_rows(con, """
+            out.append(
+                {
+                    "label": f"Departures per 1 000 residents, {last['region_name_en']}, {last['year']}",
+                    "value": last["departures_per_1000"],
+                    "unit": "per 1 000",
+                    "source": last["source"],
+                }
+            )
+    kz = query_rows(
+        con,
+        """
         select year, population_jan1, population_source from marts.region_profile
-        where region = 'KZ' and population_jan1 is not null order by year desc limit 1""")
+        where region = 'KZ' and population_jan1 is not null order by year desc limit 1""",
+    )
     if kz:
-        out.append({"label": f"Population of Kazakhstan, 1 January {kz[0]['year']}", "value": kz[0]["population_jan1"],
-                    "unit": "persons", "source": kz[0]["population_source"]})
-    kzm = query_rows(con, """
+        out.append(
+            {
+                "label": f"Population of Kazakhstan, 1 January {kz[0]['year']}",
+                "value": kz[0]["population_jan1"],
+                "unit": "persons",
+                "source": kz[0]["population_source"],
+            }
+        )
+    kzm = query_rows(
+        con,
+        """
         select year, net_migration, net_migration_per_1000, net_migration_source from marts.region_profile
-        where region = 'KZ' and net_migration is not null order by year desc limit 1""")
+        where region = 'KZ' and net_migration is not null order by year desc limit 1""",
+    )
     if kzm:
-        out.append({"label": f"Net migration, Kazakhstan, {kzm[0]['year']}", "value": kzm[0]["net_migration"],
-                    "unit": "persons", "source": kzm[0]["net_migration_source"]})
+        out.append(
+            {
+                "label": f"Net migration, Kazakhstan, {kzm[0]['year']}",
+                "value": kzm[0]["net_migration"],
+                "unit": "persons",
+                "source": kzm[0]["net_migration_source"],
+            }
+        )
     statuses: dict[str, int] = {}
     for c in d.claims:
         statuses[c["status"]] = statuses.get(c["status"], 0) + 1
     if d.claims:
-        out.append({"label": "Document figures checked against the bureau", "value": len(d.claims), "unit": "figures",
-                    "detail": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())), "source": None})
+        out.append(
+            {
+                "label": "Document figures checked against the bureau",
+                "value": len(d.claims),
+                "unit": "figures",
+                "detail": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())),
+                "source": None,
+            }
+        )
     return out

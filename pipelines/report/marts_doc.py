@@ -3,6 +3,7 @@
 `kazmig docs` rewrites the block between the markers; `kazmig docs --check` (and the test suite)
 fails when the README's block differs from what schema.yml says.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,7 +25,10 @@ def _cell(text: str | None) -> str:
 def marts_reference(schema: Path = SCHEMA) -> str:
     """Markdown for every mart in schema.yml: its description, then a column table."""
     doc = yaml.safe_load(schema.read_text(encoding="utf-8"))
-    out = [f"<!-- generated from {schema.relative_to(settings.REPO_ROOT).as_posix()} by `kazmig docs`; do not edit by hand -->", ""]
+    out = [
+        f"<!-- generated from {schema.relative_to(settings.REPO_ROOT).as_posix()} by `kazmig docs`; do not edit by hand -->",
+        "",
+    ]
     for model in doc.get("models", []):
         out.append(f"### `marts.{model['name']}`")
         out.append("")

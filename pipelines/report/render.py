@@ -3,12 +3,13 @@
 The page works offline: inline CSS, the charts as inline SVG, no script, no external resource.
 It reads the published warehouse read-only (never the build database, never raw/core tables).
 """
+
 from __future__ import annotations
 
 import hashlib
 import pickle
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import settings
@@ -38,8 +39,9 @@ class ReportResult:
         return [str(p) for p in self.files]
 
 
-def render_report(out: Path | None = None, year: int | None = None, region: str | None = None,
-                  db: Path | None = None) -> ReportResult:
+def render_report(
+    out: Path | None = None, year: int | None = None, region: str | None = None, db: Path | None = None
+) -> ReportResult:
     """Read the marts of the published warehouse (read-only) and write the charts and report.html into out."""
     out = Path(out) if out else default_out()
     db = db or settings.published_db()
@@ -57,23 +59,29 @@ def render_report(out: Path | None = None, year: int | None = None, region: str 
     with atomic_write(page, "w", encoding="utf-8") as f:
         f.write(page_html(d, charts, db))
     files.append(page)
-    return ReportResult(out=out, page=page, files=files, year=d.year, region=d.region,
-                        comparison_year=d.comparison_year, charts=charts)
+    return ReportResult(
+        out=out, page=page, files=files, year=d.year, region=d.region, comparison_year=d.comparison_year, charts=charts
+    )
 
 
 def _charts(d: report_data.ReportData) -> list[Chart]:
     """The charts are a pure function of the data they plot and cite and of the chart code: drawn
     once per both (drawing is most of a report's time), reused from warehouse/cache/charts."""
-    from pipelines.report import charts as chart_code
-
     from importlib.metadata import version
+
+    from pipelines.report import charts as chart_code
 
     h = hashlib.sha256(version("matplotlib").encode())
     for module in (chart_code, report_data):
         h.update(Path(module.__file__).read_bytes())
     plotted = (d.year, d.years, d.region, d.region_name, d.destinations, d.trend, d.comparison_year, d.comparison)
-    cited = d.sources(v for rows in (d.destinations, d.trend, d.comparison) for r in rows
-                      for k, v in r.items() if k.endswith("source") and isinstance(v, str))
+    cited = d.sources(
+        v
+        for rows in (d.destinations, d.trend, d.comparison)
+        for r in rows
+        for k, v in r.items()
+        if k.endswith("source") and isinstance(v, str)
+    )
     h.update(repr((plotted, cited)).encode())
     cache = settings.warehouse_dir() / "cache" / "charts" / f"{h.hexdigest()}.pickle"
     if cache.exists():
@@ -89,6 +97,7 @@ def _charts(d: report_data.ReportData) -> list[Chart]:
 
 
 # --- HTML (Jinja2 templates in pipelines/report/templates/) -------------------------------------
+
 
 def _value(v, decimals: int = 3) -> str:
     """A value as the marts hold it: integers without decimals, others with up to `decimals`."""
@@ -108,14 +117,24 @@ def _named(name, code) -> str:
 def page_html(d: report_data.ReportData, charts: list[Chart], db: Path) -> str:
     from pipelines.templates import environment
 
-    env = environment(Path(__file__).with_name("templates"), value=_value, day=report_data._day,
-                      num=lambda v, decimals=0: "" if v is None else fmt_num(v, decimals))
+    env = environment(
+        Path(__file__).with_name("templates"),
+        value=_value,
+        day=report_data._day,
+        num=lambda v, decimals=0: "" if v is None else fmt_num(v, decimals),
+    )
 
     def cite(label) -> str:
         src = d.source(label)
         return src.cite() if src else ""
 
     page = env.get_template("report.html.j2").render(
-        d=d, charts=charts, db=db, generated=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        cite=cite, cites=lambda sources: "; ".join(s.cite() for s in sources), named=_named)
+        d=d,
+        charts=charts,
+        db=db,
+        generated=datetime.now(UTC).isoformat(timespec="seconds"),
+        cite=cite,
+        cites=lambda sources: "; ".join(s.cite() for s in sources),
+        named=_named,
+    )
     return page

@@ -8,6 +8,7 @@ EXCLUSIVE lock, so no statement can have read one table of the old release and t
 another of the new. It waits for running queries (in short lock_timeout attempts, never holding
 up readers for longer) and gives up after SWAP_WAIT seconds, naming what held the tables.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,11 +28,26 @@ BATCH = 10_000
 
 # DuckDB type → PostgreSQL type; DECIMAL(p,s) and lists are handled in pg_type().
 TYPES = {
-    "VARCHAR": "text", "BOOLEAN": "boolean", "TINYINT": "smallint", "SMALLINT": "smallint",
-    "INTEGER": "integer", "BIGINT": "bigint", "HUGEINT": "numeric(39,0)", "UTINYINT": "smallint",
-    "USMALLINT": "integer", "UINTEGER": "bigint", "UBIGINT": "numeric(20,0)", "FLOAT": "real",
-    "DOUBLE": "double precision", "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp",
-    "TIMESTAMP WITH TIME ZONE": "timestamptz", "INTERVAL": "interval", "UUID": "uuid", "BLOB": "bytea",
+    "VARCHAR": "text",
+    "BOOLEAN": "boolean",
+    "TINYINT": "smallint",
+    "SMALLINT": "smallint",
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+    "HUGEINT": "numeric(39,0)",
+    "UTINYINT": "smallint",
+    "USMALLINT": "integer",
+    "UINTEGER": "bigint",
+    "UBIGINT": "numeric(20,0)",
+    "FLOAT": "real",
+    "DOUBLE": "double precision",
+    "DATE": "date",
+    "TIME": "time",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "INTERVAL": "interval",
+    "UUID": "uuid",
+    "BLOB": "bytea",
     "JSON": "jsonb",
 }
 
@@ -60,22 +76,30 @@ def pg_type(duck_type: str, where: str) -> str:
     if duck_type.endswith("[]"):
         return pg_type(duck_type[:-2], where) + "[]"
     if duck_type.startswith("DECIMAL("):
-        return "numeric" + duck_type[len("DECIMAL"):]
+        return "numeric" + duck_type[len("DECIMAL") :]
     try:
         return TYPES[duck_type]
     except KeyError:
-        raise ServingError(f"{where}: DuckDB type {duck_type} has no PostgreSQL counterpart in the serving tier") from None
+        raise ServingError(
+            f"{where}: DuckDB type {duck_type} has no PostgreSQL counterpart in the serving tier"
+        ) from None
 
 
 def read_catalog(con: duckdb.DuckDBPyConnection) -> list[Table]:
     """Every base table of the served schemas, with column types, nullability and dbt's docs."""
-    tables = {(s, t): Table(s, t, c) for s, t, c in con.execute(
-        "select schema_name, table_name, comment from duckdb_tables() "
-        "where schema_name in (select unnest(?)) order by 1, 2", [list(SCHEMAS)]).fetchall()}
+    tables = {
+        (s, t): Table(s, t, c)
+        for s, t, c in con.execute(
+            "select schema_name, table_name, comment from duckdb_tables() "
+            "where schema_name in (select unnest(?)) order by 1, 2",
+            [list(SCHEMAS)],
+        ).fetchall()
+    }
     for s, t, name, dtype, nullable, comment in con.execute(
-            "select schema_name, table_name, column_name, data_type, is_nullable, comment from duckdb_columns() "
-            "where schema_name in (select unnest(?)) order by schema_name, table_name, column_index",
-            [list(SCHEMAS)]).fetchall():
+        "select schema_name, table_name, column_name, data_type, is_nullable, comment from duckdb_columns() "
+        "where schema_name in (select unnest(?)) order by schema_name, table_name, column_index",
+        [list(SCHEMAS)],
+    ).fetchall():
         if (s, t) in tables:
             tables[s, t].columns.append(Column(name, pg_type(dtype, f"{s}.{t}.{name}"), nullable, comment))
     return list(tables.values())
@@ -102,8 +126,10 @@ def serve(published: Path, url: str, reader_role: str) -> Served:
             raise ServingError(f"PostgreSQL {describe(url)}: {_first_line(exc, last=True)}") from None
         with pg:
             if not pg.execute("select 1 from pg_roles where rolname = %s", [reader_role]).fetchall():
-                raise ServingError(f"PostgreSQL {describe(url)}: reader role {reader_role!r} does not exist "
-                                   f"(scripts/postgres-roles.sql creates kazmig_reader; KAZMIG_POSTGRES_READER names another)")
+                raise ServingError(
+                    f"PostgreSQL {describe(url)}: reader role {reader_role!r} does not exist "
+                    f"(scripts/postgres-roles.sql creates kazmig_reader; KAZMIG_POSTGRES_READER names another)"
+                )
             pg.execute("select pg_advisory_lock(%s)", [LOCK_KEY])
             try:
                 rows = _load(pg, duck, tables, reader_role, release)
@@ -143,8 +169,11 @@ def _load(pg, duck, tables: list[Table], reader_role: str, release: str) -> dict
             loading = f"{schema}__loading"
             pg.execute(_sql("drop schema if exists {} cascade", loading))
             pg.execute(_sql("create schema {}", loading))
-            pg.execute(sql.SQL("comment on schema {} is {}").format(
-                sql.Identifier(loading), sql.Literal(f"kazmig release {release}")))
+            pg.execute(
+                sql.SQL("comment on schema {} is {}").format(
+                    sql.Identifier(loading), sql.Literal(f"kazmig release {release}")
+                )
+            )
         for t in tables:
             try:
                 rows[f"{t.schema}.{t.name}"] = _load_table(pg, duck, t)
@@ -163,8 +192,11 @@ def _load_table(pg, duck, t: Table) -> int:
 
     target = sql.Identifier(f"{t.schema}__loading", t.name)
     columns = sql.SQL(", ").join(
-        sql.SQL("{} {}{}").format(sql.Identifier(c.name), sql.SQL(c.pg_type),
-                                  sql.SQL("" if c.nullable else " not null")) for c in t.columns)
+        sql.SQL("{} {}{}").format(
+            sql.Identifier(c.name), sql.SQL(c.pg_type), sql.SQL("" if c.nullable else " not null")
+        )
+        for c in t.columns
+    )
     pg.execute(sql.SQL("create table {} ({})").format(target, columns))
     names = sql.SQL(", ").join(sql.Identifier(c.name) for c in t.columns)
     select = ", ".join(f'"{c.name}"' for c in t.columns)
@@ -179,8 +211,9 @@ def _load_table(pg, duck, t: Table) -> int:
         pg.execute(sql.SQL("comment on table {} is {}").format(target, sql.Literal(t.comment)))
     for c in t.columns:
         if c.comment:
-            pg.execute(sql.SQL("comment on column {}.{} is {}").format(
-                target, sql.Identifier(c.name), sql.Literal(c.comment)))
+            pg.execute(
+                sql.SQL("comment on column {}.{} is {}").format(target, sql.Identifier(c.name), sql.Literal(c.comment))
+            )
     pg.execute(sql.SQL("analyze {}").format(target))
     return n
 
@@ -195,8 +228,11 @@ def _swap(pg) -> int:
         try:
             with pg.transaction():
                 pg.execute("set local lock_timeout = '200ms'")
-                live = pg.execute("select format('%%I.%%I', schemaname, tablename) from pg_tables "
-                                  "where schemaname = any(%s) order by 1", [list(SCHEMAS)]).fetchall()
+                live = pg.execute(
+                    "select format('%%I.%%I', schemaname, tablename) from pg_tables "
+                    "where schemaname = any(%s) order by 1",
+                    [list(SCHEMAS)],
+                ).fetchall()
                 if live:
                     pg.execute(f"lock table {', '.join(r[0] for r in live)} in access exclusive mode")
                 for schema in SCHEMAS:
@@ -211,9 +247,13 @@ def _swap(pg) -> int:
                 holders = pg.execute(
                     "select distinct a.pid, a.usename, a.state from pg_locks l join pg_stat_activity a using (pid) "
                     "join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace "
-                    "where n.nspname = any(%s) and a.pid <> pg_backend_pid()", [list(SCHEMAS)]).fetchall()
-                raise ServingError(f"the live schemas stayed in use for {SWAP_WAIT:.0f} s, the release was "
-                                   f"loaded but not swapped in; sessions holding them: {holders}") from None
+                    "where n.nspname = any(%s) and a.pid <> pg_backend_pid()",
+                    [list(SCHEMAS)],
+                ).fetchall()
+                raise ServingError(
+                    f"the live schemas stayed in use for {SWAP_WAIT:.0f} s, the release was "
+                    f"loaded but not swapped in; sessions holding them: {holders}"
+                ) from None
             time.sleep(0.05)
 
 

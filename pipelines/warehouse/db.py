@@ -1,4 +1,5 @@
 """The build database: the only DuckDB file that assets write to."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,9 @@ def connect_build() -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]],
-                  columns: Sequence[tuple[str, str]]) -> int:
+def replace_table(
+    con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]
+) -> int:
     """Replace `table` (schema.name) with `rows` (dicts), typed by `columns` so no rows still
     yield a table with the agreed schema (dbt sources must always exist).
 
@@ -63,8 +65,11 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Map
                     f.write("\n")
             as_text = ", ".join(f"'{name}': 'VARCHAR'" for name in names)
             select = ", ".join(f'cast("{name}" as {sqltype})' for name, sqltype in columns)
-            con.execute(f"insert into {table} select {select} from read_json(?, format = 'newline_delimited', "
-                        f"columns = {{{as_text}}})", [tmp])
+            con.execute(
+                f"insert into {table} select {select} from read_json(?, format = 'newline_delimited', "
+                f"columns = {{{as_text}}})",
+                [tmp],
+            )
         finally:
             os.unlink(tmp)
     return len(rows)

@@ -75,8 +75,10 @@ def list_documents() -> list[dict]:
     for path in sorted(docs.glob("*.pdf")) if docs.is_dir() else []:
         problem = not_regular(path)
         if problem:
-            raise UnreadableInput(f"raw/documents/{shown(path.name)}: {problem}; remove it, or put the PDF "
-                                  "itself there (or drop it into raw/inbox)")
+            raise UnreadableInput(
+                f"raw/documents/{shown(path.name)}: {problem}; remove it, or put the PDF "
+                "itself there (or drop it into raw/inbox)"
+            )
         sha = sha256_file(path)
         sidecar = path.with_suffix(".json")
         meta = json.loads(sidecar.read_text()) if sidecar.exists() else {}
@@ -87,8 +89,7 @@ def list_documents() -> list[dict]:
                 "sha256": sha,
                 "name": meta.get("name", path.name),
                 "size": stat.st_size,
-                "landed_at": meta.get("landed_at")
-                or datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(),
+                "landed_at": meta.get("landed_at") or datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(),
                 "path": str(path.relative_to(settings.raw_dir())),
             },
         )
@@ -108,11 +109,13 @@ def corrections_path() -> Path:
 def figures_version(listed: list[dict], corrections: str | None) -> str:
     """The data version of raw/document_figures: the documents it extracted (as raw/documents
     listed them), the content hash of the corrections it applied, and the extractor's code."""
-    return digest({
-        "documents": sorted((d["sha256"], d["name"], d["path"]) for d in listed),
-        "corrections": corrections,
-        "code": code_version("document_figures"),
-    })
+    return digest(
+        {
+            "documents": sorted((d["sha256"], d["name"], d["path"]) for d in listed),
+            "corrections": corrections,
+            "code": code_version("document_figures"),
+        }
+    )
 
 
 def inbox_files() -> list[Path]:
@@ -142,12 +145,14 @@ class BureauSnapshot:
     @property
     def version(self) -> str:
         """The data version of raw/bns_observations: everything it reads."""
-        return digest({
-            "vintages": {s: landed_version(v) for s, v in sorted(self.vintages.items())},
-            "errors": self.errors,
-            "catalogue": self.catalogue,
-            "manifest": self.manifest,
-        })
+        return digest(
+            {
+                "vintages": {s: landed_version(v) for s, v in sorted(self.vintages.items())},
+                "errors": self.errors,
+                "catalogue": self.catalogue,
+                "manifest": self.manifest,
+            }
+        )
 
 
 def bureau_snapshot() -> BureauSnapshot:
@@ -161,8 +166,9 @@ def bureau_snapshot() -> BureauSnapshot:
             vintages[source.id] = landed_vintages(source)
         except LandingError as exc:
             vintages[source.id], errors[source.id] = [], str(exc)
-    return BureauSnapshot(sources=sources, vintages=vintages, errors=errors, manifest=read_manifest(),
-                          catalogue=source_rows(sources))
+    return BureauSnapshot(
+        sources=sources, vintages=vintages, errors=errors, manifest=read_manifest(), catalogue=source_rows(sources)
+    )
 
 
 # --- what the last published build read -----------------------------------------------------

@@ -7,14 +7,15 @@ runs launched by Dagster (UI, schedule, sensor) wait for the lock through the `w
 resource. The lock is re-entrant within a process (a `kazmig build` runs its Dagster job in
 process) and goes with the process, also after kill -9.
 """
+
 from __future__ import annotations
 
 import fcntl
 import os
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from pipelines import settings
 
@@ -32,7 +33,7 @@ def lock_path():
 
 
 def _holder(fd: int) -> str:
-    """"pid N, what it runs" as the holder wrote it."""
+    """ "pid N, what it runs" as the holder wrote it."""
     text = os.pread(fd, 200, 0).decode(errors="replace").strip()
     pid, _, what = text.partition(" ")
     return f"pid {pid or '?'}" + (f", {what}" if what else "")
@@ -79,7 +80,8 @@ def build_lock(wait: float = 0.0, poll: float = 0.5) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise BuildLocked(
                         f"another kazmig process is writing {settings.home()} ({_holder(fd)}); "
-                        + (f"waited {wait:g} s; " if wait else "") + "try again when it has finished"
+                        + (f"waited {wait:g} s; " if wait else "")
+                        + "try again when it has finished"
                     ) from None
                 time.sleep(poll)
         os.ftruncate(fd, 0)

@@ -6,6 +6,7 @@ it as well as 2.0; the build database keeps DuckDB 2.0's own format. Readers tha
 file open keep their (unlinked) inode and see the new data when they reconnect; a build that fails
 before this step never touches the published file.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Is the state a build relies on what it should be? The build database is scratch, rebuilt when it
 cannot be read; the published file must be what the last build published, or people are told."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,8 @@ def unreadable(path) -> str | None:
         con = duckdb.connect(str(path), read_only=True)
         try:
             for schema, name in con.execute(
-                    "select table_schema, table_name from information_schema.tables "
-                    "where table_type = 'BASE TABLE'").fetchall():
+                "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE'"
+            ).fetchall():
                 con.execute(f'select count(*) from "{schema}"."{name}"').fetchall()
         finally:
             con.close()
@@ -46,7 +47,6 @@ def reset_build_db() -> str | None:
     return why
 
 
-
 def published_damage() -> str | None:
     """What is wrong with the published file (None when it is what the last build published, or
     nothing was published): `kazmig status` and the no-op check tell the truth about it."""
@@ -61,9 +61,12 @@ def published_damage() -> str | None:
         if recorded == sha256_file(published):
             return None
         why = unreadable(published)
-        return (f"the published warehouse {published} cannot be read ({why})" if why else
-                f"the published warehouse {published} is not the file the last build published "
-                "(changed or truncated since)")
+        return (
+            f"the published warehouse {published} cannot be read ({why})"
+            if why
+            else f"the published warehouse {published} is not the file the last build published "
+            "(changed or truncated since)"
+        )
     why = unreadable(published)
     if why:
         return f"the published warehouse {published} cannot be read ({why})"

@@ -1,6 +1,7 @@
 """Run by tests/test_clients.py inside a client's own environment: reflects the marts through
 SQLAlchemy and duckdb-engine the way Superset does when a dataset is created (inspector calls,
 then Table(..., autoload_with=engine) and a select through it) and prints what it got as JSON."""
+
 import json
 import sys
 import warnings
