@@ -6,14 +6,24 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AutomationCondition, Failure
+from dagster import (
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AutomationCondition,
+    Failure,
+    MetadataValue,
+    Output,
+    TableColumn,
+    TableSchema,
+)
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines import settings
 from pipelines.build import DBT_FAILED
 from pipelines.dbt_manifest import PROJECT_DIR, dbt_executable, dbt_project, prepare, project_hash
 from pipelines.defs import OWNERS
-from pipelines.warehouse.db import DUCKDB_WRITER
+from pipelines.warehouse.db import DUCKDB_WRITER, table_shapes
 from pipelines.warehouse.inputs import digest, freshness_day
 
 # The manifest is made (dbt parse) when the project changed since the last parse, so the
@@ -141,19 +151,26 @@ def kazmig_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
         target_path=target,
         raise_on_error=False,
     )
-    # Wait for dbt, then convert its events: the row counts and column types are read after dbt
-    # has closed the database anyway (DuckDB: one writer), and this way dagster-dbt's post-processing
-    # threads start on a finished list instead of polling a running process (which kept a core busy).
+    # Wait for dbt, then read every table's row count and column types through one read-only
+    # DuckDB connection (dbt has closed the database: one writer). dagster-dbt's fetch_row_counts
+    # and fetch_column_metadata ask dbt's adapter table by table from a thread pool, which cost
+    # more than dbt's own run (26 s against 12 s in a cold build).
     succeeded = invocation.is_successful()
-    yield from invocation.stream().fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
-    if invocation.adapter is not None:
-        # dagster-dbt read the row counts and column types through dbt's DuckDB adapter in this
-        # process, which keeps the database open (dbt-duckdb's keep_open): close it, so that
-        # publication can open the build database.
-        invocation.adapter.cleanup_connections()
-        invocation.adapter.connections.close_all_connections()
+    shapes = table_shapes(settings.build_db()) if settings.build_db().exists() else {}
+    for event in invocation.stream():
+        if isinstance(event, Output):
+            shape = shapes.get(tuple(context.asset_key_for_output(event.output_name).path))
+            if shape is not None:
+                event = event.with_metadata({**event.metadata, **table_metadata(*shape)})
+        yield event
     if not succeeded:
         raise Failure(description=DBT_FAILED + "\n" + "\n".join(failed_nodes(invocation)))
+
+
+def table_metadata(rows: int, columns: list[tuple[str, str]]) -> dict:
+    """Dagster's standard table metadata keys, which its UI shows as the table's size and schema."""
+    schema = TableSchema(columns=[TableColumn(name, sqltype) for name, sqltype in columns])
+    return {"dagster/row_count": MetadataValue.int(rows), "dagster/column_schema": MetadataValue.table_schema(schema)}
 
 
 def failed_nodes(invocation) -> list[str]:

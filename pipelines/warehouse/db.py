@@ -95,3 +95,22 @@ def table_counts(path, schemas: Sequence[str]) -> dict[str, int]:
         return {n: con.execute(f"select count(*) from {n}").fetchall()[0][0] for (n,) in names}
     finally:
         con.close()
+
+
+def table_shapes(path) -> dict[tuple[str, str], tuple[int, list[tuple[str, str]]]]:
+    """(schema, table) -> (row count, [(column, DuckDB type)] in column order), for every table
+    and view of the database at `path`: read through one read-only connection."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for schema, table, column, sqltype in con.execute(
+            "select schema_name, table_name, column_name, data_type from duckdb_columns() "
+            "where database_name = current_database() and not internal order by schema_name, table_name, column_index"
+        ).fetchall():
+            columns.setdefault((schema, table), []).append((column, sqltype))
+        return {
+            key: (con.execute(f'select count(*) from "{key[0]}"."{key[1]}"').fetchall()[0][0], cols)
+            for key, cols in columns.items()
+        }
+    finally:
+        con.close()
