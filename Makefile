@@ -19,8 +19,10 @@ setup: $(BIN)/kazmig
 run: setup
 	$(BIN)/kazmig build
 
+# Two workers (pytest-xdist): the suite is mostly builds, each a process that keeps about one core
+# busy; a test module stays on one worker, so its module fixtures are built once.
 test: setup browser postgres
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope
 
 # Python by ruff (lint, and format as a check), the dbt project's SQL by sqlfluff (pyproject.toml).
 lint: setup

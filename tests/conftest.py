@@ -38,7 +38,8 @@ def shared_sources() -> Path:
 
 def pytest_configure(config):
     """The dbt manifest is prepared before any test module loads the definitions, as
-    `kazmig build` and `make ui` do."""
+    `kazmig build` and `make ui` do; under pytest-xdist the controller prepares it before the
+    workers start, so no two `dbt parse` write sql/target at once."""
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
     from pipelines.dbt_manifest import prepare
 
