@@ -13,6 +13,8 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from pipelines.note.russian import MONTHS_GENT  # the genitive month names dates are written with
+
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 # (genitive as in "Численность населения ... области", prepositional "в ... области")
@@ -27,20 +29,6 @@ REGIONS = [
     ("Кызылординской", "Кызылординской"),
     ("Мангистауской", "Мангистауской"),
     ("Туркестанской", "Туркестанской"),
-]
-MONTHS = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
 ]
 FILLER = [
     "В большинстве случаев миграция носит вынужденный характер из-за снижения качества "
@@ -69,7 +57,7 @@ def _prose(rng: random.Random, k: int) -> list[str]:
     """Paragraphs with figures the extractor finds: population of a region on a date, labour
     force in a year, departures in a year. Key combinations vary with k."""
     gen, prep = REGIONS[k % len(REGIONS)]
-    month = MONTHS[(k // len(REGIONS)) % 12]
+    month = MONTHS_GENT[(k // len(REGIONS)) % 12]
     year = 2019 + (k // (len(REGIONS) * 12)) % 6
     pop = rng.randint(5000, 25000) / 10
     urban = round(pop * rng.uniform(0.4, 0.7), 1)

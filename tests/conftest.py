@@ -13,6 +13,40 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NOTE = REPO / "raw" / "documents" / "labour_migration_note.pdf"
+# The headers of the bureau's CSV downloads (../shared/bns/README.md): migration flows, population.
+MIG_HEADER = [
+    "NAM",
+    "DAT",
+    "PERIOD",
+    "КАТО(по каталогу)",
+    "LКАТО(по каталогу)",
+    "СПТМ (по каталогу)",
+    "LСПТМ (по каталогу)",
+    "КН",
+    "LКН",
+    "СП",
+    "LСП",
+    "VAL",
+]
+POP_HEADER = [
+    "NAM",
+    "DAT",
+    "PERIOD",
+    "КАТО(по каталогу)",
+    "LКАТО(по каталогу)",
+    "СПТМ (по каталогу)",
+    "LСПТМ (по каталогу)",
+    "СП",
+    "LСП",
+    "СГНЛ",
+    "LСГНЛ",
+    "VAL",
+]
+
+# The keys of a figure that other tools read (`kazmig extract --format jsonl`, the raw table).
+FIGURE_KEYS = frozenset(
+    ("indicator", "value", "unit", "period", "region", "country", "occupation", "page", "text", "precision")
+)
 
 
 def shared_dir(name: str, env: str) -> Path:

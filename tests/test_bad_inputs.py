@@ -26,7 +26,7 @@ import yaml
 from openpyxl import Workbook
 
 from bns_server import BIG_BYTES, BnsServer
-from conftest import BIN, NOTE
+from conftest import BIN, MIG_HEADER, NOTE, POP_HEADER
 from fixtures_pdf import encrypted_pdf, image_only_pdf, prose_pdf
 from pipelines.bns import SourceError, load_catalogue, parse_file
 from pipelines.bns.catalogue import DEFAULT_CATALOGUE, CatalogueError
@@ -34,35 +34,7 @@ from pipelines.bns.fetch import land_from_dir, landed_vintages
 from pipelines.documents.extract import DocumentError, extract_figures
 
 SRC = {s.id: s for s in load_catalogue(DEFAULT_CATALOGUE)}
-KATO = "КАТО(по каталогу)"
-MIG_HEADER = [
-    "NAM",
-    "DAT",
-    "PERIOD",
-    KATO,
-    "L" + KATO,
-    "СПТМ (по каталогу)",
-    "LСПТМ (по каталогу)",
-    "КН",
-    "LКН",
-    "СП",
-    "LСП",
-    "VAL",
-]
-POP_HEADER = [
-    "NAM",
-    "DAT",
-    "PERIOD",
-    KATO,
-    "L" + KATO,
-    "СПТМ (по каталогу)",
-    "LСПТМ (по каталогу)",
-    "СП",
-    "LСП",
-    "СГНЛ",
-    "LСГНЛ",
-    "VAL",
-]
+KATO = MIG_HEADER[3]  # the region column
 
 
 # ------------------------------------------------------------------------------ synthetic files

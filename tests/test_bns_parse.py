@@ -10,37 +10,10 @@ import pytest
 import yaml
 from openpyxl import Workbook
 
+from conftest import MIG_HEADER, POP_HEADER
 from pipelines.bns import OBSERVATION_KEYS, SourceError, load_catalogue, parse_file
 
 SRC = {s.id: s for s in load_catalogue()}
-MIG_HEADER = [
-    "NAM",
-    "DAT",
-    "PERIOD",
-    "КАТО(по каталогу)",
-    "LКАТО(по каталогу)",
-    "СПТМ (по каталогу)",
-    "LСПТМ (по каталогу)",
-    "КН",
-    "LКН",
-    "СП",
-    "LСП",
-    "VAL",
-]
-POP_HEADER = [
-    "NAM",
-    "DAT",
-    "PERIOD",
-    "КАТО(по каталогу)",
-    "LКАТО(по каталогу)",
-    "СПТМ (по каталогу)",
-    "LСПТМ (по каталогу)",
-    "СП",
-    "LСП",
-    "СГНЛ",
-    "LСГНЛ",
-    "VAL",
-]
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = True, encoding="utf-8") -> Path:

@@ -9,7 +9,7 @@ import json
 import dagster as dg
 import duckdb
 
-from conftest import NOTE, kazmig
+from conftest import FIGURE_KEYS, NOTE, kazmig
 from fixtures_pdf import prose_pdf
 
 
@@ -62,18 +62,7 @@ def test_extract_cli_prints_the_notes_figures(tmp_path, shared_sources):
     out = kazmig(tmp_path, "extract", str(NOTE)).stdout.splitlines()
     figures = [json.loads(line) for line in out]
     assert len(figures) == len(expected)
-    assert {
-        "indicator",
-        "value",
-        "unit",
-        "period",
-        "region",
-        "country",
-        "occupation",
-        "page",
-        "text",
-        "precision",
-    } <= set(figures[0])
+    assert FIGURE_KEYS <= set(figures[0])
     table = kazmig(tmp_path, "extract", str(NOTE), "--format", "table").stdout
     assert "labour_emigration" in table and "101622" in table.replace(" ", "")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIGURE_KEYS
 from pipelines.documents.extract import EXTRACTOR_VERSION, Figure, extract_figures
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,17 +80,7 @@ def test_units_precision_and_json(figures):
     assert by[("departures_growth_ratio", 1.4)].unit == "ratio"
     json.dumps([f.to_dict() for f in figures], ensure_ascii=False)
     # the keys other tools read stay; confidence, status and provenance of each part come beside them
-    assert {
-        "indicator",
-        "value",
-        "unit",
-        "period",
-        "region",
-        "country",
-        "occupation",
-        "page",
-        "text",
-        "precision",
+    assert FIGURE_KEYS | {
         "position",
         "confidence",
         "status",
