@@ -17,6 +17,9 @@ PROJECT_DIR = PROFILES_DIR = settings.SQL_DIR
 TARGET_DIR = PROJECT_DIR / "target"
 MANIFEST = TARGET_DIR / "manifest.json"
 _HASH_FILE = TARGET_DIR / ".kazmig_parse_hash"
+# The database path every parse sees (never opened: parsing reads no data), whatever the home; its
+# stem is the build database's, which dbt writes into every node as the catalogue name.
+PARSE_DB = TARGET_DIR / settings.build_db().name
 
 
 def dbt_project():
@@ -54,7 +57,7 @@ def prepare() -> Path:
     digest = project_hash()
     if MANIFEST.exists() and _HASH_FILE.exists() and _HASH_FILE.read_text() == digest:
         return MANIFEST
-    env = {**os.environ, "KAZMIG_BUILD_DB": str(settings.build_db()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {**os.environ, "KAZMIG_BUILD_DB": str(PARSE_DB), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     proc = subprocess.run(
         [dbt_executable(), "parse", "--quiet", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)],
         env=env,

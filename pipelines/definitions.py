@@ -14,7 +14,7 @@ from pipelines.defs.bns import (
     build_fetch_assets,
     sources_parse_cleanly,
 )
-from pipelines.defs.dbt import dbt_resource, kazmig_dbt
+from pipelines.defs.dbt import kazmig_dbt
 from pipelines.defs.documents import document_figures, documents, inbox_sensor
 from pipelines.defs.fanout import build_multiprocess
 from pipelines.defs.publish import published
@@ -40,7 +40,7 @@ defs = Definitions(
     jobs=[bns_refresh_job, build_multiprocess],
     schedules=[bns_daily],
     sensors=[inbox_sensor],
-    resources={"fetch_settings": FetchSettings(), "warehouse_lock": WarehouseLock(), "dbt": dbt_resource},
+    resources={"fetch_settings": FetchSettings(), "warehouse_lock": WarehouseLock()},
     # One process writes the warehouse: DuckDB allows a single writer.
     executor=in_process_executor,
 )

@@ -1,27 +1,32 @@
-"""The dbt project in sql/ as Dagster assets, run by dagster-dbt's DbtCliResource; this
-translator holds the naming policy, code versions and check descriptions."""
+"""The dbt project in sql/ as Dagster assets (dagster-dbt's `dbt_assets`), run by dbt's
+programmatic interface in this process; the translator holds the naming policy, code versions
+and check descriptions."""
 
-import os
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dagster import (
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetObservation,
     AutomationCondition,
     Failure,
+    MaterializeResult,
     MetadataValue,
-    Output,
     TableColumn,
     TableSchema,
 )
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
-from pipelines import settings
+from pipelines import dbt_run, settings
 from pipelines.build import DBT_FAILED
-from pipelines.dbt_manifest import PROJECT_DIR, dbt_executable, dbt_project, prepare, project_hash
+from pipelines.dbt_manifest import PROJECT_DIR, dbt_project, prepare, project_hash
 from pipelines.defs import OWNERS
 from pipelines.warehouse.db import DUCKDB_WRITER, table_shapes
 from pipelines.warehouse.inputs import digest, freshness_day
@@ -131,40 +136,79 @@ translator = KazmigTranslator(
     settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
 )
 
-dbt_resource = DbtCliResource(project_dir=project, profiles_dir=os.fspath(PROJECT_DIR), dbt_executable=dbt_executable())
+# The source assets of the project (the Python assets that land raw tables), by dbt's unique id:
+# a dbt test on a source is not a check of this asset; it is shown as an observation of the source.
+_SOURCES = {
+    uid: translator.get_asset_key(props)
+    for uid, props in json.loads(project.manifest_path.read_text())["sources"].items()
+}
 
 
 @dbt_assets(manifest=project.manifest_path, dagster_dbt_translator=translator, project=project, op_tags=DUCKDB_WRITER)
-def kazmig_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
+def kazmig_dbt(context: AssetExecutionContext):
     # `dbt build` runs seeds, models and tests in dependency order; tests become asset checks and
     # a failing error-severity test skips everything downstream of it, publication included.
-    # dagster-dbt narrows dbt's selection to the assets of this run (a subset picked in the UI, or
-    # what is stale), and attaches each table's row count and column schema.
-    target = settings.dbt_target_dir()
-    settings.build_db().parent.mkdir(parents=True, exist_ok=True)
-    # The profile writes where this home's build database is (dbt runs in its own process).
-    os.environ["KAZMIG_BUILD_DB"] = str(settings.build_db())
-    # dbt's own log ($KAZMIG_HOME/.dbt/dbt.log) shows its progress while it runs.
-    invocation = dbt.cli(
-        ["build", "--log-level-file", "info", "--log-format-file", "text"],
-        context=context,
-        target_path=target,
-        raise_on_error=False,
-    )
-    # Wait for dbt, then read every table's row count and column types through one read-only
-    # DuckDB connection (dbt has closed the database: one writer). dagster-dbt's fetch_row_counts
-    # and fetch_column_metadata ask dbt's adapter table by table from a thread pool, which cost
-    # more than dbt's own run (26 s against 12 s in a cold build).
-    succeeded = invocation.is_successful()
-    shapes = table_shapes(settings.build_db()) if settings.build_db().exists() else {}
-    for event in invocation.stream():
-        if isinstance(event, Output):
-            shape = shapes.get(tuple(context.asset_key_for_output(event.output_name).path))
-            if shape is not None:
-                event = event.with_metadata({**event.metadata, **table_metadata(*shape)})
-        yield event
-    if not succeeded:
-        raise Failure(description=DBT_FAILED + "\n" + "\n".join(failed_nodes(invocation)))
+    # dbt runs in this process (pipelines/dbt_run.py) on the nodes of this run's assets and checks
+    # (a subset picked in the UI, or what is stale); each table's row count and column schema
+    # are read afterwards through one read-only DuckDB connection.
+    target, database = settings.dbt_target_dir(), settings.build_db()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    manifest = dbt_run.parse(target)
+    nodes, checks = _node_keys(context)
+    select, indirect = selection(context, manifest, nodes, checks)
+    context.log.info(f"dbt build {'of ' + str(len(select)) + ' selected nodes' if select else 'of the project'}")
+    outcome = dbt_run.build(manifest, target, database, select, indirect)
+    if outcome.result is None:  # dbt stopped before it ran anything
+        raise Failure(description=f"{DBT_FAILED}\n{outcome.exception or 'see ' + str(target / 'dbt.log')}")
+    results = outcome.result.results
+    shapes = table_shapes(database) if database.exists() else {}
+    selected_checks = context.selected_asset_check_keys
+    for r in results:
+        uid, status = r.node.unique_id, str(r.status)
+        meta = {"unique_id": uid, "status": status, "execution_duration": round(r.execution_time, 3)}
+        if r.failures is not None:
+            meta["dagster_dbt/failed_row_count"] = r.failures
+        if uid in nodes:
+            if status == "success":
+                shape = shapes.get(tuple(nodes[uid].path))
+                extra = table_metadata(*shape) if shape else {}
+                yield MaterializeResult(asset_key=nodes[uid], metadata={**meta, **extra})
+        elif status == "skipped":
+            continue
+        elif uid in checks and checks[uid] in selected_checks:
+            yield AssetCheckResult(
+                asset_key=checks[uid].asset_key,
+                check_name=checks[uid].name,
+                passed=status == "pass",
+                severity=AssetCheckSeverity.WARN if status == "warn" else AssetCheckSeverity.ERROR,
+                metadata=meta,
+            )
+        elif (source := _SOURCES.get(getattr(r.node, "attached_node", None) or "")) is not None:
+            yield AssetObservation(asset_key=source, metadata=meta)
+    if not outcome.success:
+        raise Failure(description=DBT_FAILED + "\n" + "\n".join(failed_nodes(results)))
+
+
+def _node_keys(context: AssetExecutionContext) -> tuple[dict[str, AssetKey], dict[str, AssetCheckKey]]:
+    """dbt's unique id -> this asset's key, for models and seeds; -> the check's key, for tests."""
+    unique_id = "dagster_dbt/unique_id"
+    nodes = {s.metadata[unique_id]: s.key for s in context.assets_def.specs if unique_id in s.metadata}
+    checks = {s.metadata[unique_id]: s.key for s in context.assets_def.check_specs if unique_id in s.metadata}
+    return nodes, checks
+
+
+def selection(context: AssetExecutionContext, manifest, nodes: dict, checks: dict) -> tuple[list[str], str | None]:
+    """dbt's --select for the assets and checks of this run (none: the whole project) and its
+    indirect selection: tests come with the models selected, unless some of their checks were
+    left out, in which case exactly the checks selected run."""
+    keys, check_keys = context.selected_asset_keys, context.selected_asset_check_keys
+    if keys >= set(nodes.values()) and check_keys >= set(checks.values()):
+        return [], None
+    models = [uid for uid, key in nodes.items() if key in keys]
+    tests = [uid for uid, key in checks.items() if key in check_keys]
+    every_check = all(key in check_keys for key in checks.values() if key.asset_key in keys)
+    chosen = models if every_check else models + tests
+    return [f"fqn:{'.'.join(manifest.nodes[uid].fqn)}" for uid in chosen], None if every_check else "empty"
 
 
 def table_metadata(rows: int, columns: list[tuple[str, str]]) -> dict:
@@ -173,27 +217,17 @@ def table_metadata(rows: int, columns: list[tuple[str, str]]) -> dict:
     return {"dagster/row_count": MetadataValue.int(rows), "dagster/column_schema": MetadataValue.table_schema(schema)}
 
 
-def failed_nodes(invocation) -> list[str]:
-    """One line per node that failed or errored, naming its file; else dbt's own error lines."""
-    import json
-
-    try:
-        results = invocation.get_artifact("run_results.json").get("results", [])
-    except OSError:  # dbt stopped before running anything (a parse or profile error)
-        results = []
-    nodes = json.loads(project.manifest_path.read_text())["nodes"]
+def failed_nodes(results) -> list[str]:
+    """One line per node that failed or errored, naming its file."""
     lines = []
     for r in results:
-        if r.get("status") in ("error", "fail", "runtime error"):
-            node = nodes.get(r["unique_id"], {})
-            message = (r.get("message") or r["status"]).strip().splitlines()
+        status = str(r.status)
+        if status in ("error", "fail", "runtime error"):
+            message = (r.message or status).strip().splitlines()
             lines.append(
-                f"{r['status']} in {node.get('resource_type', 'node')} {node.get('name', r['unique_id'])} "
-                f"({node.get('original_file_path', '')}): {message[0] if message else r['status']}"
+                f"{status} in {r.node.resource_type} {r.node.name} ({r.node.original_file_path}): "
+                f"{message[0] if message else status}"
             )
-    if not lines:
-        error = invocation.get_error()
-        lines = [line for line in str(error.description if error else "").splitlines() if line.strip()][-3:]
     return lines or ["dbt failed (see the build log)"]
 
 

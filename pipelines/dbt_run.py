@@ -1,0 +1,74 @@
+"""dbt in this process, through its programmatic interface (`dbtRunner`): the project parsed once
+per build and the parsed manifest handed to `dbt build`, so dbt neither starts a process nor
+parses the project a second time.
+
+The parse sees a fixed database path (PARSE_DB), the build the home's build database: dbt's
+partial-parse state hashes the profile's connection settings, so with the home's path in the
+profile every new home would parse the project from scratch. Parsing does not open the database;
+the manifest names the database by its file stem, which is the same for both."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipelines.dbt_manifest import PARSE_DB, PROFILES_DIR, PROJECT_DIR, TARGET_DIR
+
+_COMMON = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR), "--no-use-colors"]
+
+
+class DbtError(RuntimeError):
+    """dbt stopped before it ran the project (a parse or profile error)."""
+
+
+@contextmanager
+def _build_db(path: Path):
+    """KAZMIG_BUILD_DB, which the profile reads, set for one dbt invocation."""
+    before = os.environ.get("KAZMIG_BUILD_DB")
+    os.environ["KAZMIG_BUILD_DB"] = str(path)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("KAZMIG_BUILD_DB", None)
+        else:
+            os.environ["KAZMIG_BUILD_DB"] = before
+
+
+def _paths(target: Path) -> list[str]:
+    return ["--target-path", str(target), "--log-path", str(target)]
+
+
+def parse(target: Path):
+    """The project's manifest (dbt's Manifest object), parsed into `target`. The repository's
+    parse state (sql/target, written by `dbt_manifest.prepare`) seeds a new target folder, so a
+    home's first build parses only what changed since."""
+    from dbt.cli.main import dbtRunner
+
+    target.mkdir(parents=True, exist_ok=True)
+    seed, state = TARGET_DIR / "partial_parse.msgpack", target / "partial_parse.msgpack"
+    if seed.exists() and (not state.exists() or state.stat().st_mtime < seed.stat().st_mtime):
+        shutil.copyfile(seed, state)
+    with _build_db(PARSE_DB):
+        result = dbtRunner().invoke(["parse", "--quiet", *_COMMON, *_paths(target)])
+    if not result.success or result.result is None:
+        raise DbtError(f"dbt parse failed in {PROJECT_DIR}: {result.exception or 'see ' + str(target / 'dbt.log')}")
+    return result.result
+
+
+def build(manifest, target: Path, database: Path, select: Sequence[str] = (), indirect: str | None = None):
+    """`dbt build` of the parsed project (or of the nodes selected) into `database`; dbt's result
+    (run results in `.result`, `.success`, `.exception`). dbt's progress goes to stdout and, at
+    info level, to `target`/dbt.log."""
+    from dbt.cli.main import dbtRunner
+
+    args = ["build", *_COMMON, *_paths(target), "--log-level-file", "info", "--log-format-file", "text"]
+    if select:
+        args += ["--select", *select]
+    if indirect:
+        args += ["--indirect-selection", indirect]
+    with _build_db(database):  # the profile's keep_open: false closes the database after dbt
+        return dbtRunner(manifest=manifest).invoke(args)
