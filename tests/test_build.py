@@ -204,3 +204,22 @@ def test_a_run_launched_by_dagster_builds_publishes_and_describes_its_tables(tmp
     assert singular.description.startswith(
         "A spelling (after normalisation) names one region"
     )  # its SQL's opening comment
+
+    # dbt's tests on sources are observations of the Python assets that land them
+    observed = {
+        e.asset_key.to_user_string(): e.event_specific_data.asset_observation.metadata
+        for e in result.all_events
+        if e.event_type_value == "ASSET_OBSERVATION"
+    }
+    assert {"raw/bns_observations", "raw/documents"} <= set(observed), observed
+    assert all(m["unique_id"].value.startswith("test.") and m["status"].value == "pass" for m in observed.values())
+
+    # A run of one check, as "Execute" on a check in the UI: dbt runs that test alone
+    one = dg.Definitions.merge(
+        defs, dg.Definitions(jobs=[dg.define_asset_job("one_check", selection=dg.AssetSelection.checks(singular.key))])
+    )
+    only = one.resolve_job_def("one_check").execute_in_process(instance=dg.DagsterInstance.ephemeral())
+    assert only.success
+    assert [(c.check_name, c.passed) for c in only.get_asset_check_evaluations()] == [(singular.name, True)]
+    ran = [r["unique_id"] for r in json.loads((home / ".dbt" / "run_results.json").read_text())["results"]]
+    assert ran == [singular.metadata["dagster_dbt/unique_id"]], ran

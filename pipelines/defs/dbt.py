@@ -183,10 +183,18 @@ def kazmig_dbt(context: AssetExecutionContext):
                 severity=AssetCheckSeverity.WARN if status == "warn" else AssetCheckSeverity.ERROR,
                 metadata=meta,
             )
-        elif (source := _SOURCES.get(getattr(r.node, "attached_node", None) or "")) is not None:
+        elif (source := _source_of(r.node)) is not None:
             yield AssetObservation(asset_key=source, metadata=meta)
     if not outcome.success:
         raise Failure(description=DBT_FAILED + "\n" + "\n".join(failed_nodes(results)))
+
+
+def _source_of(node) -> AssetKey | None:
+    """The source asset a dbt test is attached to, if it tests a source."""
+    for uid in [getattr(node, "attached_node", None), *node.depends_on.nodes]:
+        if uid in _SOURCES:
+            return _SOURCES[uid]
+    return None
 
 
 def _node_keys(context: AssetExecutionContext) -> tuple[dict[str, AssetKey], dict[str, AssetCheckKey]]:
@@ -206,9 +214,9 @@ def selection(context: AssetExecutionContext, manifest, nodes: dict, checks: dic
         return [], None
     models = [uid for uid, key in nodes.items() if key in keys]
     tests = [uid for uid, key in checks.items() if key in check_keys]
-    every_check = all(key in check_keys for key in checks.values() if key.asset_key in keys)
-    chosen = models if every_check else models + tests
-    return [f"fqn:{'.'.join(manifest.nodes[uid].fqn)}" for uid in chosen], None if every_check else "empty"
+    if set(tests) == {uid for uid, key in checks.items() if key.asset_key in keys}:  # the models' own checks
+        return [f"fqn:{'.'.join(manifest.nodes[uid].fqn)}" for uid in models], None
+    return [f"fqn:{'.'.join(manifest.nodes[uid].fqn)}" for uid in models + tests], "empty"
 
 
 def table_metadata(rows: int, columns: list[tuple[str, str]]) -> dict:
