@@ -116,6 +116,15 @@ def built_home(tmp_path_factory, shared_bns) -> Path:
 
 
 @pytest.fixture
+def built_copy(tmp_path, built_home) -> Path:
+    """A home of its own as `built_home` left it (sources landed, built, published, Dagster's
+    history): for tests that change what a full build made, without paying for that build again."""
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home, symlinks=True, ignore=shutil.ignore_patterns("build_output.txt"))
+    return home
+
+
+@pytest.fixture
 def published(built_home):
     import duckdb
 

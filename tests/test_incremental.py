@@ -50,10 +50,8 @@ def scope(home: Path) -> str:
     return json.loads((home / "warehouse" / "last_build.json").read_text())["scope"]
 
 
-def test_changed_document_rebuilds_its_part_and_equals_a_full_build(tmp_path, shared_bns):
-    home = make_home(tmp_path / "home")
-    kazmig(home, "fetch", "--from", str(shared_bns))
-    kazmig(home, "build", "--offline")
+def test_changed_document_rebuilds_its_part_and_equals_a_full_build(built_copy):
+    home = built_copy  # fetched from the shared bureau files and built once, in full
     assert scope(home) == "everything"
     note = next((home / "raw" / "documents").glob("*.pdf"))
     # a new revision of the note: new content hash, so new provenance in every fact it feeds
@@ -71,10 +69,8 @@ def test_changed_document_rebuilds_its_part_and_equals_a_full_build(tmp_path, sh
     assert len(json.loads(sha)) == 1  # the old revision is gone from the marts, not kept beside
 
 
-def test_after_a_failed_build_the_next_one_rebuilds_everything(tmp_path, shared_bns):
-    home = make_home(tmp_path / "home")
-    kazmig(home, "fetch", "--from", str(shared_bns))
-    kazmig(home, "build", "--offline")
+def test_after_a_failed_build_the_next_one_rebuilds_everything(built_copy):
+    home = built_copy  # a published build
     bad = home / "raw" / "documents" / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4\n truncated")
     assert kazmig(home, "build", "--offline", check=False).returncode != 0

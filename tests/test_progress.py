@@ -12,8 +12,17 @@ def test_progress_draws_on_a_terminal():
     master, slave = os.openpty()
     with os.fdopen(slave, "w") as tty:
         assert list(progress(range(3), "fetching", stream=tty)) == [0, 1, 2]
-    drawn = os.read(master, 4096).decode()
+    chunks = []
+    while True:  # a pty hands its output over in pieces; EIO once the terminal side is closed and drained
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
     os.close(master)
+    drawn = b"".join(chunks).decode()
     assert "fetching" in drawn and "3/3" in drawn
 
 
