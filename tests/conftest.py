@@ -14,7 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NOTE = REPO / "raw" / "documents" / "labour_migration_note.pdf"
 # The headers of the bureau's CSV downloads (../shared/bns/README.md): migration flows, population.
-MIG_HEADER = [
+# Both open with the indicator, date, period, region (KATO) and territory type (SPTM) columns.
+_BUREAU_HEAD = [
     "NAM",
     "DAT",
     "PERIOD",
@@ -22,26 +23,9 @@ MIG_HEADER = [
     "LКАТО(по каталогу)",
     "СПТМ (по каталогу)",
     "LСПТМ (по каталогу)",
-    "КН",
-    "LКН",
-    "СП",
-    "LСП",
-    "VAL",
 ]
-POP_HEADER = [
-    "NAM",
-    "DAT",
-    "PERIOD",
-    "КАТО(по каталогу)",
-    "LКАТО(по каталогу)",
-    "СПТМ (по каталогу)",
-    "LСПТМ (по каталогу)",
-    "СП",
-    "LСП",
-    "СГНЛ",
-    "LСГНЛ",
-    "VAL",
-]
+MIG_HEADER = [*_BUREAU_HEAD, "КН", "LКН", "СП", "LСП", "VAL"]
+POP_HEADER = [*_BUREAU_HEAD, "СП", "LСП", "СГНЛ", "LСГНЛ", "VAL"]
 
 # The keys of a figure that other tools read (`kazmig extract --format jsonl`, the raw table).
 FIGURE_KEYS = frozenset(
