@@ -94,8 +94,33 @@ def build(pages: list[Page]) -> list[Block]:
                     i -= 1
                 g.kind, g.text, g.table = "table", g.grid.caption, grids.to_table(g.grid)
             blocks.insert(i, g)
+    _adopt_captions(blocks)
     _classify(blocks)
     return _join_runons(blocks)
+
+
+def _adopt_captions(blocks: list[Block]) -> None:
+    """A table the finder left without a caption takes the numbered or titled line right above
+    it ("2. Численность населения …, человек"), which a wide caption or a blank line kept apart."""
+    i = 1
+    while i < len(blocks):
+        b, prev = blocks[i], blocks[i - 1]
+        t = b.table
+        if (
+            t is not None
+            and not t.caption
+            and not t.continued
+            and prev.kind in ("text", "heading")
+            and prev.page == b.page
+            and len(prev.text) <= 200
+            and tables.is_caption(prev.text)
+            and prev.where
+            and b.top - prev.where[-1][1] <= tables.CAPTION_GAP * max(prev.size, 1.0) + prev.size
+        ):
+            t.caption = b.text = prev.text
+            del blocks[i - 1]
+            continue
+        i += 1
 
 
 def _caption_of(b: Block, grid: grids.Grid) -> bool:

@@ -17,7 +17,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 
 from .numbers import parse_cell
-from .pdf import Page, Word
+from .pdf import SPACE_GAP, Page, Word
 
 # A channel must be at least this wide (in line heights) and stay free over this many lines.
 GUTTER_MIN_WIDTH = 0.45
@@ -126,6 +126,9 @@ def lines_of(words: list[Word]) -> list[Line]:
     return [Line(sorted(ln, key=lambda w: w.x0), ln[0].page) for ln in lines]
 
 
+_VALUE = re.compile(r"^[-−–+(]?[\d\s.,]*\d[)%]?$")
+
+
 def cells_of(words: list[Word], gutters: list[float] = ()) -> list[Cell]:
     """Split a line's words into cells at gaps much wider than the line's word spacing, and at
     the given gutter positions."""
@@ -133,11 +136,16 @@ def cells_of(words: list[Word], gutters: list[float] = ()) -> list[Cell]:
         return []
     gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:])]
     h = statistics.median(w.size for w in words)
-    spacing = statistics.median(gaps) if gaps else 0.0
+    # the line's word spacing counts the spaces inside numbers joined from digit groups too
+    spaces = gaps + [g for w in words for g in w.spaces]
+    spacing = statistics.median(spaces) if spaces else 0.0
     limit = max(0.8 * h, min(2.5 * spacing, 1.5 * h))
     cells = [[words[0]]]
     for a, b, g in zip(words, words[1:], gaps):
-        if g > limit or any(a.x1 <= x <= b.x0 for x in gutters):
+        # a gutter cuts between columns, not inside a label whose words one space keeps together
+        # (the longest label of a column reaches into the white beside the shorter ones)
+        words_apart = g > SPACE_GAP * h or _VALUE.match(a.text) or _VALUE.match(b.text)
+        if g > limit or (words_apart and any(a.x1 <= x <= b.x0 for x in gutters)):
             cells.append([b])
         else:
             cells[-1].append(b)

@@ -36,6 +36,7 @@ class Word:
     page: int
     bold: bool = False
     sup: bool = False  # a raised small mark: a footnote reference, never a figure
+    spaces: tuple[float, ...] = ()  # widths of the spaces inside a number joined from digit groups
 
     @property
     def size(self) -> float:
@@ -127,7 +128,9 @@ def _page(page, number: int, name: str) -> Page:
     finally:
         tp.close()
     rules, boxes = _rules(page, height)
-    return Page(number, width, height, words, rules, boxes)
+    page_ = Page(number, width, height, words, rules, boxes)
+    page_.words = join_digit_groups(words, page_.vertical_rules())
+    return page_
 
 
 def _rules(
@@ -248,3 +251,52 @@ def _chars(raw, text: str, a: int, e: int, height: float, number: int, box, weig
     if cur is not None:
         words.append(cur)
     return words
+
+
+# A digit group: what may stand before a thousands separator, and the three digits after it
+# (with an optional decimal part or a closing bracket of a ledger's negative).
+_LEAD_GROUP = re.compile(r"^[(\-\u2212\u2013+]?\d{1,3}$")
+_NEXT_GROUP = re.compile(r"^\d{3}(?:[.,]\d+)?\)?$")
+# The widest gap (in heights of the line) a thousands separator leaves: one space of a
+# monospace or proportional font; columns of a table stand further apart.
+SPACE_GAP = 0.62
+
+
+def join_digit_groups(words: list[Word], vrules=()) -> list[Word]:
+    """Join a number whose thousands are separated by a space ("1 528 703") into one word, so
+    that tables and ledgers see one value, not three. Groups join only when the gap is a space
+    wide, the next group has exactly three digits, and no drawn rule (a cell border) stands
+    between them."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not w.sup
+            and not prev.sup
+            and _NEXT_GROUP.match(w.text)
+            and (_LEAD_GROUP.match(prev.text) or _JOINED.match(prev.text))
+            and abs(w.bottom - prev.bottom) < 0.3 * max(w.size, prev.size)
+            and 0 <= w.x0 - prev.x1 <= SPACE_GAP * max(w.size, prev.size)
+            and abs(w.size - prev.size) < 0.2 * max(w.size, prev.size)
+            and not any(
+                prev.x1 - 0.5 <= r[0] <= w.x0 + 0.5 and r[1] < w.bottom and r[3] > w.top for r in vrules
+            )
+        ):
+            out[-1] = Word(
+                prev.text + " " + w.text,
+                prev.x0,
+                w.x1,
+                min(prev.top, w.top),
+                max(prev.bottom, w.bottom),
+                prev.page,
+                prev.bold and w.bold,
+                spaces=(*prev.spaces, w.x0 - prev.x1),
+            )
+            continue
+        out.append(w)
+    return out
+
+
+# a number already joined from groups, whose last group has no decimals yet
+_JOINED = re.compile(r"^[(\-\u2212\u2013+]?\d{1,3}(?: \d{3})+$")

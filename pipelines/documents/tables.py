@@ -189,9 +189,18 @@ def _build(
     top_k = first
     while k >= 0 and first - k <= 8:
         ln = lines[k]
-        if lines[top_k].top - ln.bottom > 1.8 * size or id(ln) in used:
+        if id(ln) in used:
             break
         row = [c for c in inside(cells[k]) if c.x1 > x0 - 2 * size and c.x0 < x1 + 2 * size]
+        gap = lines[top_k].top - ln.bottom
+        if is_caption(ln.text) and gap <= CAPTION_GAP * size:
+            # a numbered or titled caption, however the table's gutters cut it, may stand a
+            # blank line or two above its table
+            caption_lines.insert(0, ln.text)
+            top_k = k
+            break
+        if gap > 1.8 * size:
+            break
         if not row or (sum(is_value(c) and len(c.text) > 1 for c in row) >= 2 and not _years_only(row)):
             break  # a row of values: another table, or this one's data
         titled = bool(re.match(r"^табл", row[0].text, re.I))
@@ -311,6 +320,17 @@ def _build(
 
 
 _MARK = re.compile(r"^(?:\d\)|\*+|\d)$")
+# A table's caption: "Таблица 2.", "2. Численность …", "1.3 Сальдо …"; and how far above the
+# table (in line heights) it may stand.
+_CAPTION = re.compile(
+    r"^\s*(?:[Тт]абл\w*\.?\s*\d|\d{1,2}(?:\.\d{1,2})*\.\s*[А-ЯЁA-Z][а-яёa-z]|\d{1,2}\.\d{1,2}\s+[А-ЯЁA-Z][а-яёa-z])"
+)
+CAPTION_GAP = 4.0
+
+
+def is_caption(text: str) -> bool:
+    """A numbered or titled line that does not end a sentence."""
+    return bool(_CAPTION.match(text)) and not re.search(r"[а-яёa-z]{3}[.!?]$", text.rstrip(), re.I)
 
 
 def _column_numbers(cells: list[Cell]) -> bool:

@@ -1,0 +1,94 @@
+"""The bureau's plainest table, generated many times over: regions as rows, years ("2023г.") or a
+single "Всего" as column heads, columns aligned by whitespace only (no rules), spaces as
+thousands separators, in a monospace or a proportional font, a second table on the next page.
+Every numeric cell must come out with its region, period and value."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from fixtures_pdf import FONT_DIR, new_pdf
+
+from pipelines.documents.extract import extract_figures
+from pipelines.reference import regions
+
+FONTS = {"mono": FONT_DIR / "DejaVuSansMono.ttf", "sans": FONT_DIR / "DejaVuSans.ttf"}
+
+
+def _label(name_ru: str, kind: str, style: int) -> str:
+    """A region's row label as releases print it: the adjective alone, "г.Астана", or the name."""
+    if kind == "country":
+        return "РЕСПУБЛИКА КАЗАХСТАН" if style else "Республика Казахстан"
+    if kind == "city":
+        city = name_ru.split()[-1]
+        return f"г.{city}" if style else f"г. {city}"
+    short = name_ru.replace(" область", "").replace("область ", "")
+    return short if style or name_ru.startswith("область") else name_ru
+
+
+def _grouped(v: int) -> str:
+    s = f"{abs(v):,}".replace(",", " ")
+    return ("-" if v < 0 else "") + s
+
+
+def _plain_release(path, rng: random.Random, font: str):
+    """Page 1: a caption, year heads and one signed balance column per year; page 2: one
+    column of population on 1 January. Numbers right-aligned by whitespace."""
+    years = sorted(rng.sample(range(2012, 2026), 2))
+    style = rng.randint(0, 1)
+    all_regions = [r for r in regions().values() if r.kind in ("oblast", "city")]
+    rows = [r for r in all_regions if rng.random() < 0.7] or all_regions[:3]
+    rows = [regions()["KZ"]] + rows
+    pdf = new_pdf()
+    pdf.add_font("plain", "", str(FONTS[font]))
+    size = rng.choice([9, 10, 11])
+    want = []
+
+    def table(caption: str, heads: list[str], values: list[list[int]], indicator: str, periods: list[str]):
+        pdf.add_page()
+        pdf.set_font("plain", size=size)
+        pdf.text(20, 30, caption)
+        label_w = max(pdf.get_string_width(_label(r.name_ru, r.kind, style)) for r in rows) + rng.choice([4, 8, 14])
+        col_w = pdf.get_string_width("-999 999 999") + rng.choice([3, 6, 10])
+        y = 42
+        for k, h in enumerate(heads):
+            pdf.text(20 + label_w + (k + 1) * col_w - pdf.get_string_width(h), y, h)
+        for r, vals in zip(rows, values):
+            y += size * 0.5
+            pdf.text(20, y, _label(r.name_ru, r.kind, style))
+            for k, v in enumerate(vals):
+                s = _grouped(v)
+                pdf.text(20 + label_w + (k + 1) * col_w - pdf.get_string_width(s), y, s)
+                want.append((indicator, v, periods[k], r.kato))
+        pdf.text(20, y + size * 0.6, "Оценка по данным текущего учёта.")
+
+    balances = [[rng.randint(-40000, 80000) for _ in years] for _ in rows]
+    table(
+        "1. Сальдо миграции населения по регионам (по всем потокам), человек",
+        [f"{y}г." for y in years],
+        balances,
+        "net_migration",
+        [str(y) for y in years],
+    )
+    stock = years[-1] + 1
+    table(
+        f"2. Численность населения на 1 января {stock} года, человек",
+        ["Всего"],
+        [[rng.randint(200_000, 2_500_000)] for _ in rows],
+        "population",
+        [f"{stock}-01-01"],
+    )
+    pdf.output(str(path))
+    return want
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_cell_of_a_whitespace_aligned_regional_table(tmp_path, seed):
+    rng = random.Random(seed)
+    font = "mono" if seed % 2 else "sans"
+    want = _plain_release(tmp_path / "express.pdf", rng, font)
+    got = {(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "express.pdf")}
+    missing = [w for w in want if w not in got]
+    assert not missing, f"{len(missing)} of {len(want)} cells missed ({font}), e.g. {missing[:3]}"
+    assert len(got) == len(want), sorted(got - set(want))[:5]
