@@ -8,8 +8,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from fixtures_pdf import FONT_DIR, new_pdf
 
+from fixtures_pdf import FONT_DIR, new_pdf
 from pipelines.documents.extract import extract_figures
 from pipelines.reference import regions
 

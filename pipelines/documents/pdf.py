@@ -279,9 +279,7 @@ def join_digit_groups(words: list[Word], vrules=()) -> list[Word]:
             and abs(w.bottom - prev.bottom) < 0.3 * max(w.size, prev.size)
             and 0 <= w.x0 - prev.x1 <= SPACE_GAP * max(w.size, prev.size)
             and abs(w.size - prev.size) < 0.2 * max(w.size, prev.size)
-            and not any(
-                prev.x1 - 0.5 <= r[0] <= w.x0 + 0.5 and r[1] < w.bottom and r[3] > w.top for r in vrules
-            )
+            and not any(prev.x1 - 0.5 <= r[0] <= w.x0 + 0.5 and r[1] < w.bottom and r[3] > w.top for r in vrules)
         ):
             out[-1] = Word(
                 prev.text + " " + w.text,
