@@ -57,7 +57,8 @@ def extractor_fingerprint() -> str:
     from pipelines.settings import SEEDS_DIR
 
     h = hashlib.sha256(EXTRACTOR_VERSION.encode())
-    for f in sorted(Path(__file__).parent.glob("*.py")) + sorted(SEEDS_DIR.glob("*.csv")):
+    here = Path(__file__).parent
+    for f in sorted(here.glob("*.py")) + sorted(here.glob("lexicon/*.toml")) + sorted(SEEDS_DIR.glob("*.csv")):
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]

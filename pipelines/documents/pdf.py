@@ -170,6 +170,8 @@ def _rules(
     return out, boxes
 
 
+# Footnote marks set as superscript characters, at the end of a word or on their own.
+_MARKS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰⁾*]+$")
 _TOKEN = re.compile(r"[^\s\ufffe\x02\u00ad]+[\ufffe\x02\u00ad]?")
 
 
@@ -205,6 +207,12 @@ def _words(tp, text: str, n: int, height: float, number: int) -> list[Word]:
         )
         if simple:
             text_ = tok[:-1] + "-" if hyphen else tok
+            mark = _MARKS.search(text_)
+            if mark and mark.start() == 0:  # a footnote mark standing alone ("² Границы …")
+                words.append(Word(text_, x0, x1, min(top0, top1), max(bot0, bot1), number, sup=True))
+                continue
+            if mark:  # "1 134 966²", "Туркестанская¹": the mark is never part of the word
+                text_ = text_[: mark.start()]
             words.append(Word(text_, x0, x1, min(top0, top1), max(bot0, bot1), number, weight(raw, a) >= 600))
         else:
             words.extend(_chars(raw, text, a, e, height, number, box, weight, rect, ref))
@@ -235,7 +243,6 @@ def _chars(raw, text: str, a: int, e: int, height: float, number: int, box, weig
                 (ch.isdigit() or ch in "*)¹²³")
                 and h < 0.8 * ch_h
                 and bottom < cur.bottom - 0.15 * ch_h
-                and not cur.text[-1:].isdigit()
             )
             if same_line and not raised and not (cur.sup and h > 1.2 * prev_h):
                 cur.text += ch

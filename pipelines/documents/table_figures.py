@@ -16,6 +16,7 @@ from functools import lru_cache
 from . import context, cues, entities, periods
 from .context import Scope
 from .figure import FLOWS, STOCKS, Draft
+from .layout import Cell
 from .numbers import parse_cell
 from .tables import Table, is_empty, is_value
 
@@ -57,6 +58,7 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
     section = ""
     parts = False  # under "в том числе по районам:": the rows are parts of the one above
     when_cols = _period_columns(t)
+    group: Cell | None = None  # the last row label naming a territory: the head of its sub-rows
     for r, row in enumerate(t.rows):
         if row.kind == "section":
             section = " ".join(c.text for c in row.cells)
@@ -65,6 +67,12 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
         if parts:
             continue
         cells = sorted(row.cells, key=lambda c: c.x0)
+        first = cells[0] if cells and not is_value(cells[0]) and not is_empty(cells[0]) else None
+        head_row = group
+        if first is not None and entities.region_for_label(first.text):
+            group, head_row = first, None
+        elif first is None or not _sub_row(first, head_row):
+            head_row = None
         got: list[tuple[Draft, str]] = []
         for k, cell in enumerate(cells):
             col = t.column_of(cell)
@@ -105,6 +113,7 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
                 lead,
                 names[1:],
                 [w for w in when if w != label],
+                head_row.text if head_row is not None else "",
             )
             if d is not None:
                 d.order = (r, k)
@@ -166,8 +175,10 @@ def _cell(
     lead,
     others: list[str] = (),
     when: list[str] = (),
+    group: str = "",
 ) -> Draft | None:
-    """`others`: the row's other label cells, nearest first; `when`: periods written in the row."""
+    """`others`: the row's other label cells, nearest first; `when`: periods written in the row;
+    `group`: the label of the row heading this sub-row's group."""
     parsed = parse_cell(cell.text)
     if parsed is None:
         return None
@@ -286,7 +297,7 @@ def _cell(
         period = periods.to_date_interval(period)
     how["period"] = psrc or "caption"
     # region and country
-    region, rsrc = _where(label, head, scope)
+    region, rsrc = _where(label, head, scope, group)
     if region is None:
         return None
     how["region"] = rsrc
@@ -311,8 +322,19 @@ _SUBDIVISION = re.compile(
 )
 
 
-def _where(label: str, head: str, scope: Scope) -> tuple[str | None, str]:
-    for source, text in (("label", label), ("column", head)):
+def _sub_row(label: Cell, head: Cell | None) -> bool:
+    """A row under a territory's row that names no territory of its own ("городское население"):
+    set in from the head's label, or a part of the population."""
+    if head is None or entities.region_for_label(label.text):
+        return False
+    if label.x0 > head.x0 + 0.25 * label.size:
+        return True
+    codes = {c.code for c in _indicators(label.text)}
+    return bool(codes & {"population_urban", "population_rural", "population_urban_share", "population_rural_share"})
+
+
+def _where(label: str, head: str, scope: Scope, group: str = "") -> tuple[str | None, str]:
+    for source, text in (("label", label), ("group", group), ("column", head)):
         if not text:
             continue
         code = entities.region_for_label(text)

@@ -14,6 +14,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from . import lexicon
 from .layout import Cell, Gutter, Line, cells_of, find_gutters
 from .numbers import parse_cell
 
@@ -255,6 +256,14 @@ def _build(
             + ("" if caption_lines[-1].rstrip()[-1] in "–—-" else " ")
             + head_lines.pop(0)[0].text
         )
+    # "Продолжение таблицы 2.4" over a body on a later page: the previous table goes on
+    said_continued = False
+    for lines_ in (caption_lines, head_lines):
+        for item in list(lines_):
+            text = item if isinstance(item, str) else " ".join(c.text for c in item)
+            if lexicon.pattern("table_continued").search(text):
+                lines_.remove(item)
+                said_continued = True
     # a unit or source note right below
     notes: list[str] = []
     k = last + 1
@@ -293,10 +302,10 @@ def _build(
         not head_lines
         and not caption_lines
         and previous is not None
-        and previous.page == page - 1
-        and len(previous.columns) == len(columns)
+        and previous.page in (page - 1, page - 2)
+        and (len(previous.columns) == len(columns) or said_continued)
     ):
-        for col, pc in zip(columns, previous.columns):
+        for col, pc in zip(columns, _matching(columns, previous.columns)):
             col.header = list(pc.header)
         caption_lines = [previous.caption]
         notes = notes or [previous.notes]
@@ -326,11 +335,21 @@ _CAPTION = re.compile(
     r"^\s*(?:[Тт]абл\w*\.?\s*\d|\d{1,2}(?:\.\d{1,2})*\.\s*[А-ЯЁA-Z][а-яёa-z]|\d{1,2}\.\d{1,2}\s+[А-ЯЁA-Z][а-яёa-z])"
 )
 CAPTION_GAP = 4.0
+# Two words of a header line this far apart (in line heights) are two heads.
+HEAD_GAP = 2.5
 
 
 def is_caption(text: str) -> bool:
     """A numbered or titled line that does not end a sentence."""
     return bool(_CAPTION.match(text)) and not re.search(r"[а-яёa-z]{3}[.!?]$", text.rstrip(), re.I)
+
+
+def _matching(columns: list[Column], before: list[Column]) -> list[Column]:
+    """The previous page's column each column continues: the same one by order when both have
+    as many, else the label column first and the value columns counted from the right."""
+    if len(columns) == len(before):
+        return before
+    return [before[0]] + [before[len(before) - (len(columns) - j)] for j in range(1, len(columns))]
 
 
 def _column_numbers(cells: list[Cell]) -> bool:
@@ -490,7 +509,10 @@ def _split_heads(row: list[Cell], columns: list[Column], vrules) -> list[Cell]:
             ca, cb = _over(a, columns), _over(b, columns)
             # words set a space apart read on ("Численность населения, тыс." over three columns)
             spaced = b.x0 - a.x1 > 0.6 * (a.bottom - a.top)
-            apart = bool(ca and cb and ca != cb and not bordered and spaced)
+            # and words far apart are two heads even when one stands over no column's numbers
+            # (a head centred over right-aligned values)
+            far = b.x0 - a.x1 > HEAD_GAP * (a.bottom - a.top)
+            apart = bool(not bordered and ((ca and cb and ca != cb and spaced) or far))
             if ruled or apart:
                 parts.append([b])
             else:
@@ -535,7 +557,9 @@ def _assign_heads(head_lines: list[list[Cell]], columns: list[Column], vrules) -
         heads.insert(0, got)
 
     def under(u: Cell, c: Cell) -> bool:
-        return min(u.x1, c.x1) - max(u.x0, c.x0) > 0
+        # by the cells' borders where drawn: a group head's cell covers every sub-head under it
+        (ua, ub), (ca, cb) = _span(u, vrules), _span(c, vrules)
+        return min(ub, cb) - max(ua, ca) > 0
 
     for upper, lower in zip(heads, heads[1:]):
         for u, uhits in upper:
