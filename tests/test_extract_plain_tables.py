@@ -92,3 +92,77 @@ def test_every_cell_of_a_whitespace_aligned_regional_table(tmp_path, seed):
     missing = [w for w in want if w not in got]
     assert not missing, f"{len(missing)} of {len(want)} cells missed ({font}), e.g. {missing[:3]}"
     assert len(got) == len(want), sorted(got - set(want))[:5]
+
+
+SUPERSCRIPTS = "¹²³"
+
+
+def _annex(path, rng: random.Random):
+    """A statistical annex's table over several pages: a caption, a merged head (the date over
+    "человек" and a share column), the column-number row, every region with its urban and rural
+    sub-rows set in, footnote marks on some labels and numbers, and on each later page either
+    "Продолжение таблицы N" or the column-number row alone."""
+    year = rng.randint(2015, 2026)
+    number = f"{rng.randint(1, 4)}.{rng.randint(1, 9)}"
+    rows = [regions()["KZ"]] + [r for r in regions().values() if r.kind in ("oblast", "city")]
+    per_page = rng.choice([6, 7, 9])
+    marker = rng.choice(["Продолжение таблицы", ""])
+    pdf = new_pdf()
+    pdf.set_font("dv", size=9)
+    want = []
+    x_label, x_val, x_share = 20, 90, 130
+
+    def ruled_head(first: bool):
+        y = 25
+        if first:
+            pdf.text(20, y, f"Таблица {number}")
+            pdf.text(20, y + 6, "Численность населения по областям, городской и сельской местности")
+            y += 12
+            pdf.rect(x_val - 25, y, 75, 10)
+            pdf.text(x_val - 20, y + 4, "Численность населения")
+            pdf.text(x_val - 20, y + 8, f"на 1 января {year} г.")
+            y += 10
+            pdf.rect(x_val - 25, y, 35, 6)
+            pdf.rect(x_val + 10, y, 40, 6)
+            pdf.text(x_val - 15, y + 4, "человек")
+            pdf.text(x_val + 12, y + 4, "в % к итогу по республике")
+            y += 6
+        elif marker:
+            pdf.text(120, y, f"{marker} {number}")
+            y += 6
+        pdf.text(x_label + 20, y + 5, "А")
+        pdf.text(x_val - 2, y + 5, "1")
+        pdf.text(x_share + 2, y + 5, "2")
+        return y + 11
+
+    def right(x, y, s):
+        pdf.text(x - pdf.get_string_width(s), y, s)
+
+    for i, r in enumerate(rows):
+        if i % per_page == 0:
+            pdf.add_page()
+            y = ruled_head(i == 0)
+        total = rng.randint(200_000, 3_000_000)
+        urban = rng.randint(total // 5, total)
+        parts = [("", total, "population"), ("городское население", urban, "population_urban")]
+        parts.append(("сельское население", total - urban, "population_rural"))
+        for label, value, indicator in parts:
+            mark = rng.choice(["", "", SUPERSCRIPTS[rng.randint(0, 2)]])
+            text = (_label(r.name_ru, r.kind, 1) if not label else label) + (mark if not label else "")
+            pdf.text(x_label + (3 if label else 0), y, text)
+            right(x_val + 8, y, _grouped(value) + (rng.choice(["", "²"]) if not label else ""))
+            right(x_share + 8, y, f"{100 * value / 19_000_000:.1f}".replace(".", ","))
+            want.append((indicator, value, f"{year}-01-01", r.kato))
+            y += 5
+    pdf.output(str(path))
+    return want
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_every_cell_of_an_annex_table_continued_over_pages_with_sub_rows(tmp_path, seed):
+    rng = random.Random(seed)
+    want = _annex(tmp_path / "annex.pdf", rng)
+    got = {(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "annex.pdf")}
+    missing = [w for w in want if w not in got]
+    assert not missing, f"{len(missing)} of {len(want)} cells missed, e.g. {missing[:4]}"
+    assert got <= set(want), sorted(got - set(want))[:5]
