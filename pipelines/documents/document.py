@@ -115,6 +115,8 @@ def _adopt_captions(blocks: list[Block]) -> None:
             and len(prev.text) <= 200
             and tables.is_caption(prev.text)
             and prev.where
+            and len({top for _, top in prev.where}) <= 2  # a caption, not a paragraph under a heading
+            and not (prev.text.rstrip().endswith(".") and len(prev.text) > 40)
             and b.top - prev.where[-1][1] <= tables.CAPTION_GAP * max(prev.size, 1.0) + prev.size
         ):
             t.caption = b.text = prev.text

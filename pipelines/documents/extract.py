@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from . import context, cues, document, entities, periods, prose
+from . import context, cues, document, entities, gloss, periods, prose
 from .context import Scope
 from .figure import REVIEW_THRESHOLD, UNITS, Draft, Figure, confidence, figure_key
 from .numbers import plain
@@ -66,8 +66,10 @@ def extractor_fingerprint() -> str:
 
 def extract_figures(path: str | Path) -> list[Figure]:
     pages = read_pages(path)
+    langs = gloss.languages_of(pages)
     try:
-        blocks = document.build(pages)
+        blocks = document.build(gloss.numbers(pages, langs))
+        gloss.blocks(blocks, langs)
         return interpret(blocks)
     except DocumentError:
         raise

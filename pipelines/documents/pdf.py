@@ -239,11 +239,7 @@ def _chars(raw, text: str, a: int, e: int, height: float, number: int, box, weig
             big = max(h, ch_h)
             same_line = abs(bottom - cur.bottom) < 0.3 * big and -0.5 * big < x0 - cur.x1 < 0.3 * big
             # a footnote mark: a small raised digit after a word ("человек¹")
-            raised = (
-                (ch.isdigit() or ch in "*)¹²³")
-                and h < 0.8 * ch_h
-                and bottom < cur.bottom - 0.15 * ch_h
-            )
+            raised = (ch.isdigit() or ch in "*)¹²³") and h < 0.8 * ch_h and bottom < cur.bottom - 0.15 * ch_h
             if same_line and not raised and not (cur.sup and h > 1.2 * prev_h):
                 cur.text += ch
                 cur.x1 = max(cur.x1, x1)

@@ -213,7 +213,11 @@ def _build(
             k -= 1
             continue
         wide = len(row) == 1 and (row[0].x1 - row[0].x0) > 0.55 * (x1 - x0) and len(row[0].text) > 25
-        if wide and not titled and re.search(r"[а-яё]{4}[.;!?]$", row[0].text.rstrip(), re.I):
+        if (
+            wide
+            and not titled
+            and re.search(r"(?:[а-яёa-zәғқңөұүһі]{4}|\d{3}|\d\))[.;!?]$", row[0].text.rstrip(), re.I)
+        ):
             break  # the end of a paragraph above the table
         if not titled and not wide and _prose(row, lines, cells, k):
             break
@@ -598,7 +602,7 @@ def _prose(row: list[Cell], lines: list[Line], cells, k: int) -> bool:
     """A line of running text (a paragraph or a sidebar next to the table), not a header."""
     for c in row:
         words = c.text.split()
-        if re.search(r"[а-яё]{4}\.$", c.text.rstrip(), re.I):
+        if re.search(r"[а-яёa-zәғқңөұүһі]{4}\.$", c.text.rstrip(), re.I):
             return True  # header cells do not end sentences
         if len(words) >= 9 or (len(words) >= 4 and re.search(r"[а-яёa-z)»]{4}[.;]$", c.text.rstrip(), re.I)):
             return True
