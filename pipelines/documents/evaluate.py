@@ -61,6 +61,10 @@ class DocScore:
     misses: list[dict] = field(default_factory=list)
     extras: list[dict] = field(default_factory=list)
     error: str | None = None
+    language: str = "ru"
+    genre: str = ""
+    in_cells: int = 0  # gold figures whose value stands in a numeric cell of a table the engine built
+    cells_matched: int = 0  # of these, extracted as facts
 
     @property
     def precision(self) -> float:
@@ -94,11 +98,12 @@ def match(figures: list[dict], gold: list[dict]) -> tuple[list[tuple[dict, dict]
 def score_document(pdf: Path, gold_path: Path) -> DocScore:
     from .extract import DocumentError, extract_figures
 
-    s = DocScore(pdf.name)
+    s = DocScore(pdf.name, genre=genre_of(pdf.name))
     gold = load_gold(gold_path)
     s.gold = len(gold)
     try:
         figures = [f.to_dict() for f in extract_figures(pdf)]
+        s.language, cells = _layout_facts(pdf)
     except DocumentError as e:
         s.error = str(e)
         s.misses = gold
@@ -109,7 +114,51 @@ def score_document(pdf: Path, gold_path: Path) -> DocScore:
     s.facts, s.matched, s.review = len(facts), len(pairs), len(review)
     s.misses, s.extras = misses, extras
     s.review_matching = len(match(review, misses)[0])
+    in_cells = [g for g in gold if any(_close(c * k, float(g["value"])) for c in cells for k in (1, 1000, 10**6))]
+    s.in_cells = len(in_cells)
+    s.cells_matched = len(match(facts, in_cells)[0])
     return s
+
+
+# The genre of a corpus document, from the first word of its name (the corpus's convention);
+# a language code in front is skipped ("en_bns_…" is a bureau table in English).
+GENRES = {
+    "bns": "bureau tables",
+    "express": "bureau releases",
+    "annex": "annexes",
+    "slides": "slides",
+    "chart": "charts",
+    "report": "reports",
+}
+
+
+def genre_of(name: str) -> str:
+    words = name.split("_")
+    if words and words[0] in ("en", "kk", "ru") and len(words) > 1:
+        words = words[1:]
+    return GENRES.get(words[0], "news and notes") if words else "news and notes"
+
+
+def _layout_facts(pdf: Path) -> tuple[str, list[float]]:
+    """The document's language (most of its pages') and the values of the numeric cells of
+    every table and grid the engine built: the table layer measured on its own."""
+    from . import document, gloss
+    from .numbers import parse_cell
+    from .pdf import read_pages
+
+    pages = read_pages(pdf)
+    langs = gloss.languages_of(pages)
+    language = max(set(langs.values()), key=list(langs.values()).count)
+    values = []
+    for b in document.build(gloss.numbers(pages, langs)):
+        if b.table is None:
+            continue
+        for row in b.table.rows:
+            for c in row.cells:
+                got = parse_cell(c.text)
+                if got is not None:
+                    values.append(float(abs(got[0])))
+    return language, values
 
 
 def evaluate_dir(folder: Path) -> list[DocScore]:
@@ -126,15 +175,27 @@ def evaluate_dir(folder: Path) -> list[DocScore]:
     return out
 
 
-def totals(scores: list[DocScore]) -> DocScore:
-    t = DocScore("overall")
+def totals(scores: list[DocScore], name: str = "overall") -> DocScore:
+    t = DocScore(name)
     for s in scores:
         t.gold += s.gold
         t.facts += s.facts
         t.matched += s.matched
         t.review += s.review
         t.review_matching += s.review_matching
+        t.in_cells += s.in_cells
+        t.cells_matched += s.cells_matched
     return t
+
+
+def groups(scores: list[DocScore]) -> dict[str, list[DocScore]]:
+    """Totals by language and by genre: 'language: kk', 'genre: slides'."""
+    out: dict[str, list[DocScore]] = {}
+    for s in scores:
+        out.setdefault(f"language: {s.language}", []).append(s)
+    for s in scores:
+        out.setdefault(f"genre: {s.genre}", []).append(s)
+    return out
 
 
 def _fmt(row: dict) -> str:
@@ -186,6 +247,23 @@ def report_table(scores: list[DocScore]) -> str:
             out.append(f"  extra  {_fmt(f)}  | p.{f.get('page')} {f.get('text', '')[:140]}")
     t = totals(scores)
     out.append("")
+    group_rows = [
+        [name, len(ss), g.gold, g.facts, g.matched, f"{g.precision:.3f}", f"{g.recall:.3f}", f"{g.f1:.3f}"]
+        for name, ss in groups(scores).items()
+        for g in [totals(ss, name)]
+    ]
+    out.append(
+        tabulate(
+            group_rows,
+            headers=["group", "documents", "gold", "facts", "matched", "precision", "recall", "F1"],
+            tablefmt="simple",
+        )
+    )
+    out.append("")
+    out.append(
+        f"table layer: {t.in_cells} gold figures stand in a numeric cell of a table the engine found; "
+        f"{t.cells_matched} of them extracted"
+    )
     out.append(
         f"review queue: {t.review} figures wait for review; {t.review_matching} of them would match a missed gold row"
     )
@@ -207,15 +285,23 @@ def report_json(scores: list[DocScore]) -> str:
             "review": s.review,
             "review_matching": s.review_matching,
             "error": s.error,
+            "language": s.language,
+            "genre": s.genre,
+            "in_cells": s.in_cells,
+            "cells_matched": s.cells_matched,
             "misses": s.misses,
             "extras": s.extras,
         }
+
+    def summary(s: DocScore) -> dict:
+        return {k: v for k, v in d(s).items() if k not in ("misses", "extras", "document", "error", "language", "genre")}
 
     t = totals(scores)
     return json.dumps(
         {
             "documents": [d(s) for s in scores],
-            "overall": {k: v for k, v in d(t).items() if k not in ("misses", "extras", "document", "error")},
+            "groups": {name: summary(totals(ss, name)) for name, ss in groups(scores).items()},
+            "overall": summary(t),
         },
         ensure_ascii=False,
         indent=1,
