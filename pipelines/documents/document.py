@@ -229,7 +229,7 @@ _RUNS_ON = re.compile(
 
 def _numeric_only(text: str) -> bool:
     """A line of bare numbers outside any table: a chart's data labels or axis ticks."""
-    toks = text.split()
+    toks = re.sub(r"(?<!\d)(\d{1,3})((?: \d{3})+)(?!\d)", lambda m: m.group(0).replace(" ", ""), text).split()
     nums = sum(1 for t in toks if re.fullmatch(r"[-–+(]?\d[\d.,%)]*", t))
     return nums >= 2 and nums >= 0.75 * len(toks) and not re.search(r"[а-яёa-z]{3}", text, re.I)
 

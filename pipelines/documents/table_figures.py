@@ -52,7 +52,11 @@ def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | N
     mult = 1000 if _THOUSANDS.search(everything) else (10**6 if _MILLIONS.search(everything) else 1)
     cap_cues = _indicators(caption)
     ctx_cues = _indicators(context_text)
-    cap_periods = [p for p in periods.find_periods(caption) if p.kind != "mask" and not p.comparative]
+    # the head of the label column ("Region (as of May 1, 2024)") dates the table like a caption
+    label_head = t.columns[0].head if t.columns else ""
+    cap_periods = [
+        p for p in periods.find_periods(caption + " " + label_head) if p.kind != "mask" and not p.comparative
+    ]
     tscope = scope.child("para")
     context.absorb(tscope, caption)
     section = ""

@@ -202,6 +202,8 @@ def _build(
             break
         if gap > 1.8 * size:
             break
+        if _SENTENCE_END.search(ln.text.rstrip()) and not re.match(r"^табл", ln.text, re.I):
+            break  # the last line of a paragraph above the table, not a head
         if not row or (sum(is_value(c) and len(c.text) > 1 for c in row) >= 2 and not _years_only(row)):
             break  # a row of values: another table, or this one's data
         titled = bool(re.match(r"^табл", row[0].text, re.I))
@@ -339,6 +341,8 @@ _CAPTION = re.compile(
     r"^\s*(?:[Тт]абл\w*\.?\s*\d|\d{1,2}(?:\.\d{1,2})*\.\s*[А-ЯЁA-Z][а-яёa-z]|\d{1,2}\.\d{1,2}\s+[А-ЯЁA-Z][а-яёa-z])"
 )
 CAPTION_GAP = 4.0
+# A line that ends a sentence: a word or a whole number, then a full stop.
+_SENTENCE_END = re.compile(r"(?:[^\W\d_]{4}|\d{3})[.!?]$")
 # Two words of a header line this far apart (in line heights) are two heads.
 HEAD_GAP = 2.5
 
