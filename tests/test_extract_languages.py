@@ -8,8 +8,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from fixtures_pdf import new_pdf
 
+from fixtures_pdf import new_pdf
 from pipelines.documents.extract import extract_figures
 from pipelines.reference import regions
 
@@ -52,7 +52,9 @@ def _english(path, rng: random.Random) -> list[tuple]:
         "Population of the Republic of Kazakhstan",
         f"On {when} the population of Kazakhstan stood at {total:,}. Urban residents numbered {urban:,}.",
     ]
-    _release(path, lines, (f"Region (as of {when})", "Persons"), [(r.name_en, f"{v:,}") for r, v in zip(chosen, values)])
+    _release(
+        path, lines, (f"Region (as of {when})", "Persons"), [(r.name_en, f"{v:,}") for r, v in zip(chosen, values)]
+    )
     want = [("population", total, date, "KZ"), ("population_urban", urban, date, "KZ")]
     return want + [("population", v, date, r.kato) for r, v in zip(chosen, values)]
 

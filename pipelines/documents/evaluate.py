@@ -294,7 +294,9 @@ def report_json(scores: list[DocScore]) -> str:
         }
 
     def summary(s: DocScore) -> dict:
-        return {k: v for k, v in d(s).items() if k not in ("misses", "extras", "document", "error", "language", "genre")}
+        return {
+            k: v for k, v in d(s).items() if k not in ("misses", "extras", "document", "error", "language", "genre")
+        }
 
     t = totals(scores)
     return json.dumps(
