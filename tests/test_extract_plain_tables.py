@@ -166,3 +166,32 @@ def test_every_cell_of_an_annex_table_continued_over_pages_with_sub_rows(tmp_pat
     missing = [w for w in want if w not in got]
     assert not missing, f"{len(missing)} of {len(want)} cells missed, e.g. {missing[:4]}"
     assert got <= set(want), sorted(got - set(want))[:5]
+
+
+ABBREVIATED = ["янв.", "февр.", "мар.", "апр.", "май", "июнь", "июль", "авг.", "сент.", "окт.", "нояб.", "дек."]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_two_level_heads_of_abbreviated_month_spans_over_years(tmp_path, seed):
+    """Columns headed "янв.-сент." over "2018г.": each column's period is the span of its year."""
+    rng = random.Random(seed)
+    years = sorted(rng.sample(range(2012, 2026), 3))
+    ends = [rng.randint(2, 11) for _ in years]
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", size=9)
+    pdf.text(20, 30, "Миграция населения области")
+    x = [90 + 25 * k for k in range(len(years))]
+    for k, (y, e) in enumerate(zip(years, ends)):
+        pdf.text(x[k], 42, f"янв.-{ABBREVIATED[e - 1]}")
+        pdf.text(x[k], 47, f"{y}г.")
+    want = []
+    for r, (label, indicator) in enumerate([("Прибыло, человек", "arrivals"), ("Выбыло, человек", "departures")]):
+        pdf.text(20, 54 + 6 * r, label)
+        for k, (y, e) in enumerate(zip(years, ends)):
+            v = rng.randint(1000, 20000)
+            pdf.text(x[k], 54 + 6 * r, str(v))
+            want.append((indicator, v, f"{y}-01/{y}-{e:02d}"))
+    pdf.output(str(tmp_path / "t.pdf"))
+    got = {(f.indicator, f.value, f.period) for f in extract_figures(tmp_path / "t.pdf")}
+    assert set(want) <= got, sorted(set(want) - got)[:4]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from . import lexicon
 from .layout import Cell, Gutter, Line, cells_of, find_gutters
 from .numbers import parse_cell
+from .periods import ends_with_month
 
 _EMPTY = re.compile(r"^(?:[-–—x…]|\.\.\.|х)$", re.I)
 _YEARISH = re.compile(r"^(?:19|20)\d\d$")
@@ -202,7 +203,11 @@ def _build(
             break
         if gap > 1.8 * size:
             break
-        if _SENTENCE_END.search(ln.text.rstrip()) and not re.match(r"^табл", ln.text, re.I):
+        if (
+            _SENTENCE_END.search(ln.text.rstrip())
+            and not re.match(r"^табл", ln.text, re.I)
+            and not ends_with_month(ln.text)
+        ):
             break  # the last line of a paragraph above the table, not a head
         if not row or (sum(is_value(c) and len(c.text) > 1 for c in row) >= 2 and not _years_only(row)):
             break  # a row of values: another table, or this one's data
@@ -606,8 +611,8 @@ def _prose(row: list[Cell], lines: list[Line], cells, k: int) -> bool:
     """A line of running text (a paragraph or a sidebar next to the table), not a header."""
     for c in row:
         words = c.text.split()
-        if re.search(r"[а-яёa-zәғқңөұүһі]{4}\.$", c.text.rstrip(), re.I):
-            return True  # header cells do not end sentences
+        if re.search(r"[а-яёa-zәғқңөұүһі]{4}\.$", c.text.rstrip(), re.I) and not ends_with_month(c.text):
+            return True  # header cells do not end sentences (an abbreviated month, "сент.", is no end)
         if len(words) >= 9 or (len(words) >= 4 and re.search(r"[а-яёa-z)»]{4}[.;]$", c.text.rstrip(), re.I)):
             return True
         if k > 0 and len(c.text) > 20:
