@@ -195,3 +195,56 @@ def test_two_level_heads_of_abbreviated_month_spans_over_years(tmp_path, seed):
     pdf.output(str(tmp_path / "t.pdf"))
     got = {(f.indicator, f.value, f.period) for f in extract_figures(tmp_path / "t.pdf")}
     assert set(want) <= got, sorted(set(want) - got)[:4]
+
+
+MONTHS_NOM = "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vertical_column_heads_read_like_flat_ones(tmp_path, seed):
+    """Heads set at 90° (read upwards) over the columns of a regional table; the stock date in
+    the first head, the flows' months in the caption."""
+    rng = random.Random(seed)
+    year, end = rng.randint(2015, 2025), rng.randint(3, 11)
+    stock = f"{year}-{end + 1:02d}-01"
+    flow = f"{year}-01/{year}-{end:02d}"
+    heads = [
+        (f"Численность населения на 1.{end + 1:02d}.{year}, чел.", "population", stock),
+        ("Городское население", "population_urban", stock),
+        ("Сельское население", "population_rural", stock),
+        ("Естественный прирост", "natural_increase", flow),
+        ("Сальдо миграции", "net_migration", flow),
+    ]
+    rows = [regions()["KZ"]] + rng.sample([r for r in regions().values() if r.kind == "oblast"], 3)
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", size=8)
+    pdf.text(20, 30, f"Таблица {rng.randint(1, 9)}. Население и его изменение за январь–{MONTHS_NOM[end - 1]} {year} г.")
+    x0, width, bottom = 75, rng.choice([18, 22]), 85
+    for k, (head, _, _) in enumerate(heads):
+        words, lines = head.split(), []
+        for w in words:  # wrap the head onto lines of at most 16 characters, each turned upwards
+            if lines and len(lines[-1]) + len(w) < 16:
+                lines[-1] += " " + w
+            else:
+                lines.append(w)
+        centre = x0 + (k + 1) * width - pdf.get_string_width("1 000 000") / 2  # centred over the values
+        for i, line in enumerate(lines):
+            x = centre - 3.5 * (len(lines) - 1) / 2 + 3.5 * i
+            with pdf.rotation(90, x, bottom):
+                pdf.text(x, bottom, line)
+    want = []
+    for r_i, r in enumerate(rows):
+        y = bottom + 7 + 6 * r_i
+        pdf.text(20, y, _label(r.name_ru, r.kind, 0))
+        total = rng.randint(300_000, 3_000_000)
+        urban = rng.randint(total // 4, total)
+        values = [total, urban, total - urban, rng.randint(-3000, 40000), rng.randint(-20000, 20000)]
+        for k, ((_, indicator, period), v) in enumerate(zip(heads, values)):
+            s = _grouped(v)
+            pdf.text(x0 + (k + 1) * width - pdf.get_string_width(s), y, s)
+            want.append((indicator, v, period, r.kato))
+    pdf.output(str(tmp_path / "v.pdf"))
+    got = {(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "v.pdf")}
+    missing = [w for w in want if w not in got]
+    assert not missing, f"{len(missing)} of {len(want)} missed, e.g. {missing[:4]}"

@@ -116,8 +116,12 @@ def _adopt_captions(blocks: list[Block]) -> None:
             and tables.is_caption(prev.text)
             and prev.where
             and len({top for _, top in prev.where}) <= 2  # a caption, not a paragraph under a heading
-            and not (prev.text.rstrip().endswith(".") and len(prev.text) > 40)
-            and b.top - prev.where[-1][1] <= tables.CAPTION_GAP * max(prev.size, 1.0) + prev.size
+            and not tables.ends_sentence(prev.text)
+            # nothing stands between them; "Таблица 1." may stand over tall vertical heads
+            and (
+                b.top - prev.where[-1][1] <= tables.CAPTION_GAP * max(prev.size, 1.0) + prev.size
+                or re.match(r"^\s*(?:таблица|table|кесте)\s*\d", prev.text, re.I)
+            )
         ):
             t.caption = b.text = prev.text
             del blocks[i - 1]

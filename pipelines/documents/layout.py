@@ -358,7 +358,13 @@ def _prose_side(lines: list[Line], g: Gutter) -> bool:
         g.last -= 1
     while g.first < g.last and not long(lines[g.first]):
         g.first += 1
-    runs = {side: [r for r in (_side_run(ln, g, side) for ln in lines[g.first : g.last + 1]) if r] for side in (-1, 1)}
+
+    def table_row(ln: Line) -> bool:
+        return sum(parse_cell(c.text) is not None for c in cells_of(ln.words)) >= 2
+
+    # a table row is no running text, however tightly its values are set
+    body = [ln for ln in lines[g.first : g.last + 1] if not table_row(ln)]
+    runs = {side: [r for r in (_side_run(ln, g, side) for ln in body) if r] for side in (-1, 1)}
     for side in (-1, 1):
         text, other = runs[side], runs[-side]
         if len(text) >= 3 and sum(len(r) >= 25 for r in text) >= 0.6 * len(text):

@@ -9,6 +9,7 @@ size) is all the layout needs. Characters become words here; superscript footnot
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,9 +186,21 @@ def _words(tp, text: str, n: int, height: float, number: int) -> list[Word]:
     weight = pdfium_c.FPDFText_GetFontWeight
     raw = tp.raw
     words: list[Word] = []
+    turned: list[tuple] = []  # rotated characters: text, box, angle, baseline x
+    tight = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+    tight_refs = [ctypes.byref(v) for v in tight]
+    angle = pdfium_c.FPDFText_GetCharAngle
     for m in _TOKEN.finditer(text[:n]):
         a, e = m.start(), m.end()
         tok = m.group(0)
+        if abs(math.sin(angle(raw, a))) > 0.9:  # set at 90° or 270°: a vertical head, a turned page
+            for i in range(a, e):
+                # the tight box: loose boxes of turned glyphs overlap along the line
+                pdfium_c.FPDFText_GetCharBox(raw, i, *tight_refs)
+                x0, x1, y0, y1 = (v.value for v in tight)
+                pdfium_c.FPDFText_GetCharOrigin(raw, i, *tight_refs[:2])  # the glyph's baseline point
+                turned.append((text[i], x0, x1, height - y1, height - y0, angle(raw, i), tight[0].value))
+            continue
         hyphen = tok[-1] in "\ufffe\x02\u00ad"
         last = e - 2 if hyphen else e - 1
         if last < a:
@@ -216,7 +229,41 @@ def _words(tp, text: str, n: int, height: float, number: int) -> list[Word]:
             words.append(Word(text_, x0, x1, min(top0, top1), max(bot0, bot1), number, weight(raw, a) >= 600))
         else:
             words.extend(_chars(raw, text, a, e, height, number, box, weight, rect, ref))
-    return words
+    return words + _vertical_words(turned, number)
+
+
+def _vertical_words(chars: list[tuple], number: int) -> list[Word]:
+    """Text set at 90° or 270° (a table's vertical heads) as one word per vertical line: its
+    characters in reading order, spaces where the gap along the line opens, laid flat at the
+    line's start so that the heads of one row stand on one line over their columns."""
+
+    def base(c: tuple) -> float:  # the baseline: the same for every glyph of a vertical line
+        return c[6]
+
+    lines: list[list[tuple]] = []
+    for ch in sorted(chars, key=lambda c: (base(c), c[3])):
+        if lines and abs(base(ch) - base(lines[-1][0])) < 1.5 and math.sin(ch[5]) * math.sin(lines[-1][0][5]) > 0:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    out = []
+    for ln in lines:
+        upward = math.sin(ln[0][5]) < 0  # 270°: read from the bottom up
+        ln.sort(key=lambda c: -c[4] if upward else c[3])
+        size = max(c[2] - c[1] for c in ln)
+        text = ln[0][0]
+        for prev, ch in zip(ln, ln[1:]):
+            gap = (prev[3] - ch[4]) if upward else (ch[3] - prev[4])
+            text += (" " if gap > VERTICAL_SPACE * size else "") + ch[0]
+        start = max(c[4] for c in ln) if upward else min(c[3] for c in ln)
+        x0, x1 = min(c[1] for c in ln), max(c[2] for c in ln)
+        top, bottom = (start - size, start) if upward else (start, start + size)
+        out.append(Word(text, x0, x1, top, bottom, number))
+    return out
+
+
+# A gap along a vertical line wider than this (in character heights) is a space.
+VERTICAL_SPACE = 0.4
 
 
 def _chars(raw, text: str, a: int, e: int, height: float, number: int, box, weight, rect, ref) -> list[Word]:

@@ -48,7 +48,9 @@ def _pick(cs: list[cues.Cue]) -> cues.Cue | None:
 def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | None = None) -> list[Draft]:
     out: list[Draft] = []
     caption = " ".join(x for x in (t.caption,) if x)
-    everything = " ".join([t.caption, t.notes] + [c.head for c in t.columns])
+    # a note that states a figure of its own ("…увеличилось на 201,1 тыс. человек") declares no unit
+    unit_notes = "" if re.search(r"\d", t.notes) else t.notes
+    everything = " ".join([t.caption, unit_notes] + [c.head for c in t.columns])
     mult = 1000 if _THOUSANDS.search(everything) else (10**6 if _MILLIONS.search(everything) else 1)
     cap_cues = _indicators(caption)
     ctx_cues = _indicators(context_text)
@@ -293,8 +295,13 @@ def _cell(
             return None
         period, psrc = v, lvl
     if code in STOCKS and not periods.is_date(period):
+        span = periods.interval_months(period)
         if re.fullmatch(r"\d{4}", period):
             period = f"{period}-01-01"  # a year of a stock series is its 1 January
+        elif span and span[1] == 1 and psrc != "column":
+            # a stock in a table of January–September: counted at the period's end (1 October)
+            y, m = (span[0], span[2] + 1) if span[2] < 12 else (span[0] + 1, 1)
+            period = f"{y}-{m:02d}-01"
         else:
             return None
     if code not in STOCKS and periods.is_date(period):

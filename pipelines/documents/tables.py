@@ -352,6 +352,12 @@ _SENTENCE_END = re.compile(r"(?:[^\W\d_]{4}|\d{3})[.!?]$")
 HEAD_GAP = 2.5
 
 
+def ends_sentence(text: str) -> bool:
+    """The text ends a sentence: a word or a whole number and a full stop, not "2023 г." or an
+    abbreviated month."""
+    return bool(_SENTENCE_END.search(text.rstrip())) and not ends_with_month(text)
+
+
 def is_caption(text: str) -> bool:
     """A numbered or titled line that does not end a sentence."""
     return bool(_CAPTION.match(text)) and not re.search(r"[а-яёa-z]{3}[.!?]$", text.rstrip(), re.I)
