@@ -219,7 +219,9 @@ def test_vertical_column_heads_read_like_flat_ones(tmp_path, seed):
     pdf = new_pdf()
     pdf.add_page()
     pdf.set_font("dv", size=8)
-    pdf.text(20, 30, f"Таблица {rng.randint(1, 9)}. Население и его изменение за январь–{MONTHS_NOM[end - 1]} {year} г.")
+    pdf.text(
+        20, 30, f"Таблица {rng.randint(1, 9)}. Население и его изменение за январь–{MONTHS_NOM[end - 1]} {year} г."
+    )
     x0, width, bottom = 75, rng.choice([18, 22]), 85
     for k, (head, _, _) in enumerate(heads):
         words, lines = head.split(), []

@@ -398,6 +398,10 @@ def test_pdf_sentence_across_pages_and_captions(tmp_path):
     )
     got = [(f.indicator, f.value, f.period, f.region, f.page) for f in extract_figures(pdf)]
     assert got == [
+        # the chart's data labels are figures (GUIDE §11), a stock by year on its 1 January
+        ("population", 2228700, "2023-01-01", "750000000", 2),
+        ("population", 2291400, "2024-01-01", "750000000", 2),
+        ("population", 2330000, "2025-01-01", "750000000", 2),
         ("population", 2330000, "2025-04-01", "750000000", 2),
         ("net_migration", -6946, "2024", "390000000", 2),
     ]

@@ -15,7 +15,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from . import cards, grids, layout, tables
+from . import cards, charts, grids, layout, tables
 from .pdf import Page
 
 
@@ -146,10 +146,14 @@ def _part_blocks(p: Page, words: list, previous_table) -> list[Block]:
         held = {id(w) for w in cd.words}
         words = [w for w in words if id(w) not in held]
     for lines, gutters in layout.regions(words):
-        found, used = tables.find_tables(lines, p.number, previous_table, p.vertical_rules(), gutters)
+        # charts first: the table finder would take a chart's labels and ticks for a table
+        drawn, in_charts = charts.find_charts(lines, p.number)
+        rest = [ln for ln in lines if id(ln) not in in_charts]
+        found, used = tables.find_tables(rest, p.number, previous_table, p.vertical_rules(), gutters)
+        used |= in_charts
         if found:
             previous_table = found[-1]
-        items: list[tuple[float, object]] = [(t.top, t) for t in found]
+        items: list[tuple[float, object]] = [(t.top, t) for t in found + drawn]
         text = [ln for ln in lines if id(ln) not in used]
         if text:
             # footnote marks set small and raised on a line of their own ("человек¹")

@@ -89,7 +89,16 @@ WEIGHTS = {
         "anaphor": 0.3,
         "none": 1.0,
     },
-    "country": {"stated": 1.0, "sentence": 0.9, "list": 0.9, "para": 0.75, "label": 1.0, "column": 0.98, "none": 1.0},
+    "country": {
+        "stated": 1.0,
+        "sentence": 0.9,
+        "list": 0.9,
+        "para": 0.75,
+        "label": 1.0,
+        "column": 0.98,
+        "caption": 0.95,
+        "none": 1.0,
+    },
 }
 
 

@@ -29,8 +29,9 @@ _PART = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"^\s*((?:19|20)\d\d)\s*(?:г\.?|год[а-яё]*)?\s*$", re.I)
-_THOUSANDS = re.compile(r"тыс\.?\s*(?:человек|чел|жител|тенге)|тысяч\s+человек", re.I)
-_MILLIONS = re.compile(r"млн\.?\s*(?:человек|чел|тенге)", re.I)
+# a unit stated for the table ("тыс. человек"), not a quantity ("более 1 млн человек")
+_THOUSANDS = re.compile(r"(?<!\d)(?<!\d\s)(?:тыс\.?\s*(?:человек|чел|жител|тенге)|тысяч\s+человек)", re.I)
+_MILLIONS = re.compile(r"(?<!\d)(?<!\d\s)млн\.?\s*(?:человек|чел|тенге)", re.I)
 
 
 @lru_cache(maxsize=20_000)
@@ -317,6 +318,9 @@ def _cell(
         country = entities.country_for_label(label) or entities.country_for_label(head)
         if country:
             how["country"] = "label"
+        elif t.caption and entities.country_for_label(t.caption):
+            # "Выбывшие в Россию, тыс. человек": one country named over the whole table or chart
+            country, how["country"] = entities.country_for_label(t.caption), "caption"
     if value < 0 and code not in ("net_migration", "natural_increase"):
         return None
     if base.sign < 0 and value > 0 and code in ("net_migration", "natural_increase"):
