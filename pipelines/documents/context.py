@@ -25,7 +25,7 @@ class Scope:
     flow: str | None = None
     year: int | None = None
     report_date: str | None = None
-    whole_year: bool = False  # the section reports a complete year ("Итоги 2017 года", "За 2017 год")
+    whole_year: bool = False  # the section reports a complete year ("Итоги YYYY года", "За YYYY год")
     months: tuple[int, int] | None = None  # months stated without a year ("Первое полугодие")
     topics: set[str] = field(default_factory=set)  # work | abroad (flows of a region across the border)
     lead: dict | None = None  # what a list's lead line hands its items: indicator, sign, country
@@ -87,7 +87,7 @@ def absorb(
         if dateline and not periods.is_date(iso):
             if re.fullmatch(r"\d{4}-\d\d", iso):
                 scope.report_date = scope.report_date or f"{iso}-01"  # an issue of that month
-            continue  # "январь 2026" in a running header dates the issue, not its figures
+            continue  # "январь YYYY" in a running header dates the issue, not its figures
         if periods.is_date(iso):
             if dateline:
                 scope.report_date = iso

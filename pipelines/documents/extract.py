@@ -26,7 +26,7 @@ from .pdf import DocumentError, read_pages
 from .table_figures import table_figures
 
 # Bump whenever a rule changes what is extracted (a cache key, and the key corrections keep).
-EXTRACTOR_VERSION = "2026.11"
+EXTRACTOR_VERSION = "2026.12"
 
 __all__ = ["DocumentError", "EXTRACTOR_VERSION", "Figure", "extract_figures", "format_table"]
 
@@ -162,8 +162,8 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
             context.absorb(current(), b.text, dateline=True)
             continue
         if b.kind == "text" and _subtitle(b.text):
-            # "Январь–июль 2013 года, данные Агентства РК по статистике": dates the section it
-            # heads; after running text it opens a section of its own ("04.2025 I кв. 2025 г.")
+            # a month span with the source under a heading ("Январь–июль YYYY года, данные …"): dates the section it
+            # heads; after running text it opens a section of its own ("MM.YYYY I кв. YYYY г.")
             if bi > 0 and blocks[bi - 1].kind in ("heading", "title"):
                 context.absorb(current(), b.text, override=True)
                 continue

@@ -1,7 +1,7 @@
 """Numbers as Russian texts write them.
 
-"140 521", "787,3 тыс.", "1,7 млн", "-5 561", "57,4%", "18 млн 468,9 тыс.", "19 миллионов 765
-тысяч 4", "более двух тыс.", "808-882 тыс. тенге". Values are Decimal, so "787,3 тыс." is
+"123 456", "456,7 тыс.", "1,2 млн", "-4 321", "45,6%", "12 млн 345,6 тыс.", "12 миллионов 345
+тысяч 6", "более двух тыс.", "700-800 тыс. тенге". Values are Decimal, so "456,7 тыс." is
 exactly 787300 and the stated precision (to 100) survives.
 """
 
@@ -27,7 +27,7 @@ def normalise_spaces(text: str) -> str:
 
 
 # A group of exactly three digits after a single space continues the number ("101 622");
-# anything else starts a new one ("2024 году 4 446" stays two numbers).
+# anything else starts a new one ("YYYY году 1 234" stays two numbers).
 _DIGITS = r"(?P<int>\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:,(?P<frac>\d+)|\.(?P<dfrac>\d{1,3})(?![.\d]))?"
 _MULT_WORD = (
     r"тыс(?:яч[аиу]?|\.)?(?![а-яё])|млн\.?(?![а-яё])|миллион(?:а|ов|ом)?(?![а-яё])"
@@ -148,13 +148,13 @@ def find_numbers(text: str, lemma=None) -> list[Number]:
     out: list[Number] = []
     for m in _NUM.finditer(t):
         if out and m.start() < out[-1].end:
-            continue  # inside a compound read already ("18 млн 468,9 тыс.")
+            continue  # inside a compound read already ("12 млн 345,6 тыс.")
         frac = m.group("frac") or m.group("dfrac")
         value = _decimal(m.group("int"), frac)
         precision = Decimal(1).scaleb(-len(frac)) if frac else Decimal(1)
         start, end = m.start(), m.end()
         sign = 0
-        # "-5 561" is negative only when the minus is glued to the digits ("году - 140 521"
+        # "-5 561" is negative only when the minus is glued to the digits ("году - 123 456"
         # is a dash, "2000-2024" a range); "+76,3" is explicitly positive
         if start > 0 and t[start - 1] in DASHES + "+" and (start == 1 or t[start - 2] in ' (\n\t«"/:'):
             sign = 1 if t[start - 1] == "+" else -1
@@ -165,7 +165,7 @@ def find_numbers(text: str, lemma=None) -> list[Number]:
             mult = _mult_value(mm.group("mult"))
             end = mm.end()
             value, precision = value * mult, precision * mult
-            # compound: "18 млн 468,9 тыс.", "19 миллионов 503 тысячи 159", "261 тысячу 845"
+            # compound: "12 млн 345,6 тыс.", "12 миллионов 345 тысяч 678", "123 тысячи 456"
             while True:
                 nxt = re.match(rf"\s+{_DIGITS}", t[end:])
                 if not nxt:

@@ -78,7 +78,7 @@ class Period:
     value: str | None = None  # ISO when complete
     months: tuple[int, int] | None = None  # an interval of months with no year
     day: tuple[int, int] | None = None  # (month, day) of a date with no year
-    year: int | None = None  # a year given alone by "с начала 2024 года"
+    year: int | None = None  # a year given alone by "с начала YYYY года"
     shift: int = 0  # years, for rel
     whole_year: bool = False  # "за год": the year of the context
     comparative: bool = False  # "чем в 2023 году", "(в соответствующем периоде ...)": a comparison base
@@ -128,7 +128,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("mask", rf"\b{_Y}\s*-?(?:е|x|х)\b(?:\s*год[а-яё]*)?"),  # 1990-е
     ("mask", rf"\b{_Y}\s+и\s+{_Y}\s*(?:гг\.?|годы|годах|годов)"),
     ("ytd_to", rf"\b[сc]\s+начала\s+({_Y}){_G}\s+по\s+(?:конец\s+)?{_MONTH}"),  # с начала 2021 года по конец марта
-    ("ytd", rf"\b[сc]\s+начала\s+({_Y}){_G}"),  # с начала 2024 года
+    ("ytd", rf"\b[сc]\s+начала\s+({_Y}){_G}"),  # с начала YYYY года
     ("ytd", r"\b[сc]\s+начала\s+(?:этого\s+|текущего\s+)?года\b"),
     ("mask", rf"\b(?:начиная\s+)?(?:с|со|после|до|по)\s+{_Y}{_G}"),
     ("mask", rf"\bк\s+{_Y}\s*(?:год[а-яё]*|г\.)"),

@@ -5,7 +5,7 @@ A sentence is cut into clauses at commas, semicolons, colons, "и"/"а" and pare
 takes the cue of its own clause (cues.py), else the cue of an earlier clause of its sentence
 ("..., а в 2024 году - 140 521"), else what a list's lead line or the sentence before hands it.
 A number in parentheses belongs to the clause before it and takes the comparison period
-stated right before it ("чем за январь–июнь 2023г. (2237 человек)"). Period, region and
+stated right before it ("чем за январь–июнь YYYYг. (N человек)"). Period, region and
 country are found the same way, nearest first, then from the scopes (context.py).
 """
 
@@ -154,7 +154,7 @@ def _non_figure(text: str, n: Number, masks: list[periods.Period]) -> bool:
     if re.match(r"\s*\)", text[n.end :]) and re.search(r"(?:^|\s)$", text[: n.start]) and n.value < 10 and n.sign == 0:
         return True  # a footnote mark "1)"
     if _OF_MANY.match(text[n.end :]):
-        return True  # "в 11 из 20 регионов"
+        return True  # "в N из M регионов"
     if re.match(r"\s*[-–—]\s*\d+\s*(?:лет|год)", text[n.end :]):
         return True  # "15-64 лет"
     if re.match(r"\s*(?:-?[гйхя]|-?ый|-?ой|-?ом|-?ая|-?го|-?е)\b", text[n.num_end :]) and n.multiplier == 1:
@@ -215,7 +215,7 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
             continue
         if n.unit == "bare" and ni > 0 and nums[ni - 1].unit == "other" and n.multiplier == 1:
             _trace(n, "ellipsis of a count of other things")
-            continue  # "в 6 регионах, сейчас – в 13": the count goes on
+            continue  # "в N регионах, сейчас – в M": the count goes on
         ci = clause_of(n.num_start)
         c = cls[ci]
         before = s[max(0, n.start - 40) : n.start]
@@ -568,7 +568,7 @@ def _period(
         if r:
             return r
     if c.paren:
-        # the comparison stated right before the parenthesis: "чем за январь–июнь 2023г. (2237)"
+        # the comparison stated right before the parenthesis: "чем за январь–июнь YYYYг. (N)"
         prev = [p for p in ps if p.end <= c.start and s[p.end : c.start].strip(" ,.–—") == ""]
         for p in prev:
             r = res(p, "comparison")
@@ -663,7 +663,7 @@ def _region(
     if sent:
         return sent[-1].code, "sentence"
     if any(m.kind == "region" and m.code == "KZ" and m.start < n.num_start for m in mentions):
-        return "KZ", "sentence"  # "уехали 191 000 казахстанцев, а в 2024 году - 140 521": the country still
+        return "KZ", "sentence"  # "уехали N казахстанцев, а в YYYY году - M": the country still
     v, lvl = para.find("region")
     if v:
         return v, lvl

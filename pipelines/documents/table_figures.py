@@ -49,13 +49,13 @@ def _pick(cs: list[cues.Cue]) -> cues.Cue | None:
 def table_figures(t: Table, scope: Scope, context_text: str = "", lead: dict | None = None) -> list[Draft]:
     out: list[Draft] = []
     caption = " ".join(x for x in (t.caption,) if x)
-    # a note that states a figure of its own ("…увеличилось на 201,1 тыс. человек") declares no unit
+    # a note that states a figure of its own ("…увеличилось на N тыс. человек") declares no unit
     unit_notes = "" if re.search(r"\d", t.notes) else t.notes
     everything = " ".join([t.caption, unit_notes] + [c.head for c in t.columns])
     mult = 1000 if _THOUSANDS.search(everything) else (10**6 if _MILLIONS.search(everything) else 1)
     cap_cues = _indicators(caption)
     ctx_cues = _indicators(context_text)
-    # the head of the label column ("Region (as of May 1, 2024)") dates the table like a caption
+    # the head of the label column ("Регион (на 1 мая)") dates the table like a caption
     label_head = t.columns[0].head if t.columns else ""
     cap_periods = [
         p for p in periods.find_periods(caption + " " + label_head) if p.kind != "mask" and not p.comparative

@@ -267,7 +267,7 @@ def _build(
             + ("" if caption_lines[-1].rstrip()[-1] in "–—-" else " ")
             + head_lines.pop(0)[0].text
         )
-    # "Продолжение таблицы 2.4" over a body on a later page: the previous table goes on
+    # "Продолжение таблицы N" over a body on a later page: the previous table goes on
     said_continued = False
     for lines_ in (caption_lines, head_lines):
         for item in list(lines_):
@@ -340,7 +340,7 @@ def _build(
 
 
 _MARK = re.compile(r"^(?:\d\)|\*+|\d)$")
-# A table's caption: "Таблица 2.", "2. Численность …", "1.3 Сальдо …"; and how far above the
+# A table's caption: "Таблица N.", "N. <Caption>", "N.M <Caption>"; and how far above the
 # table (in line heights) it may stand.
 _CAPTION = re.compile(
     r"^\s*(?:[Тт]абл\w*\.?\s*\d|\d{1,2}(?:\.\d{1,2})*\.\s*[А-ЯЁA-Z][а-яёa-z]|\d{1,2}\.\d{1,2}\s+[А-ЯЁA-Z][а-яёa-z])"
