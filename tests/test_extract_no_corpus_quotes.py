@@ -7,10 +7,8 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from pathlib import Path
 
 from conftest import REPO, shared_dir
-
 from pipelines.documents.pdf import read_pages
 
 QUOTED = re.compile(r'"([^"\n]{10,})"|«([^»\n]{10,})»|\(([^()\n]{10,})\)')
