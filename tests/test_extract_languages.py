@@ -90,3 +90,164 @@ def test_a_release_in_kazakh_or_english_gives_every_figure(tmp_path, language, m
     missing = [w for w in want if w not in got]
     assert not missing, f"{len(missing)} of {len(want)} missed, e.g. {missing[:3]}; got {sorted(got)[:4]}"
     assert got <= set(want), sorted(got - set(want))[:5]
+
+
+OBL = [r for r in regions().values() if r.kind == "oblast"]
+KK = KK_MONTHS
+EN = EN_MONTHS
+SENTENCES = []
+
+
+def sentence(fn):
+    SENTENCES.append(fn)
+    return fn
+
+
+def c(v):
+    return f"{v:,}"
+
+
+def k(v):
+    return f"{v:,}".replace(",", " ")
+
+
+@sentence
+def en_pop_region(r):
+    o = r.choice(OBL)
+    y = r.randint(2015, 2025)
+    m = r.randint(1, 12)
+    v = r.randint(300000, 2500000)
+    s = r.choice(
+        [
+            f"As of 1 {EN[m - 1]} {y}, the population of {o.name_en} was {c(v)} people.",
+            f"The population of {o.name_en} reached {c(v)} as of {EN[m - 1]} 1, {y}.",
+            f"On {EN[m - 1]} 1, {y}, {c(v)} people lived in {o.name_en}.",
+        ]
+    )
+    return s, [("population", v, f"{y}-{m:02d}-01", o.kato)]
+
+
+@sentence
+def en_flows(r):
+    y = r.randint(2015, 2025)
+    m = r.randint(2, 11)
+    a = r.randint(5000, 40000)
+    d = r.randint(5000, 40000)
+    s = r.choice(
+        [
+            f"In January–{EN[m - 1]} {y}, {c(a)} people arrived in Kazakhstan and {c(d)} left the country.",
+            f"In January-{EN[m - 1]} {y} the number of arrivals was {c(a)}, the number of departures {c(d)}.",
+        ]
+    )
+    return s, [("arrivals", a, f"{y}-01/{y}-{m:02d}", "KZ"), ("departures", d, f"{y}-01/{y}-{m:02d}", "KZ")]
+
+
+@sentence
+def en_net(r):
+    y = r.randint(2015, 2025)
+    v = r.randint(1000, 30000)
+    o = r.choice(OBL)
+    s = r.choice(
+        [
+            f"In {y}, net migration in {o.name_en} was negative: minus {c(v)} people.",
+            f"{o.name_en} recorded a net migration outflow of {c(v)} people in {y}.",
+        ]
+    )
+    return s, [("net_migration", -v, str(y), o.kato)]
+
+
+@sentence
+def en_natural(r):
+    y = r.randint(2015, 2025)
+    v = r.randint(100000, 400000)
+    s = r.choice(
+        [
+            f"Natural increase amounted to {c(v)} people in {y}.",
+            f"In {y} the natural increase of the population was {c(v)}.",
+        ]
+    )
+    return s, [("natural_increase", v, str(y), "KZ")]
+
+
+@sentence
+def en_emig(r):
+    y = r.randint(2015, 2025)
+    v = r.randint(5000, 50000)
+    s = r.choice(
+        [
+            f"In {y}, {c(v)} citizens left Kazakhstan for permanent residence abroad.",
+            f"Emigration in {y} totalled {c(v)} people.",
+        ]
+    )
+    return s, [("departures", v, str(y), "KZ")]
+
+
+@sentence
+def kk_pop(r):
+    o = r.choice(OBL)
+    y = r.randint(2015, 2025)
+    m = r.randint(1, 12)
+    v = r.randint(300000, 2500000)
+    s = r.choice(
+        [
+            f"{y} жылғы 1 {KK[m - 1]}дағы жағдай бойынша {o.name_kk} халқының саны {k(v)} адамды құрады.",
+            f"{y} жылғы 1 {KK[m - 1]}да {o.name_kk}нда {k(v)} адам тұрды.",
+        ]
+    )
+    return s, [("population", v, f"{y}-{m:02d}-01", o.kato)]
+
+
+@sentence
+def kk_natural(r):
+    y = r.randint(2015, 2025)
+    v = r.randint(100000, 400000)
+    s = f"{y} жылы елдегі табиғи өсім {k(v)} адамды құрады."
+    return s, [("natural_increase", v, str(y), "KZ")]
+
+
+@sentence
+def kk_net(r):
+    y = r.randint(2015, 2025)
+    v = r.randint(1000, 30000)
+    o = r.choice(OBL)
+    s = r.choice(
+        [
+            f"{y} жылы {o.name_kk}нда көші-қон сальдосы теріс болды: минус {k(v)} адам.",
+            f"{y} жылы {o.name_kk}ның көші-қон сальдосы -{k(v)} адамды құрады.",
+        ]
+    )
+    return s, [("net_migration", -v, str(y), o.kato)]
+
+
+@sentence
+def kk_flows(r):
+    y = r.randint(2015, 2025)
+    m = r.randint(2, 11)
+    a = r.randint(5000, 40000)
+    d = r.randint(5000, 40000)
+    s = f"{y} жылғы қаңтар–{KK[m - 1]} айларында елге {k(a)} адам келді, елден {k(d)} адам кетті."
+    return s, [("arrivals", a, f"{y}-01/{y}-{m:02d}", "KZ"), ("departures", d, f"{y}-01/{y}-{m:02d}", "KZ")]
+
+
+@pytest.mark.parametrize("template", SENTENCES, ids=lambda f: f.__name__)
+def test_sentences_in_kazakh_or_english_give_their_figures(tmp_path, template):
+    rng = random.Random(template.__name__)
+    failed = []
+    for i in range(3):
+        text, want = template(rng)
+        pdf = new_pdf()
+        pdf.add_page()
+        pdf.multi_cell(
+            0, 6, "Ұлттық статистика бюросы" if template.__name__.startswith("kk") else "Bureau of National Statistics"
+        )
+        pdf.ln(4)
+        pdf.multi_cell(0, 6, text)
+        pdf.output(str(tmp_path / f"{i}.pdf"))
+        got = {
+            (f.indicator, f.value, f.period, f.region)
+            for f in extract_figures(tmp_path / f"{i}.pdf")
+            if f.status == "fact"
+        }
+        if not set(want) <= got:
+            failed.append((text, want, sorted(got)))
+    assert not failed, failed[:2]
