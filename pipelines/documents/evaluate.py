@@ -114,7 +114,7 @@ def score_document(pdf: Path, gold_path: Path) -> DocScore:
     s.facts, s.matched, s.review = len(facts), len(pairs), len(review)
     s.misses, s.extras = misses, extras
     s.review_matching = len(match(review, misses)[0])
-    in_cells = [g for g in gold if any(_close(c * k, float(g["value"])) for c in cells for k in (1, 1000, 10**6))]
+    in_cells = [g for g in gold if any(_close(c * k, abs(float(g["value"]))) for c in cells for k in (1, 1000, 10**6))]
     s.in_cells = len(in_cells)
     s.cells_matched = len(match(facts, in_cells)[0])
     return s
