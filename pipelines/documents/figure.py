@@ -12,35 +12,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from pipelines import reference
+
 REVIEW_THRESHOLD = 0.6
 
-UNITS = {
-    "population": "persons",
-    "population_urban": "persons",
-    "population_rural": "persons",
-    "population_urban_share": "percent",
-    "population_rural_share": "percent",
-    "natural_increase": "persons",
-    "labour_force": "persons",
-    "arrivals": "persons",
-    "departures": "persons",
-    "net_migration": "persons",
-    "departures_growth_ratio": "ratio",
-    "labour_emigration": "persons",
-    "wage_offer_min": "KZT",
-    "wage_offer_max": "KZT",
-}
-STOCKS = {"population", "population_urban", "population_rural", "population_urban_share", "population_rural_share"}
-FLOWS = {
-    "natural_increase",
-    "labour_force",
-    "arrivals",
-    "departures",
-    "net_migration",
-    "departures_growth_ratio",
-    "labour_emigration",
-}
-SIGNED = {"natural_increase", "net_migration"}
+# Units and the kind of each indicator come from the reference seed (sql/seeds/ref_indicators.csv),
+# the one declaration the warehouse reads too: a stock is dated ('date'), a flow covers a span
+# ('interval', 'year'), a balance may be negative.
+_INDICATORS = reference.indicators()
+UNITS = {code: row["unit"] for code, row in _INDICATORS.items()}
+STOCKS = {code for code, row in _INDICATORS.items() if row["period_form"] == "date"}
+FLOWS = {code for code, row in _INDICATORS.items() if row["period_form"] in ("interval", "year")}
+SIGNED = {code for code, row in _INDICATORS.items() if row["can_be_negative"] == "true"}
 
 # What each source of a part is worth.
 WEIGHTS = {
