@@ -11,8 +11,8 @@ import dataclasses
 import re
 
 import yaml
-from conftest import FIGURE_KEYS, REPO
 
+from conftest import FIGURE_KEYS, REPO
 from pipelines.defs.documents import FIGURE_COLUMNS
 from pipelines.documents import corrections, figure
 
