@@ -123,7 +123,8 @@ def _sub(s: str, where: list, rx: re.Pattern, render) -> tuple[str, list]:
         between = s[pos : m.start()]
         if cap and between.strip():
             between, cap = _capital(between), False
-        if m.group(0)[:1].isupper():
+        starts = not s[: m.start()].strip() or s[: m.start()].rstrip()[-1] in ".!?:•"
+        if m.group(0)[:1].isupper() and starts:
             if not new:
                 cap = True
             elif new[:1].islower():
