@@ -166,10 +166,42 @@ def test_report_year_and_region_options(built_home, tmp_path):
     assert page.count("<svg") == 2 and '<p class="no-data" id="figure-outflow_trend">' in page
 
     bad = kazmig(built_home, "report", "--out", str(tmp_path / "x"), "--year", "1990", check=False)
-    assert bad.returncode == 2 and "no destinations for 1990" in bad.stderr and "2024" in bad.stderr
+    assert bad.returncode == 2 and "no figures for 1990 in the marts" in bad.stderr and "2024" in bad.stderr
     bad = kazmig(built_home, "report", "--out", str(tmp_path / "y"), "--region", "999", check=False)
     assert bad.returncode == 2 and "unknown region '999'" in bad.stderr
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_report_renders_for_every_year_in_the_data(built_home, published, tmp_path, monkeypatch):
+    """`kazmig report --year Y` for every year the marts hold a figure for: a year without
+    destinations (the sample has them for 2024 only) says so instead of failing."""
+    from pipelines.report.render import render_report
+
+    years = [
+        y
+        for (y,) in published.execute("""
+            select distinct year from marts.emigration_by_destination union select distinct year from marts.outflow_trend
+            union select distinct year from marts.region_profile
+            where population_jan1 is not null or net_migration is not null order by 1""").fetchall()
+        if y is not None
+    ]
+    destinations = {y for (y,) in published.execute("select distinct year from marts.emigration_by_destination")}
+    assert len(years) > 10 and destinations and set(years) > destinations
+    monkeypatch.setenv("KAZMIG_HOME", str(tmp_path))  # the chart cache of this test, not the repository's
+    db = built_home / "warehouse" / "kazmig.duckdb"
+    for year in years:
+        result = render_report(out=tmp_path / str(year), year=year, db=db)
+        text = visible_text(result.page.read_text(encoding="utf-8"))
+        assert result.year == year and "Key figures" in text, year
+        if year not in destinations:
+            assert f"Missing for {year}: No destinations for {year} in marts.emigration_by_destination" in text, year
+            assert f"No destinations for {year} (the data hold" in text, year
+        else:
+            assert "Missing for" not in text and f"Labour emigrants by destination, {year}" in text
+    # the CLI too, for a year without destinations
+    out = tmp_path / "cli"
+    kazmig(built_home, "report", "--out", str(out), "--year", str(min(years)))
+    assert "No destinations for" in (out / "report.html").read_text(encoding="utf-8")
 
 
 def _tick_x(svg: str, label: str) -> float:

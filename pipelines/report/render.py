@@ -134,6 +134,7 @@ def page_html(d: report_data.ReportData, charts: list[Chart], db: Path) -> str:
         db=db,
         generated=datetime.now(UTC).isoformat(timespec="seconds"),
         cite=cite,
+        cite_all=lambda labels: "; ".join(c for c in map(cite, dict.fromkeys(labels)) if c),
         cites=lambda sources: "; ".join(s.cite() for s in sources),
         named=_named,
     )
