@@ -201,7 +201,12 @@ def _population(d: NoteData, w: _Draft) -> Paragraph | None:
         ):
             pct = 100 * float(o["value"]) / float(total["value"])
             note = (
-                derived_note("первое значение к второму, в процентах", [o, total])
+                derived_note(
+                    f"доля {label.split()[0]} {'жителей' if i == 0 else ''} в численности населения, %".replace(
+                        "  ", " "
+                    ),
+                    [o, total],
+                )
                 if o["source_kind"] == total["source_kind"] == "official"
                 else None
             )
