@@ -433,3 +433,38 @@ def test_note_reads_marts_only():
         if not r.startswith("pipelines")
     ]
     assert relations and all(r.startswith("marts.") for r in relations), relations
+
+
+def test_note_charts_carry_units_axes_and_the_rest(built_home):
+    """The destinations chart: persons on a labelled axis, and a "Другие страны" bar exactly when
+    the named countries fall short of the national total; departures: a labelled y-axis in
+    thousands on a labelled time axis, each bar's value as drawn."""
+    from pipelines.note import charts
+    from pipelines.note.data import load
+    from pipelines.report.charts import pyplot
+
+    with duckdb.connect(str(built_home / "warehouse" / "kazmig.duckdb"), read_only=True) as con:
+        d = load(con, AKMOLA)
+    named = [r for r in d.destinations if not r["is_remainder"]]
+    total = named[0]["national_total"]
+    fig = charts.destinations_figure(d)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert ax.get_xlabel() == "человек" and ax.get_ylabel() and ax.xaxis.get_visible()
+    short = total - sum(float(r["emigrants"]) for r in named)
+    assert short > 0 and labels[0] == "Другие страны" and len(labels) == len(named) + 1
+    widths = sorted(round(b.get_width()) for b in ax.patches)
+    assert sum(widths) == round(total) and round(short) in widths  # the bars sum to the national total
+    pyplot().close(fig)
+    # without the remainder row the chart has no "other" bar
+    d.destinations = named
+    fig = charts.destinations_figure(d)
+    assert "Другие страны" not in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    pyplot().close(fig)
+
+    fig = charts.departures_figure(d)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "тыс. человек" and ax.get_xlabel() == "год" and ax.yaxis.get_visible()
+    drawn = sorted(round(b.get_height() * 1000) for b in ax.patches)
+    assert drawn == sorted(round(r["departures"]) for r in d.trend if r["departures"] is not None)
+    pyplot().close(fig)

@@ -24,6 +24,16 @@ def _plain(ax) -> None:
 
 
 def destinations(d: NoteData) -> bytes | None:
+    fig = destinations_figure(d)
+    return _png(fig) if fig else None
+
+
+def departures(d: NoteData) -> bytes | None:
+    fig = departures_figure(d)
+    return _png(fig) if fig else None
+
+
+def destinations_figure(d: NoteData):
     """Persons by destination, the named countries and, where they do not sum to the national
     total, one "Другие страны" bar for the rest (the mart's remainder row)."""
     named = [r for r in d.destinations if not r["is_remainder"]]
@@ -56,10 +66,10 @@ def destinations(d: NoteData) -> bytes | None:
     ax.set_xlabel("человек", fontsize=9)
     ax.set_ylabel("страна назначения", fontsize=9)
     _plain(ax)
-    return _png(fig)
+    return fig
 
 
-def departures(d: NoteData) -> bytes | None:
+def departures_figure(d: NoteData):
     rows = [r for r in d.trend if r["departures"] is not None]
     if not rows:
         return None
@@ -92,7 +102,7 @@ def departures(d: NoteData) -> bytes | None:
     ax.set_ylabel("тыс. человек", fontsize=9)
     ax.set_xlabel("год", fontsize=9)
     _plain(ax)
-    return _png(fig)
+    return fig
 
 
 def all_charts(d: NoteData) -> dict[str, bytes]:
