@@ -202,9 +202,7 @@ def _population(d: NoteData, w: _Draft) -> Paragraph | None:
             pct = 100 * float(o["value"]) / float(total["value"])
             note = (
                 derived_note(
-                    f"доля {label.split()[0]} {'жителей' if i == 0 else ''} в численности населения, %".replace(
-                        "  ", " "
-                    ),
+                    f"доля {label.split()[0]} жителей в численности населения, %",
                     [o, total],
                 )
                 if o["source_kind"] == total["source_kind"] == "official"
