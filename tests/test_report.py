@@ -408,3 +408,13 @@ def test_readme_sample_questions_are_answered(built_home):
     lf = {r["year"]: r["value"] for r in answers[3]}
     assert lf[2021] > 1.5 * lf[2022]
     assert {"confirmed", "no_official_data"} <= {r["status"] for r in answers[4]}
+
+
+def test_departures_per_1000_cite_the_population_they_divide_by(report_dir):
+    """The key figure "Departures per 1 000 residents" divides the document's departures by the
+    bureau's population: its source cell cites both."""
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><td>Departures per 1 000 residents,.*?</tr>", page, re.S)
+    assert row, "no departures per 1 000 among the key figures"
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row[0], re.S)
+    assert "labour_migration_note.pdf" in cells[-1] and "population_csv" in cells[-1], cells[-1]
