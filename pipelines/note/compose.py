@@ -121,11 +121,8 @@ def border_caveat(d: NoteData, rows: list[dict]) -> str | None:
     for c in d.changes:
         if not (first < c["date"] <= last):
             continue
-        verb = "выделен" if ru.inflect_name(c["new"], "nomn").startswith("город") else "выделена"
-        said.append(
-            f"{ru.day_month(c['date'])} из состава {ru.inflect_name(c['parent'], 'gent')} {verb} "
-            f"{c['new'][:1].lower() + c['new'][1:] if c['new'].startswith(('Город', 'Область')) else c['new']}"
-        )
+        verb = "выделен" if c["new"].startswith("город ") else "выделена"  # город Шымкент; (Абайская) область
+        said.append(f"{ru.day_month(c['date'])} из состава {ru.inflect_name(c['parent'], 'gent')} {verb} {c['new']}")
     if not said:
         return None
     return (
