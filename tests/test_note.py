@@ -229,10 +229,11 @@ def _name_cases(text: str, name: str) -> list[str]:
 
 
 def test_every_note_reads_as_russian_a_ministry_accepts(drafts):
-    """Every region's note: its name agrees in every case (pymorphy3's parse), typography (no hyphen
-    between spaces, no "г." glued to a year, no comma after "При этом"), no word about the tool, no
-    hash in the text or its footnotes, A4 with real footnotes, and a caveat on every series that
-    crosses a border change of the region (the seeds' 2018 and 2022 changes)."""
+    """Every region's note: its name agrees in every case (pymorphy3's parse), every sentence has its
+    verb, typography (no hyphen between spaces, no "г." glued to a year, no comma after "При этом"),
+    no word about the tool, no hash in the text or its footnotes, A4 with real footnotes, and a
+    caveat on every series that crosses a border change of the region (the seeds' 2018 and 2022
+    changes)."""
     import csv
     import zipfile
     from datetime import date
@@ -240,6 +241,7 @@ def test_every_note_reads_as_russian_a_ministry_accepts(drafts):
     from docx import Document
 
     from conftest import REPO
+    from pipelines.note.russian import morph
     from pipelines.reference import regions as ref_regions
 
     changes = [r for r in csv.DictReader(open(REPO / "sql/seeds/ref_region_changes.csv", encoding="utf-8"))]
@@ -262,6 +264,16 @@ def test_every_note_reads_as_russian_a_ministry_accepts(drafts):
             if re.search(r"При этом,|kazmig|витрин|хранилищ", text, re.I):
                 faults.append(f"{region} {where}: a comma after 'При этом' or a word about the tool")
             faults += [f"{region} {where}: {f}" for f in _name_cases(text.replace("\u00a0", " "), names[region])]
+        # every sentence has its verb (or the dash that stands for it: "Основные направления — Россия")
+        for block in note.blocks:
+            if getattr(block, "kind", None) != "body":
+                continue
+            for sentence in re.split(r"(?<=\.) (?=[А-ЯЁ])", block.plain(marks=False).replace("\u00a0", " ")):
+                words = re.findall(r"[А-Яа-яЁё]+", sentence)
+                if "—" not in sentence and not any(
+                    morph().parse(w)[0].tag.POS in ("VERB", "PRTS", "ADJS") for w in words
+                ):
+                    faults.append(f"{region}: a sentence without its verb: {sentence}")
         if re.search(r"[0-9a-f]{64}|sha256|позиция|строка \d", xml + page):
             faults.append(f"{region}: a hash, a file position or a row number in the text or its footnotes")
         if len(footnotes) != len(note.figures):

@@ -145,12 +145,15 @@ _ORDINALS = (
 ).split()
 
 
-def _place(rank: tuple[int, int] | None, what: str) -> str:
+def _place(d: NoteData, indicator: str, by: str) -> str:
+    """'По сальдо миграции область занимает десятое место среди регионов страны.'"""
+    rank = d.ranks.get(indicator)
     if not rank or rank[0] > len(_ORDINALS):
         return ""
     place, of = rank
     where = "последнее" if place == of and of > 1 else _ORDINALS[place - 1].replace("_", " ")
-    return f"{what} {where} место среди регионов страны"
+    who = "город" if d.region_name_ru.startswith("город ") else "область"
+    return f"По {by} {who} занимает {where} место среди регионов страны"
 
 
 def _emigration_totals(d: NoteData, w: _Draft) -> Paragraph | None:
@@ -211,7 +214,7 @@ def _population(d: NoteData, w: _Draft) -> Paragraph | None:
                 share_fig = w.fig(f"{ru.decimal(pct)}%", float(ru.rounded(pct, 1)), o, indicator=share, note=note)
                 parts += [w.persons(o), " (", share_fig, f") — {label}"]
             parts.append(", " if i == 0 else "")
-    place = _place(d.ranks.get("population"), "По численности населения это")
+    place = _place(d, "population", "численности населения")
     return Paragraph(parts + ["."] + ([f" {place}."] if place else []))
 
 
@@ -371,7 +374,7 @@ def _net_migration(d: NoteData, w: _Draft) -> Paragraph | None:
     if prev is not None and (prev["value"] >= 0) == gain:
         parts += [f" (в {d.year - 1} году — ", said(prev), ")"]
     parts.append(".")
-    place = _place(d.ranks.get("net_migration"), "По сальдо миграции это")
+    place = _place(d, "net_migration", "сальдо миграции")
     if place:
         parts.append(f" {place}.")
     caveat = border_caveat(d, [cur, prev] if prev is not None else [cur])
