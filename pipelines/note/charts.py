@@ -8,7 +8,7 @@ import io
 
 from pipelines.note import russian as ru
 from pipelines.note.data import NoteData
-from pipelines.report.charts import DOCUMENT, OFFICIAL, pyplot
+from pipelines.report.charts import DOCUMENT, OFFICIAL, REMAINDER, pyplot
 
 
 def _png(fig) -> bytes:
@@ -24,17 +24,34 @@ def _plain(ax) -> None:
 
 
 def destinations(d: NoteData) -> bytes | None:
-    rows = [r for r in d.destinations if not r["is_remainder"]]
-    if not rows:
+    fig = destinations_figure(d)
+    return _png(fig) if fig else None
+
+
+def departures(d: NoteData) -> bytes | None:
+    fig = departures_figure(d)
+    return _png(fig) if fig else None
+
+
+def destinations_figure(d: NoteData):
+    """Persons by destination, the named countries and, where they do not sum to the national
+    total, one "Другие страны" bar for the rest (the mart's remainder row)."""
+    named = [r for r in d.destinations if not r["is_remainder"]]
+    if not named:
         return None
-    rows = list(reversed(rows))  # the largest on top
-    fig, ax = pyplot().subplots(figsize=(6.3, 0.45 * len(rows) + 0.8))
-    fig.subplots_adjust(left=0.25, right=0.88, top=0.95, bottom=0.12)
+    rest = [r for r in d.destinations if r["is_remainder"] and r["emigrants"] and float(r["emigrants"]) > 0]
+    rows = list(reversed(named + rest))  # the largest on top, the rest at the bottom
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax = pyplot().subplots(figsize=(6.3, 0.45 * len(rows) + 1.1))
+    fig.subplots_adjust(left=0.25, right=0.9, top=0.95, bottom=0.22)
     values = [float(r["emigrants"]) for r in rows]
     bars = ax.barh(
-        [r["country_name_ru"] for r in rows],
+        [("Другие страны" if r["is_remainder"] else r["country_name_ru"]) for r in rows],
         values,
-        color=[OFFICIAL if r["source_kind"] == "official" else DOCUMENT for r in rows],
+        color=[
+            REMAINDER if r["is_remainder"] else OFFICIAL if r["source_kind"] == "official" else DOCUMENT for r in rows
+        ],
     )
     for bar, v in zip(bars, values):
         ax.text(
@@ -44,21 +61,24 @@ def destinations(d: NoteData) -> bytes | None:
             va="center",
             fontsize=8,
         )
-    ax.set_xlim(0, max(values) * 1.18)
-    ax.xaxis.set_visible(False)
+    ax.set_xlim(0, max(values) * 1.2)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: ru.count(v).replace(ru.NBSP, " ")))
+    ax.set_xlabel("человек", fontsize=9)
+    ax.set_ylabel("страна назначения", fontsize=9)
     _plain(ax)
-    ax.spines["bottom"].set_visible(False)
-    return _png(fig)
+    return fig
 
 
-def departures(d: NoteData) -> bytes | None:
+def departures_figure(d: NoteData):
     rows = [r for r in d.trend if r["departures"] is not None]
     if not rows:
         return None
     years = [r["year"] for r in rows]
-    values = [float(r["departures"]) for r in rows]
-    fig, ax = pyplot().subplots(figsize=(6.3, 2.8))
-    fig.subplots_adjust(left=0.1, right=0.97, top=0.92, bottom=0.12)
+    values = [float(r["departures"]) / 1000 for r in rows]
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax = pyplot().subplots(figsize=(6.3, 3.0))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.92, bottom=0.17)
     span = max(years) - min(years)
     bars = ax.bar(
         years,
@@ -70,7 +90,7 @@ def departures(d: NoteData) -> bytes | None:
         ax.text(
             bar.get_x() + bar.get_width() / 2,
             v,
-            ru.thousands(v).replace(ru.NBSP, " "),
+            ru.decimal(v).replace(ru.NBSP, " "),
             ha="center",
             va="bottom",
             fontsize=8,
@@ -78,10 +98,11 @@ def departures(d: NoteData) -> bytes | None:
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlim(min(years) - 1, max(years) + 1)
     ax.set_ylim(0, max(values) * 1.2)
-    ax.yaxis.set_visible(False)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: ru.decimal(v, 0).replace(ru.NBSP, " ")))
+    ax.set_ylabel("тыс. человек", fontsize=9)
+    ax.set_xlabel("год", fontsize=9)
     _plain(ax)
-    ax.spines["left"].set_visible(False)
-    return _png(fig)
+    return fig
 
 
 def all_charts(d: NoteData) -> dict[str, bytes]:

@@ -82,30 +82,78 @@ def _day(v) -> str:
 
 
 def source_note(o: dict) -> str:
-    """Source, vintage, file and cell. The table's title stands in a sentence of its own, apart from
-    the row numbers, so that nobody (and no extractor) reads "строка 105" as a count of people."""
+    """As an analyst cites: the bureau's table by its title, element id and release date; a
+    document by its title, date and page (no file path, no hash, no row numbers)."""
     if o["source_kind"] == "official":
-        return f"{_table(o)} {_cell(o)}; выгрузка от {_day(o['vintage'])}."
-    return f"Документ «{o['file']}» от {_day(o['vintage'])}, страница {o['page']}, позиция {o['position']}."
+        return _table(o) + "."
+    return f"{_document(o)}."
 
 
 def derived_note(what: str, parts: list[dict]) -> str:
-    """A figure computed here from the bureau's: its table(s), then the cells it was computed from."""
+    """A figure computed here from the bureau's: what was computed, then the tables it was computed from."""
     tables = list(dict.fromkeys(_table(o) for o in parts))
-    cells = "; ".join(_cell(o)[0].lower() + _cell(o)[1:] + f" (выгрузка от {_day(o['vintage'])})" for o in parts)
-    return f"{' '.join(tables)} Расчёт: {what}. Значения: {cells}."
+    return f"Расчёт по данным БНС: {what}. {'; '.join(tables)}."
 
 
 def _table(o: dict) -> str:
-    return f"{BUREAU}: «{o['source_title']}», {o['source_id']}."
+    element = f" (эл. {o['element_id']})" if o.get("element_id") else ""
+    return f"БНС, таблица «{_title(o['source_title'])}»{element}, выпуск от {_day(o['vintage'])}"
 
 
-def _cell(o: dict) -> str:
-    sheet = f"лист «{o['sheet']}», " if o["sheet"] else ""
-    return f"Файл raw/{o['file']}, {sheet}строка {o['sheet_row']}, столбец {o['sheet_col']}"
+def _title(title: str | None) -> str:
+    return (title or "").removesuffix(" (человек)")  # the unit is the figure's own
+
+
+def _document(o: dict) -> str:
+    page = f", с. {o['page']}" if o.get("page") is not None else ""
+    return f"Документ «{o['source_title'] or o['file']}» от {_day(o['vintage'])}{page}"
+
+
+def border_caveat(d: NoteData, rows: list[dict]) -> str | None:
+    """A sentence for a series that spans a change of the region's borders (the seeds' 2018 and
+    2022 changes): its figures before and after the date describe different territories."""
+    starts = [o["period_start"] for o in rows if o.get("period_start") is not None]
+    ends = [o.get("period_end") or o["period_start"] for o in rows if o.get("period_start") is not None]
+    if len(rows) < 2 or not starts:
+        return None
+    first, last = min(_as_date(v) for v in starts), max(_as_date(v) for v in ends)
+    said = []
+    for c in d.changes:
+        if not (first < c["date"] <= last):
+            continue
+        verb = "выделен" if c["new"].startswith("город ") else "выделена"  # город Шымкент; (Абайская) область
+        said.append(f"{ru.day_month(c['date'])} из состава {ru.inflect_name(c['parent'], 'gent')} {verb} {c['new']}")
+    if not said:
+        return None
+    return (
+        f"Сопоставление лет условно: {'; '.join(said)}, поэтому показатели до и после "
+        f"{'этой даты' if len(said) == 1 else 'этих дат'} относятся к разной территории."
+    )
+
+
+def _as_date(v) -> date:
+    return v.date() if hasattr(v, "date") and callable(v.date) else v
 
 
 # --- the sentences ---------------------------------------------------------------------------------
+
+# "занимает двенадцатое место": an ordinal in words (a numeral here would read as a figure)
+_ORDINALS = (
+    "первое второе третье четвёртое пятое шестое седьмое восьмое девятое десятое одиннадцатое двенадцатое "
+    "тринадцатое четырнадцатое пятнадцатое шестнадцатое семнадцатое восемнадцатое девятнадцатое двадцатое "
+    "двадцать_первое двадцать_второе двадцать_третье двадцать_четвёртое двадцать_пятое"
+).split()
+
+
+def _place(d: NoteData, indicator: str, by: str) -> str:
+    """'По сальдо миграции область занимает десятое место среди регионов страны.'"""
+    rank = d.ranks.get(indicator)
+    if not rank or rank[0] > len(_ORDINALS):
+        return ""
+    place, of = rank
+    where = "последнее" if place == of and of > 1 else _ORDINALS[place - 1].replace("_", " ")
+    who = "город" if d.region_name_ru.startswith("город ") else "область"
+    return f"По {by} {who} занимает {where} место среди регионов страны"
 
 
 def _emigration_totals(d: NoteData, w: _Draft) -> Paragraph | None:
@@ -115,13 +163,13 @@ def _emigration_totals(d: NoteData, w: _Draft) -> Paragraph | None:
     first = rows[0]
     v = float(first["value"])
     parts = [
-        f"В {first['year']} году на работу за границу {ru.verb_agree('уехали', 'уехал', v)} ",
+        f"В целом по стране в {first['year']} году на работу за границу {ru.verb_agree('уехали', 'уехал', v)} ",
         w.fig(ru.count(v), round(v), first),
         f" {ru.agree('казахстанец', v)}",
     ]
     if len(rows) == 2:
         second = rows[1]
-        parts += [f", а в {second['year']} году - ", w.fig(ru.count(second["value"]), round(second["value"]), second)]
+        parts += [f", а в {second['year']} году — ", w.fig(ru.count(second["value"]), round(second["value"]), second)]
     return Paragraph(parts + ["."])
 
 
@@ -133,28 +181,7 @@ def _destination_names(d: NoteData) -> Paragraph | None:
     names = [r["country_name_ru"] for r in _named_destinations(d)]
     if len(names) < 2:
         return None
-    return Paragraph([f"Среди основных направлений: {', '.join(names[:-1])} и {names[-1]}."])
-
-
-def _destination_figures(d: NoteData, w: _Draft) -> Paragraph | None:
-    rows = [(r, d.get("labour_emigration", str(d.year), "KZ", r["country_code"])) for r in _named_destinations(d)]
-    rows = [(r, o) for r, o in rows if o is not None]
-    if not rows:
-        return None
-    (r0, o0), rest = rows[0], rows[1:]
-    v0 = float(o0["value"])
-    parts = [
-        f"Только в {d.year} году ",
-        w.fig(ru.count(v0), round(v0), o0),
-        f" {ru.agree('казахстанец', v0)} {ru.verb_agree('поехали', 'поехал', v0)} в {ru.inflect_name(r0['country_name_ru'], 'accs')}",
-    ]
-    for i, (r, o) in enumerate(rest):
-        parts += [
-            " и " if i == len(rest) - 1 else ", ",
-            w.fig(ru.count(o["value"]), round(o["value"]), o),
-            f" - в {ru.inflect_name(r['country_name_ru'], 'accs')}",
-        ]
-    return Paragraph(parts + ["."])
+    return Paragraph([f"Основные направления — {', '.join(names[:-1])} и {names[-1]}."])
 
 
 def _population(d: NoteData, w: _Draft) -> Paragraph | None:
@@ -165,8 +192,7 @@ def _population(d: NoteData, w: _Draft) -> Paragraph | None:
     total = rows[-1]
     at = total["period_start"]
     where = ru.inflect_name(d.region_name_ru, "gent")
-    lead = f"Согласно данным {ru.inflect_name(BUREAU, 'gent')}, ч" if total["source_kind"] == "official" else "Ч"
-    parts = [f"{lead}исленность населения {where} на {ru.day_month(at)} составила ", w.persons(total)]
+    parts = [f"Численность населения {where} на {ru.day_month(at)} составила ", w.persons(total)]
     urban, rural = d.get("population_urban", total["period"]), d.get("population_rural", total["period"])
     if urban and rural and urban["value"] > 0 and rural["value"] > 0:
         parts.append(", в том числе ")
@@ -175,17 +201,21 @@ def _population(d: NoteData, w: _Draft) -> Paragraph | None:
         ):
             pct = 100 * float(o["value"]) / float(total["value"])
             note = (
-                derived_note("первое значение к второму, в процентах", [o, total])
+                derived_note(
+                    f"доля {label.split()[0]} жителей в численности населения, %",
+                    [o, total],
+                )
                 if o["source_kind"] == total["source_kind"] == "official"
                 else None
             )
             if note is None:  # a share is written only where both counts are the bureau's
-                parts += [w.persons(o), f" – {label}"]
+                parts += [w.persons(o), f" — {label}"]
             else:
                 share_fig = w.fig(f"{ru.decimal(pct)}%", float(ru.rounded(pct, 1)), o, indicator=share, note=note)
-                parts += [w.persons(o), " (", share_fig, f") – {label}"]
+                parts += [w.persons(o), " (", share_fig, f") — {label}"]
             parts.append(", " if i == 0 else "")
-    return Paragraph(parts + ["."])
+    place = _place(d, "population", "численности населения")
+    return Paragraph(parts + ["."] + ([f" {place}."] if place else []))
 
 
 def _natural_increase(d: NoteData, w: _Draft) -> Paragraph | None:
@@ -213,7 +243,7 @@ def _natural_increase(d: NoteData, w: _Draft) -> Paragraph | None:
             else f"в {prev['year']} году"
         )
         parts += [
-            f" ({same} - ",
+            f" ({same} — ",
             w.fig(
                 f"{ru.count(abs(pv))}{ru.NBSP}{ru.agree('человек', abs(pv))}",
                 abs(round(pv)) * (1 if pv >= 0 else -1),
@@ -221,7 +251,8 @@ def _natural_increase(d: NoteData, w: _Draft) -> Paragraph | None:
             ),
             ")",
         ]
-    return Paragraph(parts + ["."])
+    caveat = border_caveat(d, [last, prev] if prev is not None else [last])
+    return Paragraph(parts + ["."] + ([f" {caveat}"] if caveat else []))
 
 
 def _year_before(rows: list[dict], last: dict) -> dict | None:
@@ -241,14 +272,19 @@ def _labour_force(d: NoteData, w: _Draft) -> Paragraph | None:
     years = [d.year] + [y for y in (d.year - 5, min(rows)) if y in rows and y != d.year]
     years = list(dict.fromkeys(years))
     where = ru.inflect_name(d.region_name_ru, "loct")
-    parts = [f"При этом, численность рабочей силы в {where} в {years[0]} году составляла ", w.persons(rows[years[0]])]
+    parts = [f"Численность рабочей силы в {where} в {years[0]} году составила ", w.persons(rows[years[0]])]
     for y in years[1:]:
-        parts += [f", в {y} году ", w.persons(rows[y])]
-    return Paragraph(parts + ["."])
+        parts += [f", в {y} году — ", w.persons(rows[y])]
+    parts.append(".")
+    trend = _labour_force_trend(d)
+    if trend:
+        parts.append(f" {trend}")
+    caveat = border_caveat(d, [rows[y] for y in years] + (d.series("labour_force") if trend else []))
+    return Paragraph(parts + ([f" {caveat}"] if caveat else []))
 
 
-def _labour_force_trend(d: NoteData) -> Paragraph | None:
-    """'начиная с 2022 года наблюдается снижение рабочей силы' when it fell every year since (3 years at least)."""
+def _labour_force_trend(d: NoteData) -> str | None:
+    """'Начиная с 2022 года рабочая сила сокращается' when it fell every year since (3 years at least)."""
     rows = [o for o in d.series("labour_force") if o["year"] <= d.year]
     if len(rows) < 3 or rows[-1]["year"] != d.year:
         return None
@@ -262,12 +298,7 @@ def _labour_force_trend(d: NoteData) -> Paragraph | None:
         start -= 1
     if d.year - rows[start]["year"] < 2:
         return None
-    return Paragraph(
-        [
-            f"По {ru.inflect_name(d.region_name_ru, 'datv')} начиная с {rows[start]['year']} года наблюдается "
-            f"{'снижение' if falling else 'рост'} рабочей силы."
-        ]
-    )
+    return f"Начиная с {rows[start]['year']} года рабочая сила {'сокращается' if falling else 'растёт'} ежегодно."
 
 
 def _departures(d: NoteData, w: _Draft) -> Paragraph | None:
@@ -278,41 +309,35 @@ def _departures(d: NoteData, w: _Draft) -> Paragraph | None:
     obs = [d.get("departures", str(r["year"])) for r in top]
     if any(o is None for o in obs):
         return None
-    where = ru.inflect_name(d.region_name_ru, "datv")
+    where = ru.inflect_name(d.region_name_ru, "gent")
     complete = len(rows) == rows[-1]["year"] - rows[0]["year"] + 1
     if complete and len(rows) > len(top):  # every year known: the largest are the largest
-        parts = [
-            f"Уровень миграции по {where} за {rows[0]['year']}-{rows[-1]['year']} годы показывает, что "
-            f"наибольшее выбытие населения зафиксировано"
-        ]
+        parts = [f"За {rows[0]['year']}–{rows[-1]['year']} годы больше всего жителей выбыло из {where}"]
     else:  # a series with gaps: only what is known, without ranking it
-        parts = [f"Выбытие населения по {where} зафиксировано"]
+        parts = [f"Из {where} выбыло"]
     for i, o in enumerate(obs):
         parts += [(" и" if i and i == len(obs) - 1 else ",") if i else "", f" в {o['year']} году ", w.persons(o)]
-    return Paragraph(parts + ["."])
+    caveat = border_caveat(d, [d.get("departures", str(r["year"])) or {} for r in rows])
+    return Paragraph(parts + ["."] + ([f" {caveat}"] if caveat else []))
 
 
 def _departures_ratio(d: NoteData, w: _Draft) -> Paragraph | None:
-    """'выбыло в 1,4 раза больше людей, чем в 2023 году': computed from two consecutive official
-    years, else a document's own claim; only a growth (a fall is in the departures sentence)."""
+    """'выбыло в 1,4 раза больше, чем в 2023 году': only where two consecutive years of the bureau's
+    departures check it; a document's own ratio, which the warehouse cannot check, is left out."""
     row = next((r for r in d.trend if r["year"] == d.year), None)
     if row is None:
         return None
     cur, prev = d.get("departures", str(d.year)), d.get("departures", str(d.year - 1))
-    if (
+    if not (
         row["ratio_to_previous_year"] is not None
         and cur
         and prev
         and cur["source_kind"] == prev["source_kind"] == "official"
     ):
-        ratio = float(row["ratio_to_previous_year"])
-        note = derived_note(f"число выбывших за {d.year} год к числу выбывших за {d.year - 1} год", [cur, prev])
-        base = {**cur, "indicator": "departures_growth_ratio"}
-    else:
-        o = d.get("departures_growth_ratio", str(d.year))
-        if o is None:
-            return None
-        ratio, note, base = float(o["value"]), None, o
+        return None
+    ratio = float(row["ratio_to_previous_year"])
+    note = derived_note(f"число выбывших за {d.year} год к числу выбывших за {d.year - 1} год", [cur, prev])
+    base = {**cur, "indicator": "departures_growth_ratio"}
     if ratio < 1.05:
         return None
     said = float(ru.rounded(ratio, 1))
@@ -347,8 +372,13 @@ def _net_migration(d: NoteData, w: _Draft) -> Paragraph | None:
     ]
     prev = rows.get(d.year - 1)
     if prev is not None and (prev["value"] >= 0) == gain:
-        parts += [f" (в {d.year - 1} году - ", said(prev), ")"]
-    return Paragraph(parts + ["."])
+        parts += [f" (в {d.year - 1} году — ", said(prev), ")"]
+    parts.append(".")
+    place = _place(d, "net_migration", "сальдо миграции")
+    if place:
+        parts.append(f" {place}.")
+    caveat = border_caveat(d, [cur, prev] if prev is not None else [cur])
+    return Paragraph(parts + ([f" {caveat}"] if caveat else []))
 
 
 def _in_text_order(blocks: list, footnotes: list[str]) -> list[str]:
@@ -362,42 +392,53 @@ def _in_text_order(blocks: list, footnotes: list[str]) -> list[str]:
     return ordered
 
 
+def _typeset(blocks: list) -> None:
+    """The typography pass over every sentence (the figures are set as written)."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block.parts = [ru.typography(p) if isinstance(p, str) else p for p in block.parts]
+
+
 def compose(d: NoteData) -> Note:
     w = _Draft()
     gent = ru.inflect_name(d.region_name_ru, "gent")
     chart_titles = {
-        "destinations": f"Основные направления трудовых мигрантов в {d.year} году",
-        "departures": f"Число выбывших из {gent}",
+        "destinations": f"Основные направления трудовых мигрантов из Казахстана в {d.year} году, человек",
+        "departures": f"Число выбывших из {gent} по годам, тыс. человек",
     }
-    blocks: list = []
-    # the country's emigration is one paragraph, as in the analyst's note: its sentences read together
-    national = [p for p in (_emigration_totals(d, w), _destination_names(d), _destination_figures(d, w)) if p]
+    # the region first: its population and balance with their places among the regions, then its
+    # other figures; the country's emigration after it, in one short paragraph
+    regional = [
+        _population(d, w),
+        _net_migration(d, w),
+        _natural_increase(d, w),
+        _labour_force(d, w),
+        _departures(d, w),
+        _departures_ratio(d, w),
+    ]
+    blocks: list = [p for p in regional if p]
+    if any(r["departures"] is not None for r in d.trend):
+        caveat = border_caveat(d, [o for o in d.series("departures")])
+        blocks += [
+            "departures",
+            Paragraph([chart_titles["departures"]] + ([f". {caveat}"] if caveat else []), kind="chart"),
+        ]
+    national = [p for p in (_emigration_totals(d, w), _destination_names(d)) if p]
     if national:
         blocks.append(Paragraph([part for i, p in enumerate(national) for part in ([" "] if i else []) + p.parts]))
     if any(not r["is_remainder"] for r in d.destinations):
         blocks += ["destinations", Paragraph([chart_titles["destinations"]], kind="chart")]
-    regional = [
-        _population(d, w),
-        _natural_increase(d, w),
-        _labour_force(d, w),
-        _labour_force_trend(d),
-        _departures(d, w),
-        _departures_ratio(d, w),
-        _net_migration(d, w),
-    ]
-    blocks += [p for p in regional if p]
-    if any(r["departures"] is not None for r in d.trend):
-        blocks += ["departures", Paragraph([chart_titles["departures"]], kind="chart")]
     if not w.figures:
         from pipelines.note.data import NoteError
 
         raise NoteError(f"the marts hold no figure for {d.region} ({d.region_name_ru}) to write a note with")
     footnotes = _in_text_order(blocks, w.footnotes)
+    _typeset(blocks)
     return Note(
         region=d.region,
         region_name_ru=d.region_name_ru,
         year=d.year,
-        title=f"Трудовая миграция: {d.region_name_ru}",
+        title=f"Миграция населения {gent}",
         blocks=blocks,
         footnotes=footnotes,
         figures=sorted(w.figures, key=lambda f: f.number),

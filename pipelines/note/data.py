@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 
@@ -23,6 +24,8 @@ class NoteData:
     destinations: list[dict]  # marts.emigration_by_destination of the year
     trend: list[dict]  # marts.outflow_trend of the region, up to the year
     claims: list[dict]  # marts.note_claims about the region: the annex
+    ranks: dict = field(default_factory=dict)  # indicator → (place, of how many regions), for the year
+    changes: list[dict] = field(default_factory=list)  # border changes of the region (sql/seeds)
     _by_key: dict = field(default_factory=dict, repr=False)
 
     def get(
@@ -98,6 +101,29 @@ def load(con: duckdb.DuckDBPyConnection, region: str, year: int | None = None) -
         select * from marts.note_claims where region = ? order by document_name, page, position""",
         [region],
     )
+    # the bureau's element id of each table: the citation names it
+    elements = {
+        r["source_id"]: r["table_id"]
+        for r in query_rows(
+            con, "select source_id, table_id from marts.source_freshness where source_kind = 'official'"
+        )
+    }
+    for o in observations:
+        o["element_id"] = elements.get(o["source_id"])
+    ranks = {}
+    for indicator, period_kind, period in (("net_migration", "year", str(year)), ("population", "date", None)):
+        rows = query_rows(
+            con,
+            """
+            select region, value, period from marts.observations
+            where indicator = ? and sex = 'total' and period_kind = ? and region <> 'KZ' and country is null
+              and source_kind = 'official' and (? is null and year = ? + 1 and period_start = make_date(? + 1, 1, 1)
+                                                or period = ?)""",
+            [indicator, period_kind, period, year, year, period],
+        )
+        order = [r["region"] for r in sorted(rows, key=lambda r: -float(r["value"]))]
+        if region in order:
+            ranks[indicator] = (order.index(region) + 1, len(order))
     name_ru, name_en = known[region]
     return NoteData(
         region=region,
@@ -108,4 +134,32 @@ def load(con: duckdb.DuckDBPyConnection, region: str, year: int | None = None) -
         destinations=destinations,
         trend=trend,
         claims=claims,
+        ranks=ranks,
+        changes=border_changes(region),
     )
+
+
+def border_changes(region: str) -> list[dict]:
+    """The changes of the region's territory (sql/seeds/ref_region_changes.csv): a region formed from
+    another, or one a part was taken from; a series across such a date compares two territories."""
+    import csv
+
+    from pipelines.reference import regions as ref_regions
+    from pipelines.settings import SEEDS_DIR
+
+    with open(SEEDS_DIR / "ref_region_changes.csv", encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["change"] == "separated_from"]
+    names = {k: r.name_ru for k, r in ref_regions().items()}
+    out = []
+    for r in rows:
+        if region not in (r["kato"], r["related_kato"]):
+            continue
+        out.append(
+            {
+                "date": date.fromisoformat(r["change_date"]),
+                "new": names.get(r["kato"], r["kato"]),
+                "parent": names.get(r["related_kato"], r["related_kato"]),
+                "lost_part": region == r["related_kato"],
+            }
+        )
+    return out

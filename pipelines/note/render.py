@@ -69,13 +69,15 @@ def write_drafted(d: NoteData, out: Path) -> NoteResult:
     return NoteResult(note=note, html=html, docx=docx, files=[docx, html, *files])
 
 
-def _value(v) -> str:
+def _value(v, unit: str | None = None) -> str:
     from pipelines.note import russian as ru
 
     if v is None:
         return ""
     f = float(v)
-    return (ru.count(f) if f.is_integer() else ru.decimal(f, 3).rstrip("0").rstrip(",")).replace(ru.NBSP, " ")
+    text = (ru.count(f) if f.is_integer() else ru.decimal(f, 3).rstrip("0").rstrip(",")).replace(ru.NBSP, " ")
+    # a ratio reads as the note's prose says it ("в 1,4 раза"): a bare 1,4 is no figure a reader can place
+    return f"в {text} {ru.agree('раз', f)}" if unit == "ratio" else text
 
 
 def note_html(note: Note, charts: dict[str, bytes]) -> str:
@@ -88,35 +90,63 @@ def note_html(note: Note, charts: dict[str, bytes]) -> str:
 
 
 def note_docx(note: Note, charts: dict[str, bytes]):
+    """A4, the note's look in named styles an analyst edits in Word (Normal, Body Text, Caption,
+    Heading 1/2, Footnote Text), and every source as a Word footnote at the foot of its page."""
     from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Mm, Pt, RGBColor
 
     doc = Document()
-    normal = doc.styles["Normal"]
+    styles = doc.styles
+    normal = styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(12)
-    for section in doc.sections:
+    for name, size in (("Heading 1", 14), ("Heading 2", 12)):
+        styles[name].font.name = "Times New Roman"
+        styles[name].font.size = Pt(size)
+        styles[name].font.color.rgb = RGBColor(0, 0, 0)
+    styles["Heading 1"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    body = styles["Body Text"]
+    body.base_style = normal
+    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    body.paragraph_format.first_line_indent = Cm(1.25)
+    body.paragraph_format.space_after = Pt(6)
+    caption = styles["Caption"]
+    caption.font.name, caption.font.size, caption.font.italic, caption.font.bold = (
+        "Times New Roman",
+        Pt(11),
+        True,
+        False,
+    )
+    caption.font.color.rgb = RGBColor(0, 0, 0)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footnote_text = styles.add_style("Footnote Text", WD_STYLE_TYPE.PARAGRAPH)
+    footnote_text.base_style = normal
+    footnote_text.font.size = Pt(10)
+    footnote_text.paragraph_format.space_after = Pt(0)
+    footnote_ref = styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+    footnote_ref.font.superscript = True
+    for section in doc.sections:  # A4, the margins of a Kazakh ministry's note (ST RK 1.5)
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Cm(2), Cm(2)
         section.left_margin, section.right_margin = Cm(3), Cm(1.5)
     doc.core_properties.title = note.title
-    doc.core_properties.author = "kazmig note"
+    doc.core_properties.author = ""
     doc.add_heading(note.title, level=1)
     for block in note.blocks:
         if isinstance(block, str):
             doc.add_picture(io.BytesIO(charts[block]), width=Cm(16))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             continue
-        p = doc.add_paragraph()
         if block.kind == "chart":
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            p.add_run(block.plain()).italic = True
+            doc.add_paragraph(block.plain(), style="Caption")
             continue
-        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        p.paragraph_format.first_line_indent = Cm(1.25)
+        p = doc.add_paragraph(style="Body Text")
         for part in block.parts:
             if isinstance(part, Figure):
                 p.add_run(part.text)
-                p.add_run(f"[{part.number}]").font.superscript = True
+                _footnote_reference(p, part.number)
             else:
                 p.add_run(part)
     doc.add_heading("Приложение. Показатели документов о регионе и их проверка по данным БНС", level=2)
@@ -136,17 +166,60 @@ def note_docx(note: Note, charts: dict[str, bytes]):
                     str(c["page"]),
                     c["indicator_name_ru"] or c["indicator"],
                     c["period"] or "",
-                    _value(c["claimed_value"]),
-                    _value(c["official_value"]),
+                    _value(c["claimed_value"], c["unit"]),
+                    _value(c["official_value"], c["unit"]),
                     STATUS_RU[c["status"]],
                 ),
             ):
                 cell.text = text or ""
     else:
-        doc.add_paragraph("Документов с показателями региона в хранилище нет.")
-    doc.add_heading("Источники", level=2)
-    for i, text in enumerate(note.footnotes, 1):
-        para = doc.add_paragraph(f"[{i}] {text}")
-        for run in para.runs:
-            run.font.size = Pt(8)
+        doc.add_paragraph("Документов с показателями региона нет.", style="Body Text")
+    _footnotes_part(doc, note.footnotes)
     return doc
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _footnote_reference(paragraph, number: int) -> None:
+    """<w:footnoteReference> in a run of the Footnote Reference style: Word numbers it itself."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    run.style = "Footnote Reference"
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), str(number))
+    run._r.append(ref)
+
+
+def _footnotes_part(doc, footnotes: list[str]) -> None:
+    """word/footnotes.xml (python-docx writes no footnotes of its own): the two separators Word
+    expects, then one footnote per source, related to the document part."""
+    from xml.sax.saxutils import escape
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    def para(inner: str) -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>{inner}</w:p>'
+
+    notes = [
+        f'<w:footnote w:type="separator" w:id="-1">{para("<w:r><w:separator/></w:r>")}</w:footnote>',
+        '<w:footnote w:type="continuationSeparator" w:id="0">'
+        f"{para('<w:r><w:continuationSeparator/></w:r>')}</w:footnote>",
+    ]
+    for i, text in enumerate(footnotes, 1):
+        notes.append(
+            f'<w:footnote w:id="{i}">'
+            + para(
+                '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
+                f'<w:r><w:t xml:space="preserve"> {escape(text)}</w:t></w:r>'
+            )
+            + "</w:footnote>"
+        )
+    xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{_W}">{"".join(notes)}</w:footnotes>'
+    part = Part(PackURI("/word/footnotes.xml"), _FOOTNOTES_TYPE, xml.encode("utf-8"), doc.part.package)
+    doc.part.relate_to(part, RT.FOOTNOTES)

@@ -3,6 +3,7 @@ and words that agree with them ("1 человек", "2 человека", "5 ч�
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -100,28 +101,113 @@ def verb_agree(plural: str, singular: str, number: float) -> str:
     return singular if n % 10 == 1 and n % 100 != 11 else plural
 
 
+# Kazakh letters: a Kazakh name ("область Жетісу") is written as it is, in every case
+_KAZAKH = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+# Head nouns of a region's name; the name in apposition after "область" or "республика" keeps its
+# nominative ("области Жетісу", "Республики Казахстан"), after "город" it declines ("города Астаны")
+_HEADS = {"область", "город", "республика"}
+_APPOSITION_KEPT = {"область", "республика"}
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+
+
+@lru_cache(maxsize=1)
+def _seed_forms() -> dict[tuple[str, str], str]:
+    """The seeds' own forms (sql/seeds/ref_region_forms.csv) where the dictionary's guess fails."""
+    import csv
+
+    from pipelines.settings import SEEDS_DIR
+
+    path = SEEDS_DIR / "ref_region_forms.csv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as f:
+        return {(r["name_ru"], r["grammatical_case"]): r["form"] for r in csv.DictReader(f)}
+
+
 def inflect_name(name: str, case: str) -> str:
-    """A proper name in another case, word by word, keeping each word's capitals: 'Акмолинская
-    область' → 'Акмолинской области', 'город Астана' → 'города Астаны', 'Южная Корея' → 'Южную
-    Корею'. Words the dictionary does not know ('Жетісу') or cannot decline ('ОАЭ') stay as they are."""
-    return " ".join(_inflect_word(word, case) for word in name.split(" "))
+    """A proper name in another case, word by word, each word agreeing with the name's head noun and
+    keeping its capitals: 'Костанайская область' → 'Костанайской области', 'город Шымкент' →
+    'города Шымкента', 'Южная Корея' → 'Южную Корею'. pymorphy3 guesses words its dictionary lacks
+    ('Костанайская', 'Атырауская'); the seeds' forms stand where that guess fails; Kazakh words
+    ('Жетісу') and abbreviations ('ОАЭ') stay as written."""
+    if case == "nomn":
+        return name
+    seeded = _seed_forms().get((name, case))
+    if seeded:
+        return seeded
+    words = name.split(" ")
+    gender = _head_gender(words)
+    out, after = [], None
+    for word in words:
+        out.append(_inflect_word(word, case, gender, after))
+        after = _head(word) or after
+    return " ".join(out)
 
 
-def _inflect_word(word: str, case: str) -> str:
+def _parses(word: str):
+    return morph().parse(word.lower())
+
+
+def _head(word: str) -> str | None:
+    return next((p.normal_form for p in _parses(word) if p.tag.POS == "NOUN" and p.normal_form in _HEADS), None)
+
+
+def _head_gender(words: list[str]) -> str | None:
+    for word in [w for w in words if _head(w)] or words[-1:]:
+        for p in _parses(word.rpartition("-")[2]):
+            if p.tag.POS == "NOUN" and "nomn" in p.tag:
+                return p.tag.gender
+    return None
+
+
+def _inflect_word(word: str, case: str, gender: str | None, after: str | None) -> str:
     head, _, last = word.rpartition("-")  # Западно-Казахстанская: the last part declines
-    parsed = morph().parse(last)[0]
-    if word.isupper() or not parsed.is_known or "nomn" not in parsed.tag or parsed.tag.POS not in ("NOUN", "ADJF"):
+    if word.isupper() or _KAZAKH & set(word):
+        return word
+    parses = [p for p in _parses(last) if "nomn" in p.tag]
+    adjectives = [p for p in parses if p.tag.POS == "ADJF"]
+    nouns = [p for p in parses if p.tag.POS == "NOUN"]
+    # a guessed word ("Атырауская": a gerund first) is an adjective when it can be one
+    if adjectives and (not nouns or not nouns[0].is_known or adjectives[0].score > nouns[0].score):
+        parsed = next((a for a in adjectives if a.tag.gender == gender), adjectives[0])
+    elif nouns:
+        if after in _APPOSITION_KEPT:
+            return word
+        parsed = (
+            next((n for n in nouns if n.normal_form in _HEADS), None)
+            or next((n for n in nouns if "Geox" in n.tag), None)
+            or next((n for n in nouns if "inan" in n.tag), nouns[0])
+        )
+        if "Fixd" in parsed.tag:
+            return word
+        if case == "accs" and parsed.tag.gender == "masc" and parsed.tag.number == "sing":
+            return word  # a place is inanimate: its masculine accusative is its nominative ("в Кыргызстан")
+    else:
         return word
     form = parsed.inflect({case})
-    return (head + "-" if head else "") + _same_case(last, form.word) if form else word
+    if form is None:
+        return word
+    return (head + "-" if head else "") + _same_case(last, form.word)
 
 
 def _same_case(model: str, word: str) -> str:
     return word[:1].upper() + word[1:] if model[:1].isupper() else word
 
 
+def typography(text: str) -> str:
+    """Russian typographic rules over a finished text: a dash between spaces is an em dash held to
+    the word before it; a year range takes an en dash; "г." stands apart from its year and with
+    it; a one-letter word holds to the next; no comma after the introductory "При этом"."""
+    text = re.sub(r"[ \u00a0]+[-–—][ \u00a0]+", NBSP + "— ", text)
+    text = re.sub(r"(?<=\b\d{4})-(?=\d{4}\b)", "–", text)
+    text = re.sub(r"(?<=\d)[ \u00a0]?г\.", NBSP + "г.", text)
+    text = re.sub(r"(?<=\d) (?=(?:год|года|году|годы|годов|годах|тыс\.|млн|человек|раза?)\b)", NBSP, text)
+    text = re.sub(r"(?<![^\s(])([вВкКсСуУоОиИаА]) ", r"\1" + NBSP, text)
+    return re.sub(r"\b(При этом|Кроме того|Вместе с тем),", r"\1", text)
+
+
 def months(period: str) -> str | None:
-    """'2025-01/2025-03' → 'январе–марте 2025г.'; '2025-02' → 'феврале 2025г.'; None for another form."""
+    """'2025-01/2025-03' → 'январе–марте 2025 г.'; '2025-02' → 'феврале 2025 г.'; None for another form."""
     parts = period.split("/")
     try:
         ys, ms = zip(*((int(p[:4]), int(p[5:7])) for p in parts)) if all(len(p) == 7 for p in parts) else ((), ())
@@ -130,10 +216,10 @@ def months(period: str) -> str | None:
     if not ys or len(set(ys)) != 1:
         return None
     if len(ms) == 1 or ms[0] == ms[-1]:
-        return f"{MONTHS_LOCT[ms[0] - 1]} {ys[0]}г."
-    return f"{MONTHS_LOCT[ms[0] - 1]}–{MONTHS_LOCT[ms[-1] - 1]} {ys[0]}г."
+        return f"{MONTHS_LOCT[ms[0] - 1]} {ys[0]}{NBSP}г."
+    return f"{MONTHS_LOCT[ms[0] - 1]}–{MONTHS_LOCT[ms[-1] - 1]} {ys[0]}{NBSP}г."
 
 
 def day_month(day) -> str:
-    """date(2025, 1, 1) → '1 января 2025г.'"""
-    return f"{day.day} {MONTHS_GENT[day.month - 1]} {day.year}г."
+    """date(2025, 1, 1) → '1 января 2025 г.'"""
+    return f"{day.day} {MONTHS_GENT[day.month - 1]} {day.year}{NBSP}г."

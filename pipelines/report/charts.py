@@ -129,10 +129,12 @@ def destinations_chart(d: ReportData) -> Chart:
     rows = d.destinations
     title = f"Labour emigrants by destination, {d.year}" if d.year else "Labour emigrants by destination"
     if not rows:
+        held = ", ".join(map(str, d.years))
         return _no_data(
             "destinations",
             title,
-            "No destinations yet: a document quoting labour emigrants by country (like the note) would fill this chart.",
+            (f"No destinations for {d.year} (the data hold {held}): " if d.years else "No destinations yet: ")
+            + "a document quoting labour emigrants by country (like the note) would fill this chart.",
         )
     fig, ax = _figure((8.5, 4.6), left=0.22, right=0.9, top=0.88, bottom=0.2)
     rows = list(reversed(rows))  # largest at the top, remainder at the bottom

@@ -74,6 +74,8 @@ class ReportData:
     claims: list[dict]
     freshness: list[dict]
     key_figures: list[dict] = field(default_factory=list)  # label, value, unit, source
+    missing: list[str] = field(default_factory=list)  # what the marts lack for the year asked
+    held_years: list[int] = field(default_factory=list)  # every year the marts hold a figure for
     _freshness_by_name: dict = field(default_factory=dict, repr=False)
 
     def source(self, label: str | None) -> Source | None:
@@ -103,15 +105,38 @@ class ReportData:
 
 def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None) -> ReportData:
     asked, region = region, region or DEFAULT_REGION
+    asked_year = year
     years = [
         r["year"] for r in query_rows(con, "select distinct year from marts.emigration_by_destination order by year")
     ]
-    if year is not None and year not in years:
+    # every year the marts hold a figure for: a year without destinations still has a report,
+    # which says what is missing for it
+    held = sorted(
+        set(years)
+        | {
+            r["year"]
+            for r in query_rows(
+                con,
+                """
+            select distinct year from marts.outflow_trend where year is not null
+            union select distinct year from marts.region_profile
+            where year is not null and (population_jan1 is not null or net_migration is not null)""",
+            )
+        }
+    )
+    if year is not None and year not in held:
         raise ReportError(
-            f"no destinations for {year} in marts.emigration_by_destination; years: "
-            + (", ".join(map(str, years)) or "none")
+            f"no figures for {year} in the marts (marts.emigration_by_destination, marts.outflow_trend, "
+            f"marts.region_profile); years: " + (", ".join(map(str, held)) or "none")
         )
     year = year if year is not None else (years[-1] if years else None)
+    missing = []
+    if year is not None and year not in years:
+        missing.append(
+            f"No destinations for {year} in marts.emigration_by_destination: the data hold destinations for "
+            + (", ".join(map(str, years)) or "no year")
+            + "."
+        )
 
     regions = {
         r["region"]: r["region_name_en"]
@@ -162,6 +187,10 @@ def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | 
     if cover:
         best = max(r["n"] for r in cover)
         comparison_year = max(r["year"] for r in cover if r["n"] >= best * 0.8)
+        if year is not None and asked_year is not None:  # the year asked for, where the regions have it
+            comparison_year = year if year in {r["year"] for r in cover} else comparison_year
+            if comparison_year != year:
+                missing.append(f"No net migration by region for {year} in marts.region_profile.")
     comparison = (
         query_rows(
             con,
@@ -211,6 +240,8 @@ def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | 
         comparison=comparison,
         claims=claims,
         freshness=freshness,
+        missing=missing,
+        held_years=held,
         _freshness_by_name=by_name,
     )
     data.key_figures = _key_figures(con, data)
@@ -257,6 +288,8 @@ def _key_figures(con: duckdb.DuckDBPyConnection, d: ReportData) -> list[dict]:
                     "value": last["departures_per_1000"],
                     "unit": "per 1 000",
                     "source": last["source"],
+                    # a ratio of the departures to the bureau's population: both are its sources
+                    "sources": [last["source"], last["population_source"]],
                 }
             )
     kz = query_rows(

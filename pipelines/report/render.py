@@ -16,7 +16,7 @@ from pipelines import settings
 from pipelines.files import atomic_write
 from pipelines.outputs.query import connect_published
 from pipelines.report import data as report_data
-from pipelines.report.charts import Chart, all_charts, fmt_num
+from pipelines.report.charts import Chart, fmt_num
 
 PAGE = "report.html"
 
@@ -65,34 +65,45 @@ def render_report(
 
 
 def _charts(d: report_data.ReportData) -> list[Chart]:
-    """The charts are a pure function of the data they plot and cite and of the chart code: drawn
-    once per both (drawing is most of a report's time), reused from warehouse/cache/charts."""
+    """Each chart is a pure function of the data it plots and cites and of the chart code: drawn
+    once per both (drawing is most of a report's time), reused from warehouse/cache/charts. Keyed
+    chart by chart, so a report of another year redraws only the charts that year changes."""
     from importlib.metadata import version
 
     from pipelines.report import charts as chart_code
 
-    h = hashlib.sha256(version("matplotlib").encode())
+    base = hashlib.sha256(version("matplotlib").encode())
     for module in (chart_code, report_data):
-        h.update(Path(module.__file__).read_bytes())
-    plotted = (d.year, d.years, d.region, d.region_name, d.destinations, d.trend, d.comparison_year, d.comparison)
-    cited = d.sources(
-        v
-        for rows in (d.destinations, d.trend, d.comparison)
-        for r in rows
-        for k, v in r.items()
-        if k.endswith("source") and isinstance(v, str)
-    )
-    h.update(repr((plotted, cited)).encode())
-    cache = settings.warehouse_dir() / "cache" / "charts" / f"{h.hexdigest()}.pickle"
-    if cache.exists():
-        try:
-            return pickle.loads(cache.read_bytes())
-        except Exception:  # an unreadable cache entry is redrawn
-            pass
-    charts = all_charts(d)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(cache, "wb") as f:
-        f.write(pickle.dumps(charts))
+        base.update(Path(module.__file__).read_bytes())
+    plotted = {
+        "destinations": (d.year, d.years, d.destinations),
+        "outflow_trend": (d.region, d.region_name, d.trend),
+        "region_comparison": (d.region, d.region_name, d.comparison_year, d.comparison),
+    }
+    draw = {
+        "destinations": chart_code.destinations_chart,
+        "outflow_trend": chart_code.trend_chart,
+        "region_comparison": chart_code.comparison_chart,
+    }
+    charts = []
+    for name, data in plotted.items():
+        rows = [r for part in data if isinstance(part, list) for r in part if isinstance(r, dict)]
+        cited = d.sources(v for r in rows for k, v in r.items() if k.endswith("source") and isinstance(v, str))
+        h = base.copy()
+        h.update(repr((name, data, cited)).encode())
+        cache = settings.warehouse_dir() / "cache" / "charts" / f"{h.hexdigest()}.pickle"
+        chart = None
+        if cache.exists():
+            try:
+                chart = pickle.loads(cache.read_bytes())
+            except Exception:  # an unreadable cache entry is redrawn
+                chart = None
+        if chart is None:
+            chart = draw[name](d)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_write(cache, "wb") as f:
+                f.write(pickle.dumps(chart))
+        charts.append(chart)
     return charts
 
 
@@ -134,6 +145,7 @@ def page_html(d: report_data.ReportData, charts: list[Chart], db: Path) -> str:
         db=db,
         generated=datetime.now(UTC).isoformat(timespec="seconds"),
         cite=cite,
+        cite_all=lambda labels: "; ".join(c for c in map(cite, dict.fromkeys(labels)) if c),
         cites=lambda sources: "; ".join(s.cite() for s in sources),
         named=_named,
     )
