@@ -541,17 +541,7 @@ def _period(
     code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s, earlier: list[Draft] = ()
 ) -> tuple[str | None, str]:
     def res(p, how):
-        r = context.resolve(p, scope, base)
-        if r is None:
-            return None
-        iso, src = r
-        if not _fits(code, iso):
-            if code not in STOCKS and periods.is_date(iso) and p.kind == "ytd":
-                return None
-            return None
-        return iso, (
-            how if src == "stated" else ("relative" if src == "relative" else src if src in ("report-date",) else how)
-        )
+        return _resolve_fitting(code, p, how, scope, base)
 
     own = [p for p in ps if c.has(p.start)]
     if any(p.kind == "rel" for p in own):  # "годом ранее за те же месяцы": the year before wins
@@ -563,35 +553,51 @@ def _period(
         prior = [d.period for d in reversed(list(drafts) + list(earlier)) if d.indicator in STOCKS and d.period]
         if prior:
             return prior[0], "relative"
-    for p in reversed(before):
-        r = res(p, "stated")
-        if r:
-            return r
+    r = _first_resolved(reversed(before), "stated", res)
+    if r:
+        return r
     if c.paren:
         # the comparison stated right before the parenthesis: "чем за январь–июнь YYYYг. (N)"
         prev = [p for p in ps if p.end <= c.start and s[p.end : c.start].strip(" ,.–—") == ""]
-        for p in prev:
-            r = res(p, "comparison")
-            if r:
-                return r
-    for p in after:
-        r = res(p, "stated")
+        r = _first_resolved(prev, "comparison", res)
         if r:
             return r
+    r = _first_resolved(after, "stated", res)
+    if r:
+        return r
     # a period inside another clause's parenthesis compares; it does not date this number
     holes = [(x.start, x.end) for x in cls if x.paren and x is not c]
     ps = [p for p in ps if not any(a <= p.start < b for a, b in holes)]
     sent_before = [p for p in ps if p.start < n.num_start and not p.comparative]
-    for p in reversed(sent_before):
-        r = res(p, "sentence")
-        if r:
-            return r
     sent_after = [p for p in ps if p.start > n.num_start and not p.comparative]
-    for p in sent_after:
-        r = res(p, "sentence")
+    return (
+        _first_resolved(reversed(sent_before), "sentence", res)
+        or _first_resolved(sent_after, "sentence", res)
+        or carried_period(code, scope)
+    )
+
+
+def _resolve_fitting(code, p, how, scope: Scope, base):
+    """The ISO period of `p` if it fits the indicator (a date for a stock, a span for a flow), and how it was found."""
+    r = context.resolve(p, scope, base)
+    if r is None:
+        return None
+    iso, src = r
+    if not _fits(code, iso):
+        if code not in STOCKS and periods.is_date(iso) and p.kind == "ytd":
+            return None
+        return None
+    return iso, (
+        how if src == "stated" else ("relative" if src == "relative" else src if src in ("report-date",) else how)
+    )
+
+
+def _first_resolved(candidates, how, res):
+    for p in candidates:
+        r = res(p, how)
         if r:
             return r
-    return carried_period(code, scope)
+    return None
 
 
 def carried_period(code: str, scope: Scope) -> tuple[str | None, str]:
@@ -622,22 +628,28 @@ def carried_period(code: str, scope: Scope) -> tuple[str | None, str]:
 def _region(
     n: Number, c: Clause, regions, mentions, para: Scope, state: DocState, s: str, code: str = ""
 ) -> tuple[str | None, str]:
-    def role_ok(m) -> bool:
-        # arrivals "из Туркестанской области" name where people came from, departures "в Астану"
-        # where they went: the other end of the flow, not the territory the figure is about
-        prep = re.search(r"(\S+)\s+$", s[max(0, m.start - 12) : m.start])
-        p = prep.group(1).lower() if prep else ""
-        if code == "arrivals" and p in ("из", "со", "с"):
-            return False
-        if code in ("departures", "labour_emigration") and p in ("в", "во", "на"):
-            return False
-        return True
-
     # the role is read against this clause's verb: a region stated in another clause of the
     # sentence ("в область прибыло 12 345, выбыло 15 678") is the territory of both
-    regions = [m for m in regions if role_ok(m) or (not c.has(m.start) and not _origin(s, m))]
+    regions = [m for m in regions if _role_ok(s, m, code) or (not c.has(m.start) and not _origin(s, m))]
     # "в третьем мегаполисе страны": the country qualifies a place the text leaves unnamed
     mentions = [m for m in mentions if not (m.code == "KZ" and not m.strong and _QUALIFIED.search(s[: m.start]))]
+    return _region_of_clause(n, c, regions, mentions, s) or _region_of_sentence(n, regions, mentions, para, state, s)
+
+
+def _role_ok(s: str, m, code: str) -> bool:
+    # arrivals "из Туркестанской области" name where people came from, departures "в Астану"
+    # where they went: the other end of the flow, not the territory the figure is about
+    prep = re.search(r"(\S+)\s+$", s[max(0, m.start - 12) : m.start])
+    p = prep.group(1).lower() if prep else ""
+    if code == "arrivals" and p in ("из", "со", "с"):
+        return False
+    if code in ("departures", "labour_emigration") and p in ("в", "во", "на"):
+        return False
+    return True
+
+
+def _region_of_clause(n: Number, c: Clause, regions, mentions, s: str) -> tuple[str | None, str] | None:
+    """The region the number's own clause states (or the clause its parenthesis follows); None: it states none."""
     in_clause = [m for m in regions if c.has(m.start)]
     before = [m for m in in_clause if m.start < n.num_start]
     if before:
@@ -659,6 +671,10 @@ def _region(
     kz = [m for m in mentions if m.kind == "region" and m.code == "KZ" and c.has(m.start)]
     if kz:
         return "KZ", "stated"
+    return None
+
+
+def _region_of_sentence(n: Number, regions, mentions, para: Scope, state: DocState, s: str) -> tuple[str | None, str]:
     sent = [m for m in regions if m.start < n.num_start]
     if sent:
         return sent[-1].code, "sentence"
