@@ -454,7 +454,9 @@ def _part_of_a_parent(st: _Sentence, x: _Num) -> bool:
 
 def _parent_cue(st: _Sentence, ci: int) -> cues.Cue | None:
     chosen = st.chosen
-    return next((chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not st.cls[j].breakdown), None)
+    return next(
+        (chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not st.cls[j].breakdown), None
+    )
 
 
 # ------------------------------------------------------------------ the number's kind, its sign

@@ -304,7 +304,11 @@ def _not_head(ln, row: list[Cell], gap: float, size: float) -> bool:
     """The line above is too far, ends a paragraph, or is a row of values."""
     if gap > 1.8 * size:
         return True
-    if _SENTENCE_END.search(ln.text.rstrip()) and not re.match(r"^табл", ln.text, re.I) and not ends_with_month(ln.text):
+    if (
+        _SENTENCE_END.search(ln.text.rstrip())
+        and not re.match(r"^табл", ln.text, re.I)
+        and not ends_with_month(ln.text)
+    ):
         return True  # the last line of a paragraph above the table, not a head
     if not row or (sum(is_value(c) and len(c.text) > 1 for c in row) >= 2 and not _years_only(row)):
         return True  # a row of values: another table, or this one's data
@@ -312,11 +316,7 @@ def _not_head(ln, row: list[Cell], gap: float, size: float) -> bool:
 
 
 def _paragraph_above(row: list[Cell], titled: bool, wide: bool, lines, cells, k: int) -> bool:
-    if (
-        wide
-        and not titled
-        and re.search(r"(?:[а-яёa-zәғқңөұүһі]{4}|\d{3}|\d\))[.;!?]$", row[0].text.rstrip(), re.I)
-    ):
+    if wide and not titled and re.search(r"(?:[а-яёa-zәғқңөұүһі]{4}|\d{3}|\d\))[.;!?]$", row[0].text.rstrip(), re.I):
         return True  # the end of a paragraph above the table
     return not titled and not wide and _prose(row, lines, cells, k)
 
