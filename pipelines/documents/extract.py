@@ -95,42 +95,77 @@ def figures_in_text(text: str) -> list[Figure]:
 
 
 def interpret(blocks: list[document.Block]) -> list[Figure]:
-    doc = Scope("doc")
-    for b in blocks:
-        if b.kind == "furniture":
-            context.absorb(doc, b.text, dateline=True)
-    state = prose.DocState()
-    drafts: list[Draft] = []
-    sections: list[tuple[float, Scope, str]] = []  # (level, scope, heading text)
-    lead: dict | None = None
-    lead_scope: Scope | None = None
-    pending: list[Draft] = []  # stocks their own sentences did not date
-    seen_sections: set[int] = set()
-    title_region = False
-
-    def current() -> Scope:
-        return sections[-1][1] if sections else doc
-
-    title = " ".join(b.text for b in blocks if b.kind == "title")
-
-    def heading_text() -> str:
-        return " ".join([title] + [t for _, _, t in sections])
-
+    reader = _Reader(blocks)
     for bi, b in enumerate(blocks):
-        if b.kind == "furniture":
-            continue
+        if b.kind != "furniture":
+            reader.block(bi, b)
+    reader.drafts += _date_pending(reader.pending, reader.current())
+    return _finish(reader.drafts)
+
+
+class _Reader:
+    """What `interpret` carries from block to block: the scopes of the document and its open
+    sections, the lead line a list's items lean on, and the figures so far."""
+
+    def __init__(self, blocks: list[document.Block]) -> None:
+        self.blocks = blocks
+        self.doc = Scope("doc")
+        for b in blocks:
+            if b.kind == "furniture":
+                context.absorb(self.doc, b.text, dateline=True)
+        self.state = prose.DocState()
+        self.drafts: list[Draft] = []
+        self.sections: list[tuple[float, Scope, str]] = []  # (level, scope, heading text)
+        self.lead: dict | None = None
+        self.lead_scope: Scope | None = None
+        self.pending: list[Draft] = []  # stocks their own sentences did not date
+        self.seen_sections: set[int] = set()
+        self.title_region = False
+        self.title = " ".join(b.text for b in blocks if b.kind == "title")
+
+    def current(self) -> Scope:
+        return self.sections[-1][1] if self.sections else self.doc
+
+    def heading_text(self) -> str:
+        return " ".join([self.title] + [t for _, _, t in self.sections])
+
+    def block(self, bi: int, b: document.Block) -> None:
         if b.kind == "title":
-            context.absorb(doc, b.text)
-            state.names_regions = state.names_regions or doc.region not in (None, "KZ")
-            named = Scope("doc")
-            context.absorb(named, b.text)
-            title_region = named.region not in (None, "KZ")
-            continue
+            self._title(b)
+            return
         marker = b.kind == "text" and _MARKER.match(b.text)
-        if marker and bi > 0 and blocks[bi - 1].kind == "heading" and sections:
+        if self._dates_above(bi, b, marker):
+            return
+        if b.kind == "heading" or marker:
+            self._heading(b, marker)
+            return
+        if b.kind == "text" and (_DATELINE.match(b.text.strip()) or _ISSUED.search(b.text)) and len(b.text) < 80:
+            context.absorb(self.current(), b.text, dateline=True)
+            return
+        if b.kind == "text" and _subtitle(b.text):
+            self._subtitle_line(bi, b)
+            return
+        if b.kind == "grid":
+            self._grid(b)
+            return
+        if b.kind == "table":
+            self._table(b)
+            return
+        self._paragraph(bi, b)
+
+    def _title(self, b: document.Block) -> None:
+        context.absorb(self.doc, b.text)
+        self.state.names_regions = self.state.names_regions or self.doc.region not in (None, "KZ")
+        named = Scope("doc")
+        context.absorb(named, b.text)
+        self.title_region = named.region not in (None, "KZ")
+
+    def _dates_above(self, bi: int, b: document.Block, marker) -> bool:
+        """A date that dates what it stands under rather than opening a section."""
+        if marker and bi > 0 and self.blocks[bi - 1].kind == "heading" and self.sections:
             # a date under a heading dates that heading's section ("Астана" / "сентябрь 2013 г.")
-            context.absorb(current(), b.text, dateline=True)
-            continue
+            context.absorb(self.current(), b.text, dateline=True)
+            return True
         if (
             b.kind == "heading"
             and _subtitle(b.text)
@@ -139,70 +174,77 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
         ):
             # a heading that is only a date ("на 1 июня 2023 г." under the title) dates what
             # it stands under, not a section of its own
-            context.absorb(current(), b.text, override=True)
-            continue
-        if b.kind == "heading" or marker:
-            level = 0.5 if b.kind == "text" else b.level
-            drafts += _date_pending(pending, current())
-            pending = []
-            while sections and sections[-1][0] >= level:
-                sections.pop()
-            sc = current().child("section")
-            # a bare date or month over an item dates the item (its issue), not its figures
-            context.absorb(
-                sc,
-                b.text,
-                dateline=bool(marker and not re.fullmatch(r"\W*(?:19|20)\d\d\W*(?:г\.?|год[а-яё]*)?\W*", b.text)),
-            )
-            state.names_regions = state.names_regions or sc.region not in (None, "KZ")
-            sections.append((level, sc, b.text))
-            lead = None
-            continue
-        if b.kind == "text" and (_DATELINE.match(b.text.strip()) or _ISSUED.search(b.text)) and len(b.text) < 80:
-            context.absorb(current(), b.text, dateline=True)
-            continue
-        if b.kind == "text" and _subtitle(b.text):
-            # a month span with the source under a heading ("Январь–июль YYYY года, данные …"): dates the section it
-            # heads; after running text it opens a section of its own ("MM.YYYY I кв. YYYY г.")
-            if bi > 0 and blocks[bi - 1].kind in ("heading", "title"):
-                context.absorb(current(), b.text, override=True)
-                continue
-            drafts += _date_pending(pending, current())
-            pending = []
-            while sections and sections[-1][0] >= 0.5:
-                sections.pop()
-            sc = current().child("section")
-            context.absorb(sc, b.text, override=True)
-            sections.append((0.5, sc, b.text))
-            lead = None
-            continue
-        if b.kind == "grid":
-            scope = lead_scope if lead else current()
-            for record in b.grid.records():
-                para = scope.child("para")
-                drafts += [d for d in prose.paragraph(record, para, state, b.at, None) if d.period is not None]
-                drafts += prose.wages(record, para, b.at, record)
-            continue
-        if b.kind == "table":
-            scope = lead_scope if lead else current()
-            drafts += table_figures(b.table, scope, heading_text() + " " + ((lead or {}).get("text", "")), lead)
-            if b.table.caption:
-                context.absorb(current(), b.table.caption)
-            continue
+            context.absorb(self.current(), b.text, override=True)
+            return True
+        return False
+
+    def _close_sections(self, level: float) -> None:
+        self.drafts += _date_pending(self.pending, self.current())
+        self.pending = []
+        while self.sections and self.sections[-1][0] >= level:
+            self.sections.pop()
+
+    def _heading(self, b: document.Block, marker) -> None:
+        level = 0.5 if b.kind == "text" else b.level
+        self._close_sections(level)
+        sc = self.current().child("section")
+        # a bare date or month over an item dates the item (its issue), not its figures
+        context.absorb(
+            sc,
+            b.text,
+            dateline=bool(marker and not re.fullmatch(r"\W*(?:19|20)\d\d\W*(?:г\.?|год[а-яё]*)?\W*", b.text)),
+        )
+        self.state.names_regions = self.state.names_regions or sc.region not in (None, "KZ")
+        self.sections.append((level, sc, b.text))
+        self.lead = None
+
+    def _subtitle_line(self, bi: int, b: document.Block) -> None:
+        # a month span with the source under a heading ("Январь–июль YYYY года, данные …"): dates the section it
+        # heads; after running text it opens a section of its own ("MM.YYYY I кв. YYYY г.")
+        if bi > 0 and self.blocks[bi - 1].kind in ("heading", "title"):
+            context.absorb(self.current(), b.text, override=True)
+            return
+        self._close_sections(0.5)
+        sc = self.current().child("section")
+        context.absorb(sc, b.text, override=True)
+        self.sections.append((0.5, sc, b.text))
+        self.lead = None
+
+    def _grid(self, b: document.Block) -> None:
+        scope = self.lead_scope if self.lead else self.current()
+        for record in b.grid.records():
+            para = scope.child("para")
+            self.drafts += [d for d in prose.paragraph(record, para, self.state, b.at, None) if d.period is not None]
+            self.drafts += prose.wages(record, para, b.at, record)
+
+    def _table(self, b: document.Block) -> None:
+        scope = self.lead_scope if self.lead else self.current()
+        self.drafts += table_figures(
+            b.table, scope, self.heading_text() + " " + ((self.lead or {}).get("text", "")), self.lead
+        )
+        if b.table.caption:
+            context.absorb(self.current(), b.table.caption)
+
+    def _paragraph(self, bi: int, b: document.Block) -> None:
         # a paragraph (or a list item under a lead line ending with ":")
-        item = lead is not None and _item_like(b.text)
+        item = self.lead is not None and _item_like(b.text)
         if not item:
-            lead, lead_scope = None, None
-        host = lead_scope if item else current()
+            self.lead, self.lead_scope = None, None
+        host = self.lead_scope if item else self.current()
         para = host.child("para")
         # a card's few words lean on the heading over its row of cards ("Пятёрка самых населённых регионов")
-        card_lead = _lead(sections[-1][2], current()) if b.kind == "card" and sections else None
-        got = prose.paragraph(b.text, para, state, b.at, lead if item else card_lead)
-        pending += [d for d in got if d.period is None]
-        drafts += [d for d in got if d.period is not None]
-        drafts += prose.wages(b.text, para, b.at, _wage_context(blocks, bi))
-        # what a paragraph dated carries on to the next paragraphs of its section
-        sec = current()
+        card_lead = _lead(self.sections[-1][2], self.current()) if b.kind == "card" and self.sections else None
+        got = prose.paragraph(b.text, para, self.state, b.at, self.lead if item else card_lead)
+        self.pending += [d for d in got if d.period is None]
+        self.drafts += [d for d in got if d.period is not None]
+        self.drafts += prose.wages(b.text, para, b.at, _wage_context(self.blocks, bi))
+        self._carry_on(para, bool(got))
+        if b.text.rstrip().endswith(":"):
+            self.lead, self.lead_scope = _lead(b.text, para), para
+
+    def _carry_on(self, para: Scope, got: bool) -> None:
+        """What a paragraph dated carries on to the next paragraphs of its section."""
+        sec = self.current()
         for attr in ("date", "flow", "year"):
             # the first period a section's paragraphs state is its period; later months and
             # comparisons are details of it
@@ -212,16 +254,12 @@ def interpret(blocks: list[document.Block]) -> list[Figure]:
         # section names before any figure of its own
         if (
             para.region
-            and (para.region == "KZ" or (sec.region in (None, "KZ") and id(sec) not in seen_sections))
-            and not (sec is doc and title_region)
+            and (para.region == "KZ" or (sec.region in (None, "KZ") and id(sec) not in self.seen_sections))
+            and not (sec is self.doc and self.title_region)
         ):
             sec.region = para.region  # (the region a title names stays the document's)
         if got:
-            seen_sections.add(id(sec))
-        if b.text.rstrip().endswith(":"):
-            lead, lead_scope = _lead(b.text, para), para
-    drafts += _date_pending(pending, current())
-    return _finish(drafts)
+            self.seen_sections.add(id(sec))
 
 
 def _date_pending(pending: list[Draft], section: Scope) -> list[Draft]:

@@ -194,11 +194,7 @@ def find_gutters(lines: list[Line]) -> list[Gutter]:
         free = _free(ln, left, right, minw)
         nxt: list[Gutter] = []
         for g in active:
-            best = None
-            for a, b in free:
-                lo, hi = max(a, g.x0), min(b, g.x1)
-                if hi - lo >= minw and (best is None or hi - lo > best[1] - best[0]):
-                    best = (lo, hi)
+            best = _widest_overlap(free, g, minw)
             if best is None:
                 done.append(g)
                 continue
@@ -212,20 +208,35 @@ def find_gutters(lines: list[Line]) -> list[Gutter]:
             nxt.append(Gutter(a, b, i, i, 1))
         active = _dedupe(nxt)
     done += active
-    out = []
     for g in done:  # a run starts where both sides first hold words; lines above may share it
-        while g.first > 0:
-            lo, hi = _free_part(lines[g.first - 1], g.x0, g.x1)
-            if hi - lo < max(minw, 0.6 * (g.x1 - g.x0)):
-                break
-            g.first -= 1
-    for g in done:
-        wide = (g.x1 - g.x0) >= 1.0 * h
-        if g.lines >= GUTTER_MIN_LINES and (g.both >= 3 or (g.both >= 2 and wide)):
-            # rivers of a justified paragraph are narrow and short; columns are neither
-            if g.lines >= 4 or wide:
-                out.append(g)
-    return out
+        _extend_up(g, lines, minw)
+    return [g for g in done if _is_column(g, h)]
+
+
+def _widest_overlap(free: list[tuple[float, float]], g: Gutter, minw: float) -> tuple[float, float] | None:
+    best = None
+    for a, b in free:
+        lo, hi = max(a, g.x0), min(b, g.x1)
+        if hi - lo >= minw and (best is None or hi - lo > best[1] - best[0]):
+            best = (lo, hi)
+    return best
+
+
+def _extend_up(g: Gutter, lines: list[Line], minw: float) -> None:
+    while g.first > 0:
+        lo, hi = _free_part(lines[g.first - 1], g.x0, g.x1)
+        if hi - lo < max(minw, 0.6 * (g.x1 - g.x0)):
+            break
+        g.first -= 1
+
+
+def _is_column(g: Gutter, h: float) -> bool:
+    wide = (g.x1 - g.x0) >= 1.0 * h
+    if g.lines >= GUTTER_MIN_LINES and (g.both >= 3 or (g.both >= 2 and wide)):
+        # rivers of a justified paragraph are narrow and short; columns are neither
+        if g.lines >= 4 or wide:
+            return True
+    return False
 
 
 def _free_part(line: Line, x0: float, x1: float) -> tuple[float, float]:

@@ -227,102 +227,184 @@ def _year(g: str | None) -> int | None:
 
 def _make(kind: str, m: re.Match[str]) -> Period | None:
     a, b = m.span()
-    g = m.groups()
-    if kind in ("url", "mask"):
-        return Period(a, b, "mask")
-    if kind == "iso_span":
-        y1, m1, y2, m2 = (int(x) for x in g)
-        return Period(a, b, "interval", interval(y1, m1, m2)) if y1 == y2 and m1 <= m2 else None
-    if kind == "iso_date":
-        return Period(a, b, "date", f"{g[0]}-{g[1]}-{g[2]}")
-    if kind == "date":
-        day, mon, year = int(g[0]), month_number(g[1]), int(g[2])
-        if not 1 <= day <= 31:
-            return None
-        return Period(a, b, "date", f"{year:04d}-{mon:02d}-{day:02d}")
-    if kind == "ddate":
-        day, mon, year = int(g[0]), int(g[1]), int(g[2])
-        if not (1 <= day <= 31 and 1 <= mon <= 12):
-            return None
-        return Period(a, b, "date", f"{year:04d}-{mon:02d}-{day:02d}")
-    if kind == "start":
-        year = int(g[1])
-        if g[0].lower().startswith("кон"):  # the end of a year is the start of the next
-            year += 1
-        return Period(a, b, "date", f"{year:04d}-01-01")
-    if kind == "ytd":
-        return Period(a, b, "ytd", year=_year(g[0]) if g else None)
-    if kind == "mrange_num":
-        m1, m2, year = int(g[0]), int(g[1]), int(g[2])
-        return Period(a, b, "interval", interval(year, m1, m2)) if m1 <= m2 else None
-    if kind == "month_num":
-        return Period(a, b, "interval", _ym(int(g[1]), int(g[0])))
-    if kind == "ytd_to":
-        year, m2 = int(g[0]), month_number(g[1])
-        return Period(a, b, "interval", interval(year, 1, m2))
-    if kind == "mrange_rel":
-        m1, m2 = month_number(g[0]), month_number(g[1])
-        return Period(a, b, "rel", months=(m1, m2), shift=-1) if m1 <= m2 else None
-    if kind == "mrange":
-        m1, m2, year = month_number(g[0]), month_number(g[1]), int(g[2])
-        return Period(a, b, "interval", interval(year, m1, m2)) if m1 <= m2 else None
-    if kind in ("mrange_ny", "mfromto"):
-        m1, m2 = month_number(g[0]), month_number(g[1])
-        if m1 > m2:
-            return None
-        year = _year(g[2]) if len(g) > 2 else None
-        if year:
-            return Period(a, b, "interval", interval(year, m1, m2))
-        return Period(a, b, "interval", months=(m1, m2))
-    if kind == "quarter":
-        q = _ordinal(g[0])
-        if not q:
-            return None
-        months = (3 * q - 2, 3 * q)
-        year = _year(g[1])
-        return Period(a, b, "interval", interval(year, *months) if year else None, months=None if year else months)
-    if kind == "half":
-        h = _ordinal(g[0])
-        if h not in (1, 2):
-            return None
-        months = (6 * h - 5, 6 * h)
-        year = _year(g[1])
-        return Period(a, b, "interval", interval(year, *months) if year else None, months=None if year else months)
-    if kind == "nmonths":
-        n = int(g[0]) if g[0].isdigit() else _COUNT.get(g[0].lower())
-        if not n or not 1 <= n <= 12:
-            return None
-        year = _year(g[1])
-        return Period(a, b, "interval", interval(year, 1, n) if year else None, months=None if year else (1, n))
-    if kind == "month":
-        return Period(a, b, "interval", _ym(int(g[1]), month_number(g[0])))
-    if kind == "day_ny":
-        day, mon = int(g[0]), month_number(g[1])
-        if not 1 <= day <= 31:
-            return None
-        return Period(a, b, "date", day=(mon, day))
-    if kind == "start_ny":
-        return Period(a, b, "date", day=(1, 1))
-    if kind == "same_date":
-        return Period(a, b, "same")
-    if kind == "rel":
-        return Period(a, b, "rel", shift=-1)
-    if kind == "same_y":
-        return Period(a, b, "same", year=int(g[0]))
-    if kind == "same":
-        return Period(a, b, "same")
-    if kind == "year":
-        return Period(a, b, "interval", g[0])
-    if kind == "month_ny":
-        mon = month_number(g[0])
-        return Period(a, b, "interval", months=(mon, mon))
-    if kind == "quarter_ny":
-        return Period(a, b, "same")
-    if kind == "half_ny":
-        return Period(a, b, "same")
-    if kind == "year_ny":
-        return Period(a, b, "interval", whole_year=True)
-    return None  # pragma: no cover
+    make = _MAKERS.get(kind)
+    return make(a, b, m.groups()) if make else None
+
+
+# One small maker per pattern kind: (start, end, the match's groups) -> Period or None.
+_Groups = tuple[str | None, ...]
+
+
+def _make_mask(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "mask")
+
+
+def _make_iso_span(a: int, b: int, g: _Groups) -> Period | None:
+    y1, m1, y2, m2 = (int(x) for x in g)
+    return Period(a, b, "interval", interval(y1, m1, m2)) if y1 == y2 and m1 <= m2 else None
+
+
+def _make_iso_date(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "date", f"{g[0]}-{g[1]}-{g[2]}")
+
+
+def _make_date(a: int, b: int, g: _Groups) -> Period | None:
+    day, mon, year = int(g[0]), month_number(g[1]), int(g[2])
+    if not 1 <= day <= 31:
+        return None
+    return Period(a, b, "date", f"{year:04d}-{mon:02d}-{day:02d}")
+
+
+def _make_ddate(a: int, b: int, g: _Groups) -> Period | None:
+    day, mon, year = int(g[0]), int(g[1]), int(g[2])
+    if not (1 <= day <= 31 and 1 <= mon <= 12):
+        return None
+    return Period(a, b, "date", f"{year:04d}-{mon:02d}-{day:02d}")
+
+
+def _make_start(a: int, b: int, g: _Groups) -> Period | None:
+    year = int(g[1])
+    if g[0].lower().startswith("кон"):  # the end of a year is the start of the next
+        year += 1
+    return Period(a, b, "date", f"{year:04d}-01-01")
+
+
+def _make_ytd(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "ytd", year=_year(g[0]) if g else None)
+
+
+def _make_mrange_num(a: int, b: int, g: _Groups) -> Period | None:
+    m1, m2, year = int(g[0]), int(g[1]), int(g[2])
+    return Period(a, b, "interval", interval(year, m1, m2)) if m1 <= m2 else None
+
+
+def _make_month_num(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "interval", _ym(int(g[1]), int(g[0])))
+
+
+def _make_ytd_to(a: int, b: int, g: _Groups) -> Period | None:
+    year, m2 = int(g[0]), month_number(g[1])
+    return Period(a, b, "interval", interval(year, 1, m2))
+
+
+def _make_mrange_rel(a: int, b: int, g: _Groups) -> Period | None:
+    m1, m2 = month_number(g[0]), month_number(g[1])
+    return Period(a, b, "rel", months=(m1, m2), shift=-1) if m1 <= m2 else None
+
+
+def _make_mrange(a: int, b: int, g: _Groups) -> Period | None:
+    m1, m2, year = month_number(g[0]), month_number(g[1]), int(g[2])
+    return Period(a, b, "interval", interval(year, m1, m2)) if m1 <= m2 else None
+
+
+def _make_mrange_ny(a: int, b: int, g: _Groups) -> Period | None:
+    m1, m2 = month_number(g[0]), month_number(g[1])
+    if m1 > m2:
+        return None
+    year = _year(g[2]) if len(g) > 2 else None
+    if year:
+        return Period(a, b, "interval", interval(year, m1, m2))
+    return Period(a, b, "interval", months=(m1, m2))
+
+
+def _months_of(a: int, b: int, months: tuple[int, int], year: int | None) -> Period:
+    """Months of a stated year, or months waiting for the context's year."""
+    return Period(a, b, "interval", interval(year, *months) if year else None, months=None if year else months)
+
+
+def _make_quarter(a: int, b: int, g: _Groups) -> Period | None:
+    q = _ordinal(g[0])
+    if not q:
+        return None
+    return _months_of(a, b, (3 * q - 2, 3 * q), _year(g[1]))
+
+
+def _make_half(a: int, b: int, g: _Groups) -> Period | None:
+    h = _ordinal(g[0])
+    if h not in (1, 2):
+        return None
+    return _months_of(a, b, (6 * h - 5, 6 * h), _year(g[1]))
+
+
+def _make_nmonths(a: int, b: int, g: _Groups) -> Period | None:
+    n = int(g[0]) if g[0].isdigit() else _COUNT.get(g[0].lower())
+    if not n or not 1 <= n <= 12:
+        return None
+    return _months_of(a, b, (1, n), _year(g[1]))
+
+
+def _make_month(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "interval", _ym(int(g[1]), month_number(g[0])))
+
+
+def _make_day_ny(a: int, b: int, g: _Groups) -> Period | None:
+    day, mon = int(g[0]), month_number(g[1])
+    if not 1 <= day <= 31:
+        return None
+    return Period(a, b, "date", day=(mon, day))
+
+
+def _make_start_ny(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "date", day=(1, 1))
+
+
+def _make_same(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "same")
+
+
+def _make_rel(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "rel", shift=-1)
+
+
+def _make_same_y(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "same", year=int(g[0]))
+
+
+def _make_year(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "interval", g[0])
+
+
+def _make_month_ny(a: int, b: int, g: _Groups) -> Period | None:
+    mon = month_number(g[0])
+    return Period(a, b, "interval", months=(mon, mon))
+
+
+def _make_year_ny(a: int, b: int, g: _Groups) -> Period | None:
+    return Period(a, b, "interval", whole_year=True)
+
+
+_MAKERS = {
+    "url": _make_mask,
+    "mask": _make_mask,
+    "iso_span": _make_iso_span,
+    "iso_date": _make_iso_date,
+    "date": _make_date,
+    "ddate": _make_ddate,
+    "start": _make_start,
+    "ytd": _make_ytd,
+    "mrange_num": _make_mrange_num,
+    "month_num": _make_month_num,
+    "ytd_to": _make_ytd_to,
+    "mrange_rel": _make_mrange_rel,
+    "mrange": _make_mrange,
+    "mrange_ny": _make_mrange_ny,
+    "mfromto": _make_mrange_ny,
+    "quarter": _make_quarter,
+    "half": _make_half,
+    "nmonths": _make_nmonths,
+    "month": _make_month,
+    "day_ny": _make_day_ny,
+    "start_ny": _make_start_ny,
+    "same_date": _make_same,
+    "rel": _make_rel,
+    "same_y": _make_same_y,
+    "same": _make_same,
+    "year": _make_year,
+    "month_ny": _make_month_ny,
+    "quarter_ny": _make_same,
+    "half_ny": _make_same,
+    "year_ny": _make_year_ny,
+}
 
 
 def shift_years(iso: str, years: int) -> str:

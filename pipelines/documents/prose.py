@@ -179,297 +179,466 @@ def paragraph(
 
 
 def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of, lead) -> list[Draft]:
-    s = text[sa:sb]
-    scope = para.child("sentence")
-    nums = find_numbers(s, lemma)
-    all_periods = periods.find_periods(s)
-    masks = all_periods  # the digits of dates, years and ranges are never figures
-    ps = [p for p in all_periods if p.kind != "mask"]
-    lem = cues.lemmatise(s)
-    mentions = entities.find(s)
-    found = cues.find_cues(lem)
-    cls = clauses(s)
-    clean = re.sub(r"\s+", " ", s).strip()
-
-    def clause_of(pos: int) -> int:
-        for i, c in enumerate(cls):
-            if c.has(pos):
-                return i
-        return len(cls) - 1
-
-    regions = [m for m in mentions if m.kind == "region" and m.strong]
-    countries = [m for m in mentions if m.kind == "country"]
-    chosen: dict[int, cues.Cue | None] = {}
-    chosen_how: dict[int, str] = {}
-    drafts: list[Draft] = []
-    sentence_base: str | None = None  # period of the last figure, base of "годом ранее"
-
-    def cue_for(ci: int) -> tuple[cues.Cue | None, str]:
-        if ci in chosen:
-            return chosen[ci], "clause"
-        return None, ""
-
-    for ni, n in enumerate(nums):
-        if _non_figure(s, n, masks):
-            _trace(n, "not a figure: year, date, reference, unit")
-            continue
-        if n.unit == "bare" and ni > 0 and nums[ni - 1].unit == "other" and n.multiplier == 1:
-            _trace(n, "ellipsis of a count of other things")
-            continue  # "в N регионах, сейчас – в M": the count goes on
-        ci = clause_of(n.num_start)
-        c = cls[ci]
-        before = s[max(0, n.start - 40) : n.start]
-        inside = [
-            k for k in found if k.start <= n.num_start <= k.end and k.rank >= 9
-        ]  # a pattern may end on the number
-        own = [k for k in found if c.has(k.start) and k not in inside]
-        if re.search(r"(?:^|[\s(])с\s*$", before) and re.match(r"\s*(?:тыс\.?|млн\.?|человек)?\s*до\s+\d", s[n.end :]):
-            _trace(n, "the start of a change (с X до Y)")
-            continue
-        if _CHANGE.search(before) and not inside and n.unit != "ratio":
-            _trace(n, "a change (на N)")
-            continue  # "выросло на 5,3 тыс.": a change, not a level
-        level_word = bool(_LEVEL.search(before))
-        if level_word:
-            own = [k for k in own if k.code != "growth"]
-        how: dict[str, str] = {}
-        cue = None
-        if _RESULT.match(s[c.start : n.start]) and {"arrivals", "departures"} <= {
-            k.code for k in found if k.start < c.start
-        }:
-            # "прибыли X, выбыли Y; итог — минус Z": the balance of the flows before it
-            inside = [cues.Cue(c.start, n.end, "net_migration", 0, 9)]
-        if c.breakdown and any(
-            m.kind == "place" and not cls[clause_of(m.start)].breakdown and m.start < c.start for m in mentions
-        ):
-            _trace(n, "a part of a town's figure")
-            continue  # "население Актау увеличилось на 12 111, из них 5 432 — естественный прирост"
-        if inside:
-            cue, how["indicator"] = max(inside, key=lambda k: k.rank), "difference"
-        elif own:
-            if any(k.code in ("arrivals", "departures", "labour_emigration") for k in own):
-                # "за рубеж уехали 85 горожан": the verb counts, the noun says who
-                own = [k for k in own if k.code not in ("population_urban", "population_rural", "population")]
-            top = max(k.rank for k in own)
-            best = [k for k in own if k.rank == top]
-            cue = min(best, key=lambda k: (k.start > n.num_start, abs(k.start - n.num_start)))
-            how["indicator"] = "clause"
-        elif c.breakdown and not c.paren and not any(c.has(m.start) for m in countries):
-            _trace(n, "part of a breakdown with no words of its own")
-            continue  # a part of the figure before it, named by nothing we know
-        elif (
-            c.breakdown
-            and c.paren
-            and c.owner is not None
-            and not any(cls[c.owner].has(m.start) for m in countries)
-            and not any(cls[c.owner].has(m.start) for m in regions)
-            and not _share_after(drafts, s, c)
-        ):
-            _trace(n, "part of a breakdown by something the vocabulary has no codes for")
-            continue
-        else:
-            # an earlier clause of the sentence (a parenthesis: its owner first)
-            order = ([c.owner] if c.paren and c.owner is not None else []) + list(range(ci - 1, -1, -1))
-            if not c.paren:  # a parenthesis speaks of its own item: what it counts does not carry on
-                order = [cj for cj in order if not cls[cj].paren]
-            for cj in order:
-                if any(m.kind == "place" and cls[cj].has(m.start) for m in mentions):
-                    cue = cues.Cue(0, 0, "other", 0, 1)  # the clause it continues was about a town
-                    how["indicator"] = "sentence"
-                    break
-                if cj in chosen and chosen[cj] is not None:
-                    cue = chosen[cj]
-                    how["indicator"] = (
-                        chosen_how.get(cj) if chosen_how.get(cj) in ("previous", "continued", "list") else "sentence"
-                    )
-                    break
-                own_j = [k for k in found if cls[cj].has(k.start) and (not level_word or k.code != "growth")]
-                if own_j:
-                    cue = max(own_j, key=lambda k: (k.rank, k.start))
-                    how["indicator"] = "sentence"
-                    break
-            if cue is None and lead and lead.get("cue") is not None:
-                cue, how["indicator"] = lead["cue"], "list"
-            if cue is None and state.previous and _continues(s, n):
-                prev = state.previous[-1]
-                cue = cues.Cue(0, 0, prev.indicator, 0, 1)
-                how["indicator"] = _continues(s, n)
-        if (
-            cue is not None
-            and cue.code == "growth"
-            and how.get("indicator") == "sentence"
-            and n.sign == 0
-            and not re.search(r"\bна\s*$", before)
-            and any(d.indicator in STOCKS for d in state.paragraph)
-        ):
-            # "Прибавили все три мегаполиса: Нур-Султан – 1 144 755 чел.": a level listed after the
-            # verb of growth, of the stock the paragraph counts
-            cue = cues.Cue(0, 0, next(d.indicator for d in reversed(state.paragraph) if d.indicator in STOCKS), 0, 1)
-            how["indicator"] = "previous"
-        if cue is not None and _future(lem, s, c, cls):
-            cue = cues.Cue(0, 0, "plan", 0, 9)  # "сальдо останется положительным и превысит 10 тысяч": a forecast
-        chosen[ci] = cue
-        chosen_how[ci] = how.get("indicator", "")
-        if cue is None or cue.code in cues.PSEUDO:
-            _trace(n, "no indicator, or a pseudo-indicator")
-            continue
-        code = cue.code
-        if c.breakdown and code in ("population_urban", "population_rural"):
-            parent = next(
-                (chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not cls[j].breakdown), None
-            )
-            if parent is not None and parent.code in FLOWS:
-                _trace(n, "urban or rural part of a flow")
-                continue
-        if c.breakdown and code == "labour_emigration":
-            parent = next(
-                (chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not cls[j].breakdown), None
-            )
-            if parent is None or parent.code not in ("departures", "labour_emigration"):
-                _trace(n, "contract workers coming in")
-                continue  # foreign workers coming in under contracts: not Kazakhstanis leaving
-        # --- what kind of number fits the indicator
-        if n.unit == "KZT":
-            _trace(n, "money (wages read apart)")
-            continue  # wages are read by wages()
-        if (
-            n.unit == "ratio"
-            and code == "departures"
-            and re.match(r"\s*(?:раз[а]?\s+)?больше", s[n.end :])
-            and any(p.comparative and p.start > n.num_start for p in ps)
-        ):
-            code = "departures_growth_ratio"  # "выбыло 55 тыс., что в 1,2 раза больше, чем в 2023 году"
-        if n.unit == "ratio" or code == "departures_growth_ratio":
-            if code != "departures_growth_ratio" or n.unit != "ratio":
-                _trace(n, "ratio of something else")
-                continue
-        elif n.percent:
-            if code in ("population_urban", "population_urban_share") and c.paren:
-                code, how["indicator"] = "population_urban_share", "clause"
-            elif code in ("population_rural", "population_rural_share") and c.paren:
-                code, how["indicator"] = "population_rural_share", "clause"
-            elif code in ("population_urban_share", "population_rural_share"):
-                pass
-            elif c.paren and _share_after(drafts, s, c):
-                code = _share_after(drafts, s, c)
-            else:
-                _trace(n, "percent of something else")
-                continue
-        elif code not in PERSON_INDICATORS:
-            _trace(n, "not a count of persons")
-            continue
-        if (
-            code in ("departures", "arrivals", "labour_emigration")
-            and "work" in para.all_topics()
-            and code == "departures"
-            and cue.code == "departures"
-        ):
-            code = "labour_emigration"
-            how["indicator"] = how.get("indicator", "clause")
-
-        value = n.value
-        unsigned = False
-        if code in SIGNED:
-            words = cues.sign_words(lem, c.start, n.start) or (lead or {}).get("sign", 0)
-            negative = n.sign < 0 or (n.sign == 0 and (cue.sign < 0 or (words < 0 and cue.sign == 0)))
-            unsigned = n.sign == 0 and cue.sign == 0 and words == 0
-            value = -abs(value) if negative else abs(value)
-        elif value < 0:
-            _trace(n, "negative level")
-            continue
-        elif code in STOCKS and (n.sign > 0 or re.search(r"\b(?:плюс|минус)\s*$", before, re.I)):
-            _trace(n, "a change of a stock (+N)")
-            continue
-
-        # --- period
-        period, how["period"] = _period(code, n, c, cls, ps, scope, drafts, sentence_base, s, state.paragraph)
-        if period and how["period"] not in ("stated", "comparison") and _DURATION.search(s[: n.start]):
-            how["period"] = "duration"  # "за двадцать лет ... до 719,6 тыс.": the end of a span no date anchors
-        elif (
-            period
-            and how["period"] in ("section", "doc", "report-date", "context-year")
-            and _SPAN_END.search(s[: n.start])
-        ):
-            how["period"] = "duration"  # "выросла с 40,8 до 52,7%" with no date in the sentence: when was 52,7?
-        if period is None and code not in STOCKS:
-            _trace(n, "flow without a period")
-            continue  # a stock may still be dated by its section (extract.py); a flow may not
-        # --- region
-        region, how["region"] = _region(n, c, regions, mentions, para, state, s, code)
-        if region is None:
-            _trace(n, "a place outside the vocabulary")
-            continue
-        # --- country
-        country = None
-        if code in ("arrivals", "departures", "labour_emigration"):
-            country, csrc = _country(n, c, ci, cls, countries, s, lead)
-            if country:
-                how["country"] = csrc
-        if (
-            any(m.kind == "group" and (m.start < n.num_start or c.has(m.start)) for m in mentions)
-            and not country
-            or any(m.kind == "group" and (c.has(m.start) or _joined(s, c, m)) for m in mentions)
-        ):
-            _trace(n, "a group of countries")
-            continue  # "со странами СНГ пришлось ...": a group of countries without a code
-        home = s[cls[c.owner].start : cls[c.owner].end] if c.paren and c.owner is not None else s[c.start : c.end]
-        if how.get("indicator") == "sentence":
-            home = s[: n.start]  # the clause it continues counts too
-        if code in FLOWS and _URBAN_RURAL_SPLIT.search(home):
-            _trace(n, "an urban or rural part of a flow")
-            continue
-        if code in ("arrivals", "departures", "net_migration") and any(
-            k.code == "internal" and k.start < c.end and not cls[clause_of(k.start)].breakdown for k in found
-        ):
-            _trace(n, "includes or is internal moves")
-            continue  # a total that includes moves inside the country, or a part made of them
-        # sub-flows: a region's flows across the border, the country's flows including internal moves
-        if code in ("arrivals", "departures", "net_migration") and region != "KZ":
-            own_text = " ".join(s[x.start : x.end] for x in cls[: ci + 1] if not x.breakdown or x is c)
-            own_text += " " + ((lead or {}).get("text") or "")
-            if _ABROAD.search(own_text) or "abroad" in para.all_topics():
-                para.topics.add("abroad")
-                _trace(n, "a region's flow across the border")
-                continue
-        if code in ("arrivals", "departures", "labour_emigration") and region not in (None, "KZ") and country:
-            region = "KZ" if how.get("region") != "stated" else region
-        page, top = page_of(sa + n.num_start)
-        d = Draft(
-            code,
-            value,
-            n.precision,
-            period,
-            region,
-            country,
-            None,
-            page,
-            top,
-            (),
-            clean,
-            how,
-            bool(_APPROX.search(before)),
-            _evidence(s, n),
-        )
-        d.order = (sa + n.num_start,)
-        if unsigned and code == "net_migration":
-            _sign_from_flows(d, drafts + state.flows)
-        drafts.append(d)
-        if code in ("arrivals", "departures"):
-            state.flows.append(d)
-        if period and not c.paren:
-            sentence_base = period
+    st = _Sentence.read(text, sa, sb, para, state, page_of, lead)
+    for ni, n in enumerate(st.nums):
+        _number(st, ni, n)
+    s, cls, found = st.s, st.cls, st.found
     # a sentence about leaving to work makes the paragraph's later departures labour emigration
-    if any(k.code == "labour_emigration" and not cls[clause_of(k.start)].breakdown for k in found):
+    if any(k.code == "labour_emigration" and not cls[st.clause_of(k.start)].breakdown for k in found):
         para.topics.add("work")
     # "городского и сельского ... соответственно 271 572 и 355 202": the named indicators in order
-    _respectively_in_sentence(s, sa, drafts, found)
+    _respectively_in_sentence(s, sa, st.drafts, found)
     # the sentence's numbers "соответственно" take the figures of the sentence before, in order
-    drafts = _respectively(s, sa, drafts, nums, state, cls, ps, scope)
+    drafts = _respectively(s, sa, st.drafts, st.nums, state, cls, st.ps, st.scope)
     parens = [(x.start, x.end) for x in cls if x.paren]
-    _update_scope(para, s, [p for p in ps if not any(a <= p.start < b for a, b in parens)], regions, drafts)
+    _update_scope(para, s, [p for p in st.ps if not any(a <= p.start < b for a, b in parens)], st.regions, drafts)
     if drafts:
         state.previous = drafts
     return drafts
+
+
+@dataclass
+class _Sentence:
+    """One sentence as each of its numbers reads it, and what its numbers chose so far."""
+
+    s: str
+    sa: int
+    para: Scope
+    state: DocState
+    page_of: object
+    lead: dict | None
+    scope: Scope
+    nums: list[Number]
+    masks: list[periods.Period]
+    ps: list[periods.Period]
+    lem: object
+    mentions: list
+    found: list[cues.Cue]
+    cls: list[Clause]
+    clean: str
+    regions: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+    chosen: dict[int, cues.Cue | None] = field(default_factory=dict)
+    chosen_how: dict[int, str] = field(default_factory=dict)
+    drafts: list[Draft] = field(default_factory=list)
+    sentence_base: str | None = None  # period of the last figure, base of "годом ранее"
+
+    @classmethod
+    def read(cls_, text: str, sa: int, sb: int, para: Scope, state: DocState, page_of, lead) -> _Sentence:
+        s = text[sa:sb]
+        all_periods = periods.find_periods(s)
+        mentions = entities.find(s)
+        st = cls_(
+            s,
+            sa,
+            para,
+            state,
+            page_of,
+            lead,
+            para.child("sentence"),
+            find_numbers(s, lemma),
+            all_periods,  # the digits of dates, years and ranges are never figures
+            [p for p in all_periods if p.kind != "mask"],
+            None,
+            mentions,
+            [],
+            clauses(s),
+            re.sub(r"\s+", " ", s).strip(),
+        )
+        st.lem = cues.lemmatise(s)
+        st.found = cues.find_cues(st.lem)
+        st.regions = [m for m in mentions if m.kind == "region" and m.strong]
+        st.countries = [m for m in mentions if m.kind == "country"]
+        return st
+
+    def clause_of(self, pos: int) -> int:
+        for i, c in enumerate(self.cls):
+            if c.has(pos):
+                return i
+        return len(self.cls) - 1
+
+
+@dataclass
+class _Num:
+    """One number of a sentence on its way to a figure."""
+
+    n: Number
+    ci: int  # its clause
+    c: Clause
+    before: str  # the words right before it
+    how: dict[str, str] = field(default_factory=dict)
+    cue: cues.Cue | None = None
+    code: str = ""
+    value: object = None
+    unsigned: bool = False
+    period: str | None = None
+    region: str | None = None
+    country: str | None = None
+
+
+def _number(st: _Sentence, ni: int, n: Number) -> None:
+    """One number of the sentence: a figure added to its drafts, or a traced reason it is none."""
+    if _not_counted(st, ni, n):
+        return
+    ci = st.clause_of(n.num_start)
+    x = _Num(n, ci, st.cls[ci], st.s[max(0, n.start - 40) : n.start])
+    if not _choose_cue(st, x):
+        return
+    st.chosen[ci] = x.cue
+    st.chosen_how[ci] = x.how.get("indicator", "")
+    if x.cue is None or x.cue.code in cues.PSEUDO:
+        _trace(n, "no indicator, or a pseudo-indicator")
+        return
+    x.code = x.cue.code
+    if _part_of_a_parent(st, x) or not _fit_kind(st, x) or not _sign(st, x):
+        return
+    if not _date(st, x) or not _place(st, x) or _sub_flow(st, x):
+        return
+    _add_draft(st, x)
+
+
+# ------------------------------------------------------------------ numbers to skip
+
+
+def _not_counted(st: _Sentence, ni: int, n: Number) -> bool:
+    if _non_figure(st.s, n, st.masks):
+        _trace(n, "not a figure: year, date, reference, unit")
+        return True
+    if n.unit == "bare" and ni > 0 and st.nums[ni - 1].unit == "other" and n.multiplier == 1:
+        _trace(n, "ellipsis of a count of other things")
+        return True  # "в N регионах, сейчас – в M": the count goes on
+    return False
+
+
+def _a_change(st: _Sentence, x: _Num, inside: list[cues.Cue]) -> bool:
+    n, before = x.n, x.before
+    if re.search(r"(?:^|[\s(])с\s*$", before) and re.match(r"\s*(?:тыс\.?|млн\.?|человек)?\s*до\s+\d", st.s[n.end :]):
+        _trace(n, "the start of a change (с X до Y)")
+        return True
+    if _CHANGE.search(before) and not inside and n.unit != "ratio":
+        _trace(n, "a change (на N)")
+        return True  # "выросло на 5,3 тыс.": a change, not a level
+    return False
+
+
+# ------------------------------------------------------------------ choosing the cue
+
+
+def _choose_cue(st: _Sentence, x: _Num) -> bool:
+    """The indicator's cue of the number (None if none); False: the number is dropped before."""
+    n, c, s, found = x.n, x.c, st.s, st.found
+    inside = [k for k in found if k.start <= n.num_start <= k.end and k.rank >= 9]  # a pattern may end on the number
+    own = [k for k in found if c.has(k.start) and k not in inside]
+    if _a_change(st, x, inside):
+        return False
+    level_word = bool(_LEVEL.search(x.before))
+    if level_word:
+        own = [k for k in own if k.code != "growth"]
+    if _RESULT.match(s[c.start : n.start]) and {"arrivals", "departures"} <= {
+        k.code for k in found if k.start < c.start
+    }:
+        # "прибыли X, выбыли Y; итог — минус Z": the balance of the flows before it
+        inside = [cues.Cue(c.start, n.end, "net_migration", 0, 9)]
+    if c.breakdown and any(
+        m.kind == "place" and not st.cls[st.clause_of(m.start)].breakdown and m.start < c.start for m in st.mentions
+    ):
+        _trace(n, "a part of a town's figure")
+        return False  # "население Актау увеличилось на 12 111, из них 5 432 — естественный прирост"
+    if inside:
+        x.cue, x.how["indicator"] = max(inside, key=lambda k: k.rank), "difference"
+    elif own:
+        x.cue = _own_cue(own, n)
+        x.how["indicator"] = "clause"
+    elif _unnamed_part(st, x):
+        return False
+    else:
+        _earlier_cue(st, x, level_word)
+    _reread_cue(st, x)
+    return True
+
+
+def _own_cue(own: list[cues.Cue], n: Number) -> cues.Cue:
+    if any(k.code in ("arrivals", "departures", "labour_emigration") for k in own):
+        # "за рубеж уехали 85 горожан": the verb counts, the noun says who
+        own = [k for k in own if k.code not in ("population_urban", "population_rural", "population")]
+    top = max(k.rank for k in own)
+    best = [k for k in own if k.rank == top]
+    return min(best, key=lambda k: (k.start > n.num_start, abs(k.start - n.num_start)))
+
+
+def _unnamed_part(st: _Sentence, x: _Num) -> bool:
+    c, cls = x.c, st.cls
+    if c.breakdown and not c.paren and not any(c.has(m.start) for m in st.countries):
+        _trace(x.n, "part of a breakdown with no words of its own")
+        return True  # a part of the figure before it, named by nothing we know
+    if (
+        c.breakdown
+        and c.paren
+        and c.owner is not None
+        and not any(cls[c.owner].has(m.start) for m in st.countries)
+        and not any(cls[c.owner].has(m.start) for m in st.regions)
+        and not _share_after(st.drafts, st.s, c)
+    ):
+        _trace(x.n, "part of a breakdown by something the vocabulary has no codes for")
+        return True
+    return False
+
+
+def _earlier_cue(st: _Sentence, x: _Num, level_word: bool) -> None:
+    c, ci = x.c, x.ci
+    # an earlier clause of the sentence (a parenthesis: its owner first)
+    order = ([c.owner] if c.paren and c.owner is not None else []) + list(range(ci - 1, -1, -1))
+    if not c.paren:  # a parenthesis speaks of its own item: what it counts does not carry on
+        order = [cj for cj in order if not st.cls[cj].paren]
+    _cue_of_clauses(st, x, order, level_word)
+    if x.cue is None and st.lead and st.lead.get("cue") is not None:
+        x.cue, x.how["indicator"] = st.lead["cue"], "list"
+    if x.cue is None and st.state.previous and _continues(st.s, x.n):
+        prev = st.state.previous[-1]
+        x.cue = cues.Cue(0, 0, prev.indicator, 0, 1)
+        x.how["indicator"] = _continues(st.s, x.n)
+
+
+def _cue_of_clauses(st: _Sentence, x: _Num, order: list[int], level_word: bool) -> None:
+    cls, chosen, chosen_how = st.cls, st.chosen, st.chosen_how
+    for cj in order:
+        if any(m.kind == "place" and cls[cj].has(m.start) for m in st.mentions):
+            x.cue = cues.Cue(0, 0, "other", 0, 1)  # the clause it continues was about a town
+            x.how["indicator"] = "sentence"
+            return
+        if cj in chosen and chosen[cj] is not None:
+            x.cue = chosen[cj]
+            x.how["indicator"] = (
+                chosen_how.get(cj) if chosen_how.get(cj) in ("previous", "continued", "list") else "sentence"
+            )
+            return
+        own_j = [k for k in st.found if cls[cj].has(k.start) and (not level_word or k.code != "growth")]
+        if own_j:
+            x.cue = max(own_j, key=lambda k: (k.rank, k.start))
+            x.how["indicator"] = "sentence"
+            return
+
+
+def _reread_cue(st: _Sentence, x: _Num) -> None:
+    if (
+        x.cue is not None
+        and x.cue.code == "growth"
+        and x.how.get("indicator") == "sentence"
+        and x.n.sign == 0
+        and not re.search(r"\bна\s*$", x.before)
+        and any(d.indicator in STOCKS for d in st.state.paragraph)
+    ):
+        # "Прибавили все три мегаполиса: Нур-Султан – 1 144 755 чел.": a level listed after the
+        # verb of growth, of the stock the paragraph counts
+        x.cue = cues.Cue(0, 0, next(d.indicator for d in reversed(st.state.paragraph) if d.indicator in STOCKS), 0, 1)
+        x.how["indicator"] = "previous"
+    if x.cue is not None and _future(st.lem, st.s, x.c, st.cls):
+        x.cue = cues.Cue(0, 0, "plan", 0, 9)  # "сальдо останется положительным и превысит 10 тысяч": a forecast
+
+
+def _part_of_a_parent(st: _Sentence, x: _Num) -> bool:
+    if not x.c.breakdown:
+        return False
+    if x.code in ("population_urban", "population_rural"):
+        parent = _parent_cue(st, x.ci)
+        if parent is not None and parent.code in FLOWS:
+            _trace(x.n, "urban or rural part of a flow")
+            return True
+    if x.code == "labour_emigration":
+        parent = _parent_cue(st, x.ci)
+        if parent is None or parent.code not in ("departures", "labour_emigration"):
+            _trace(x.n, "contract workers coming in")
+            return True  # foreign workers coming in under contracts: not Kazakhstanis leaving
+    return False
+
+
+def _parent_cue(st: _Sentence, ci: int) -> cues.Cue | None:
+    chosen = st.chosen
+    return next(
+        (chosen[j] for j in range(ci - 1, -1, -1) if j in chosen and chosen[j] and not st.cls[j].breakdown), None
+    )
+
+
+# ------------------------------------------------------------------ the number's kind, its sign
+
+
+def _fit_kind(st: _Sentence, x: _Num) -> bool:
+    """What kind of number fits the indicator; False: this one does not."""
+    n, code, s = x.n, x.code, st.s
+    if n.unit == "KZT":
+        _trace(n, "money (wages read apart)")
+        return False  # wages are read by wages()
+    if (
+        n.unit == "ratio"
+        and code == "departures"
+        and re.match(r"\s*(?:раз[а]?\s+)?больше", s[n.end :])
+        and any(p.comparative and p.start > n.num_start for p in st.ps)
+    ):
+        code = "departures_growth_ratio"  # "выбыло 55 тыс., что в 1,2 раза больше, чем в 2023 году"
+    if n.unit == "ratio" or code == "departures_growth_ratio":
+        if code != "departures_growth_ratio" or n.unit != "ratio":
+            _trace(n, "ratio of something else")
+            return False
+    elif n.percent:
+        code = _share_code(st, x, code)
+        if code is None:
+            return False
+    elif code not in PERSON_INDICATORS:
+        _trace(n, "not a count of persons")
+        return False
+    if (
+        code in ("departures", "arrivals", "labour_emigration")
+        and "work" in st.para.all_topics()
+        and code == "departures"
+        and x.cue.code == "departures"
+    ):
+        code = "labour_emigration"
+        x.how["indicator"] = x.how.get("indicator", "clause")
+    x.code = code
+    return True
+
+
+def _share_code(st: _Sentence, x: _Num, code: str) -> str | None:
+    c, how = x.c, x.how
+    if code in ("population_urban", "population_urban_share") and c.paren:
+        code, how["indicator"] = "population_urban_share", "clause"
+    elif code in ("population_rural", "population_rural_share") and c.paren:
+        code, how["indicator"] = "population_rural_share", "clause"
+    elif code in ("population_urban_share", "population_rural_share"):
+        pass
+    elif c.paren and _share_after(st.drafts, st.s, c):
+        code = _share_after(st.drafts, st.s, c)
+    else:
+        _trace(x.n, "percent of something else")
+        return None
+    return code
+
+
+def _sign(st: _Sentence, x: _Num) -> bool:
+    n, code, cue = x.n, x.code, x.cue
+    x.value = n.value
+    x.unsigned = False
+    if code in SIGNED:
+        words = cues.sign_words(st.lem, x.c.start, n.start) or (st.lead or {}).get("sign", 0)
+        negative = n.sign < 0 or (n.sign == 0 and (cue.sign < 0 or (words < 0 and cue.sign == 0)))
+        x.unsigned = n.sign == 0 and cue.sign == 0 and words == 0
+        x.value = -abs(x.value) if negative else abs(x.value)
+    elif x.value < 0:
+        _trace(n, "negative level")
+        return False
+    elif code in STOCKS and (n.sign > 0 or re.search(r"\b(?:плюс|минус)\s*$", x.before, re.I)):
+        _trace(n, "a change of a stock (+N)")
+        return False
+    return True
+
+
+# ------------------------------------------------------------------ period, region, country
+
+
+def _date(st: _Sentence, x: _Num) -> bool:
+    n, code, s, how = x.n, x.code, st.s, x.how
+    x.period, how["period"] = _period(
+        code, n, x.c, st.cls, st.ps, st.scope, st.drafts, st.sentence_base, s, st.state.paragraph
+    )
+    if x.period and how["period"] not in ("stated", "comparison") and _DURATION.search(s[: n.start]):
+        how["period"] = "duration"  # "за двадцать лет ... до 719,6 тыс.": the end of a span no date anchors
+    elif (
+        x.period
+        and how["period"] in ("section", "doc", "report-date", "context-year")
+        and _SPAN_END.search(s[: n.start])
+    ):
+        how["period"] = "duration"  # "выросла с 40,8 до 52,7%" with no date in the sentence: when was 52,7?
+    if x.period is None and code not in STOCKS:
+        _trace(n, "flow without a period")
+        return False  # a stock may still be dated by its section (extract.py); a flow may not
+    return True
+
+
+def _place(st: _Sentence, x: _Num) -> bool:
+    n, c, code, s = x.n, x.c, x.code, st.s
+    x.region, x.how["region"] = _region(n, c, st.regions, st.mentions, st.para, st.state, s, code)
+    if x.region is None:
+        _trace(n, "a place outside the vocabulary")
+        return False
+    if code in ("arrivals", "departures", "labour_emigration"):
+        x.country, csrc = _country(n, c, x.ci, st.cls, st.countries, s, st.lead)
+        if x.country:
+            x.how["country"] = csrc
+    return True
+
+
+# ------------------------------------------------------------------ sub-flow filters
+
+
+def _sub_flow(st: _Sentence, x: _Num) -> bool:
+    """A group of countries, an urban or rural part, internal moves, a region's flow across the border."""
+    n, c, code, s, cls = x.n, x.c, x.code, st.s, st.cls
+    if (
+        any(m.kind == "group" and (m.start < n.num_start or c.has(m.start)) for m in st.mentions)
+        and not x.country
+        or any(m.kind == "group" and (c.has(m.start) or _joined(s, c, m)) for m in st.mentions)
+    ):
+        _trace(n, "a group of countries")
+        return True  # "со странами СНГ пришлось ...": a group of countries without a code
+    home = s[cls[c.owner].start : cls[c.owner].end] if c.paren and c.owner is not None else s[c.start : c.end]
+    if x.how.get("indicator") == "sentence":
+        home = s[: n.start]  # the clause it continues counts too
+    if code in FLOWS and _URBAN_RURAL_SPLIT.search(home):
+        _trace(n, "an urban or rural part of a flow")
+        return True
+    if code in ("arrivals", "departures", "net_migration") and any(
+        k.code == "internal" and k.start < c.end and not cls[st.clause_of(k.start)].breakdown for k in st.found
+    ):
+        _trace(n, "includes or is internal moves")
+        return True  # a total that includes moves inside the country, or a part made of them
+    return _across_the_border(st, x)
+
+
+def _across_the_border(st: _Sentence, x: _Num) -> bool:
+    # sub-flows: a region's flows across the border, the country's flows including internal moves
+    if x.code in ("arrivals", "departures", "net_migration") and x.region != "KZ":
+        own_text = " ".join(st.s[y.start : y.end] for y in st.cls[: x.ci + 1] if not y.breakdown or y is x.c)
+        own_text += " " + ((st.lead or {}).get("text") or "")
+        if _ABROAD.search(own_text) or "abroad" in st.para.all_topics():
+            st.para.topics.add("abroad")
+            _trace(x.n, "a region's flow across the border")
+            return True
+    return False
+
+
+# ------------------------------------------------------------------ the draft
+
+
+def _add_draft(st: _Sentence, x: _Num) -> None:
+    n, c, code, how = x.n, x.c, x.code, x.how
+    region, country = x.region, x.country
+    if code in ("arrivals", "departures", "labour_emigration") and region not in (None, "KZ") and country:
+        region = "KZ" if how.get("region") != "stated" else region
+    page, top = st.page_of(st.sa + n.num_start)
+    d = Draft(
+        code,
+        x.value,
+        n.precision,
+        x.period,
+        region,
+        country,
+        None,
+        page,
+        top,
+        (),
+        st.clean,
+        how,
+        bool(_APPROX.search(x.before)),
+        _evidence(st.s, n),
+    )
+    d.order = (st.sa + n.num_start,)
+    if x.unsigned and code == "net_migration":
+        _sign_from_flows(d, st.drafts + st.state.flows)
+    st.drafts.append(d)
+    if code in ("arrivals", "departures"):
+        st.state.flows.append(d)
+    if x.period and not c.paren:
+        st.sentence_base = x.period
 
 
 def _future(lem, s: str, c: Clause, cls) -> bool:
@@ -541,17 +710,7 @@ def _period(
     code, n: Number, c: Clause, cls, ps, scope: Scope, drafts, base, s, earlier: list[Draft] = ()
 ) -> tuple[str | None, str]:
     def res(p, how):
-        r = context.resolve(p, scope, base)
-        if r is None:
-            return None
-        iso, src = r
-        if not _fits(code, iso):
-            if code not in STOCKS and periods.is_date(iso) and p.kind == "ytd":
-                return None
-            return None
-        return iso, (
-            how if src == "stated" else ("relative" if src == "relative" else src if src in ("report-date",) else how)
-        )
+        return _resolve_fitting(code, p, how, scope, base)
 
     own = [p for p in ps if c.has(p.start)]
     if any(p.kind == "rel" for p in own):  # "годом ранее за те же месяцы": the year before wins
@@ -563,35 +722,51 @@ def _period(
         prior = [d.period for d in reversed(list(drafts) + list(earlier)) if d.indicator in STOCKS and d.period]
         if prior:
             return prior[0], "relative"
-    for p in reversed(before):
-        r = res(p, "stated")
-        if r:
-            return r
+    r = _first_resolved(reversed(before), "stated", res)
+    if r:
+        return r
     if c.paren:
         # the comparison stated right before the parenthesis: "чем за январь–июнь YYYYг. (N)"
         prev = [p for p in ps if p.end <= c.start and s[p.end : c.start].strip(" ,.–—") == ""]
-        for p in prev:
-            r = res(p, "comparison")
-            if r:
-                return r
-    for p in after:
-        r = res(p, "stated")
+        r = _first_resolved(prev, "comparison", res)
         if r:
             return r
+    r = _first_resolved(after, "stated", res)
+    if r:
+        return r
     # a period inside another clause's parenthesis compares; it does not date this number
     holes = [(x.start, x.end) for x in cls if x.paren and x is not c]
     ps = [p for p in ps if not any(a <= p.start < b for a, b in holes)]
     sent_before = [p for p in ps if p.start < n.num_start and not p.comparative]
-    for p in reversed(sent_before):
-        r = res(p, "sentence")
-        if r:
-            return r
     sent_after = [p for p in ps if p.start > n.num_start and not p.comparative]
-    for p in sent_after:
-        r = res(p, "sentence")
+    return (
+        _first_resolved(reversed(sent_before), "sentence", res)
+        or _first_resolved(sent_after, "sentence", res)
+        or carried_period(code, scope)
+    )
+
+
+def _resolve_fitting(code, p, how, scope: Scope, base):
+    """The ISO period of `p` if it fits the indicator (a date for a stock, a span for a flow), and how it was found."""
+    r = context.resolve(p, scope, base)
+    if r is None:
+        return None
+    iso, src = r
+    if not _fits(code, iso):
+        if code not in STOCKS and periods.is_date(iso) and p.kind == "ytd":
+            return None
+        return None
+    return iso, (
+        how if src == "stated" else ("relative" if src == "relative" else src if src in ("report-date",) else how)
+    )
+
+
+def _first_resolved(candidates, how, res):
+    for p in candidates:
+        r = res(p, how)
         if r:
             return r
-    return carried_period(code, scope)
+    return None
 
 
 def carried_period(code: str, scope: Scope) -> tuple[str | None, str]:
@@ -622,22 +797,28 @@ def carried_period(code: str, scope: Scope) -> tuple[str | None, str]:
 def _region(
     n: Number, c: Clause, regions, mentions, para: Scope, state: DocState, s: str, code: str = ""
 ) -> tuple[str | None, str]:
-    def role_ok(m) -> bool:
-        # arrivals "из Туркестанской области" name where people came from, departures "в Астану"
-        # where they went: the other end of the flow, not the territory the figure is about
-        prep = re.search(r"(\S+)\s+$", s[max(0, m.start - 12) : m.start])
-        p = prep.group(1).lower() if prep else ""
-        if code == "arrivals" and p in ("из", "со", "с"):
-            return False
-        if code in ("departures", "labour_emigration") and p in ("в", "во", "на"):
-            return False
-        return True
-
     # the role is read against this clause's verb: a region stated in another clause of the
     # sentence ("в область прибыло 12 345, выбыло 15 678") is the territory of both
-    regions = [m for m in regions if role_ok(m) or (not c.has(m.start) and not _origin(s, m))]
+    regions = [m for m in regions if _role_ok(s, m, code) or (not c.has(m.start) and not _origin(s, m))]
     # "в третьем мегаполисе страны": the country qualifies a place the text leaves unnamed
     mentions = [m for m in mentions if not (m.code == "KZ" and not m.strong and _QUALIFIED.search(s[: m.start]))]
+    return _region_of_clause(n, c, regions, mentions, s) or _region_of_sentence(n, regions, mentions, para, state, s)
+
+
+def _role_ok(s: str, m, code: str) -> bool:
+    # arrivals "из Туркестанской области" name where people came from, departures "в Астану"
+    # where they went: the other end of the flow, not the territory the figure is about
+    prep = re.search(r"(\S+)\s+$", s[max(0, m.start - 12) : m.start])
+    p = prep.group(1).lower() if prep else ""
+    if code == "arrivals" and p in ("из", "со", "с"):
+        return False
+    if code in ("departures", "labour_emigration") and p in ("в", "во", "на"):
+        return False
+    return True
+
+
+def _region_of_clause(n: Number, c: Clause, regions, mentions, s: str) -> tuple[str | None, str] | None:
+    """The region the number's own clause states (or the clause its parenthesis follows); None: it states none."""
     in_clause = [m for m in regions if c.has(m.start)]
     before = [m for m in in_clause if m.start < n.num_start]
     if before:
@@ -659,6 +840,10 @@ def _region(
     kz = [m for m in mentions if m.kind == "region" and m.code == "KZ" and c.has(m.start)]
     if kz:
         return "KZ", "stated"
+    return None
+
+
+def _region_of_sentence(n: Number, regions, mentions, para: Scope, state: DocState, s: str) -> tuple[str | None, str]:
     sent = [m for m in regions if m.start < n.num_start]
     if sent:
         return sent[-1].code, "sentence"

@@ -189,6 +189,46 @@ def _cell(
     parsed = parse_cell(cell.text)
     if parsed is None:
         return None
+    value, precision = _scaled(parsed, head, mult)
+    how: dict[str, str] = {}
+    indicator = _cell_indicator(head, label, section, others, cap_cues, ctx_cues, lead, how)
+    if indicator is None:
+        return None
+    base, split, label_cues = indicator
+    # the period: column head, row label, caption, then the scopes
+    period, psrc = _cell_period(head, label, when, section, scope, cap_periods)
+    if base is None:
+        base = _stock_named(split, period, label_cues, how)
+        if base is None:
+            return None
+    code = _cell_code(base, split, label, label_cues, how)
+    if code is None:
+        return None
+    fitted = _fit_period(code, period, psrc, scope)
+    if fitted is None:
+        return None
+    period, psrc = fitted
+    how["period"] = psrc or "caption"
+    # region and country
+    region, rsrc = _where(label, head, scope, group)
+    if region is None:
+        return None
+    how["region"] = rsrc
+    country = _cell_country(code, label, head, t, how)
+    value = _signed(value, base, code)
+    if value is None:
+        return None
+    text = " | ".join(x for x in (t.caption, label, *when, head) if x) + f": {cell.text}"
+    evidence = " | ".join(x for x in (label, *when, head) if x) + f": {cell.text}"
+    return Draft(
+        code, value, precision, period, region, country, None, t.page, cell.top, (), text, how, evidence=evidence
+    )
+
+
+_SPLITS = ("population_urban", "population_rural", "population_urban_share", "population_rural_share")
+
+
+def _scaled(parsed, head: str, mult):
     value, precision, written = parsed
     # a unit written in the column's own head wins over one stated for the whole table
     if _THOUSANDS.search(head):
@@ -201,7 +241,11 @@ def _cell(
         mult = 1  # a share column beside columns of thousands
     if mult != 1 and not re.search(r"тыс|млн", written, re.I):
         value, precision = value * mult, precision * mult
-    how: dict[str, str] = {}
+    return value, precision
+
+
+def _cell_indicator(head, label, section, others, cap_cues, ctx_cues, lead, how):
+    """(the indicator's cue or None, the urban/rural split named, the row's cues); None: no figure of ours."""
     label_core = re.sub(r"\(.*?\)", "", label) if _TOTAL.match(label) else label
     head_cues, label_cues, sect_cues = _indicators(head), _indicators(label_core), _indicators(section)
     for other in others if not label_cues else ():
@@ -211,37 +255,42 @@ def _cell(
             break
     if any(c.code in cues.PSEUDO for c in head_cues + label_cues):
         return None
-    part = bool(_PART.search(label)) and not _TOTAL.match(label)
-    base = None
-    for source, cs in (
-        ("column", head_cues),
-        ("row", label_cues),
-        ("row", sect_cues),
-        ("caption", cap_cues),
-        ("context", ctx_cues),
-    ):
-        main = [
-            c
-            for c in cs
-            if c.code not in cues.PSEUDO
-            and c.code
-            not in ("population_urban", "population_rural", "population_urban_share", "population_rural_share")
-        ]
-        if main:
-            base, how["indicator"] = _pick(main), source
-            break
-    if base is None and lead and lead.get("cue") is not None and lead["cue"].code not in cues.PSEUDO:
-        base, how["indicator"] = lead["cue"], "context"
+    base = _base_cue(
+        (
+            ("column", head_cues),
+            ("row", label_cues),
+            ("row", sect_cues),
+            ("caption", cap_cues),
+            ("context", ctx_cues),
+        ),
+        lead,
+        how,
+    )
     split = None
     for cs in (head_cues, label_cues):
         for c in cs:
-            if c.code in ("population_urban", "population_rural", "population_urban_share", "population_rural_share"):
+            if c.code in _SPLITS:
                 split = c.code
     if split is None and re.search(r"%|\bдол[яиеюь]\b|\bпроцент", head, re.I):
         return None  # a share of a flow ("Доля, %" of the leavers by country): no indicator of ours
     if split and how.get("indicator") == "context":
         base = None  # "Городское население" in its own row names the stock; the headings above do not
-    # the period: column head, row label, caption, then the scopes
+    return base, split, label_cues
+
+
+def _base_cue(sources, lead, how):
+    for source, cs in sources:
+        main = [c for c in cs if c.code not in cues.PSEUDO and c.code not in _SPLITS]
+        if main:
+            base, how["indicator"] = _pick(main), source
+            return base
+    if lead and lead.get("cue") is not None and lead["cue"].code not in cues.PSEUDO:
+        base, how["indicator"] = lead["cue"], "context"
+        return base
+    return None
+
+
+def _cell_period(head, label, when, section, scope, cap_periods):
     period, psrc = None, None
     for source, text in (("column", head), ("row", label), *(("row", w) for w in when), ("row", section)):
         bare = _YEAR.match(text)
@@ -266,15 +315,20 @@ def _cell(
         r = context.resolve(cap_periods[-1], scope)
         if r:
             period, psrc = r[0], "caption"
-    if base is None:
-        if split:  # "Городское население": the row or the column names the stock itself
-            base = cues.Cue(0, 0, "population", 1, 1)
-            how["indicator"] = "row" if split in [c.code for c in label_cues] else "column"
-        elif period and periods.is_date(period):
-            base = cues.Cue(0, 0, "population", 1, 1)
-            how["indicator"] = "date-column"
-        else:
-            return None
+    return period, psrc
+
+
+def _stock_named(split, period, label_cues, how):
+    if split:  # "Городское население": the row or the column names the stock itself
+        how["indicator"] = "row" if split in [c.code for c in label_cues] else "column"
+        return cues.Cue(0, 0, "population", 1, 1)
+    if period and periods.is_date(period):
+        how["indicator"] = "date-column"
+        return cues.Cue(0, 0, "population", 1, 1)
+    return None
+
+
+def _cell_code(base, split, label, label_cues, how) -> str | None:
     code = base.code
     if split:
         if code in STOCKS:
@@ -285,8 +339,14 @@ def _cell(
             return None  # urban/rural split of a flow: not in the vocabulary
     if code not in STOCKS and code not in FLOWS:
         return None
+    part = bool(_PART.search(label)) and not _TOTAL.match(label)
     if part and code in FLOWS and how.get("indicator") != "row":
         return None  # "в т.ч. из-за рубежа", "в другие регионы": a part of the flow above it
+    return code
+
+
+def _fit_period(code, period, psrc, scope):
+    """The period fitted to the indicator (a date for a stock, a span for a flow) and its source; None: none fits."""
     if period is None:
         if code in STOCKS:
             v, lvl = scope.find("date")
@@ -307,12 +367,10 @@ def _cell(
             return None
     if code not in STOCKS and periods.is_date(period):
         period = periods.to_date_interval(period)
-    how["period"] = psrc or "caption"
-    # region and country
-    region, rsrc = _where(label, head, scope, group)
-    if region is None:
-        return None
-    how["region"] = rsrc
+    return period, psrc
+
+
+def _cell_country(code, label, head, t, how):
     country = None
     if code in ("arrivals", "departures", "labour_emigration"):
         country = entities.country_for_label(label) or entities.country_for_label(head)
@@ -321,15 +379,15 @@ def _cell(
         elif t.caption and entities.country_for_label(t.caption):
             # "Выбывшие в Россию, тыс. человек": one country named over the whole table or chart
             country, how["country"] = entities.country_for_label(t.caption), "caption"
+    return country
+
+
+def _signed(value, base, code):
     if value < 0 and code not in ("net_migration", "natural_increase"):
         return None
     if base.sign < 0 and value > 0 and code in ("net_migration", "natural_increase"):
         value = -value
-    text = " | ".join(x for x in (t.caption, label, *when, head) if x) + f": {cell.text}"
-    evidence = " | ".join(x for x in (label, *when, head) if x) + f": {cell.text}"
-    return Draft(
-        code, value, precision, period, region, country, None, t.page, cell.top, (), text, how, evidence=evidence
-    )
+    return value
 
 
 _SUBDIVISION = re.compile(

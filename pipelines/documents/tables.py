@@ -145,154 +145,27 @@ def _continues(lines: list[Line], cells, rowlike, j: int) -> bool:
 def _build(
     lines, cells, gutters, first: int, last: int, page: int, previous: Table | None, vrules, used: set[int]
 ) -> Table | None:
-    def inside(row: list[Cell]) -> list[Cell]:
-        return row
-
-    # a label pushed below its row by a raised footnote mark ("г. Нур-Султан ²⁾") closes the body
-    if (
-        last + 1 < len(lines)
-        and len(cells[last + 1]) == 1
-        and not is_value(cells[last + 1][0])
-        and lines[last + 1].top - lines[last].bottom < 0.5 * lines[last].size
-        and any(_MARK.match(c.text.strip()) for c in cells[last])
-    ):
-        last += 1
+    last = _footnote_pushed_label(lines, cells, last)
     first, last = _wrapped_label_lines(lines, cells, first, last, used)
-    body = [(k, inside(cells[k])) for k in range(first, last + 1)]
-    body = [(k, r) for k, r in body if r]
-    value_rows = [r for _, r in body if any(is_value(c) for c in r)]
-    if not value_rows:
+    got = _body(cells, first, last)
+    if got is None:
         return None
-    if len(value_rows) == 1 and sum(is_value(c) for c in value_rows[0]) < 2:
-        return None
-    if all(_years_only(r) for r in value_rows):
-        return None  # a line of years over a table whose rows start below a wrapped label: its header
-    # a first line of bare years over value rows is a header, not data
-    header_years: list[Cell] = []
-    if (
-        len(body) > 1
-        and all(_YEARISH.match(c.text) or not is_value(c) for c in body[0][1])
-        and sum(bool(_YEARISH.match(c.text)) for c in body[0][1]) >= 2
-    ):
-        header_years = body[0][1]
-        body = body[1:]
-    body = [(k, r) for k, r in body if not _column_numbers(r)]
-    if not body:
-        return None
+    body, header_years = got
     columns = _columns([c for _, r in body for c in r])
     x0 = min(c.x0 for c in columns)
     x1 = max(c.x1 for c in columns)
     size = statistics.median(lines[k].size for k, _ in body)
 
     # header lines above: short cells within the table's width, close together
-    head_lines: list[list[Cell]] = [header_years] if header_years else []
-    caption_lines: list[str] = []
+    above = _Above([header_years] if header_years else [], [], first)
     k = first - 1
-    top_k = first
-    while k >= 0 and first - k <= 8:
-        ln = lines[k]
-        if id(ln) in used:
-            break
-        row = [c for c in inside(cells[k]) if c.x1 > x0 - 2 * size and c.x0 < x1 + 2 * size]
-        gap = lines[top_k].top - ln.bottom
-        if is_caption(ln.text) and gap <= CAPTION_GAP * size:
-            # a numbered or titled caption, however the table's gutters cut it, may stand a
-            # blank line or two above its table
-            caption_lines.insert(0, ln.text)
-            top_k = k
-            break
-        if gap > 1.8 * size:
-            break
-        if (
-            _SENTENCE_END.search(ln.text.rstrip())
-            and not re.match(r"^табл", ln.text, re.I)
-            and not ends_with_month(ln.text)
-        ):
-            break  # the last line of a paragraph above the table, not a head
-        if not row or (sum(is_value(c) and len(c.text) > 1 for c in row) >= 2 and not _years_only(row)):
-            break  # a row of values: another table, or this one's data
-        titled = bool(re.match(r"^табл", row[0].text, re.I))
-        yc = (ln.top + ln.bottom) / 2
-        ruled = sum(1 for r in vrules if r[1] - 1 <= yc <= r[3] + 1 and x0 - 5 <= (r[0] + r[2]) / 2 <= x1 + 5) >= 2
-        if ruled:  # inside the table's borders: a header line, however long its cells
-            head_lines.insert(0, row)
-            top_k = k
-            k -= 1
-            continue
-        wide = len(row) == 1 and (row[0].x1 - row[0].x0) > 0.55 * (x1 - x0) and len(row[0].text) > 25
-        if (
-            wide
-            and not titled
-            and re.search(r"(?:[а-яёa-zәғқңөұүһі]{4}|\d{3}|\d\))[.;!?]$", row[0].text.rstrip(), re.I)
-        ):
-            break  # the end of a paragraph above the table
-        if not titled and not wide and _prose(row, lines, cells, k):
-            break
-        if wide or titled:
-            caption_lines.insert(0, " ".join(c.text for c in row))
-            top_k = k
-            # a caption may wrap: take the lines of its block above
-            k -= 1
-            while k >= 0 and len(caption_lines) < 3:
-                prev = inside(cells[k])
-                if not prev or lines[top_k].top - lines[k].bottom > 0.8 * size or len(prev) != 1:
-                    break
-                if prev[0].text.rstrip().endswith((".", ":")) and not re.match(r"^табл", prev[0].text, re.I):
-                    break
-                caption_lines.insert(0, prev[0].text)
-                top_k = k
-                k -= 1
-            break
-        if (
-            len(row) == 1
-            and not _over(row[0], columns)
-            and not any(r[1] - 1 <= (row[0].top + row[0].bottom) / 2 <= r[3] + 1 for r in vrules)
-        ):
-            # one line over the whole table, standing over no column in particular: its title
-            caption_lines.insert(0, row[0].text)
-        else:
-            head_lines.insert(0, row)
-        top_k = k
+    while k >= 0 and first - k <= 8 and _head_line(above, k, lines, cells, columns, (x0, x1), size, vrules, used):
+        above.top_k = k
         k -= 1
-    # a caption wrapped onto a short line of its own ("…назначения, январь– / сентябрь 2023 г.")
-    while (
-        caption_lines
-        and head_lines
-        and len(head_lines[0]) == 1
-        and head_lines[0] is not header_years
-        and re.search(r"(?:[–—,-]|\bтыс\.|\bмлн\.?)$", caption_lines[-1].rstrip())
-    ):
-        caption_lines[-1] = (
-            caption_lines[-1].rstrip()
-            + ("" if caption_lines[-1].rstrip()[-1] in "–—-" else " ")
-            + head_lines.pop(0)[0].text
-        )
-    # "Продолжение таблицы N" over a body on a later page: the previous table goes on
-    said_continued = False
-    for lines_ in (caption_lines, head_lines):
-        for item in list(lines_):
-            text = item if isinstance(item, str) else " ".join(c.text for c in item)
-            if lexicon.pattern("table_continued").search(text):
-                lines_.remove(item)
-                said_continued = True
-    # a unit or source note right below
-    notes: list[str] = []
-    k = last + 1
-    while k < len(lines) and len(notes) < 3:
-        row = inside(cells[k])
-        if not row or lines[k].top - lines[k - 1].bottom > 1.8 * size:
-            break
-        text = " ".join(c.text for c in row)
-        if any(is_value(c) for c in row) or len(text) > 90:
-            break
-        small = lines[k].size < 0.95 * size
-        if not (
-            small
-            or re.match(r"^(?:источник|примечани|\d\)|\*|знак|прочерк|(?:тыс\.?\s*)?человек\b|по\s+данным)", text, re.I)
-        ):
-            break  # running text after the table, not a note of it
-        notes.append(text)
-        k += 1
+    head_lines, caption_lines, top_k = above.head_lines, above.caption_lines, above.top_k
+    _join_wrapped_caption(caption_lines, head_lines, header_years)
+    said_continued = _said_continued(caption_lines, head_lines)
+    notes = _notes_below(lines, cells, last, size)
     n_notes = len(notes)
 
     # the borders of this table: rules that start and end with it (not a rule between a page's
@@ -300,14 +173,7 @@ def _build(
     head_top = min((c.top for row in head_lines for c in row), default=lines[first].top)
     own_rules = [r for r in vrules if r[1] >= head_top - 2 * size and r[3] <= lines[last].bottom + 2 * size]
     _assign_heads(head_lines, columns, own_rules)
-    rows = []
-    for kk, r in body:
-        kind = "data" if any(_numeric(c) for c in r) else "section"
-        if _column_numbers(r):
-            continue  # "А | 1 | 2 | 3": the columns' numbers, not data
-        rows.append(Row(lines[kk].top, r, kind))
-    _reattach_labels(rows, size)
-    _join_wrapped_labels(rows, lines, size)
+    rows = _rows(body, lines, size)
     continued = False
     if (
         not head_lines
@@ -337,6 +203,196 @@ def _build(
     )
     t._first, t._last = top_k, last + n_notes  # type: ignore[attr-defined]
     return t
+
+
+def _inside(row: list[Cell]) -> list[Cell]:
+    return row
+
+
+def _footnote_pushed_label(lines, cells, last: int) -> int:
+    # a label pushed below its row by a raised footnote mark ("г. Нур-Султан ²⁾") closes the body
+    if (
+        last + 1 < len(lines)
+        and len(cells[last + 1]) == 1
+        and not is_value(cells[last + 1][0])
+        and lines[last + 1].top - lines[last].bottom < 0.5 * lines[last].size
+        and any(_MARK.match(c.text.strip()) for c in cells[last])
+    ):
+        last += 1
+    return last
+
+
+def _body(cells, first: int, last: int) -> tuple[list[tuple[int, list[Cell]]], list[Cell]] | None:
+    """The body's rows (line index, cells) and a header line of years over it; None: no table."""
+    body = [(k, _inside(cells[k])) for k in range(first, last + 1)]
+    body = [(k, r) for k, r in body if r]
+    value_rows = [r for _, r in body if any(is_value(c) for c in r)]
+    if not value_rows:
+        return None
+    if len(value_rows) == 1 and sum(is_value(c) for c in value_rows[0]) < 2:
+        return None
+    if all(_years_only(r) for r in value_rows):
+        return None  # a line of years over a table whose rows start below a wrapped label: its header
+    # a first line of bare years over value rows is a header, not data
+    header_years: list[Cell] = []
+    if (
+        len(body) > 1
+        and all(_YEARISH.match(c.text) or not is_value(c) for c in body[0][1])
+        and sum(bool(_YEARISH.match(c.text)) for c in body[0][1]) >= 2
+    ):
+        header_years = body[0][1]
+        body = body[1:]
+    body = [(k, r) for k, r in body if not _column_numbers(r)]
+    if not body:
+        return None
+    return body, header_years
+
+
+@dataclass
+class _Above:
+    """What the lines above a table's body give it, and the topmost line taken."""
+
+    head_lines: list[list[Cell]]
+    caption_lines: list[str]
+    top_k: int
+
+
+def _head_line(above: _Above, k: int, lines, cells, columns, span, size, vrules, used) -> bool:
+    """Take line k above the body as a header or caption line; False: the head ends here."""
+    x0, x1 = span
+    ln = lines[k]
+    if id(ln) in used:
+        return False
+    row = [c for c in _inside(cells[k]) if c.x1 > x0 - 2 * size and c.x0 < x1 + 2 * size]
+    gap = lines[above.top_k].top - ln.bottom
+    if is_caption(ln.text) and gap <= CAPTION_GAP * size:
+        # a numbered or titled caption, however the table's gutters cut it, may stand a
+        # blank line or two above its table
+        above.caption_lines.insert(0, ln.text)
+        above.top_k = k
+        return False
+    if _not_head(ln, row, gap, size):
+        return False
+    titled = bool(re.match(r"^табл", row[0].text, re.I))
+    yc = (ln.top + ln.bottom) / 2
+    ruled = sum(1 for r in vrules if r[1] - 1 <= yc <= r[3] + 1 and x0 - 5 <= (r[0] + r[2]) / 2 <= x1 + 5) >= 2
+    if ruled:  # inside the table's borders: a header line, however long its cells
+        above.head_lines.insert(0, row)
+        return True
+    wide = len(row) == 1 and (row[0].x1 - row[0].x0) > 0.55 * (x1 - x0) and len(row[0].text) > 25
+    if _paragraph_above(row, titled, wide, lines, cells, k):
+        return False
+    if wide or titled:
+        above.caption_lines.insert(0, " ".join(c.text for c in row))
+        above.top_k = k
+        # a caption may wrap: take the lines of its block above
+        _wrapped_caption(above, k - 1, lines, cells, size)
+        return False
+    if (
+        len(row) == 1
+        and not _over(row[0], columns)
+        and not any(r[1] - 1 <= (row[0].top + row[0].bottom) / 2 <= r[3] + 1 for r in vrules)
+    ):
+        # one line over the whole table, standing over no column in particular: its title
+        above.caption_lines.insert(0, row[0].text)
+    else:
+        above.head_lines.insert(0, row)
+    return True
+
+
+def _not_head(ln, row: list[Cell], gap: float, size: float) -> bool:
+    """The line above is too far, ends a paragraph, or is a row of values."""
+    if gap > 1.8 * size:
+        return True
+    if (
+        _SENTENCE_END.search(ln.text.rstrip())
+        and not re.match(r"^табл", ln.text, re.I)
+        and not ends_with_month(ln.text)
+    ):
+        return True  # the last line of a paragraph above the table, not a head
+    if not row or (sum(is_value(c) and len(c.text) > 1 for c in row) >= 2 and not _years_only(row)):
+        return True  # a row of values: another table, or this one's data
+    return False
+
+
+def _paragraph_above(row: list[Cell], titled: bool, wide: bool, lines, cells, k: int) -> bool:
+    if wide and not titled and re.search(r"(?:[а-яёa-zәғқңөұүһі]{4}|\d{3}|\d\))[.;!?]$", row[0].text.rstrip(), re.I):
+        return True  # the end of a paragraph above the table
+    return not titled and not wide and _prose(row, lines, cells, k)
+
+
+def _wrapped_caption(above: _Above, k: int, lines, cells, size: float) -> None:
+    while k >= 0 and len(above.caption_lines) < 3:
+        prev = _inside(cells[k])
+        if not prev or lines[above.top_k].top - lines[k].bottom > 0.8 * size or len(prev) != 1:
+            break
+        if prev[0].text.rstrip().endswith((".", ":")) and not re.match(r"^табл", prev[0].text, re.I):
+            break
+        above.caption_lines.insert(0, prev[0].text)
+        above.top_k = k
+        k -= 1
+
+
+def _join_wrapped_caption(caption_lines: list[str], head_lines: list[list[Cell]], header_years: list[Cell]) -> None:
+    # a caption wrapped onto a short line of its own ("…назначения, январь– / сентябрь 2023 г.")
+    while (
+        caption_lines
+        and head_lines
+        and len(head_lines[0]) == 1
+        and head_lines[0] is not header_years
+        and re.search(r"(?:[–—,-]|\bтыс\.|\bмлн\.?)$", caption_lines[-1].rstrip())
+    ):
+        caption_lines[-1] = (
+            caption_lines[-1].rstrip()
+            + ("" if caption_lines[-1].rstrip()[-1] in "–—-" else " ")
+            + head_lines.pop(0)[0].text
+        )
+
+
+def _said_continued(caption_lines: list[str], head_lines: list[list[Cell]]) -> bool:
+    # "Продолжение таблицы N" over a body on a later page: the previous table goes on
+    said_continued = False
+    for lines_ in (caption_lines, head_lines):
+        for item in list(lines_):
+            text = item if isinstance(item, str) else " ".join(c.text for c in item)
+            if lexicon.pattern("table_continued").search(text):
+                lines_.remove(item)
+                said_continued = True
+    return said_continued
+
+
+def _notes_below(lines, cells, last: int, size: float) -> list[str]:
+    # a unit or source note right below
+    notes: list[str] = []
+    k = last + 1
+    while k < len(lines) and len(notes) < 3:
+        row = _inside(cells[k])
+        if not row or lines[k].top - lines[k - 1].bottom > 1.8 * size:
+            break
+        text = " ".join(c.text for c in row)
+        if any(is_value(c) for c in row) or len(text) > 90:
+            break
+        small = lines[k].size < 0.95 * size
+        if not (
+            small
+            or re.match(r"^(?:источник|примечани|\d\)|\*|знак|прочерк|(?:тыс\.?\s*)?человек\b|по\s+данным)", text, re.I)
+        ):
+            break  # running text after the table, not a note of it
+        notes.append(text)
+        k += 1
+    return notes
+
+
+def _rows(body, lines, size: float) -> list[Row]:
+    rows = []
+    for kk, r in body:
+        kind = "data" if any(_numeric(c) for c in r) else "section"
+        if _column_numbers(r):
+            continue  # "А | 1 | 2 | 3": the columns' numbers, not data
+        rows.append(Row(lines[kk].top, r, kind))
+    _reattach_labels(rows, size)
+    _join_wrapped_labels(rows, lines, size)
+    return rows
 
 
 _MARK = re.compile(r"^(?:\d\)|\*+|\d)$")
