@@ -250,3 +250,33 @@ def test_vertical_column_heads_read_like_flat_ones(tmp_path, seed):
     got = {(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "v.pdf")}
     missing = [w for w in want if w not in got]
     assert not missing, f"{len(missing)} of {len(want)} missed, e.g. {missing[:4]}"
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("noted", [True, False])
+def test_parentheses_are_negative_only_where_the_document_says_so(tmp_path, seed, noted):
+    """A ledger of a year's components, a balance in parentheses; with the note that parentheses
+    mark negatives it is negative, without it the number stands as printed."""
+    rng = random.Random(seed)
+    year = rng.randint(2012, 2025)
+    natural, balance = rng.randint(100_000, 300_000), rng.randint(1_000, 20_000)
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", size=10)
+    lines = [
+        f"Итоги {year} года",
+        f"Естественный прирост за {year} год {_grouped(natural)}",
+        f"Сальдо миграции за {year} год ({_grouped(balance)})",
+    ]
+    if noted:
+        lines.append(
+            rng.choice(["Примечание: в скобках — отрицательные значения.", "Скобки обозначают отрицательные значения."])
+        )
+    for i, line in enumerate(lines):
+        pdf.text(20, 30 + 8 * i, line)
+    pdf.output(str(tmp_path / "l.pdf"))
+    got = {(f.indicator, f.value, f.period) for f in extract_figures(tmp_path / "l.pdf") if f.status == "fact"}
+    assert ("natural_increase", natural, str(year)) in got
+    signed = -balance if noted else balance
+    assert ("net_migration", signed, str(year)) in got, got
+    assert ("net_migration", -signed, str(year)) not in got

@@ -265,3 +265,55 @@ def test_every_figure_of_a_generated_sentence(template):
         if not set(want) <= got:
             failed.append((text, sorted(set(want) - got), sorted(got)))
     assert not failed, f"{len(failed)} of 25 failed, e.g. {failed[:2]}"
+
+
+@t
+def release_date_in_header(rng):
+    """A release's own date in its header is not the date of its figures."""
+    y, m, v = rng.randint(2016, 2025), rng.randint(2, 11), rng.randint(15_000_000, 20_000_000)
+    s = (
+        f"Пресс-релиз от {rng.randint(10, 28)} {MGEN[m]} {y} года\n\n"
+        f"Численность населения Казахстана на 1 {MGEN[m - 1]} {y} года составила {g(v)} человек."
+    )
+    return s, [("population", v, f"{y}-{m:02d}-01", "KZ")]
+
+
+@t
+def region_only_in_headline(rng):
+    o, y, m = rng.choice(OBL), rng.randint(2015, 2025), rng.randint(2, 11)
+    a, d = rng.randint(1000, 20000), rng.randint(1000, 20000)
+    s = (
+        f"{infl(o.name_ru, 'nomn')}: миграция за январь–{MNOM[m - 1]} {y} года\n\n"
+        f"За этот период прибыли {g(a)} человек, выбыли {g(d)} человек."
+    )
+    per = f"{y}-01/{y}-{m:02d}"
+    return s, [("arrivals", a, per, o.kato), ("departures", d, per, o.kato)]
+
+
+@t
+def one_indicator_over_regions_in_parentheses(rng):
+    y, rs = rng.randint(2015, 2025), rng.sample(OBL, 3)
+    vs = [rng.randint(1000, 20000) for _ in rs]
+    s = (
+        f"В {y} году отрицательное сальдо миграции отмечено в {infl(rs[0].name_ru, 'loct')} "
+        f"(минус {g(vs[0])} человек), в {infl(rs[1].name_ru, 'loct')} (минус {g(vs[1])}) "
+        f"и в {infl(rs[2].name_ru, 'loct')} (минус {g(vs[2])})."
+    )
+    return s, [("net_migration", -v, str(y), o.kato) for o, v in zip(rs, vs)]
+
+
+@t
+def the_capital_named_in_passing(rng):
+    """The country's figures, the capital's in passing: the next paragraph is the country's again."""
+    y, v = rng.randint(2015, 2025), rng.randint(15_000_000, 20_000_000)
+    c, n = round(rng.uniform(1.0, 1.5), 1), rng.randint(100_000, 300_000)
+    s = (
+        f"1 января {y} года. Население страны — {g(v)} человек. "
+        f"В столице — {str(c).replace('.', ',')} млн жителей.\n\n"
+        f"Естественный прирост за {y - 1} год составил {g(n)} человек."
+    )
+    return s, [
+        ("population", v, f"{y}-01-01", "KZ"),
+        ("population", round(c * 1_000_000), f"{y}-01-01", "710000000"),
+        ("natural_increase", n, str(y - 1), "KZ"),
+    ]

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from . import context, cues, document, entities, gloss, periods, prose
+from . import context, cues, document, entities, gloss, ledger, periods, prose
 from .context import Scope
 from .figure import REVIEW_THRESHOLD, UNITS, Draft, Figure, confidence, figure_key
 from .numbers import plain
@@ -70,6 +70,7 @@ def extract_figures(path: str | Path) -> list[Figure]:
     try:
         blocks = document.build(gloss.numbers(pages, langs))
         gloss.blocks(blocks, langs)
+        ledger.parens_negative(blocks)
         return interpret(blocks)
     except DocumentError:
         raise
@@ -238,11 +239,11 @@ class _Reader:
         self.pending += [d for d in got if d.period is None]
         self.drafts += [d for d in got if d.period is not None]
         self.drafts += prose.wages(b.text, para, b.at, _wage_context(self.blocks, bi))
-        self._carry_on(para, bool(got))
+        self._carry_on(para, got)
         if b.text.rstrip().endswith(":"):
             self.lead, self.lead_scope = _lead(b.text, para), para
 
-    def _carry_on(self, para: Scope, got: bool) -> None:
+    def _carry_on(self, para: Scope, got: list) -> None:
         """What a paragraph dated carries on to the next paragraphs of its section."""
         sec = self.current()
         for attr in ("date", "flow", "year"):
@@ -252,10 +253,14 @@ class _Reader:
                 setattr(sec, attr, getattr(para, attr))
         # a region carries on to later paragraphs when it is the country, or the subject a
         # section names before any figure of its own
+        # (a paragraph whose figures are of the country and then one more region - "в столице — N"
+        # - names that region in passing, not as the section's subject)
+        passing = para.region != "KZ" and any(d.region == "KZ" for d in got)
         if (
             para.region
             and (para.region == "KZ" or (sec.region in (None, "KZ") and id(sec) not in self.seen_sections))
             and not (sec is self.doc and self.title_region)
+            and not passing
         ):
             sec.region = para.region  # (the region a title names stays the document's)
         if got:

@@ -105,9 +105,9 @@ def rewrite(s: str, where: list, lang: str) -> tuple[str, list]:
     """A text rewritten by the language's rules in their order; `where` (a place for each
     character) follows: a rewritten stretch takes the place of its first character."""
     for rx, render in rules(lang):
-        s, where = _sub(s, where, rx, render)
-    s, where = _sub(s, where, _SPACES, lambda m: " ")
-    s, where = _sub(s, where, _BEFORE_STOP, lambda m: "")
+        s, where = substitute(s, where, rx, render)
+    s, where = substitute(s, where, _SPACES, lambda m: " ")
+    s, where = substitute(s, where, _BEFORE_STOP, lambda m: "")
     return s.strip(), where
 
 
@@ -115,7 +115,7 @@ _SPACES = re.compile(r"[ \t]{2,}")
 _BEFORE_STOP = re.compile(r"(?<=\S) (?=[.,;:)])|(?<=\() ")
 
 
-def _sub(s: str, where: list, rx: re.Pattern, render) -> tuple[str, list]:
+def substitute(s: str, where: list, rx: re.Pattern, render) -> tuple[str, list]:
     out, places, pos = [], [], 0
     cap = False  # a capitalised word was dropped: the next word starts the sentence
     for m in rx.finditer(s):
