@@ -134,7 +134,9 @@ select
         when last_check_outcome = 'failed' then 'last check failed: ' || coalesce(last_check_error, 'unknown error')
         when last_success is null
             then 'never checked: no download has reached the bureau yet'
-                 || coalesce('; the vintage in use (' || vintage_in_use || ') was landed from a bundle or the sample', '')
+                 || coalesce(
+                     '; the vintage in use (' || vintage_in_use || ') was landed from a bundle or the sample', ''
+                 )
         when date_diff('day', last_success, current_timestamp::timestamp) > max_age_days
             then 'last successful check ' || cast(last_success as date) || ' is older than the '
                  || coalesce(cadence, 'annual') || ' cadence allows'
