@@ -39,6 +39,7 @@ class BuildReport:
     sources_by_group: dict[str, list] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # scratch state rebuilt, ...
     published_sha256: str | None = None
+    run_id: str | None = None  # Dagster's run
 
     def lines(self) -> list[str]:
         if self.unchanged:
@@ -91,6 +92,7 @@ class BuildReport:
             "sources_by_group": self.sources_by_group,
             "notes": self.notes,
             "published_sha256": self.published_sha256,
+            "run_id": self.run_id,
         }
 
 
@@ -238,6 +240,7 @@ def run_build(offline: bool = False, force: bool = False, interrupted=None) -> B
                     instance=instance,
                     raise_on_error=False,
                     asset_selection=plan.keys if plan else None,
+                    tags={"kazmig/command": "build"},  # `kazmig status` names who started a run
                 )
             ran = {
                 e.asset_key.to_user_string(): e.event_specific_data.materialization
@@ -260,6 +263,7 @@ def run_build(offline: bool = False, force: bool = False, interrupted=None) -> B
             sources=by_group["bureau"] + by_group["documents"],
             sources_by_group=by_group,
             notes=notes,
+            run_id=result.run_id,
         )
         for ev in result.get_asset_check_evaluations():
             name = "/".join(ev.asset_key.path) + ":" + ev.check_name
