@@ -60,6 +60,16 @@ def alive(pid: int) -> bool:
         return False
 
 
+# Dagster's run history through its public API: who started each run, and how it ended.
+RUNS = """
+from dagster import DagsterInstance
+instance = DagsterInstance.get()
+for r in instance.get_run_records():
+    tags = r.dagster_run.tags
+    print(tags.get("dagster/sensor_name") or tags.get("kazmig/command", "other"), r.dagster_run.status.value, sep=":")
+"""
+
+
 def test_a_taken_port_is_refused_in_one_line(tmp_path):
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
@@ -83,6 +93,13 @@ def test_the_daemon_publishes_a_dropped_pdf_and_stops_whole_on_sigterm(built_cop
     home = built_copy
     published = home / "warehouse" / "kazmig.duckdb"
     before = published.stat().st_mtime_ns
+    inbox = home / "raw" / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    # dropped before the daemon starts: the sensor's first tick finds it (the next is 30 s later)
+    prose_pdf(
+        inbox / "dropped_note.pdf",
+        [["Численность населения Акмолинской области на 1 июля 2025г. составила 790,1 тыс. человек."]],
+    )
     port = free_port()
     service = subprocess.Popen(
         [sys.executable, "-m", "pipelines.service", "--port", str(port)],
@@ -103,12 +120,6 @@ def test_the_daemon_publishes_a_dropped_pdf_and_stops_whole_on_sigterm(built_cop
                 pass
             assert time.monotonic() < deadline, "the webserver never answered"
             time.sleep(0.5)
-        inbox = home / "raw" / "inbox"
-        inbox.mkdir(parents=True, exist_ok=True)
-        prose_pdf(
-            inbox / "dropped_note.pdf",
-            [["Численность населения Акмолинской области на 1 июля 2025г. составила 790,1 тыс. человек."]],
-        )
         deadline = time.monotonic() + 420
         status = None
         while time.monotonic() < deadline:  # nobody clicks anything: the sensor's run publishes
@@ -124,6 +135,12 @@ def test_the_daemon_publishes_a_dropped_pdf_and_stops_whole_on_sigterm(built_cop
         names = kazmig(home, "query", "select name from raw.documents order by name", "--format", "csv").stdout
         assert "dropped_note.pdf" in names, names
 
+        runs = subprocess.run(
+            [sys.executable, "-c", RUNS], env=service_env(home), capture_output=True, text=True, timeout=120
+        ).stdout.split()
+        # the sensor's run after the build that made the home; the automation sensor saw nothing
+        # left to do after it, and no run waits for the warehouse lock
+        assert runs == ["inbox_sensor:SUCCESS", "build:SUCCESS"], runs
         started = descendants(service.pid)
         assert len(started) >= 2, started  # the daemon, the webserver and what they run
     finally:
