@@ -104,7 +104,10 @@ def _quiet_resource_tracker() -> None:
     the tracker's "leaked semaphore objects" warning would follow the one-line message."""
     from multiprocessing import resource_tracker
 
-    saved = os.dup(2)
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to keep quiet
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 2)
