@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test lint ui bench eval setup clean report docs browser postgres
+.PHONY: run test lint ui service bench eval setup clean report docs browser postgres
 
 # Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as here and in CI) Python
 # would otherwise recompile every imported module on every start (3 s of each build).
@@ -30,10 +30,17 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint sql/models sql/tests
 
+# Dagster's daemon (schedule, sensors, run queue) and webserver, as Dagster documents for a
+# deployment, under DAGSTER_HOME (default $KAZMIG_HOME/.dagster) with config/dagster.yaml and
+# config/workspace.yaml (pipelines/service.py). `make ui` serves on this machine only; `make
+# service HOST=0.0.0.0` for colleagues; scripts/kazmig.service runs it under systemd.
+PORT ?= 3000
+HOST ?= 127.0.0.1
 ui: setup
-	mkdir -p .dagster && cp config/dagster.yaml .dagster/dagster.yaml
-	$(BIN)/kazmig prepare
-	DAGSTER_HOME=$(abspath .dagster) $(BIN)/dg dev -h 127.0.0.1 -p 3000
+	$(BIN)/python -m pipelines.service --host 127.0.0.1 --port $(PORT)
+
+service: setup
+	$(BIN)/python -m pipelines.service --host $(HOST) --port $(PORT)
 
 bench: setup
 	$(BIN)/python -m bench

@@ -39,6 +39,7 @@ class BuildReport:
     sources_by_group: dict[str, list] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # scratch state rebuilt, ...
     published_sha256: str | None = None
+    run_id: str | None = None  # Dagster's run
 
     def lines(self) -> list[str]:
         if self.unchanged:
@@ -91,6 +92,7 @@ class BuildReport:
             "sources_by_group": self.sources_by_group,
             "notes": self.notes,
             "published_sha256": self.published_sha256,
+            "run_id": self.run_id,
         }
 
 
@@ -196,7 +198,8 @@ def _write_status(record: dict) -> None:
         f.write(json.dumps(record, ensure_ascii=False, indent=1))
 
 
-def run_build(offline: bool = False, force: bool = False) -> BuildReport:
+def run_build(offline: bool = False, force: bool = False, interrupted=None) -> BuildReport:
+    """`interrupted`: a callable naming the signal that stopped the run, if one did (the CLI's)."""
     started = time.monotonic()
     with build_lock():
         # The no-op check needs no Dagster: the versions the entry assets would report now, against
@@ -231,12 +234,13 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
                 "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
             }
             before = _mtime(settings.published_db())
-            with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+            with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink), _helpers_write_to(sink):
                 result = job.execute_in_process(
                     run_config=run_config,
                     instance=instance,
                     raise_on_error=False,
                     asset_selection=plan.keys if plan else None,
+                    tags={"kazmig/command": "build"},  # `kazmig status` names who started a run
                 )
             ran = {
                 e.asset_key.to_user_string(): e.event_specific_data.materialization
@@ -259,6 +263,7 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             sources=by_group["bureau"] + by_group["documents"],
             sources_by_group=by_group,
             notes=notes,
+            run_id=result.run_id,
         )
         for ev in result.get_asset_check_evaluations():
             name = "/".join(ev.asset_key.path) + ":" + ev.check_name
@@ -280,7 +285,12 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             if ev.is_step_failure:
                 err = ev.step_failure_data.error
                 report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(_cause(err))]
-        if not result.success:
+        stop = interrupted() if interrupted else None
+        if stop:  # whatever each step made of it (dbt reports a failure), the run was interrupted
+            import signal
+
+            report.errors = [f"interrupted by {signal.Signals(stop).name}"]
+        elif not result.success:
             report.errors += test_rows()
         published = settings.published_db()
         if _mtime(published) != before:
@@ -304,6 +314,32 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         report.elapsed = time.monotonic() - started
         _write_status(report.to_json())
         return report
+
+
+@contextlib.contextmanager
+def _helpers_write_to(sink):
+    """The processes Dagster starts during a run (its compute-log tails and their watchers)
+    inherit file descriptor 2: pointed at the build log, so that what they print when Ctrl-C
+    reaches the whole process group (KeyboardInterrupt tracebacks) lands there, not on the
+    terminal. This process's own messages (the progress bar) still reach the terminal."""
+    import sys
+
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    own = sys.stderr
+    sys.stderr.flush()
+    os.dup2(sink.fileno(), 2)
+    sys.stderr = open(saved, "w", buffering=1, encoding=getattr(own, "encoding", None) or "utf-8", closefd=False)  # noqa: SIM115
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        sys.stderr = own
 
 
 def _latest_materializations(instance, keys: list[str]) -> dict:

@@ -15,6 +15,41 @@ import sys
 # them. Collecting rarely costs no measurable memory here (peak RSS unchanged in the bench).
 GC_THRESHOLDS = (100_000, 50, 50)
 _EXIT_CODE: list[int] = []  # set by a command whose process may end without tearing down
+# Exit codes (README, "Commands"): 0 done, 1 failed, 2 usage, 3 nothing could be fetched, 75 busy
+# (another build holds the warehouse), 128 + the signal when stopped (130 Ctrl-C, 143 SIGTERM),
+# 141 when the reader of the output went away (`| head`).
+EXIT_UNREACHABLE = 3
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+
+
+class _SignalLog:
+    """Which of SIGINT, SIGTERM and SIGHUP arrived, whoever's handler was installed then: Dagster
+    replaces the handlers while it runs (it turns both into an interrupted run), so the numbers
+    are read from Python's wake-up file descriptor, which records every signal handled."""
+
+    def __init__(self) -> None:
+        self._read = None
+
+    def start(self) -> None:
+        read, write = os.pipe()
+        os.set_blocking(read, False)
+        os.set_blocking(write, False)
+        signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        self._read = read
+
+    def received(self) -> int | None:
+        """The last stopping signal received so far, if any."""
+        if self._read is None:
+            return None
+        try:
+            data = os.read(self._read, 4096)
+        except BlockingIOError:
+            return None
+        stops = [n for n in data if n in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+        return stops[-1] if stops else None
+
+
+_SIGNALS = _SignalLog()
 
 
 def _exit_without_teardown() -> None:
@@ -35,16 +70,52 @@ def cmd_prepare(args) -> int:
 
 
 def cmd_build(args) -> int:
+    import logging
+
     from pipelines.bns.catalogue import load_catalogue
     from pipelines.build import run_build
 
+    # dbt's threads may still log after an interrupted run has closed the build log; what a build
+    # did is in its summary and the log, so logging's own "--- Logging error ---" tracebacks go.
+    logging.raiseExceptions = False
+    if args.exit_now:
+        _quiet_resource_tracker()
     load_catalogue()  # a catalogue mistake stops the build before anything runs
-    report = run_build(offline=args.offline, force=args.force)
+    stops: list[int] = []
+
+    def interrupted() -> int | None:
+        stops.append(_SIGNALS.received() or 0)
+        return stops[-1]
+
+    report = run_build(offline=args.offline, force=args.force, interrupted=interrupted if args.exit_now else None)
+    stop = next((n for n in stops if n), None) or (_SIGNALS.received() if args.exit_now else None)
+    if stop:  # Dagster caught it and stopped the run; the run and the summary record "interrupted"
+        _stopped("build", stop)
     print("\n".join(report.lines()))
     code = 0 if report.success else 1
     if args.exit_now:  # the build has closed its files and committed its events
         _EXIT_CODE.append(code)
     return code
+
+
+def _quiet_resource_tracker() -> None:
+    """Python's multiprocessing resource tracker, started with its stderr on /dev/null: when a
+    build is interrupted, the process ends without dbt's workers releasing their semaphores, and
+    the tracker's "leaked semaphore objects" warning would follow the one-line message."""
+    from multiprocessing import resource_tracker
+
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to keep quiet
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def cmd_extract(args) -> int:
@@ -155,7 +226,11 @@ def cmd_fetch(args) -> int:
         else:
             results = fetch_all(sources, accept_losses=args.accept_losses)
     print(format_fetch_table(results))
-    return 1 if any(r.outcome == "failed" for r in results) else 0
+    if any(r.outcome == "failed" for r in results):
+        return 1
+    # The bureau could not be reached (for some sources or all): a cron job must learn that the
+    # refresh did not happen, though what was landed before stands.
+    return EXIT_UNREACHABLE if any(r.outcome == "offline" for r in results) else 0
 
 
 def cmd_query(args) -> int:
@@ -413,12 +488,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.exit_now = argv is None  # the command line, not a caller in this process
     if args.exit_now:
+        _SIGNALS.start()
         for sig in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, lambda signum, frame, cmd=args.command: _stopped(cmd, signum))
     try:
         return args.func(args)
-    except KeyboardInterrupt:
-        _stopped(args.command, signal.SIGINT)
+    except KeyboardInterrupt:  # SIGINT, or SIGTERM while the handler Dagster left behind is in place
+        _stopped(args.command, _SIGNALS.received() or signal.SIGINT)
+    except BrokenPipeError:
+        # The reader went away (`kazmig query ... | head`): like any filter, end quietly. What is
+        # still buffered for stdout goes nowhere, so the exit handlers' flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        if args.exit_now:
+            _EXIT_CODE[:] = [EXIT_BROKEN_PIPE]
+        return EXIT_BROKEN_PIPE
     except BaseException as exc:  # noqa: BLE001 - every user-facing failure is one line
         code = _failure(args.command, exc)
         if code is None:
@@ -441,7 +525,7 @@ def _stopped(command: str, signum: int) -> None:
     dbt worker dies with it."""
     name = signal.Signals(signum).name
     print(
-        f"\nkazmig {command}: stopped by {name}; " + _AFTER_STOP.get(command, "nothing was changed half-way"),
+        f"\nkazmig {command}: interrupted by {name}; " + _AFTER_STOP.get(command, "nothing was changed half-way"),
         file=sys.stderr,
     )
     sys.stderr.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -35,21 +36,75 @@ def dbt_executable() -> str:
     return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
 
 
+# What dbt reads at the project's top level; anything else there is a tool's (dbt's own `.user.yml`,
+# an editor's or a linter's files) and never makes dbt parse again.
+_TOP_LEVEL = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml", "selectors.yml")
+
+
 def project_hash() -> str:
     """The dbt project's files, by content, and the catalogue name dbt writes into every node
-    (the build database's file stem)."""
+    (the build database's file stem): when it changes, the manifest is parsed again. Only when it
+    is parsed again can a code version change, and then only by what the manifest defines."""
     h = hashlib.sha256()
     h.update(settings.build_db().stem.encode())
     for path in sorted(PROJECT_DIR.rglob("*")):
         rel = path.relative_to(PROJECT_DIR)
         if (
             path.is_file()
+            and (len(rel.parts) > 1 or rel.name in _TOP_LEVEL)
             and rel.parts[0] not in ("target", "logs", "dbt_packages")
             and path.suffix in (".sql", ".yml", ".yaml", ".csv", ".md")
         ):
             h.update(str(rel).encode())
             h.update(path.read_bytes())
     return h.hexdigest()
+
+
+# Fields of a manifest entry that record when or where dbt parsed it, not what it defines.
+_PARSE_STATE = frozenset(("created_at", "root_path"))
+
+
+def _definition(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k not in _PARSE_STATE}
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def code_versions(manifest: dict) -> dict[str, str]:
+    """The code version of every model and seed, by dbt's unique id, from what the manifest says
+    defines it: dbt's checksum of its file and its parsed properties (config, columns, docs,
+    constraints), the sources it reads, the tests on it, the project's macros and dbt's version.
+    Files that tools write beside the project (dbt's `.user.yml`, logs) are not in the manifest,
+    and a model edited changes its own version only (Dagster's data versions carry the change
+    downstream)."""
+    project = manifest["metadata"].get("project_name")
+    common = _digest(
+        [
+            manifest["metadata"].get("dbt_version"),
+            {k: _definition(m) for k, m in manifest["macros"].items() if m.get("package_name") == project},
+        ]
+    )
+    children = manifest.get("child_map", {})
+    nodes, sources = manifest["nodes"], manifest["sources"]
+    out = {}
+    for uid, node in nodes.items():
+        if node["resource_type"] not in ("model", "seed", "snapshot"):
+            continue
+        read = sorted(s for s in node["depends_on"].get("nodes", []) if s in sources)
+        tests = sorted(t for parent in [uid, *read] for t in children.get(parent, []) if t.startswith("test."))
+        out[uid] = _digest(
+            [common, _definition(node), [_definition(sources[s]) for s in read], [_definition(nodes[t]) for t in tests]]
+        )
+    return out
+
+
+def project_code() -> str:
+    """One version of the whole dbt project, from the manifest (prepared first): what the no-op
+    check compares."""
+    manifest = json.loads(prepare().read_text())
+    return _digest([sorted(code_versions(manifest).items()), {k: _definition(v) for k, v in manifest["nodes"].items()}])
 
 
 def prepare() -> Path:

@@ -17,6 +17,10 @@ from pathlib import Path
 
 from pipelines.dbt_manifest import PARSE_DB, PROFILES_DIR, PROJECT_DIR, TARGET_DIR
 
+# As the Makefile sets it: without it, dbt in this process sends usage statistics and writes its
+# user id to sql/.user.yml (which no longer changes any code version, but is still noise).
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
 _COMMON = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR), "--no-use-colors"]
 
 

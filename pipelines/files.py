@@ -20,6 +20,22 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask
+
+
+# Files kazmig writes are for colleagues and servers to read: the mode a plain open() would give
+# (0644 under the usual umask 022), not mkstemp's private 0600.
+FILE_MODE = 0o666 & ~_umask()
+
+
+def shareable(fd: int) -> None:
+    """Give a temporary file (mkstemp makes them 0600) the mode of an ordinary new file."""
+    os.fchmod(fd, FILE_MODE)
+
+
 @contextmanager
 def atomic_write(path: Path, mode: str = "w", **kwargs) -> Iterator:
     """Write `path` all or nothing: a temporary file beside it, flushed to disk, then renamed over
@@ -27,6 +43,7 @@ def atomic_write(path: Path, mode: str = "w", **kwargs) -> Iterator:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        shareable(fd)
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
             f.flush()
@@ -42,6 +59,7 @@ def atomic_replace(tmp: Path, path: Path) -> None:
     """Move a finished temporary file (written by a library to a path of our choosing) into place."""
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
+        shareable(f.fileno())
     os.replace(tmp, path)
 
 

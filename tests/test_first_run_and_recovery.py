@@ -234,7 +234,7 @@ def test_sigterm_mid_build_is_one_line_and_changes_nothing(first, tmp_path):
     assert proc.returncode == 128 + signal.SIGTERM, out + err
     assert "Traceback" not in out + err
     assert err.strip().splitlines() == [
-        "kazmig build: stopped by SIGTERM; the published warehouse is the last build that completed (a build never "
+        "kazmig build: interrupted by SIGTERM; the published warehouse is the last build that completed (a build never "
         "publishes half); run `kazmig build` again"
     ], err
     assert sha(published) == before

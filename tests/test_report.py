@@ -114,7 +114,7 @@ def test_report_files_are_valid_and_self_contained(report_dir):
     # each chart caption cites its sources with vintages
     assert page.count('class="src">Sources:') == len(CHARTS)
     assert "labour_migration_note.pdf (document, vintage" in page
-    assert re.search(r"population_csv — .*\(official, vintage \d{4}-\d{2}-\d{2}; fresh", page)
+    assert re.search(r"population_csv — .*\(official, vintage \d{4}-\d{2}-\d{2}; never_checked\)", page)
     assert re.search(r"net_migration_csv — .*\(official, vintage \d{4}-\d{2}-\d{2}", page)
 
 

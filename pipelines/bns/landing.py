@@ -22,7 +22,7 @@ from typing import Any
 from pipelines import settings
 from pipelines.bns import vintage as vintages
 from pipelines.bns.catalogue import Source
-from pipelines.files import atomic_replace, atomic_write
+from pipelines.files import atomic_replace, atomic_write, shareable
 from pipelines.messages import shown
 
 CHUNK = 64 * 1024
@@ -164,6 +164,7 @@ def temp_file(source: Source):
     fd, name = tempfile.mkstemp(
         dir=folder, prefix=".incoming-", suffix=f".part.{source.ext}"
     )  # openpyxl reads by extension
+    shareable(fd)
     return Path(name), os.fdopen(fd, "wb")
 
 

@@ -13,6 +13,7 @@ from dagster import (
     AutomationCondition,
     ConfigurableResource,
     DataVersion,
+    DefaultScheduleStatus,
     Failure,
     InitResourceContext,
     MaterializeResult,
@@ -339,4 +340,5 @@ bns_daily = ScheduleDefinition(
     job=bns_refresh_job,
     cron_schedule="0 6 * * *",
     execution_timezone="Asia/Almaty",
+    default_status=DefaultScheduleStatus.RUNNING,  # on as soon as the daemon runs (make service)
 )

@@ -26,7 +26,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_
 
 from pipelines import dbt_run, settings
 from pipelines.build import DBT_FAILED
-from pipelines.dbt_manifest import PROJECT_DIR, dbt_project, prepare, project_hash
+from pipelines.dbt_manifest import PROJECT_DIR, code_versions, dbt_project, prepare
 from pipelines.defs import OWNERS
 from pipelines.warehouse.db import DUCKDB_WRITER, table_shapes
 from pipelines.warehouse.inputs import digest, freshness_day
@@ -35,7 +35,8 @@ from pipelines.warehouse.inputs import digest, freshness_day
 # definitions load wherever they are loaded: `kazmig build`, `dagster dev`, `dg check defs`.
 prepare()
 project = dbt_project()
-_PROJECT = project_hash()  # macros, tests, schema files and settings: every model's code depends on them
+_MANIFEST = json.loads(project.manifest_path.read_text())
+_CODE = code_versions(_MANIFEST)  # by dbt's unique id, from what the manifest says defines each node
 
 
 class KazmigTranslator(DagsterDbtTranslator):
@@ -67,11 +68,11 @@ class KazmigTranslator(DagsterDbtTranslator):
         ).strip()
 
     def get_code_version(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        # The node's own SQL (or seed file) and the project around it: a macro, a test or a
-        # schema file that changes can change any table. Freshness is judged against the date.
-        own = super().get_code_version(dbt_resource_props) or dbt_resource_props.get("checksum", {}).get("checksum")
+        # From the manifest (pipelines/dbt_manifest.py), not from the files under sql/: a file a
+        # tool writes there is no code. Freshness is judged against the date.
+        own = _CODE.get(dbt_resource_props["unique_id"]) or super().get_code_version(dbt_resource_props)
         day = freshness_day() if dbt_resource_props["name"] == "source_freshness" else None
-        return digest([own, _PROJECT, day])
+        return digest([own, day])
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> AssetCheckSpec | None:
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
@@ -138,10 +139,7 @@ translator = KazmigTranslator(
 
 # The source assets of the project (the Python assets that land raw tables), by dbt's unique id:
 # a dbt test on a source is not a check of this asset; it is shown as an observation of the source.
-_SOURCES = {
-    uid: translator.get_asset_key(props)
-    for uid, props in json.loads(project.manifest_path.read_text())["sources"].items()
-}
+_SOURCES = {uid: translator.get_asset_key(props) for uid, props in _MANIFEST["sources"].items()}
 
 
 @dbt_assets(manifest=project.manifest_path, dagster_dbt_translator=translator, project=project, op_tags=DUCKDB_WRITER)

@@ -13,6 +13,7 @@ from dagster import (
     AssetSelection,
     AutomationCondition,
     DataVersion,
+    DefaultSensorStatus,
     Failure,
     MaterializeResult,
     RunRequest,
@@ -275,6 +276,7 @@ def _inbox_state() -> dict[str, list]:
 @sensor(
     asset_selection=AssetSelection.assets(documents).downstream(),
     minimum_interval_seconds=30,
+    default_status=DefaultSensorStatus.RUNNING,  # a PDF dropped in raw/inbox is published unattended
     description="A new or changed PDF in raw/inbox: land it, extract it, rebuild and publish.",
 )
 def inbox_sensor(context: SensorEvaluationContext):

@@ -7,9 +7,12 @@ import json
 from pipelines import settings
 from pipelines.outputs.query import WarehouseMissing, connect_published, format_table
 
+_STATUS = {"SUCCESS": "succeeded", "FAILURE": "FAILED", "CANCELED": "canceled", "STARTED": "running now"}
+
 
 def status_text() -> tuple[str, bool]:
     """(text, healthy): healthy is False when the published file cannot be trusted."""
+    from pipelines.outputs.history import read_history
     from pipelines.warehouse.verify import published_damage
 
     out = []
@@ -18,7 +21,18 @@ def status_text() -> tuple[str, bool]:
         b = json.loads(last.read_text())
     except (OSError, ValueError):
         b = None
-    if isinstance(b, dict) and "finished" in b:
+    b = b if isinstance(b, dict) and "finished" in b else None
+    # Dagster's history has every run, whoever started it; last_build.json only `kazmig build`'s
+    history = read_history()
+    run = history.last_run if history else None
+    if run is not None and not (b and b.get("run_id") == run.run_id):
+        out.append(
+            f"last run: {run.when:%Y-%m-%dT%H:%M:%S+00:00} — {_STATUS.get(run.status, run.status.lower())}, "
+            f"started by {run.started_by} (job {run.job}, run {run.run_id[:8]})"
+            + (f", published {settings.published_db()}" if run.published else ", not published")
+        )
+        out += [f"  error: {e}" for e in run.errors]
+    if b:
         out.append(
             f"last build: {b['finished']} — {'succeeded' if b.get('success') else 'FAILED'} in {b.get('elapsed')} s"
             + (f", published {b['published']}" if b.get("published") else ", not published")
@@ -26,7 +40,7 @@ def status_text() -> tuple[str, bool]:
         out += [f"  note: {n}" for n in b.get("notes", [])]
         out += [f"  failing check: {c}" for c in b.get("checks_failed", [])]
         out += [f"  error: {e}" for e in b.get("errors", [])]
-    else:
+    elif run is None:
         out.append("last build: none" + (" (warehouse/last_build.json cannot be read)" if last.exists() else ""))
     damage = published_damage()
     if damage:
@@ -40,7 +54,11 @@ def status_text() -> tuple[str, bool]:
     try:
         out.append(
             f"published warehouse: {settings.published_db()} (verified: it opens, every table reads"
-            + (", and it is the file the last build published)" if b and b.get("published_sha256") else ")")
+            + (
+                ", and it is the file the last build published)"
+                if (b and b.get("published_sha256")) or (history and history.published_sha256)
+                else ")"
+            )
         )
         cur = con.execute("select * from marts.source_freshness order by 1")
         cols = [d[0] for d in cur.description]

@@ -54,7 +54,8 @@ class Source:
         text = f"{self.name}" + (f" — {self.title}" if self.title and self.title != self.name else "")
         text += f" ({', '.join(bits)}"
         if self.status:
-            text += f"; {self.status}" + (f", checked {self.last_check}" if self.last_check else "")
+            checked = self.last_check and self.status != "never_checked"  # an attempt is not a check
+            text += f"; {self.status}" + (f", checked {self.last_check}" if checked else "")
         return text + ")"
 
 

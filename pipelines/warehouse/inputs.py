@@ -47,7 +47,14 @@ _CODE_SUFFIXES = (".py", ".yaml", ".yml", ".csv", ".j2", ".css")  # templates ar
 def _files(relative: str) -> list[Path]:
     path = settings.REPO_ROOT / relative
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in _CODE_SUFFIXES and p.is_file())
+        # hidden files and folders are tools' (editors, notebooks, dbt's .user.yml), not code
+        return sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix in _CODE_SUFFIXES
+            and p.is_file()
+            and not any(x.startswith(".") for x in p.relative_to(path).parts)
+        )
     return [path]
 
 
@@ -177,7 +184,7 @@ def bureau_snapshot() -> BureauSnapshot:
 def current_versions() -> dict[str, str | None]:
     """The versions the entry assets would report now (None: the inbox holds files to land,
     so raw/documents will change), and the code of the pipeline and the dbt project."""
-    from pipelines.dbt_manifest import project_hash
+    from pipelines.dbt_manifest import project_code
 
     bureau = bureau_snapshot()
     try:
@@ -191,7 +198,7 @@ def current_versions() -> dict[str, str | None]:
         "raw/bns_observations": bureau.version,
         **{f"bns/{s.id}": landed_version(bureau.vintages[s.id]) for s in bureau.sources},
     }
-    versions["code"] = digest([code_version(name) for name in sorted(CODE)] + [project_hash(), freshness_day()])
+    versions["code"] = digest([code_version(name) for name in sorted(CODE)] + [project_code(), freshness_day()])
     return versions
 
 

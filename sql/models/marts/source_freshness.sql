@@ -15,7 +15,10 @@ checks as (
         max(finished_at) as last_check,
         arg_max(outcome, finished_at) as last_check_outcome,
         arg_max(error, finished_at) as last_check_error,
-        max(finished_at) filter (where outcome in ('changed', 'unchanged', 'repaired')) as last_success,
+        -- a check that reached the bureau: a landed bundle or sample says nothing about its freshness
+        max(finished_at) filter (
+            where outcome in ('changed', 'unchanged', 'repaired') and coalesce(via, 'http') = 'http'
+        ) as last_success,
         max(finished_at) filter (where outcome = 'changed') as last_change,
         count(*) as checks
     from {{ ref('stg_bns_fetch_manifest') }}
@@ -61,7 +64,7 @@ bureau as (
             when 'daily' then 2 when 'weekly' then 8 when 'monthly' then 32
             when 'quarterly' then 93 else 366
         end as max_age_days,
-        coalesce(c.last_success, cast(o.latest_landed_vintage as timestamp)) as last_success
+        c.last_success
     from sources as s
     left join checks as c using (source_id)
     left join observations as o using (source_id)
@@ -121,19 +124,25 @@ select
         when source_kind = 'document' then 'static'
         when last_check is null and landed_vintages = 0 then 'never_fetched'
         when last_check_outcome = 'failed' then 'failed'
-        when last_success is null
-          or date_diff('day', last_success, current_timestamp::timestamp) > max_age_days then 'stale'
+        when last_success is null then 'never_checked'
+        when date_diff('day', last_success, current_timestamp::timestamp) > max_age_days then 'stale'
         else 'fresh'
     end as status,
     case
         when source_kind = 'document' then 'a document is a fixed publication; no update cadence'
         when last_check is null and landed_vintages = 0 then 'no download attempt and no landed file'
         when last_check_outcome = 'failed' then 'last check failed: ' || coalesce(last_check_error, 'unknown error')
-        when last_success is null then 'no successful check'
+        when last_success is null
+            then 'never checked: no download has reached the bureau yet'
+                 || coalesce(
+                     '; the vintage in use (' || vintage_in_use || ') was landed from a bundle or the sample', ''
+                 )
         when date_diff('day', last_success, current_timestamp::timestamp) > max_age_days
             then 'last successful check ' || cast(last_success as date) || ' is older than the '
                  || coalesce(cadence, 'annual') || ' cadence allows'
-        when last_check_outcome = 'offline' then 'bureau unreachable at the last check; previous check within cadence'
+        when last_check_outcome = 'offline'
+            then 'bureau unreachable at the last check; the last successful check, '
+                 || cast(last_success as date) || ', is within the cadence'
         else 'checked within the ' || coalesce(cadence, 'annual') || ' cadence'
     end as status_reason,
     current_timestamp::timestamp as evaluated_at

@@ -11,5 +11,6 @@ select
     sha256 as file_sha256,
     cast(bytes as bigint) as bytes,
     content_type,
-    error
+    error,
+    via  -- http: the bureau answered; bundle or sample: files landed without asking it
 from {{ source('raw', 'bns_fetch_manifest') }}
