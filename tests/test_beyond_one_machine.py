@@ -264,3 +264,72 @@ def test_unreachable_server_is_one_line_naming_it_without_the_password(built_hom
         )
     message = str(err.value)
     assert "kazmig_writer@127.0.0.1:9/kazmig" in message and "s3cret" not in message and "\n" not in message
+
+
+def _loading_schemas(url: str) -> list[str]:
+    with psycopg.connect(url) as pg:
+        return [r[0] for r in pg.execute("select nspname from pg_namespace where nspname like '%%\\_\\_loading'")]
+
+
+def test_a_reader_idle_in_a_transaction_does_not_block_a_release(postgres, built_home):
+    """psycopg's default (and many BI pools'): a connection that read once sits idle in a
+    transaction, holding its tables. The release waits, then ends that session and swaps in."""
+    import threading
+
+    writer, reader_url = postgres["KAZMIG_POSTGRES_URL"], postgres["READER_URL"]
+    published = built_home / "warehouse" / "kazmig.duckdb"
+    serve(published, writer, "kazmig_reader")
+    idle = psycopg.connect(reader_url)  # not autocommit: the select opens a transaction left open
+    idle.execute("select count(*) from marts.region_profile").fetchall()
+    idle_pid = idle.info.backend_pid
+    result: dict = {}
+    started = time.monotonic()
+    thread = threading.Thread(
+        target=lambda: result.update(served=serve(published, writer, "kazmig_reader", swap_wait=2.0)), daemon=True
+    )
+    thread.start()
+    # While the release waits for the idle session, its loading schemas exist but a reader has no
+    # grant on them and information_schema (what a BI schema sync reads) does not list them.
+    with psycopg.connect(reader_url, autocommit=True) as watcher:
+        seen_loading = False
+        while thread.is_alive():
+            names = [r[0] for r in watcher.execute("select nspname from pg_namespace where nspname like '%%loading'")]
+            for name in names:
+                seen_loading = True
+                assert not watcher.execute("select has_schema_privilege(%s, 'usage')", [name]).fetchone()[0]
+            listed = watcher.execute(
+                "select count(*) from information_schema.tables where table_schema like '%%loading'"
+            ).fetchone()[0]
+            assert listed == 0
+            time.sleep(0.05)
+    thread.join()
+    elapsed = time.monotonic() - started
+    assert seen_loading
+    served = result["served"]
+    assert [pid for pid, _ in served.terminated] == [idle_pid] and served.terminated[0][1] == "kazmig_reader"
+    assert 2.0 < elapsed < 30, elapsed
+    with pytest.raises(psycopg.OperationalError):
+        idle.execute("select 1").fetchall()
+    idle.close()
+    assert served_release(reader_url) == f"kazmig release {served.release}"
+    assert _loading_schemas(writer) == []
+
+
+def test_a_failed_release_drops_its_loading_schemas(postgres, built_home, tmp_path):
+    """With ending idle sessions turned off, the idle reader makes the release fail after the wait:
+    the old release stays served and no loading schema is left behind."""
+    writer, reader_url = postgres["KAZMIG_POSTGRES_URL"], postgres["READER_URL"]
+    a = built_home / "warehouse" / "kazmig.duckdb"
+    b = tmp_path / "kazmig.duckdb"
+    _half(a, b)
+    serve(a, writer, "kazmig_reader")
+    with psycopg.connect(reader_url) as idle:
+        idle.execute("select count(*) from marts.outflow_trend").fetchall()
+        with pytest.raises(ServingError) as err:
+            serve(b, writer, "kazmig_reader", swap_wait=1.0, terminate_idle=False)
+        message = str(err.value)
+        assert "not swapped in" in message and str(idle.info.backend_pid) in message and "\n" not in message
+        assert "idle in transaction" in message
+        idle.execute("select 1").fetchall()  # the session was left alone
+    assert served_release(reader_url) == f"kazmig release {sha256_file(a)}"
+    assert _loading_schemas(writer) == []
