@@ -134,3 +134,57 @@ def test_source_freshness_lists_every_source(published):
     rows = dict(published.execute("select source_id, status from marts.source_freshness").fetchall())
     assert {s.id for s in load_catalogue()} <= set(rows)
     assert all(rows[s.id] == "fresh" for s in load_catalogue())
+
+
+# Whole counts of persons: BIGINT, so BI tools show 101622 rather than 101622.0.
+WHOLE_COUNTS = {
+    "emigration_by_destination": ["emigrants", "national_total"],
+    "outflow_trend": ["departures", "population_start_of_year"],
+    "region_profile": ["population_jan1", "labour_force", "natural_increase", "net_migration", "departures"],
+}
+
+
+def test_whole_counts_are_bigint_and_keep_the_source_values(published):
+    for mart, columns in WHOLE_COUNTS.items():
+        types = dict(
+            published.execute(
+                "select column_name, data_type from duckdb_columns() where schema_name = 'marts' and table_name = ?",
+                [mart],
+            ).fetchall()
+        )
+        for column in columns:
+            assert types[column] == "BIGINT", f"marts.{mart}.{column} is {types[column]}"
+    # The cast loses nothing: the mart's integers equal the core fact's doubles.
+    assert one(
+        published,
+        "select count(*) from marts.region_profile p join core.fct_regional_population f "
+        "on f.region = p.region and f.year = p.year where p.population_jan1 <> f.population",
+    ) == (0,)
+    assert one(
+        published,
+        "select sum(emigrants) from marts.emigration_by_destination where not is_remainder",
+    ) == one(
+        published,
+        "select sum(f.emigrants) from core.fct_emigration_by_destination f join core.dim_country c "
+        "on c.code = f.country where c.kind = 'country'",
+    )
+
+
+def test_year_by_year_marts_have_a_date_column_on_the_first_day_of_the_year(published):
+    for mart in WHOLE_COUNTS:
+        (dtype,) = one(
+            published,
+            "select data_type from duckdb_columns() where schema_name = 'marts' and table_name = ? "
+            "and column_name = 'year_start'",
+            mart,
+        )
+        assert dtype == "DATE"
+        rows, bad = one(
+            published,
+            f"select count(*), count(*) filter (where year_start is distinct from make_date(year, 1, 1)) "
+            f"from marts.{mart}",
+        )
+        assert rows > 0 and bad == 0, mart
+    # A yearly time grain, as Superset's duckdb-engine dialect asks for it, works on the new column.
+    (grain,) = one(published, "select min(date_trunc('year', year_start)) from marts.region_profile")
+    assert str(grain).startswith("2")
