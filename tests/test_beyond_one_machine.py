@@ -22,6 +22,7 @@ from conftest import BIN, REPO, kazmig, make_home
 from pipelines.files import sha256_file
 from pipelines.serving.postgres import SCHEMAS, ServingError, serve
 from pipelines.warehouse.db import DUCKDB_WRITER
+from pipelines.warehouse.keys import foreign_keys, primary_keys
 
 # Times of the build and of the landing differ between two homes built from the same files.
 BUILD_TIMES = {"marts.source_freshness": ["last_check", "last_change", "evaluated_at"]}
@@ -179,13 +180,16 @@ READER = textwrap.dedent("""
 
 
 def _half(source: Path, target: Path) -> None:
-    """A second release: the same tables with every other row of each left out."""
+    """A second release: the same tables with every other row of each left out, but for the
+    tables foreign keys reference (dimensions, fct_observation), kept whole so the keys hold."""
     shutil.copyfile(source, target)
     con = duckdb.connect(str(target))
+    referenced = {fk.ref_table for fk in foreign_keys(primary_keys(con))}
     for s, t in con.execute(
         "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?))", [list(SCHEMAS)]
     ).fetchall():
-        con.execute(f'delete from "{s}"."{t}" where rowid % 2 = 0')
+        if f"{s}.{t}" not in referenced:
+            con.execute(f'delete from "{s}"."{t}" where rowid % 2 = 0')
     con.close()
 
 
@@ -333,3 +337,42 @@ def test_a_failed_release_drops_its_loading_schemas(postgres, built_home, tmp_pa
         idle.execute("select 1").fetchall()  # the session was left alone
     assert served_release(reader_url) == f"kazmig release {sha256_file(a)}"
     assert _loading_schemas(writer) == []
+
+
+def test_served_tables_carry_the_primary_and_foreign_keys(postgres, built_home):
+    """What a BI tool reflects (SQLAlchemy's PostgreSQL dialect, as Superset uses), logged in as the
+    reader: every primary key of the DuckDB file, and the relationships between the tables."""
+    import sqlalchemy
+
+    published = built_home / "warehouse" / "kazmig.duckdb"
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        primary = primary_keys(con)
+    finally:
+        con.close()
+    foreign = foreign_keys(primary)
+    assert {"core.dim_region", "core.dim_country", "marts.region_profile", "marts.observations"} <= primary.keys()
+    assert primary["marts.region_profile"] == ("region", "year")
+    serve(published, postgres["KAZMIG_POSTGRES_URL"], "kazmig_reader")
+    url = postgres["READER_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = sqlalchemy.create_engine(url)
+    try:
+        inspector = sqlalchemy.inspect(engine)
+        for name, key in primary.items():
+            schema, table = name.split(".")
+            assert tuple(inspector.get_pk_constraint(table, schema=schema)["constrained_columns"]) == key, name
+        reflected = {
+            (f"{schema}.{table}", tuple(fk["constrained_columns"]), f"{fk['referred_schema']}.{fk['referred_table']}")
+            for schema in SCHEMAS
+            for table in inspector.get_table_names(schema=schema)
+            for fk in inspector.get_foreign_keys(table, schema=schema)
+        }
+    finally:
+        engine.dispose()
+    assert reflected == {(fk.table, fk.columns, fk.ref_table) for fk in foreign}
+    assert {
+        ("marts.region_profile", ("region",), "core.dim_region"),
+        ("marts.emigration_by_destination", ("country_code",), "core.dim_country"),
+        ("core.fct_observation", ("indicator",), "core.dim_indicator"),
+        ("core.fct_observation_current", ("observation_id",), "core.fct_observation"),
+    } <= reflected

@@ -188,3 +188,49 @@ def test_year_by_year_marts_have_a_date_column_on_the_first_day_of_the_year(publ
     # A yearly time grain, as Superset's duckdb-engine dialect asks for it, works on the new column.
     (grain,) = one(published, "select min(date_trunc('year', year_start)) from marts.region_profile")
     assert str(grain).startswith("2")
+
+
+def test_primary_keys_are_held_by_the_file_and_relationships_become_foreign_keys(published, built_home, tmp_path):
+    import shutil
+
+    import duckdb
+    import pytest
+
+    from pipelines.warehouse.keys import foreign_keys, primary_keys
+
+    primary = primary_keys(published)
+    assert primary["core.dim_region"] == ("kato",) and primary["core.dim_region_alias"] == ("kato", "alias")
+    assert primary["marts.emigration_by_destination"] == ("year", "country_code")
+    assert primary["marts.outflow_trend"] == ("region", "year")
+    # DuckDB refuses a second row with the same key: the key is enforced, not only documented.
+    copy = tmp_path / "kazmig.duckdb"
+    shutil.copyfile(built_home / "warehouse" / "kazmig.duckdb", copy)
+    con = duckdb.connect(str(copy))
+    try:
+        with pytest.raises(duckdb.ConstraintException, match="(?i)primary key|duplicate key"):
+            con.execute("insert into core.dim_country select * from core.dim_country limit 1")
+    finally:
+        con.close()
+    targets = {(fk.table, fk.columns, fk.ref_table, fk.ref_columns) for fk in foreign_keys(primary)}
+    assert ("marts.outflow_trend", ("region",), "core.dim_region", ("kato",)) in targets
+    assert ("core.dim_region_alias", ("kato",), "core.dim_region", ("kato",)) in targets
+    # every foreign key references the whole primary key of its target
+    assert all(primary[ref] == cols for _, _, ref, cols in targets)
+
+
+def test_the_catalog_is_named_after_the_file(built_home, tmp_path):
+    """What README's BI section warns about: BI tools save the catalog name with every dataset,
+    and DuckDB takes it from the file's name, so a renamed copy is another catalog."""
+    import shutil
+
+    import duckdb
+
+    renamed = tmp_path / "kazmig-copy.duckdb"
+    shutil.copyfile(built_home / "warehouse" / "kazmig.duckdb", renamed)
+    for path, catalog in ((built_home / "warehouse" / "kazmig.duckdb", "kazmig"), (renamed, "kazmig-copy")):
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            assert con.execute("select current_database()").fetchone() == (catalog,)
+            assert con.execute(f'select count(*) from "{catalog}".marts.region_profile').fetchone()[0] > 0
+        finally:
+            con.close()

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.files import sha256_file
+from pipelines.warehouse.keys import ForeignKey, foreign_keys, primary_keys
 
 SCHEMAS = ("core", "marts")
 # pg_advisory_lock key: one writer at a time, whichever machine it runs on.
@@ -134,6 +135,11 @@ def serve(
     duck = duckdb.connect(str(published), read_only=True)
     try:
         tables = read_catalog(duck)
+        primary = primary_keys(duck)
+        try:
+            foreign = foreign_keys(primary)
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise ServingError(f"the dbt manifest (relationships → foreign keys): {_first_line(exc)}") from None
         try:
             pg = psycopg.connect(url, autocommit=True)
         except psycopg.OperationalError as exc:
@@ -147,7 +153,7 @@ def serve(
             pg.execute("select pg_advisory_lock(%s)", [LOCK_KEY])
             try:
                 try:
-                    rows = _load(pg, duck, tables, release)
+                    rows = _load(pg, duck, tables, release, primary, foreign)
                     attempts, terminated = _swap(pg, reader_role, swap_wait, terminate_idle)
                 except BaseException:
                     _drop_loading(pg)
@@ -188,9 +194,12 @@ def _sql(template: str, *names: str):
     return sql.SQL(template).format(*(sql.Identifier(n) for n in names))
 
 
-def _load(pg, duck, tables: list[Table], release: str) -> dict[str, int]:
-    """The release into core__loading and marts__loading, in one transaction; rows per table.
-    Nothing is granted yet: the swap grants the reader role the schemas it renames in."""
+def _load(
+    pg, duck, tables: list[Table], release: str, primary: dict[str, tuple[str, ...]], foreign: list[ForeignKey]
+) -> dict[str, int]:
+    """The release into core__loading and marts__loading, in one transaction, with its primary
+    and foreign keys (so BI tools see the relationships); rows per table. Nothing is granted
+    yet: the swap grants the reader role the schemas it renames in."""
     import psycopg
     from psycopg import sql
 
@@ -210,7 +219,42 @@ def _load(pg, duck, tables: list[Table], release: str) -> dict[str, int]:
                 rows[f"{t.schema}.{t.name}"] = _load_table(pg, duck, t)
             except psycopg.Error as exc:
                 raise psycopg.Error(f"{t.schema}.{t.name}: {_first_line(exc)}") from None
+        served = {f"{t.schema}.{t.name}" for t in tables}
+        for name, key in primary.items():
+            if name in served:
+                _keyed(pg, name, "primary key", "alter table {} add primary key ({})", _loading(name), key)
+        for fk in foreign:
+            if fk.table in served and fk.ref_table in served:
+                _keyed(
+                    pg,
+                    fk.table,
+                    f"foreign key {', '.join(fk.columns)} → {fk.ref_table}",
+                    "alter table {} add foreign key ({}) references {} ({})",
+                    _loading(fk.table),
+                    fk.columns,
+                    _loading(fk.ref_table),
+                    fk.ref_columns,
+                )
     return rows
+
+
+def _loading(name: str):
+    from psycopg import sql
+
+    schema, table = name.split(".")
+    return sql.Identifier(f"{schema}__loading", table)
+
+
+def _keyed(pg, name: str, what: str, template: str, *parts) -> None:
+    """One key constraint; identifiers and column lists quoted."""
+    import psycopg
+    from psycopg import sql
+
+    args = [sql.SQL(", ").join(map(sql.Identifier, p)) if isinstance(p, tuple) else p for p in parts]
+    try:
+        pg.execute(sql.SQL(template).format(*args))
+    except psycopg.Error as exc:
+        raise psycopg.Error(f"{name} {what}: {_first_line(exc)}") from None
 
 
 def _load_table(pg, duck, t: Table) -> int:
