@@ -376,3 +376,22 @@ def test_served_tables_carry_the_primary_and_foreign_keys(postgres, built_home):
         ("core.fct_observation", ("indicator",), "core.dim_indicator"),
         ("core.fct_observation_current", ("observation_id",), "core.fct_observation"),
     } <= reflected
+
+
+def test_kazmig_serve_takes_the_wait_from_the_environment(postgres, built_home):
+    writer, reader_url = postgres["KAZMIG_POSTGRES_URL"], postgres["READER_URL"]
+    serve(built_home / "warehouse" / "kazmig.duckdb", writer, "kazmig_reader")
+    env = {"KAZMIG_POSTGRES_URL": writer, "KAZMIG_POSTGRES_SWAP_WAIT": "1"}
+    idle = psycopg.connect(reader_url)  # closed, not committed, at the end: the release ends its session
+    try:
+        idle.execute("select count(*) from core.dim_region").fetchall()
+        pid = idle.info.backend_pid
+        started = time.monotonic()
+        proc = kazmig(built_home, "serve", env=env)
+        assert time.monotonic() - started < 60
+    finally:
+        idle.close()
+    assert f"ended session {pid} of kazmig_reader: it held the live tables idle in a transaction" in proc.stdout
+    proc = kazmig(built_home, "serve", check=False, env={**env, "KAZMIG_POSTGRES_SWAP_WAIT": "soon"})
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1
+    assert "KAZMIG_POSTGRES_SWAP_WAIT='soon'" in proc.stderr

@@ -323,9 +323,17 @@ def _swap(pg, reader_role: str, swap_wait: float, terminate_idle: bool) -> tuple
                 terminated += [e for e in _end_idle_holders(pg) if e not in terminated]
             if waited > swap_wait + (GRACE if terminate_idle else 0):
                 holders = _holders(pg)
+                # A session's state is NULL to a writer that is not a member of its role.
+                hidden = sorted({user for _, user, state in holders if state is None})
+                hint = (
+                    f"; the writer cannot see the state of {', '.join(hidden)} sessions, nor end them when idle: "
+                    "grant that role to the writer (scripts/postgres-roles.sql)"
+                    if hidden
+                    else ""
+                )
                 raise ServingError(
                     f"the live schemas stayed in use for {waited:.0f} s, the release was not swapped in "
-                    f"(its loading schemas are dropped); sessions holding them (pid, user, state): {holders}"
+                    f"(its loading schemas are dropped); sessions holding them (pid, user, state): {holders}{hint}"
                 ) from None
             time.sleep(0.05)
 
