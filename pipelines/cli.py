@@ -310,14 +310,22 @@ def cmd_serve(args) -> int:
         return 2
     try:
         connect_published().close()  # says so when there is nothing published yet
-        served = serve(settings.published_db(), url, settings.postgres_reader_role())
-    except (WarehouseMissing, ServingError) as exc:
+        served = serve(
+            settings.published_db(),
+            url,
+            settings.postgres_reader_role(),
+            settings.postgres_swap_wait(),
+            settings.postgres_terminate_idle(),
+        )
+    except (WarehouseMissing, ServingError, ValueError) as exc:
         print(f"kazmig serve: {exc}", file=sys.stderr)
         return 1
     print(
         f"served release {served.release} to {describe(url)}: {len(served.rows)} tables, "
         f"{sum(served.rows.values())} rows"
     )
+    for pid, user in served.terminated:
+        print(f"ended session {pid} of {user}: it held the live tables idle in a transaction")
     return 0
 
 

@@ -64,3 +64,20 @@ def postgres_url() -> str | None:
 def postgres_reader_role() -> str:
     """The role granted read access to each release served to PostgreSQL."""
     return os.environ.get("KAZMIG_POSTGRES_READER") or "kazmig_reader"
+
+
+def postgres_swap_wait() -> float:
+    """Seconds a release waits for readers to let go of the live tables before it ends the idle ones."""
+    from pipelines.serving.postgres import SWAP_WAIT
+
+    raw = os.environ.get("KAZMIG_POSTGRES_SWAP_WAIT")
+    try:
+        return float(raw) if raw else SWAP_WAIT
+    except ValueError:
+        raise ValueError(f"KAZMIG_POSTGRES_SWAP_WAIT={raw!r}: not a number of seconds") from None
+
+
+def postgres_terminate_idle() -> bool:
+    """Whether a release ends reader sessions that hold the live tables idle in a transaction
+    (after the swap wait); off, such a session makes the release fail instead."""
+    return os.environ.get("KAZMIG_POSTGRES_TERMINATE_IDLE", "1").strip().lower() not in ("0", "false", "no", "off")

@@ -6,6 +6,9 @@
 \set ON_ERROR_STOP on
 create role kazmig_writer login password :'writer_password';
 create role kazmig_reader login password :'reader_password';
+-- The writer is a member of the reader role so that a release may see and end reader sessions
+-- left idle in a transaction (KAZMIG_POSTGRES_TERMINATE_IDLE); it gains no other right by it.
+grant kazmig_reader to kazmig_writer;
 create database kazmig owner kazmig_writer encoding 'UTF8' template template0;
 \connect kazmig
 revoke all on database kazmig from public;

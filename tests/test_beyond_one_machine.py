@@ -22,6 +22,7 @@ from conftest import BIN, REPO, kazmig, make_home
 from pipelines.files import sha256_file
 from pipelines.serving.postgres import SCHEMAS, ServingError, serve
 from pipelines.warehouse.db import DUCKDB_WRITER
+from pipelines.warehouse.keys import foreign_keys, primary_keys
 
 # Times of the build and of the landing differ between two homes built from the same files.
 BUILD_TIMES = {"marts.source_freshness": ["last_check", "last_change", "evaluated_at"]}
@@ -179,13 +180,16 @@ READER = textwrap.dedent("""
 
 
 def _half(source: Path, target: Path) -> None:
-    """A second release: the same tables with every other row of each left out."""
+    """A second release: the same tables with every other row of each left out, but for the
+    tables foreign keys reference (dimensions, fct_observation), kept whole so the keys hold."""
     shutil.copyfile(source, target)
     con = duckdb.connect(str(target))
+    referenced = {fk.ref_table for fk in foreign_keys(primary_keys(con))}
     for s, t in con.execute(
         "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?))", [list(SCHEMAS)]
     ).fetchall():
-        con.execute(f'delete from "{s}"."{t}" where rowid % 2 = 0')
+        if f"{s}.{t}" not in referenced:
+            con.execute(f'delete from "{s}"."{t}" where rowid % 2 = 0')
     con.close()
 
 
@@ -264,3 +268,130 @@ def test_unreachable_server_is_one_line_naming_it_without_the_password(built_hom
         )
     message = str(err.value)
     assert "kazmig_writer@127.0.0.1:9/kazmig" in message and "s3cret" not in message and "\n" not in message
+
+
+def _loading_schemas(url: str) -> list[str]:
+    with psycopg.connect(url) as pg:
+        return [r[0] for r in pg.execute("select nspname from pg_namespace where nspname like '%%\\_\\_loading'")]
+
+
+def test_a_reader_idle_in_a_transaction_does_not_block_a_release(postgres, built_home):
+    """psycopg's default (and many BI pools'): a connection that read once sits idle in a
+    transaction, holding its tables. The release waits, then ends that session and swaps in."""
+    import threading
+
+    writer, reader_url = postgres["KAZMIG_POSTGRES_URL"], postgres["READER_URL"]
+    published = built_home / "warehouse" / "kazmig.duckdb"
+    serve(published, writer, "kazmig_reader")
+    idle = psycopg.connect(reader_url)  # not autocommit: the select opens a transaction left open
+    idle.execute("select count(*) from marts.region_profile").fetchall()
+    idle_pid = idle.info.backend_pid
+    result: dict = {}
+    started = time.monotonic()
+    thread = threading.Thread(
+        target=lambda: result.update(served=serve(published, writer, "kazmig_reader", swap_wait=2.0)), daemon=True
+    )
+    thread.start()
+    # While the release waits for the idle session, its loading schemas exist but a reader has no
+    # grant on them and information_schema (what a BI schema sync reads) does not list them.
+    with psycopg.connect(reader_url, autocommit=True) as watcher:
+        seen_loading = False
+        while thread.is_alive():
+            names = [r[0] for r in watcher.execute("select nspname from pg_namespace where nspname like '%%loading'")]
+            for name in names:
+                seen_loading = True
+                assert not watcher.execute("select has_schema_privilege(%s, 'usage')", [name]).fetchone()[0]
+            listed = watcher.execute(
+                "select count(*) from information_schema.tables where table_schema like '%%loading'"
+            ).fetchone()[0]
+            assert listed == 0
+            time.sleep(0.05)
+    thread.join()
+    elapsed = time.monotonic() - started
+    assert seen_loading
+    served = result["served"]
+    assert [pid for pid, _ in served.terminated] == [idle_pid] and served.terminated[0][1] == "kazmig_reader"
+    assert 2.0 < elapsed < 30, elapsed
+    with pytest.raises(psycopg.OperationalError):
+        idle.execute("select 1").fetchall()
+    idle.close()
+    assert served_release(reader_url) == f"kazmig release {served.release}"
+    assert _loading_schemas(writer) == []
+
+
+def test_a_failed_release_drops_its_loading_schemas(postgres, built_home, tmp_path):
+    """With ending idle sessions turned off, the idle reader makes the release fail after the wait:
+    the old release stays served and no loading schema is left behind."""
+    writer, reader_url = postgres["KAZMIG_POSTGRES_URL"], postgres["READER_URL"]
+    a = built_home / "warehouse" / "kazmig.duckdb"
+    b = tmp_path / "kazmig.duckdb"
+    _half(a, b)
+    serve(a, writer, "kazmig_reader")
+    with psycopg.connect(reader_url) as idle:
+        idle.execute("select count(*) from marts.outflow_trend").fetchall()
+        with pytest.raises(ServingError) as err:
+            serve(b, writer, "kazmig_reader", swap_wait=1.0, terminate_idle=False)
+        message = str(err.value)
+        assert "not swapped in" in message and str(idle.info.backend_pid) in message and "\n" not in message
+        assert "idle in transaction" in message
+        idle.execute("select 1").fetchall()  # the session was left alone
+    assert served_release(reader_url) == f"kazmig release {sha256_file(a)}"
+    assert _loading_schemas(writer) == []
+
+
+def test_served_tables_carry_the_primary_and_foreign_keys(postgres, built_home):
+    """What a BI tool reflects (SQLAlchemy's PostgreSQL dialect, as Superset uses), logged in as the
+    reader: every primary key of the DuckDB file, and the relationships between the tables."""
+    import sqlalchemy
+
+    published = built_home / "warehouse" / "kazmig.duckdb"
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        primary = primary_keys(con)
+    finally:
+        con.close()
+    foreign = foreign_keys(primary)
+    assert {"core.dim_region", "core.dim_country", "marts.region_profile", "marts.observations"} <= primary.keys()
+    assert primary["marts.region_profile"] == ("region", "year")
+    serve(published, postgres["KAZMIG_POSTGRES_URL"], "kazmig_reader")
+    url = postgres["READER_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = sqlalchemy.create_engine(url)
+    try:
+        inspector = sqlalchemy.inspect(engine)
+        for name, key in primary.items():
+            schema, table = name.split(".")
+            assert tuple(inspector.get_pk_constraint(table, schema=schema)["constrained_columns"]) == key, name
+        reflected = {
+            (f"{schema}.{table}", tuple(fk["constrained_columns"]), f"{fk['referred_schema']}.{fk['referred_table']}")
+            for schema in SCHEMAS
+            for table in inspector.get_table_names(schema=schema)
+            for fk in inspector.get_foreign_keys(table, schema=schema)
+        }
+    finally:
+        engine.dispose()
+    assert reflected == {(fk.table, fk.columns, fk.ref_table) for fk in foreign}
+    assert {
+        ("marts.region_profile", ("region",), "core.dim_region"),
+        ("marts.emigration_by_destination", ("country_code",), "core.dim_country"),
+        ("core.fct_observation", ("indicator",), "core.dim_indicator"),
+        ("core.fct_observation_current", ("observation_id",), "core.fct_observation"),
+    } <= reflected
+
+
+def test_kazmig_serve_takes_the_wait_from_the_environment(postgres, built_home):
+    writer, reader_url = postgres["KAZMIG_POSTGRES_URL"], postgres["READER_URL"]
+    serve(built_home / "warehouse" / "kazmig.duckdb", writer, "kazmig_reader")
+    env = {"KAZMIG_POSTGRES_URL": writer, "KAZMIG_POSTGRES_SWAP_WAIT": "1"}
+    idle = psycopg.connect(reader_url)  # closed, not committed, at the end: the release ends its session
+    try:
+        idle.execute("select count(*) from core.dim_region").fetchall()
+        pid = idle.info.backend_pid
+        started = time.monotonic()
+        proc = kazmig(built_home, "serve", env=env)
+        assert time.monotonic() - started < 60
+    finally:
+        idle.close()
+    assert f"ended session {pid} of kazmig_reader: it held the live tables idle in a transaction" in proc.stdout
+    proc = kazmig(built_home, "serve", check=False, env={**env, "KAZMIG_POSTGRES_SWAP_WAIT": "soon"})
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1
+    assert "KAZMIG_POSTGRES_SWAP_WAIT='soon'" in proc.stderr

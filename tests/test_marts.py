@@ -135,3 +135,103 @@ def test_source_freshness_lists_every_source(published):
     assert {s.id for s in load_catalogue()} <= set(rows)
     # landed from the shared files, the bureau never reached: no freshness is claimed
     assert all(rows[s.id] == "never_checked" for s in load_catalogue())
+
+
+# Whole counts of persons: BIGINT, so BI tools show 101622 rather than 101622.0.
+WHOLE_COUNTS = {
+    "emigration_by_destination": ["emigrants", "national_total"],
+    "outflow_trend": ["departures", "population_start_of_year"],
+    "region_profile": ["population_jan1", "labour_force", "natural_increase", "net_migration", "departures"],
+}
+
+
+def test_whole_counts_are_bigint_and_keep_the_source_values(published):
+    for mart, columns in WHOLE_COUNTS.items():
+        types = dict(
+            published.execute(
+                "select column_name, data_type from duckdb_columns() where schema_name = 'marts' and table_name = ?",
+                [mart],
+            ).fetchall()
+        )
+        for column in columns:
+            assert types[column] == "BIGINT", f"marts.{mart}.{column} is {types[column]}"
+    # The cast loses nothing: the mart's integers equal the core fact's doubles.
+    assert one(
+        published,
+        "select count(*) from marts.region_profile p join core.fct_regional_population f "
+        "on f.region = p.region and f.year = p.year where p.population_jan1 <> f.population",
+    ) == (0,)
+    assert one(
+        published,
+        "select sum(emigrants) from marts.emigration_by_destination where not is_remainder",
+    ) == one(
+        published,
+        "select sum(f.emigrants) from core.fct_emigration_by_destination f join core.dim_country c "
+        "on c.code = f.country where c.kind = 'country'",
+    )
+
+
+def test_year_by_year_marts_have_a_date_column_on_the_first_day_of_the_year(published):
+    for mart in WHOLE_COUNTS:
+        (dtype,) = one(
+            published,
+            "select data_type from duckdb_columns() where schema_name = 'marts' and table_name = ? "
+            "and column_name = 'year_start'",
+            mart,
+        )
+        assert dtype == "DATE"
+        rows, bad = one(
+            published,
+            f"select count(*), count(*) filter (where year_start is distinct from make_date(year, 1, 1)) "
+            f"from marts.{mart}",
+        )
+        assert rows > 0 and bad == 0, mart
+    # A yearly time grain, as Superset's duckdb-engine dialect asks for it, works on the new column.
+    (grain,) = one(published, "select min(date_trunc('year', year_start)) from marts.region_profile")
+    assert str(grain).startswith("2")
+
+
+def test_primary_keys_are_held_by_the_file_and_relationships_become_foreign_keys(published, built_home, tmp_path):
+    import shutil
+
+    import duckdb
+    import pytest
+
+    from pipelines.warehouse.keys import foreign_keys, primary_keys
+
+    primary = primary_keys(published)
+    assert primary["core.dim_region"] == ("kato",) and primary["core.dim_region_alias"] == ("kato", "alias")
+    assert primary["marts.emigration_by_destination"] == ("year", "country_code")
+    assert primary["marts.outflow_trend"] == ("region", "year")
+    # DuckDB refuses a second row with the same key: the key is enforced, not only documented.
+    copy = tmp_path / "kazmig.duckdb"
+    shutil.copyfile(built_home / "warehouse" / "kazmig.duckdb", copy)
+    con = duckdb.connect(str(copy))
+    try:
+        with pytest.raises(duckdb.ConstraintException, match="(?i)primary key|duplicate key"):
+            con.execute("insert into core.dim_country select * from core.dim_country limit 1")
+    finally:
+        con.close()
+    targets = {(fk.table, fk.columns, fk.ref_table, fk.ref_columns) for fk in foreign_keys(primary)}
+    assert ("marts.outflow_trend", ("region",), "core.dim_region", ("kato",)) in targets
+    assert ("core.dim_region_alias", ("kato",), "core.dim_region", ("kato",)) in targets
+    # every foreign key references the whole primary key of its target
+    assert all(primary[ref] == cols for _, _, ref, cols in targets)
+
+
+def test_the_catalog_is_named_after_the_file(built_home, tmp_path):
+    """What README's BI section warns about: BI tools save the catalog name with every dataset,
+    and DuckDB takes it from the file's name, so a renamed copy is another catalog."""
+    import shutil
+
+    import duckdb
+
+    renamed = tmp_path / "kazmig-copy.duckdb"
+    shutil.copyfile(built_home / "warehouse" / "kazmig.duckdb", renamed)
+    for path, catalog in ((built_home / "warehouse" / "kazmig.duckdb", "kazmig"), (renamed, "kazmig-copy")):
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            assert con.execute("select current_database()").fetchone() == (catalog,)
+            assert con.execute(f'select count(*) from "{catalog}".marts.region_profile').fetchone()[0] > 0
+        finally:
+            con.close()

@@ -74,17 +74,29 @@ def test_datapackage_validates_with_frictionless(built_home, published, tmp_path
             "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts'"
         ).fetchall()
     )
-    # frictionless leaves "rows" out of the stats of a table without rows (figures_to_review can be empty)
-    rows = {t["name"].replace("-", "_"): t["stats"].get("rows", 0) for t in report["tasks"]}
-    assert rows == {name: published.execute(f'select count(*) from marts."{name}"').fetchall()[0][0] for name in marts}
     descriptor = json.loads((tmp_path / "datapackage.json").read_text())
+    titles = {r["name"]: r["title"] for r in descriptor["resources"]}
+    # The marts, and the dimensions their foreign keys reference (frictionless checked every reference).
+    assert sorted(titles.values()) == sorted(
+        [f"marts.{name}" for name in marts] + ["core.dim_country", "core.dim_region"]
+    )
+    # frictionless leaves "rows" out of the stats of a table without rows (figures_to_review can be empty)
+    rows = {titles[t["name"]]: t["stats"].get("rows", 0) for t in report["tasks"]}
+    assert rows == {title: published.execute(f"select count(*) from {title}").fetchall()[0][0] for title in rows}
     assert descriptor["licenses"] and all(lic.get("path") for lic in descriptor["licenses"])
     assert len(descriptor["sources"]) >= 2
-    for resource in descriptor["resources"]:
-        name = resource["name"].replace("-", "_")
+    schemas = {r["title"]: r["schema"] for r in descriptor["resources"]}
+    for title, schema in schemas.items():
         docs = published.execute(
-            "select column_name, comment from duckdb_columns() where schema_name = 'marts' "
-            "and table_name = ? order by column_index",
-            [name],
+            "select column_name, comment from duckdb_columns() where schema_name || '.' || table_name = ? "
+            "order by column_index",
+            [title],
         ).fetchall()
-        assert [(f["name"], f.get("description")) for f in resource["schema"]["fields"]] == docs
+        assert [(f["name"], f.get("description")) for f in schema["fields"]] == docs
+    assert schemas["marts.region_profile"]["primaryKey"] == ["region", "year"]
+    assert schemas["core.dim_region"]["primaryKey"] == ["kato"]
+    assert {"fields": ["region"], "reference": {"resource": "core-dim-region", "fields": ["kato"]}} in schemas[
+        "marts.region_profile"
+    ]["foreignKeys"]
+    aliases = next(f for f in schemas["core.dim_region"]["fields"] if f["name"] == "aliases")
+    assert aliases["type"] == "array"

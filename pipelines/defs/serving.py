@@ -23,7 +23,15 @@ def postgres_tier(context: AssetExecutionContext) -> MaterializeResult:
     from pipelines.serving.postgres import describe, serve
 
     url = settings.postgres_url()
-    served = serve(settings.published_db(), url, settings.postgres_reader_role())
+    served = serve(
+        settings.published_db(),
+        url,
+        settings.postgres_reader_role(),
+        settings.postgres_swap_wait(),
+        settings.postgres_terminate_idle(),
+    )
+    for pid, user in served.terminated:
+        context.log.warning(f"ended session {pid} of {user}: it held the live tables idle in a transaction")
     context.log.info(
         f"served release {served.release[:12]} to {describe(url)} "
         f"({sum(served.rows.values())} rows, swapped in at attempt {served.swap_attempts})"
@@ -33,6 +41,7 @@ def postgres_tier(context: AssetExecutionContext) -> MaterializeResult:
             "server": describe(url),
             "release": served.release,
             "swap_attempts": served.swap_attempts,
+            "sessions_ended": len(served.terminated),
             **{f"rows/{k}": v for k, v in served.rows.items()},
         }
     )

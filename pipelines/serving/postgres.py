@@ -6,7 +6,11 @@ transaction that renames the live schemas away and the loaded ones in, so a quer
 release or the new one, never a mixture: the swap first takes every live table's ACCESS
 EXCLUSIVE lock, so no statement can have read one table of the old release and then read
 another of the new. It waits for running queries (in short lock_timeout attempts, never holding
-up readers for longer) and gives up after SWAP_WAIT seconds, naming what held the tables.
+up readers for longer); after the swap wait (KAZMIG_POSTGRES_SWAP_WAIT) it ends the reader sessions
+that hold the tables while idle in a transaction (a BI connection's pool left one open; on unless
+KAZMIG_POSTGRES_TERMINATE_IDLE=0), and gives up, naming what held the tables, only when a running
+query still holds them. The loading schemas are granted to the reader role in the swap's own
+transaction, so readers never see a half-loaded release, and a release that fails drops them.
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ from pathlib import Path
 import duckdb
 
 from pipelines.files import sha256_file
+from pipelines.warehouse.keys import ForeignKey, foreign_keys, primary_keys
 
 SCHEMAS = ("core", "marts")
 # pg_advisory_lock key: one writer at a time, whichever machine it runs on.
 LOCK_KEY = 0x6B617A6D6967
-SWAP_WAIT = 120.0
+SWAP_WAIT = 30.0
+# After the swap wait has ended idle sessions: how long running queries may still hold the tables.
+GRACE = 10.0
 BATCH = 10_000
 
 # DuckDB type → PostgreSQL type; DECIMAL(p,s) and lists are handled in pg_type().
@@ -110,9 +117,17 @@ class Served:
     release: str  # sha256 of the published DuckDB file
     rows: dict[str, int]
     swap_attempts: int
+    # Reader sessions ended because they held the live tables idle in a transaction: (pid, user).
+    terminated: list[tuple[int, str]] = field(default_factory=list)
 
 
-def serve(published: Path, url: str, reader_role: str) -> Served:
+def serve(
+    published: Path,
+    url: str,
+    reader_role: str,
+    swap_wait: float = SWAP_WAIT,
+    terminate_idle: bool = True,
+) -> Served:
     """Copy the core and marts tables of `published` into PostgreSQL at `url` as one release."""
     import psycopg
 
@@ -120,6 +135,11 @@ def serve(published: Path, url: str, reader_role: str) -> Served:
     duck = duckdb.connect(str(published), read_only=True)
     try:
         tables = read_catalog(duck)
+        primary = primary_keys(duck)
+        try:
+            foreign = foreign_keys(primary)
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise ServingError(f"the dbt manifest (relationships → foreign keys): {_first_line(exc)}") from None
         try:
             pg = psycopg.connect(url, autocommit=True)
         except psycopg.OperationalError as exc:
@@ -132,8 +152,12 @@ def serve(published: Path, url: str, reader_role: str) -> Served:
                 )
             pg.execute("select pg_advisory_lock(%s)", [LOCK_KEY])
             try:
-                rows = _load(pg, duck, tables, reader_role, release)
-                attempts = _swap(pg)
+                try:
+                    rows = _load(pg, duck, tables, release, primary, foreign)
+                    attempts, terminated = _swap(pg, reader_role, swap_wait, terminate_idle)
+                except BaseException:
+                    _drop_loading(pg)
+                    raise
                 with pg.transaction():  # the old release: readers are done with it (the swap locked it)
                     for schema in SCHEMAS:
                         pg.execute(_sql("drop schema if exists {} cascade", f"{schema}__previous"))
@@ -144,7 +168,19 @@ def serve(published: Path, url: str, reader_role: str) -> Served:
                     pg.execute("select pg_advisory_unlock(%s)", [LOCK_KEY])
     finally:
         duck.close()
-    return Served(release=release, rows=rows, swap_attempts=attempts)
+    return Served(release=release, rows=rows, swap_attempts=attempts, terminated=terminated)
+
+
+def _drop_loading(pg) -> None:
+    """A release that was not swapped in leaves no schemas behind (BI schema syncs list them)."""
+    import psycopg
+
+    with suppress(psycopg.Error):  # a lost connection: the next release drops them before loading
+        if pg.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            pg.rollback()
+        with pg.transaction():
+            for schema in SCHEMAS:
+                pg.execute(_sql("drop schema if exists {} cascade", f"{schema}__loading"))
 
 
 def _first_line(exc: Exception, last: bool = False) -> str:
@@ -158,8 +194,12 @@ def _sql(template: str, *names: str):
     return sql.SQL(template).format(*(sql.Identifier(n) for n in names))
 
 
-def _load(pg, duck, tables: list[Table], reader_role: str, release: str) -> dict[str, int]:
-    """The release into core__loading and marts__loading, in one transaction; rows per table."""
+def _load(
+    pg, duck, tables: list[Table], release: str, primary: dict[str, tuple[str, ...]], foreign: list[ForeignKey]
+) -> dict[str, int]:
+    """The release into core__loading and marts__loading, in one transaction, with its primary
+    and foreign keys (so BI tools see the relationships); rows per table. Nothing is granted
+    yet: the swap grants the reader role the schemas it renames in."""
     import psycopg
     from psycopg import sql
 
@@ -179,11 +219,42 @@ def _load(pg, duck, tables: list[Table], reader_role: str, release: str) -> dict
                 rows[f"{t.schema}.{t.name}"] = _load_table(pg, duck, t)
             except psycopg.Error as exc:
                 raise psycopg.Error(f"{t.schema}.{t.name}: {_first_line(exc)}") from None
-        for schema in SCHEMAS:
-            loading = f"{schema}__loading"
-            pg.execute(_sql("grant usage on schema {} to {}", loading, reader_role))
-            pg.execute(_sql("grant select on all tables in schema {} to {}", loading, reader_role))
+        served = {f"{t.schema}.{t.name}" for t in tables}
+        for name, key in primary.items():
+            if name in served:
+                _keyed(pg, name, "primary key", "alter table {} add primary key ({})", _loading(name), key)
+        for fk in foreign:
+            if fk.table in served and fk.ref_table in served:
+                _keyed(
+                    pg,
+                    fk.table,
+                    f"foreign key {', '.join(fk.columns)} → {fk.ref_table}",
+                    "alter table {} add foreign key ({}) references {} ({})",
+                    _loading(fk.table),
+                    fk.columns,
+                    _loading(fk.ref_table),
+                    fk.ref_columns,
+                )
     return rows
+
+
+def _loading(name: str):
+    from psycopg import sql
+
+    schema, table = name.split(".")
+    return sql.Identifier(f"{schema}__loading", table)
+
+
+def _keyed(pg, name: str, what: str, template: str, *parts) -> None:
+    """One key constraint; identifiers and column lists quoted."""
+    import psycopg
+    from psycopg import sql
+
+    args = [sql.SQL(", ").join(map(sql.Identifier, p)) if isinstance(p, tuple) else p for p in parts]
+    try:
+        pg.execute(sql.SQL(template).format(*args))
+    except psycopg.Error as exc:
+        raise psycopg.Error(f"{name} {what}: {_first_line(exc)}") from None
 
 
 def _load_table(pg, duck, t: Table) -> int:
@@ -218,11 +289,12 @@ def _load_table(pg, duck, t: Table) -> int:
     return n
 
 
-def _swap(pg) -> int:
-    """Rename the live schemas away and the loaded ones in, in one transaction; returns attempts."""
+def _swap(pg, reader_role: str, swap_wait: float, terminate_idle: bool) -> tuple[int, list[tuple[int, str]]]:
+    """Rename the live schemas away and the loaded ones in, in one transaction; returns the
+    attempts it took and the idle reader sessions it ended to get the tables."""
     import psycopg
 
-    deadline, attempts = time.monotonic() + SWAP_WAIT, 0
+    start, attempts, terminated = time.monotonic(), 0, []
     while True:
         attempts += 1
         try:
@@ -241,20 +313,63 @@ def _swap(pg) -> int:
                     if pg.execute("select 1 from pg_namespace where nspname = %s", [schema]).fetchall():
                         pg.execute(_sql("alter schema {} rename to {}", schema, previous))
                     pg.execute(_sql("alter schema {} rename to {}", f"{schema}__loading", schema))
-            return attempts
+                    # Granted with the rename: readers see the new release whole or not at all.
+                    pg.execute(_sql("grant usage on schema {} to {}", schema, reader_role))
+                    pg.execute(_sql("grant select on all tables in schema {} to {}", schema, reader_role))
+            return attempts, terminated
         except psycopg.errors.LockNotAvailable:
-            if time.monotonic() > deadline:
-                holders = pg.execute(
-                    "select distinct a.pid, a.usename, a.state from pg_locks l join pg_stat_activity a using (pid) "
-                    "join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace "
-                    "where n.nspname = any(%s) and a.pid <> pg_backend_pid()",
-                    [list(SCHEMAS)],
-                ).fetchall()
+            waited = time.monotonic() - start
+            if waited > swap_wait and terminate_idle:
+                terminated += [e for e in _end_idle_holders(pg) if e not in terminated]
+            if waited > swap_wait + (GRACE if terminate_idle else 0):
+                holders = _holders(pg)
+                # A session's state is NULL to a writer that is not a member of its role.
+                hidden = sorted({user for _, user, state in holders if state is None})
+                hint = (
+                    f"; the writer cannot see the state of {', '.join(hidden)} sessions, nor end them when idle: "
+                    "grant that role to the writer (scripts/postgres-roles.sql)"
+                    if hidden
+                    else ""
+                )
                 raise ServingError(
-                    f"the live schemas stayed in use for {SWAP_WAIT:.0f} s, the release was "
-                    f"loaded but not swapped in; sessions holding them: {holders}"
+                    f"the live schemas stayed in use for {waited:.0f} s, the release was not swapped in "
+                    f"(its loading schemas are dropped); sessions holding them (pid, user, state): {holders}{hint}"
                 ) from None
             time.sleep(0.05)
+
+
+HOLDERS = """
+    select distinct a.pid, a.usename, a.state from pg_locks l
+    join pg_stat_activity a using (pid)
+    join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = any(%s) and l.granted and a.pid <> pg_backend_pid() order by 1
+"""
+
+
+def _holders(pg) -> list[tuple]:
+    return pg.execute(HOLDERS, [list(SCHEMAS)]).fetchall()
+
+
+def _end_idle_holders(pg) -> list[tuple[int, str]]:
+    """End the sessions that hold the live tables idle in a transaction: they wait on their
+    client, not on the server, and would hold every release up for as long as it keeps them open.
+    Their state is visible, and they can be ended, only to a member of their role
+    (scripts/postgres-roles.sql grants kazmig_reader to kazmig_writer)."""
+    import psycopg
+
+    ended = []
+    for pid, user, state in _holders(pg):
+        if state != "idle in transaction":
+            continue
+        try:
+            if pg.execute("select pg_terminate_backend(%s)", [pid]).fetchone()[0]:
+                ended.append((pid, user))
+        except psycopg.errors.InsufficientPrivilege:
+            raise ServingError(
+                f"session {pid} of {user} holds the live tables idle in a transaction and the writer may not "
+                f"end it: grant {user} to the writer's role (scripts/postgres-roles.sql)"
+            ) from None
+    return ended
 
 
 def describe(url: str) -> str:

@@ -54,6 +54,12 @@ remainder as (
     where national_total is not null and national_total - listed > 0
 )
 
-select * from countries
-union all
-select * from remainder
+-- whole persons as BIGINT (the arithmetic above stays on the source values)
+select
+    * replace (cast(emigrants as bigint) as emigrants, cast(national_total as bigint) as national_total),
+    make_date(year, 1, 1) as year_start
+from (
+    select * from countries
+    union all
+    select * from remainder
+)

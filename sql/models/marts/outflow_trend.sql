@@ -18,10 +18,11 @@ select
     r.name_ru as region_name_ru,
     r.name_en as region_name_en,
     d.year,
-    d.departures,
+    make_date(d.year, 1, 1) as year_start,
+    cast(d.departures as bigint) as departures,  -- whole persons
     d.departures_source_kind as source_kind,
     d.departures_source as source,
-    p.population as population_start_of_year,
+    cast(p.population as bigint) as population_start_of_year,
     p.population_source_kind,
     round(1000 * d.departures / p.population, 2) as departures_per_1000,
     -- only against the immediately preceding year: a ratio across a gap would mislead
