@@ -149,10 +149,12 @@ def _sources(materializations: dict, kept: set) -> dict[str, list[tuple[str, str
                 out["bureau"].append((path[1], what + (note or f" — {fetched}")))
             else:
                 out["bureau"].append((path[1], f"skipped: no file landed — {fetched}"))
-        elif key == "raw/documents" and not note:
+        elif key == "raw/documents":
             for k, v in sorted(meta.items()):
-                if k.startswith("quarantined/"):
+                if k.startswith("quarantined/") and not note:
                     out["documents"].append((shown(k.split("/", 1)[1]), f"quarantined: {shown(v)}"))
+                elif k.startswith("ignored/"):  # still there while the listing is kept: still said
+                    out["documents"].append((shown(k.split("/", 1)[1]), f"ignored: {shown(v)}"))
         elif key == "raw/document_figures":
             for k, v in sorted(meta.items()):
                 if k.startswith("figures/"):

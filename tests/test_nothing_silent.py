@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from conftest import kazmig
+from fixtures_pdf import prose_pdf
 
 
 def sha(path: Path) -> str:
@@ -58,3 +59,28 @@ def test_a_record_without_the_published_checksum_is_not_trusted(built_copy):
     record.write_text(json.dumps(saved))
     status = kazmig(home, "status", check=False)
     assert status.returncode == 1 and "has no checksum of the published file" in status.stdout, status.stdout
+
+
+def test_every_file_in_documents_and_inbox_is_read_or_named_with_the_reason(built_copy):
+    home = built_copy
+    docs, inbox = home / "raw" / "documents", home / "raw" / "inbox"
+    inbox.mkdir()
+    prose_pdf(docs / "NOTE2.PDF", [["Численность населения Карагандинской области составила 1 131 тыс. человек."]])
+    prose_pdf(inbox / "NOTE3.Pdf", [["Численность населения Костанайской области составила 830 тыс. человек."]])
+    (docs / "notes.docx").write_bytes(b"PK\x03\x04 not read")
+    (docs / "old").mkdir()
+    (inbox / "scan.tiff").write_bytes(b"II*\x00")
+    (inbox / ".hidden.pdf").write_bytes(b"%PDF-1.7\n")
+
+    out = kazmig(home, "build", "--offline").stdout
+    rows = {ln.split()[0]: ln.split(None, 1)[1] for ln in out.splitlines() if ln.startswith("  ") and ln.split()}
+    assert rows.get("NOTE2.PDF", "").startswith("used: "), out  # read, in any case of its suffix
+    assert rows.get("NOTE3.Pdf", "").startswith("used: "), out  # landed from the inbox
+    assert rows["raw/documents/notes.docx"] == "ignored: not a PDF (suffix .docx): not read", out
+    assert rows["raw/documents/old"] == "ignored: a folder: only files directly in raw/documents are read", out
+    assert rows["raw/inbox/scan.tiff"] == "ignored: not a PDF (suffix .tiff): not read; left in raw/inbox", out
+    assert rows["raw/inbox/.hidden.pdf"].startswith("ignored: a hidden file"), out
+
+    # still named by a build that keeps the documents as they were
+    again = kazmig(home, "build", "--offline").stdout
+    assert "raw/documents/notes.docx" in again and "raw/inbox/scan.tiff" in again, again
