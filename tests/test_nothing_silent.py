@@ -84,3 +84,43 @@ def test_every_file_in_documents_and_inbox_is_read_or_named_with_the_reason(buil
     # still named by a build that keeps the documents as they were
     again = kazmig(home, "build", "--offline").stdout
     assert "raw/documents/notes.docx" in again and "raw/inbox/scan.tiff" in again, again
+
+
+def test_a_first_landing_must_hold_every_region_and_city_of_the_reference(tmp_path, monkeypatch, shared_bns):
+    from pipelines.bns.bundle import land_from_dir
+    from pipelines.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
+    from pipelines.bns.landing import landed_vintages
+    from pipelines.bns.parse import parse_file
+
+    monkeypatch.setenv("KAZMIG_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KAZMIG_CATALOGUE", raising=False)
+    src = {s.id: s for s in load_catalogue(DEFAULT_CATALOGUE)}["population_csv"]
+    full = (shared_bns / "6584-population-2026-08-11.csv").read_bytes()
+
+    def bundle(name: str, data: bytes) -> Path:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "6584-population-2026-08-11.csv").write_bytes(data)
+        return tmp_path / name
+
+    # the city spelled as a town is the city, not a district dropped without a word
+    respelled = full.replace('"Г.АЛМАТЫ"'.encode(), '"АЛМАТЫ Г."'.encode())
+    assert respelled != full
+    [r] = land_from_dir(bundle("town", respelled), [src])
+    assert r.outcome == "changed", r.error
+    [(path, meta)] = landed_vintages(src)
+    obs = parse_file(src, path, meta)
+    assert any(o["region"] == "750000000" for o in obs)
+    shutil.rmtree(tmp_path / "home")
+
+    # a first landing without Almaty at all (its rows gone): refused, naming it
+    cut = b"".join(ln for ln in full.splitlines(keepends=True) if "Г.АЛМАТЫ".encode() not in ln)
+    [r] = land_from_dir(bundle("cut", cut), [src])
+    assert r.outcome == "failed", r
+    assert r.error.startswith("refused 6584-population-2026-08-11.csv: it lacks 1 of the regions and cities"), r.error
+    assert "город Алматы (750000000)" in r.error and "\n" not in r.error
+    assert r.error.endswith("land it with `kazmig fetch population_csv --accept-losses --from DIR`")
+    assert landed_vintages(src) == []
+    [r] = land_from_dir(tmp_path / "cut", [src], accept_losses=True)  # the user's word: it lands
+    assert r.outcome == "changed"
+    [(_, meta)] = landed_vintages(src)
+    assert meta["accepted_losses"]["missing_regions"] == {"750000000": "город Алматы"}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -245,6 +246,21 @@ def losses(old: Coverage, new: Coverage) -> dict[str, Any]:
     return {"regions": lost_regions, "periods": sorted(old.periods - new.periods), "values": len(old.keys - new.keys)}
 
 
+def missing_regions(cov: Coverage) -> tuple[str | None, dict[str, str]]:
+    """(the last period, the regions and cities of the reference in force then that the file
+    lacks) for a table that covers regions: one naming two regions or more besides the country.
+    A first landing has no earlier vintage to compare with, so the reference is the yardstick."""
+    from pipelines import reference
+
+    named = {c for c in cov.regions if c != "KZ"}
+    last = max(cov.periods, default=None)
+    if len(named) < 2 or last is None:
+        return last, {}
+    day = f"{last}-12-31" if re.fullmatch(r"\d{4}", last) else str(last)[:10]
+    lacking = {k: r.name_ru for k, r in reference.regions_in_force(day).items() if k not in named}
+    return last, lacking
+
+
 def _losses_text(lost: dict[str, Any]) -> str:
     parts = []
     if lost["regions"]:
@@ -358,6 +374,17 @@ def land(
                 "values": lost["values"],
                 "accepted_at": vintages.iso(vintages.now()),
             }
+    last, lacking = missing_regions(new_cov)
+    if lacking:
+        names = ", ".join(f"{label} ({code})" for code, label in list(lacking.items())[:4])
+        more = f", {len(lacking) - 4} more" if len(lacking) > 4 else ""
+        if not accept_losses:
+            how = f"kazmig fetch {source.id} --accept-losses" + (" --from DIR" if bundle_name else "")
+            raise LossesRefused(
+                f"refused {name}: it lacks {len(lacking)} of the regions and cities of the reference "
+                f"in {last} ({names}{more}); if the bureau really left them out, land it with `{how}`"
+            )
+        accepted = {**(accepted or {"accepted_at": vintages.iso(vintages.now())}), "missing_regions": lacking}
     meta = {
         **meta,
         **v.fields(),
