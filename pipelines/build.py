@@ -177,9 +177,41 @@ def _unchanged_since_last_build(versions: dict) -> dict | None:
     return None
 
 
-def _unchanged(previous: dict, versions: dict, started: float) -> BuildReport:
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_orphans() -> list[str]:
+    """Publication's temporary copies (`.kazmig.duckdb.<pid>.tmp`, and its WAL) that a process
+    killed mid-copy left: removed when that process is gone. Returns a note per file removed."""
+    published = settings.published_db()
+    notes = []
+    if not published.parent.is_dir():
+        return notes
+    pattern = re.compile(rf"^\.{re.escape(published.name)}\.(\d+)\.tmp(\.wal)?$")
+    for path in sorted(published.parent.iterdir()):
+        m = pattern.match(path.name)
+        if not m or _pid_alive(int(m[1])):
+            continue
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        notes.append(f"removed {path} ({size} bytes), left by process {m[1]} that ended mid-publication")
+    return notes
+
+
+def _unchanged(previous: dict, versions: dict, started: float, notes: list[str] | None = None) -> BuildReport:
     """The report of a build that reran nothing: the last published build's, as it stands."""
     return BuildReport(
+        notes=notes or [],
         success=True,
         elapsed=time.monotonic() - started,
         unchanged=True,
@@ -207,6 +239,7 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         versions = current_versions()
         damaged = published_damage()  # truncated or replaced since: never "nothing changed"
         notes = [f"{damaged}; this build replaces it"] if damaged else []
+        notes += remove_orphans()
         if not damaged and settings.published_db().exists() and _last_build() is None:
             # No record to compare with: only a full build and publication make one that can be trusted.
             damaged = "no record of the last build"
@@ -215,7 +248,7 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             )
         previous = None if (force or not offline or damaged) else _unchanged_since_last_build(versions)
         if previous:
-            return _unchanged(previous, versions, started)
+            return _unchanged(previous, versions, started, notes)
         broken = reset_build_db()  # scratch state the build relies on, verified before it is used
         if broken:
             notes.append(f"the build database was unreadable ({broken}); removed it and rebuilt from scratch")
@@ -232,7 +265,7 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
             if plan is not None and not plan.keys:  # nothing stale: the code that changed is no asset's
                 previous = {**(_last_build() or {}), "versions": versions}
                 _write_status(previous)  # the record of the last real build, at the code's new version
-                return _unchanged(previous, versions, started)
+                return _unchanged(previous, versions, started, notes)
             run_config = {
                 "resources": {"fetch_settings": {"config": {"offline": offline, "always_materialize": True}}},
                 # Failures are reported by the summary below and kept in Dagster's event log.

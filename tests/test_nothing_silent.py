@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -124,3 +127,25 @@ def test_a_first_landing_must_hold_every_region_and_city_of_the_reference(tmp_pa
     assert r.outcome == "changed"
     [(_, meta)] = landed_vintages(src)
     assert meta["accepted_losses"]["missing_regions"] == {"750000000": "город Алматы"}
+
+
+def test_an_orphan_publication_copy_of_a_dead_process_is_removed_by_the_next_build(built_copy):
+    home = built_copy
+    wh = home / "warehouse"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a real process that ended: its pid is free
+    orphan = wh / f".kazmig.duckdb.{gone.pid}.tmp"
+    orphan.write_bytes(os.urandom(4096))
+    wal = wh / f".kazmig.duckdb.{gone.pid}.tmp.wal"
+    wal.write_bytes(b"x")
+    alive = wh / f".kazmig.duckdb.{os.getpid()}.tmp"  # a live process's: not ours to remove
+    alive.write_bytes(b"y")
+
+    out = kazmig(home, "build", "--offline").stdout  # even a build with nothing to do tidies
+    assert "nothing changed" in out, out
+    assert not orphan.exists() and not wal.exists() and alive.exists()
+    notes = [ln for ln in out.splitlines() if ln.startswith("note: removed ")]
+    assert notes == [
+        f"note: removed {orphan} (4096 bytes), left by process {gone.pid} that ended mid-publication",
+        f"note: removed {wal} (1 bytes), left by process {gone.pid} that ended mid-publication",
+    ], out
