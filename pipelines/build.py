@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pipelines import settings
 from pipelines.files import atomic_write, sha256_file
-from pipelines.messages import shown
+from pipelines.messages import no_space, shown
 from pipelines.warehouse.inputs import current_versions
 from pipelines.warehouse.lock import build_lock
-from pipelines.warehouse.verify import published_damage, reset_build_db
+from pipelines.warehouse.verify import build_db_holder, published_damage, reset_build_db
 
 DBT_FAILED = "dbt build failed:"  # pipelines/defs/dbt.py: a failed dbt step's description starts so
 
@@ -250,6 +250,12 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         if previous:
             return _unchanged(previous, versions, started, notes)
         broken = reset_build_db()  # scratch state the build relies on, verified before it is used
+        held = build_db_holder()
+        if held:
+            report = BuildReport(success=False, elapsed=time.monotonic() - started, notes=notes, errors=[held])
+            report.published_sha256 = (_last_build() or {}).get("published_sha256")
+            _write_status(report.to_json())
+            return report
         if broken:
             notes.append(f"the build database was unreadable ({broken}); removed it and rebuilt from scratch")
         log = settings.warehouse_dir() / "build" / "build.log"
@@ -320,7 +326,13 @@ def run_build(offline: bool = False, force: bool = False) -> BuildReport:
         for ev in result.all_events:
             if ev.is_step_failure:
                 err = ev.step_failure_data.error
-                report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(_cause(err))]
+                cause = _cause(err)
+                full = no_space(cause)  # one line saying where, whichever step the disk filled in
+                if full:
+                    if full not in report.errors:
+                        report.errors.append(full)
+                    continue
+                report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(cause)]
         if not result.success:
             report.errors += test_rows()
         published = settings.published_db()

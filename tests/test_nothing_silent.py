@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from conftest import kazmig
 from fixtures_pdf import prose_pdf
@@ -149,3 +150,86 @@ def test_an_orphan_publication_copy_of_a_dead_process_is_removed_by_the_next_bui
         f"note: removed {orphan} (4096 bytes), left by process {gone.pid} that ended mid-publication",
         f"note: removed {wal} (1 bytes), left by process {gone.pid} that ended mid-publication",
     ], out
+
+
+def test_errors_name_the_input_and_the_place_in_one_line(built_home, tmp_path, monkeypatch, shared_bns):
+    # a file name with a newline stays one line, escaped
+    odd = tmp_path / "bad\nname.pdf"
+    odd.write_bytes(b"x")
+    proc = kazmig(built_home, "extract", str(odd), check=False)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "kazmig extract: bad\\nname.pdf: not a PDF (starts with 'x')"
+    ], proc.stderr
+
+    # export onto an existing file is a usage error: exit 2, like every other
+    taken = tmp_path / "taken"
+    taken.write_text("mine")
+    proc = kazmig(built_home, "export", "--out", str(taken), check=False)
+    assert proc.returncode == 2 and proc.stderr.strip() == f"kazmig export: {taken}: File exists; choose another path"
+
+    # one bad byte in row 801 of a UTF-8 file: row 801, not "row 1" of a file misread as CP1251
+    from pipelines.bns.bundle import land_from_dir
+    from pipelines.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
+
+    monkeypatch.setenv("KAZMIG_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KAZMIG_CATALOGUE", raising=False)
+    src = {s.id: s for s in load_catalogue(DEFAULT_CATALOGUE)}["net_migration_csv"]
+    lines = (shared_bns / "6567-net-migration-2026-09-30.csv").read_bytes().split(b"\n")
+    at = lines[800].index("А".encode())
+    lines[800] = lines[800][:at] + b"\xff" + lines[800][at + 2 :]
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "6567-net-migration-2026-09-30.csv").write_bytes(b"\n".join(lines))
+    [r] = land_from_dir(tmp_path / "b", [src])
+    assert r.outcome == "failed", r
+    assert r.error.startswith("rejected 6567-net-migration-2026-09-30.csv: invalid UTF-8 byte 0xff at byte "), r.error
+    assert r.error.endswith(" (row 801)"), r.error
+
+
+def test_a_reader_holding_the_build_database_is_one_line_saying_who(built_copy):
+    home = built_copy
+    build_db = home / "warehouse" / "build" / "kazmig.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys, time; c = duckdb.connect({str(build_db)!r}, read_only=True); "
+            "print('open', flush=True); time.sleep(120)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        proc = kazmig(home, "build", "--offline", "--force", check=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    errors = [ln for ln in proc.stdout.splitlines() if ln.startswith("error: ")]
+    assert errors == [
+        f"error: the build database {build_db} is held open by process {holder.pid} ({errors[0].split('(', 1)[1]}"
+    ], proc.stdout
+    assert errors[0].endswith(
+        "close that program (or point it at the published warehouse "
+        f"{home / 'warehouse' / 'kazmig.duckdb'}, which builds never lock) and run again"
+    )
+    assert "IOException" not in proc.stdout and "Conflicting lock" not in proc.stdout
+
+
+def test_a_disk_that_fills_mid_build_says_no_space_left_on_where(tmp_path, shared_bns):
+    """A tmpfs as KAZMIG_HOME that holds the landed files but not the build (root only)."""
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=7m", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.fail("cannot mount a tmpfs here: this test needs root, as the suite's other full-disk tests")
+    try:
+        kazmig(mnt, "fetch", "--from", str(shared_bns))
+        proc = kazmig(mnt, "build", "--offline", check=False)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 1 and "Traceback" not in out, out
+        said = [ln for ln in out.splitlines() if f"no space left on {mnt} " in ln]
+        assert said, out
+        assert "disk I/O error" not in out and "Errno 28" not in out and "of a file" not in out, out
+        assert not (mnt / "warehouse" / "kazmig.duckdb").exists()
+    finally:
+        subprocess.run(["umount", str(mnt)], check=True)

@@ -77,3 +77,29 @@ def published_damage() -> str | None:
     if why:
         return f"the published warehouse {published} cannot be read ({why})"
     return None
+
+
+def build_db_holder() -> str | None:
+    """When another process holds the build database open (a DuckDB client pointed at
+    warehouse/build/ rather than the published file), one line saying who and what to do: every
+    step that writes would fail otherwise, each with DuckDB's own two lines."""
+    path = settings.build_db()
+    if not path.exists():
+        return None
+    import re
+
+    import duckdb
+
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.IOException as e:
+        text = str(e)
+        if "lock" not in text.lower():
+            return None
+        m = re.search(r"held in (.+?) \(PID (\d+)\)", text)
+        who = f"process {m[2]} ({m[1]})" if m else "another process"
+        return (
+            f"the build database {path} is held open by {who}; close that program (or point it at the "
+            f"published warehouse {settings.published_db()}, which builds never lock) and run again"
+        )
+    return None
