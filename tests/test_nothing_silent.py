@@ -233,3 +233,45 @@ def test_a_disk_that_fills_mid_build_says_no_space_left_on_where(tmp_path, share
         assert not (mnt / "warehouse" / "kazmig.duckdb").exists()
     finally:
         subprocess.run(["umount", str(mnt)], check=True)
+
+
+def test_a_distrusted_future_date_does_not_outrank_a_later_trusted_one(tmp_path, monkeypatch, shared_bns):
+    from pipelines.bns import vintage as vintages
+    from pipelines.bns.bundle import land_from_dir
+    from pipelines.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
+    from pipelines.bns.landing import landed_vintages
+    from pipelines.defs.bns import FetchSettings, _fetch_and_land
+
+    monkeypatch.setenv("KAZMIG_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KAZMIG_CATALOGUE", raising=False)
+    src = {s.id: s for s in load_catalogue(DEFAULT_CATALOGUE)}["net_migration_csv"]
+    data = (shared_bns / "6567-net-migration-2026-09-30.csv").read_bytes()
+    today = vintages.now()
+    future = (today + vintages.dt.timedelta(days=200)).date().isoformat()
+    earlier = (today - vintages.dt.timedelta(days=4)).date().isoformat()
+
+    def land(name: str, content: bytes):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / name).write_bytes(content)
+        [r] = land_from_dir(folder, [src])
+        assert r.outcome == "changed", r.error
+        return r
+
+    first = land(f"6567-net-migration-{future}.csv", data)  # its date is in the future: not trusted
+    [(_, meta)] = landed_vintages(src)
+    assert meta["vintage_basis"] == "retrieved" and "in the future" in meta["vintage_note"]
+
+    # a second file with a distrusted date: current only because it landed last — the build warns
+    land(f"6567-net-migration-{future[:4]}-12-31.csv", data.replace('"27 169"'.encode(), '"27 168"'.encode(), 1))
+    done = _fetch_and_land(src, FetchSettings(offline=True))
+    assert not done["passed"] and " — ranking unsure: " in done["line"], done["line"]
+
+    # a correction released four days ago (trusted), landed now: it is current, the guesses below it
+    correction = land(f"6567-net-migration-{earlier}.csv", data.replace('"27 169"'.encode(), '"27 170"'.encode(), 1))
+    landed = landed_vintages(src)
+    assert landed[-1][1]["sha256"] == correction.sha256, [m["vintage_at"] for _, m in landed]
+    demoted = [m for _, m in landed if m["sha256"] == first.sha256][0]
+    assert "ranked below the file dated " + earlier in demoted["vintage_note"]
+    done = _fetch_and_land(src, FetchSettings(offline=True))
+    assert done["passed"] and "ranking unsure" not in done["line"], done["line"]

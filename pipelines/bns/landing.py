@@ -17,6 +17,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -349,8 +350,12 @@ def land(
     )
     new_cov = Coverage.of(obs)
     accepted = None
+    demoted = [] if repaired else outranked_by_distrust(source, v)
     previous = None if repaired else latest_landed(source)  # the same bytes landed before: nothing to compare
-    if previous is not None and vintages.order_key(v.fields()) > vintages.order_key(previous[1]):
+    if previous is not None and (
+        any(side == previous[0].with_suffix(".json") for side, _ in demoted)
+        or vintages.order_key(v.fields()) > vintages.order_key(previous[1])
+    ):
         old_path, old_meta = previous
         try:
             old_obs = _parse(source, old_path, old_meta)
@@ -401,4 +406,47 @@ def land(
         json.dump(meta, f, ensure_ascii=False, indent=2)
         f.write("\n")
     os.chmod(side, 0o644)
+    for old_side, old_meta in demoted:  # after the new file is in place: refused, it demotes nothing
+        with atomic_write(old_side, encoding="utf-8") as f:
+            json.dump(old_meta, f, ensure_ascii=False, indent=2)
+            f.write("\n")
     return ("repaired" if repaired else "changed"), final, meta
+
+
+def distrusted(meta: dict[str, Any]) -> bool:
+    """Whether a landed file's vintage is its landing time standing in for a date that was not
+    trusted (a claim in the future, or older than what it replaced): its rank is a guess."""
+    return meta.get("vintage_basis") == "retrieved" and "not trusted" in (meta.get("vintage_note") or "")
+
+
+def outranked_by_distrust(source: Source, v: vintages.Vintage) -> list[tuple[Path, dict[str, Any]]]:
+    """The landed files of this table (every format of its element) that would rank above a new
+    file with a trusted date only because their own date was distrusted and replaced by their
+    landing time: (sidecar, the sidecar rewritten one second below the new file's vintage). The
+    new file was landed later and its date is believed; theirs is only "no later than landing"."""
+    if v.basis == "retrieved":
+        return []
+    from pipelines.bns.catalogue import load_catalogue
+
+    try:
+        same_table = [s for s in load_catalogue() if s.element_id == source.element_id] or [source]
+    except Exception:  # noqa: BLE001 - a catalogue that does not load: this source's files only
+        same_table = [source]
+    below = v.at - timedelta(seconds=1)
+    out = []
+    for other in same_table:
+        for path, meta in landed_vintages(other):
+            if distrusted(meta) and vintages.order_key(meta) > vintages.order_key(v.fields()):
+                out.append(
+                    (
+                        path.with_suffix(".json"),
+                        {
+                            **meta,
+                            "vintage": below.date().isoformat(),
+                            "vintage_at": vintages.iso(below),
+                            "vintage_note": f"{meta.get('vintage_note')}; ranked below the file dated "
+                            f"{v.date} landed after it (was {meta.get('vintage_at')})",
+                        },
+                    )
+                )
+    return out
