@@ -263,12 +263,12 @@ def test_a_distrusted_future_date_does_not_outrank_a_later_trusted_one(tmp_path,
     assert meta["vintage_basis"] == "retrieved" and "in the future" in meta["vintage_note"]
 
     # a second file with a distrusted date: current only because it landed last — the build warns
-    land(f"6567-net-migration-{future[:4]}-12-31.csv", data.replace('"27 169"'.encode(), '"27 168"'.encode(), 1))
+    land(f"6567-net-migration-{future[:4]}-12-31.csv", data.replace(b'"27 169"', b'"27 168"', 1))
     done = _fetch_and_land(src, FetchSettings(offline=True))
     assert not done["passed"] and " — ranking unsure: " in done["line"], done["line"]
 
     # a correction released four days ago (trusted), landed now: it is current, the guesses below it
-    correction = land(f"6567-net-migration-{earlier}.csv", data.replace('"27 169"'.encode(), '"27 170"'.encode(), 1))
+    correction = land(f"6567-net-migration-{earlier}.csv", data.replace(b'"27 169"', b'"27 170"', 1))
     landed = landed_vintages(src)
     assert landed[-1][1]["sha256"] == correction.sha256, [m["vintage_at"] for _, m in landed]
     demoted = [m for _, m in landed if m["sha256"] == first.sha256][0]
