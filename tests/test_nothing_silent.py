@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,32 @@ import pytest
 
 from conftest import kazmig
 from fixtures_pdf import prose_pdf
+
+
+def bomb_pdf(path: Path, inflated_mb: int) -> Path:
+    """A one-page PDF whose content stream, a few hundred KB, inflates to `inflated_mb` MB (a
+    comment line of spaces per MB after one line of text)."""
+    comp = zlib.compressobj(9)
+    body = comp.compress(b"BT /F1 12 Tf 72 720 Td (Population 100) Tj ET\n")
+    pad = b"%" + b" " * ((1 << 20) - 2) + b"\n"
+    body += b"".join(comp.compress(pad) for _ in range(inflated_mb)) + comp.flush()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
 
 
 def sha(path: Path) -> str:
@@ -275,3 +302,49 @@ def test_a_distrusted_future_date_does_not_outrank_a_later_trusted_one(tmp_path,
     assert "ranked below the file dated " + earlier in demoted["vintage_note"]
     done = _fetch_and_land(src, FetchSettings(offline=True))
     assert done["passed"] and "ranking unsure" not in done["line"], done["line"]
+
+
+def test_a_pdf_that_inflates_past_its_cap_is_quarantined_in_one_line(tmp_path, monkeypatch):
+    from pipelines.defs.documents import land_inbox
+
+    home = tmp_path / "home"
+    inbox = home / "raw" / "inbox"
+    inbox.mkdir(parents=True)
+    monkeypatch.setenv("KAZMIG_HOME", str(home))
+    bomb_pdf(inbox / "page bomb.pdf", 100)  # 100 MB on one page: over the page's 64 MB
+    landed, [q] = land_inbox()
+    assert landed == [] and q["name"] == "page bomb.pdf", q
+    assert q["reason"].endswith(
+        ".pdf: page 1's content inflates to more than 64 MB, the limit of a page (KAZMIG_PDF_MAX_PAGE_MB)"
+    ), q
+
+    bomb_pdf(inbox / "fits.pdf", 40)  # within a page's cap, over a document cap of 32 MB
+    monkeypatch.setenv("KAZMIG_PDF_MAX_DOCUMENT_MB", "32")
+    landed, [q] = land_inbox()
+    assert landed == [] and q["name"] == "fits.pdf", q
+    assert q["reason"].endswith(
+        ".pdf: its streams inflate to more than 32 MB, the limit of a document (KAZMIG_PDF_MAX_DOCUMENT_MB)"
+    ), q
+    monkeypatch.delenv("KAZMIG_PDF_MAX_DOCUMENT_MB")
+    assert (home / "raw" / "quarantine" / "page bomb.pdf").exists()
+    assert "limit of a page" in (home / "raw" / "quarantine" / "page bomb.pdf.reason.txt").read_text()
+
+    # the extractor holds the cap too, in a fraction of the memory PDFium would take to inflate it
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import resource, sys; from pipelines.cli import main; code = main(sys.argv[1:]); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(code)",
+            "extract",
+            str(bomb_pdf(tmp_path / "big.pdf", 300)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "kazmig extract: big.pdf: page 1's content inflates to more than 64 MB, the limit of a page "
+        "(KAZMIG_PDF_MAX_PAGE_MB)"
+    ], proc.stderr
+    assert int(proc.stdout.split()[-1]) < 200_000, proc.stdout  # KB: not the 300 MB inflated
