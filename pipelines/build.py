@@ -14,10 +14,10 @@ from pathlib import Path
 
 from pipelines import settings
 from pipelines.files import atomic_write, sha256_file
-from pipelines.messages import shown
+from pipelines.messages import no_space, shown
 from pipelines.warehouse.inputs import current_versions
 from pipelines.warehouse.lock import build_lock
-from pipelines.warehouse.verify import published_damage, reset_build_db
+from pipelines.warehouse.verify import build_db_holder, published_damage, reset_build_db
 
 DBT_FAILED = "dbt build failed:"  # pipelines/defs/dbt.py: a failed dbt step's description starts so
 
@@ -151,10 +151,12 @@ def _sources(materializations: dict, kept: set) -> dict[str, list[tuple[str, str
                 out["bureau"].append((path[1], what + (note or f" — {fetched}")))
             else:
                 out["bureau"].append((path[1], f"skipped: no file landed — {fetched}"))
-        elif key == "raw/documents" and not note:
+        elif key == "raw/documents":
             for k, v in sorted(meta.items()):
-                if k.startswith("quarantined/"):
+                if k.startswith("quarantined/") and not note:
                     out["documents"].append((shown(k.split("/", 1)[1]), f"quarantined: {shown(v)}"))
+                elif k.startswith("ignored/"):  # still there while the listing is kept: still said
+                    out["documents"].append((shown(k.split("/", 1)[1]), f"ignored: {shown(v)}"))
         elif key == "raw/document_figures":
             for k, v in sorted(meta.items()):
                 if k.startswith("figures/"):
@@ -163,10 +165,10 @@ def _sources(materializations: dict, kept: set) -> dict[str, list[tuple[str, str
 
 
 def _last_build() -> dict | None:
-    try:
-        return json.loads((settings.warehouse_dir() / "last_build.json").read_text())
-    except (OSError, ValueError):
-        return None
+    """The record of the last build when it validates (pipelines/warehouse/record.py), else None."""
+    from pipelines.warehouse.record import read_record
+
+    return read_record()[0]
 
 
 def _unchanged_since_last_build(versions: dict) -> dict | None:
@@ -177,9 +179,41 @@ def _unchanged_since_last_build(versions: dict) -> dict | None:
     return None
 
 
-def _unchanged(previous: dict, versions: dict, started: float) -> BuildReport:
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_orphans() -> list[str]:
+    """Publication's temporary copies (`.kazmig.duckdb.<pid>.tmp`, and its WAL) that a process
+    killed mid-copy left: removed when that process is gone. Returns a note per file removed."""
+    published = settings.published_db()
+    notes = []
+    if not published.parent.is_dir():
+        return notes
+    pattern = re.compile(rf"^\.{re.escape(published.name)}\.(\d+)\.tmp(\.wal)?$")
+    for path in sorted(published.parent.iterdir()):
+        m = pattern.match(path.name)
+        if not m or _pid_alive(int(m[1])):
+            continue
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        notes.append(f"removed {path} ({size} bytes), left by process {m[1]} that ended mid-publication")
+    return notes
+
+
+def _unchanged(previous: dict, versions: dict, started: float, notes: list[str] | None = None) -> BuildReport:
     """The report of a build that reran nothing: the last published build's, as it stands."""
     return BuildReport(
+        notes=notes or [],
         success=True,
         elapsed=time.monotonic() - started,
         unchanged=True,
@@ -208,10 +242,23 @@ def run_build(offline: bool = False, force: bool = False, interrupted=None) -> B
         versions = current_versions()
         damaged = published_damage()  # truncated or replaced since: never "nothing changed"
         notes = [f"{damaged}; this build replaces it"] if damaged else []
+        notes += remove_orphans()
+        if not damaged and settings.published_db().exists() and _last_build() is None:
+            # No record to compare with: only a full build and publication make one that can be trusted.
+            damaged = "no record of the last build"
+            notes.append(
+                "no record of the last build (warehouse/last_build.json): rebuilding everything and publishing"
+            )
         previous = None if (force or not offline or damaged) else _unchanged_since_last_build(versions)
         if previous:
-            return _unchanged(previous, versions, started)
+            return _unchanged(previous, versions, started, notes)
         broken = reset_build_db()  # scratch state the build relies on, verified before it is used
+        held = build_db_holder()
+        if held:
+            report = BuildReport(success=False, elapsed=time.monotonic() - started, notes=notes, errors=[held])
+            report.published_sha256 = (_last_build() or {}).get("published_sha256")
+            _write_status(report.to_json())
+            return report
         if broken:
             notes.append(f"the build database was unreadable ({broken}); removed it and rebuilt from scratch")
         log = settings.warehouse_dir() / "build" / "build.log"
@@ -227,7 +274,7 @@ def run_build(offline: bool = False, force: bool = False, interrupted=None) -> B
             if plan is not None and not plan.keys:  # nothing stale: the code that changed is no asset's
                 previous = {**(_last_build() or {}), "versions": versions}
                 _write_status(previous)  # the record of the last real build, at the code's new version
-                return _unchanged(previous, versions, started)
+                return _unchanged(previous, versions, started, notes)
             run_config = {
                 "resources": {"fetch_settings": {"config": {"offline": offline, "always_materialize": True}}},
                 # Failures are reported by the summary below and kept in Dagster's event log.
@@ -284,7 +331,13 @@ def run_build(offline: bool = False, force: bool = False, interrupted=None) -> B
         for ev in result.all_events:
             if ev.is_step_failure:
                 err = ev.step_failure_data.error
-                report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(_cause(err))]
+                cause = _cause(err)
+                full = no_space(cause)  # one line saying where, whichever step the disk filled in
+                if full:
+                    if full not in report.errors:
+                        report.errors.append(full)
+                    continue
+                report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(cause)]
         stop = interrupted() if interrupted else None
         if stop:  # whatever each step made of it (dbt reports a failure), the run was interrupted
             import signal

@@ -124,7 +124,7 @@ def cmd_extract(args) -> int:
     try:
         figures = extract_figures(args.file)
     except DocumentError as exc:
-        print(f"kazmig extract: {exc}", file=sys.stderr)
+        print(f"kazmig extract: {_shown(exc)}", file=sys.stderr)
         return 2
     if args.format == "table":
         print(format_table(figures))
@@ -142,7 +142,7 @@ def cmd_eval(args) -> int:
     try:
         scores = evaluate_dir(Path(args.dir))
     except GoldError as exc:
-        print(f"kazmig eval: {exc}", file=sys.stderr)
+        print(f"kazmig eval: {_shown(exc)}", file=sys.stderr)
         return 2
     print(report_json(scores) if args.format == "json" else report_table(scores))
     f1 = totals(scores).f1
@@ -171,7 +171,7 @@ def cmd_review(args) -> int:
             digest = sha256_file(Path(args.file)) if Path(args.file).is_file() else None
             docs = [d for d in docs if d["sha256"] == digest or d["name"] == Path(args.file).name]
             if not docs:
-                print(f"kazmig review: {args.file} is not a document in raw/documents", file=sys.stderr)
+                print(f"kazmig review: {_shown(args.file)} is not a document in raw/documents", file=sys.stderr)
                 return 2
         decided = {(c.document, c.key) for c in decisions if c.action != "pending"}
         entries, waiting = [], 0
@@ -188,7 +188,7 @@ def cmd_review(args) -> int:
             pending = {(c.document, c.key) for c in decisions if c.action == "pending"}
             entries += [e for e in template_entries(doc, figures, decided) if (e["document"], e["key"]) not in pending]
     except Failure as exc:
-        print(f"kazmig review: {exc.description}", file=sys.stderr)
+        print(f"kazmig review: {_shown(exc.description)}", file=sys.stderr)
         return 2
     n = write_template(out, entries)
     print(
@@ -287,7 +287,10 @@ def cmd_export(args) -> int:
     try:
         written = export_marts(Path(args.out), args.format, notes)
     except WarehouseMissing as exc:
-        print(f"kazmig export: {exc}", file=sys.stderr)
+        print(f"kazmig export: {_shown(exc)}", file=sys.stderr)
+        return 2
+    except (FileExistsError, NotADirectoryError) as exc:  # --out names a file: a usage error
+        print(f"kazmig export: {_os_error(exc)}", file=sys.stderr)
         return 2
     for path in written:
         print(path)
@@ -350,7 +353,7 @@ def cmd_report(args) -> int:
     try:
         result = render_report(Path(args.out) if args.out else None, year=args.year, region=args.region)
     except (WarehouseMissing, ReportError) as exc:
-        print(f"kazmig report: {exc}", file=sys.stderr)
+        print(f"kazmig report: {_shown(exc)}", file=sys.stderr)
         return 2
     for path in result.files:
         print(path)
@@ -370,7 +373,7 @@ def cmd_note(args) -> int:
         if args.pdf:
             result.files.append(print_pdf(result.html, result.html.with_suffix(".pdf")))
     except (WarehouseMissing, NoteError, PdfError) as exc:
-        print(f"kazmig note: {exc}", file=sys.stderr)
+        print(f"kazmig note: {_shown(exc)}", file=sys.stderr)
         return 2
     for path in result.files:
         print(path)
@@ -540,6 +543,12 @@ def _stopped(command: str, signum: int) -> None:
     os._exit(128 + signum)
 
 
+def _shown(exc: object) -> str:
+    from pipelines.messages import shown
+
+    return shown(str(exc).strip())
+
+
 def _failure(command: str, exc: BaseException) -> int | None:
     """Print `exc` as one line naming the place and what to do; the exit code (None: not ours)."""
     from pipelines.bns.catalogue import CatalogueError
@@ -557,6 +566,12 @@ def _failure(command: str, exc: BaseException) -> int | None:
         return 2
     if isinstance(exc, OSError):
         print(head + _os_error(exc), file=sys.stderr)
+        return 1
+    from pipelines.messages import no_space
+
+    full = no_space(exc)  # SQLite's "disk I/O error", DuckDB's IO Error on a full disk
+    if full:
+        print(head + full, file=sys.stderr)
         return 1
     log = _crash_log(exc)
     print(
@@ -577,10 +592,10 @@ def _os_error(exc: OSError) -> str:
     where = shown(exc.filename) if exc.filename else "a file"
     what = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
-        return (
-            f"no space left on the device of {where}; free some space and run again "
-            "(the published warehouse and the landed files are unchanged)"
-        )
+        from pipelines.messages import no_space
+
+        # a copy's full side is its destination (filename2); an error may name no file at all
+        return no_space(exc, exc.filename2, exc.filename) or f"no space left on the device of {where}"
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return (
             f"cannot write {where}: {what}; kazmig writes under KAZMIG_HOME ({shown(settings.home())}), "

@@ -68,6 +68,8 @@ def land_inbox(check: Callable[[Path], str | None]) -> tuple[list[dict], list[di
     if not inbox.is_dir():
         return landed, refused
     docs.mkdir(parents=True, exist_ok=True)
+    for leftover in docs.glob(".*.tmp"):  # a copy cut short by a killed landing (writers hold the lock)
+        leftover.unlink(missing_ok=True)
     for src in sorted(inbox.iterdir()):
         if src.name.startswith(".") or src.suffix.lower() != ".pdf":
             continue

@@ -21,3 +21,43 @@ def one_line(text: object, limit: int = 400) -> str:
     s = str(text).strip().splitlines()[0] if str(text).strip() else ""
     s = shown(s)
     return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+_FULL = re.compile(r"No space left on device|\[Errno 28\]|database or disk is full|disk I/O error", re.IGNORECASE)
+
+
+def no_space(text: object, *extra: object) -> str | None:
+    """When `text` is a full disk's error (an OSError, DuckDB's or SQLite's words for it), where:
+    "no space left on <mount> (...)", naming the fullest of the file systems kazmig writes to
+    (KAZMIG_HOME's warehouse, Dagster's storage, `extra` paths); else None. SQLite's "disk I/O
+    error" counts only when that file system is in fact (nearly) full."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from pipelines import settings
+
+    m = _FULL.search(str(text))
+    if not m:
+        return None
+    places = [settings.warehouse_dir(), Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")]
+    places += [Path(str(p)) for p in extra if p]
+    best = None
+    for place in places:
+        while not place.exists() and place != place.parent:
+            place = place.parent
+        try:
+            free = shutil.disk_usage(place).free
+        except OSError:
+            continue
+        if best is None or free < best[1]:
+            best = (place, free)
+    if best is None or (m.group(0).lower() == "disk i/o error" and best[1] > 4 << 20):
+        return None
+    mount = best[0].resolve()
+    while not os.path.ismount(mount) and mount != mount.parent:
+        mount = mount.parent
+    return (
+        f"no space left on {shown(mount)} (it holds {shown(best[0])}; {best[1] // 1024} KB free now); free some "
+        "space and run again (the published warehouse and the landed files are unchanged)"
+    )

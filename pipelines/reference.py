@@ -85,6 +85,32 @@ def _label_index() -> dict[str, str]:
     return index
 
 
+_TOWN_SUFFIX = re.compile(r"\s+(г|город)$")
+
+
 def region_for_label(label: str) -> str | None:
     """KATO code for a region label from a bureau table, or None when it is not a region."""
-    return _label_index().get(normalise_label(label))
+    key = normalise_label(label)
+    code = _label_index().get(key)
+    if code is None and _TOWN_SUFFIX.search(key):
+        # "АЛМАТЫ Г." is the bureau's spelling of a town; for a city of republican status it is the
+        # city itself. A town named like a region ("АБАЙ Г." in Karaganda) stays a town.
+        code = _label_index().get(_TOWN_SUFFIX.sub("", key))
+        if code is None or regions()[code].kind != "city":
+            return None
+    return code
+
+
+def regions_in_force(day: str) -> dict[str, Region]:
+    """The regions and cities of the reference that existed on `day` (ISO date), by KATO code."""
+    return {
+        k: r
+        for k, r in regions().items()
+        if r.kind != "country" and _valid(k)[0] <= day and (not _valid(k)[1] or day < _valid(k)[1])
+    }
+
+
+@cache
+def _valid(kato: str) -> tuple[str, str]:
+    row = next(r for r in _rows("ref_regions") if r["kato"] == kato)
+    return row["valid_from"] or "0000", row["valid_to"] or ""

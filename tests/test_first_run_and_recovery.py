@@ -179,11 +179,11 @@ def test_a_truncated_published_file_is_reported_and_rebuilt(first, tmp_path):
     healthy = kazmig(home, "status")
     assert f"published warehouse: {published} (verified:" in healthy.stdout
 
-    # export onto an existing file, and queries past their limits: one line each
+    # export onto an existing file (a usage error: exit 2), and queries past their limits: one line each
     taken = tmp_path / "taken"
     taken.write_text("mine")
     proc = kazmig(home, "export", "--out", str(taken), check=False)
-    assert proc.returncode == 1 and proc.stderr.strip().splitlines() == [
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
         f"kazmig export: {taken}: File exists; choose another path"
     ], proc.stderr
     assert taken.read_text() == "mine"

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +248,21 @@ def losses(old: Coverage, new: Coverage) -> dict[str, Any]:
     return {"regions": lost_regions, "periods": sorted(old.periods - new.periods), "values": len(old.keys - new.keys)}
 
 
+def missing_regions(cov: Coverage) -> tuple[str | None, dict[str, str]]:
+    """(the last period, the regions and cities of the reference in force then that the file
+    lacks) for a table that covers regions: one naming two regions or more besides the country.
+    A first landing has no earlier vintage to compare with, so the reference is the yardstick."""
+    from pipelines import reference
+
+    named = {c for c in cov.regions if c != "KZ"}
+    last = max(cov.periods, default=None)
+    if len(named) < 2 or last is None:
+        return last, {}
+    day = f"{last}-12-31" if re.fullmatch(r"\d{4}", last) else str(last)[:10]
+    lacking = {k: r.name_ru for k, r in reference.regions_in_force(day).items() if k not in named}
+    return last, lacking
+
+
 def _losses_text(lost: dict[str, Any]) -> str:
     parts = []
     if lost["regions"]:
@@ -334,8 +351,12 @@ def land(
     )
     new_cov = Coverage.of(obs)
     accepted = None
+    demoted = [] if repaired else outranked_by_distrust(source, v)
     previous = None if repaired else latest_landed(source)  # the same bytes landed before: nothing to compare
-    if previous is not None and vintages.order_key(v.fields()) > vintages.order_key(previous[1]):
+    if previous is not None and (
+        any(side == previous[0].with_suffix(".json") for side, _ in demoted)
+        or vintages.order_key(v.fields()) > vintages.order_key(previous[1])
+    ):
         old_path, old_meta = previous
         try:
             old_obs = _parse(source, old_path, old_meta)
@@ -359,6 +380,17 @@ def land(
                 "values": lost["values"],
                 "accepted_at": vintages.iso(vintages.now()),
             }
+    last, lacking = missing_regions(new_cov)
+    if lacking:
+        names = ", ".join(f"{label} ({code})" for code, label in list(lacking.items())[:4])
+        more = f", {len(lacking) - 4} more" if len(lacking) > 4 else ""
+        if not accept_losses:
+            how = f"kazmig fetch {source.id} --accept-losses" + (" --from DIR" if bundle_name else "")
+            raise LossesRefused(
+                f"refused {name}: it lacks {len(lacking)} of the regions and cities of the reference "
+                f"in {last} ({names}{more}); if the bureau really left them out, land it with `{how}`"
+            )
+        accepted = {**(accepted or {"accepted_at": vintages.iso(vintages.now())}), "missing_regions": lacking}
     meta = {
         **meta,
         **v.fields(),
@@ -375,4 +407,47 @@ def land(
         json.dump(meta, f, ensure_ascii=False, indent=2)
         f.write("\n")
     os.chmod(side, 0o644)
+    for old_side, old_meta in demoted:  # after the new file is in place: refused, it demotes nothing
+        with atomic_write(old_side, encoding="utf-8") as f:
+            json.dump(old_meta, f, ensure_ascii=False, indent=2)
+            f.write("\n")
     return ("repaired" if repaired else "changed"), final, meta
+
+
+def distrusted(meta: dict[str, Any]) -> bool:
+    """Whether a landed file's vintage is its landing time standing in for a date that was not
+    trusted (a claim in the future, or older than what it replaced): its rank is a guess."""
+    return meta.get("vintage_basis") == "retrieved" and "not trusted" in (meta.get("vintage_note") or "")
+
+
+def outranked_by_distrust(source: Source, v: vintages.Vintage) -> list[tuple[Path, dict[str, Any]]]:
+    """The landed files of this table (every format of its element) that would rank above a new
+    file with a trusted date only because their own date was distrusted and replaced by their
+    landing time: (sidecar, the sidecar rewritten one second below the new file's vintage). The
+    new file was landed later and its date is believed; theirs is only "no later than landing"."""
+    if v.basis == "retrieved":
+        return []
+    from pipelines.bns.catalogue import load_catalogue
+
+    try:
+        same_table = [s for s in load_catalogue() if s.element_id == source.element_id] or [source]
+    except Exception:  # noqa: BLE001 - a catalogue that does not load: this source's files only
+        same_table = [source]
+    below = v.at - timedelta(seconds=1)
+    out = []
+    for other in same_table:
+        for path, meta in landed_vintages(other):
+            if distrusted(meta) and vintages.order_key(meta) > vintages.order_key(v.fields()):
+                out.append(
+                    (
+                        path.with_suffix(".json"),
+                        {
+                            **meta,
+                            "vintage": below.date().isoformat(),
+                            "vintage_at": vintages.iso(below),
+                            "vintage_note": f"{meta.get('vintage_note')}; ranked below the file dated "
+                            f"{v.date} landed after it (was {meta.get('vintage_at')})",
+                        },
+                    )
+                )
+    return out

@@ -56,6 +56,12 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         # UTF-8 that breaks off inside its last character is a cut download, not CP1251
         if e.reason == "unexpected end of data" and e.end == len(data) and len(data) - e.start < 4:
             raise b.error("truncated: the file ends inside a UTF-8 character", row=data.count(b"\n") + 1) from None
+        # UTF-8 text up to a bad byte (its Cyrillic header read as UTF-8) is a UTF-8 file with one
+        # broken byte, not CP1251: say where it is rather than misread the whole file
+        if e.start and max(data[: e.start]) >= 0x80:
+            raise b.error(
+                f"invalid UTF-8 byte 0x{data[e.start]:02x} at byte {e.start}", row=data.count(b"\n", 0, e.start) + 1
+            ) from None
     try:
         text = decode(data)
     except UnicodeDecodeError:

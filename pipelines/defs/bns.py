@@ -25,7 +25,7 @@ from dagster import (
 from pydantic import PrivateAttr
 
 from pipelines.bns.catalogue import load_catalogue
-from pipelines.bns.landing import LandingError, landed_vintages
+from pipelines.bns.landing import LandingError, distrusted, landed_vintages
 from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
 from pipelines.warehouse.inputs import bureau_snapshot, code_version, landed_version
 
@@ -205,6 +205,12 @@ def _fetch_and_land(source, fetch_settings: FetchSettings) -> dict:
         passed = result is None or result.outcome != "failed"
         if not passed:
             line = f"used the landed vintage {vintage_text(latest)} — {why}"
+        if len(landed) > 1 and distrusted(latest):  # current by its landing time, not by a date
+            line += (
+                f" — ranking unsure: {latest.get('vintage_note')}, so it is current only because it "
+                "landed last; land it again under its true date if an earlier file should be current"
+            )
+            passed = False
     return {
         "result": result,
         "landed": landed,

@@ -144,6 +144,9 @@ def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> 
     # The listing is the snapshot: its content hash is the data version, and raw/document_figures
     # extracts the documents it names (a PDF landed later is the next build's change).
     docs = list_documents()
+    ignored = inputs.ignored_inputs()
+    for name, why in ignored.items():
+        context.log.warning(f"{shown(name)}: {why}")
     rows = []
     for d in docs:
         pages, written = _pdf_facts(settings.raw_dir() / d["path"])
@@ -155,6 +158,7 @@ def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> 
             "documents": n,
             "names": ", ".join(d["name"] for d in docs),
             **{f"quarantined/{q['name']}": f"{q['reason']} → raw/quarantine/{q['quarantined']}" for q in quarantined},
+            **{f"ignored/{name}": why for name, why in ignored.items()},
         },
         data_version=DataVersion(documents_version(docs)),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from pipelines import settings
 from pipelines.outputs.query import WarehouseMissing, connect_published, format_table
 
@@ -16,12 +14,9 @@ def status_text() -> tuple[str, bool]:
     from pipelines.warehouse.verify import published_damage
 
     out = []
-    last = settings.warehouse_dir() / "last_build.json"
-    try:
-        b = json.loads(last.read_text())
-    except (OSError, ValueError):
-        b = None
-    b = b if isinstance(b, dict) and "finished" in b else None
+    from pipelines.warehouse.record import read_record
+
+    b, bad = read_record()
     # Dagster's history has every run, whoever started it; last_build.json only `kazmig build`'s
     history = read_history()
     run = history.last_run if history else None
@@ -32,7 +27,7 @@ def status_text() -> tuple[str, bool]:
             + (f", published {settings.published_db()}" if run.published else ", not published")
         )
         out += [f"  error: {e}" for e in run.errors]
-    if b:
+    if b is not None:
         out.append(
             f"last build: {b['finished']} — {'succeeded' if b.get('success') else 'FAILED'} in {b.get('elapsed')} s"
             + (f", published {b['published']}" if b.get("published") else ", not published")
@@ -40,8 +35,8 @@ def status_text() -> tuple[str, bool]:
         out += [f"  note: {n}" for n in b.get("notes", [])]
         out += [f"  failing check: {c}" for c in b.get("checks_failed", [])]
         out += [f"  error: {e}" for e in b.get("errors", [])]
-    elif run is None:
-        out.append("last build: none" + (" (warehouse/last_build.json cannot be read)" if last.exists() else ""))
+    elif run is None or bad:
+        out.append("last build: none" + (f" (warehouse/last_build.json cannot be read: {bad})" if bad else ""))
     damage = published_damage()
     if damage:
         out.append(f"published warehouse: DAMAGED — {damage}; run `kazmig build --force` to publish it again")

@@ -79,7 +79,9 @@ def list_documents() -> list[dict]:
     """Every PDF in raw/documents with its name, sha256, size and landing time (one per content)."""
     docs = settings.documents_dir()
     seen: dict[str, dict] = {}
-    for path in sorted(docs.glob("*.pdf")) if docs.is_dir() else []:
+    # NOTE2.PDF is as much a PDF as note2.pdf: the suffix matches in any case
+    pdfs = sorted(p for p in docs.iterdir() if _is_pdf_name(p)) if docs.is_dir() else []
+    for path in pdfs:
         problem = not_regular(path)
         if problem:
             raise UnreadableInput(
@@ -103,9 +105,42 @@ def list_documents() -> list[dict]:
     return list(seen.values())
 
 
+def _is_pdf_name(path: Path) -> bool:
+    return path.suffix.lower() == ".pdf" and not path.name.startswith(".")
+
+
+def ignored_inputs() -> dict[str, str]:
+    """Every entry of raw/documents and raw/inbox that no step reads (by its path under raw/), with
+    the reason: nothing a person puts there is passed over without a word in the build summary."""
+    out: dict[str, str] = {}
+    docs, inbox = settings.documents_dir(), settings.inbox_dir()
+    for folder, where in ((docs, "raw/documents"), (inbox, "raw/inbox")):
+        if not folder.is_dir():
+            continue
+        entries = sorted(folder.iterdir())
+        stems = {p.stem for p in entries if _is_pdf_name(p)}
+        for p in entries:
+            if _is_pdf_name(p):
+                continue  # read (or, when it cannot be, refused or quarantined by name)
+            if folder == docs and (p.name == "corrections.yaml" or (p.suffix == ".json" and p.stem in stems)):
+                continue  # the corrections file; a landed PDF's sidecar
+            if p.name.startswith(".") and p.name.endswith(".tmp") and folder == docs:
+                continue  # a landing's own temporary file, tidied by the next landing
+            if p.is_dir() and not p.is_symlink():
+                why = f"a folder: only files directly in {where} are read"
+            elif p.name.startswith("."):
+                why = "a hidden file (its name starts with '.'): not read"
+            else:
+                why = f"not a PDF (suffix {shown(p.suffix) or 'none'}): not read"
+            out[f"{where}/{p.name}"] = why + ("" if folder == docs else "; left in raw/inbox")
+    return out
+
+
 def documents_version(docs: list[dict]) -> str:
-    """The data version of raw/documents: the listing it writes, by content."""
-    return digest(sorted(docs, key=lambda d: d["sha256"]))
+    """The data version of raw/documents: the listing it writes, by content, and what it ignored
+    (a file put beside the PDFs is a change the summary must name)."""
+    ignored = ignored_inputs()
+    return digest(sorted(docs, key=lambda d: d["sha256"]) + ([{"ignored": ignored}] if ignored else []))
 
 
 def corrections_path() -> Path:

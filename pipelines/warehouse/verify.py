@@ -3,7 +3,6 @@ cannot be read; the published file must be what the last build published, or peo
 
 from __future__ import annotations
 
-import json
 import os
 
 from pipelines import settings
@@ -53,10 +52,17 @@ def published_damage() -> str | None:
     published = settings.published_db()
     if not published.exists():
         return None
-    try:
-        recorded = json.loads((settings.warehouse_dir() / "last_build.json").read_text()).get("published_sha256")
-    except (OSError, ValueError, AttributeError):
-        recorded = None
+    from pipelines.warehouse.record import read_record
+
+    record, bad = read_record()
+    recorded = (record or {}).get("published_sha256")
+    if bad or (record is not None and not recorded):
+        # Without the checksum a replaced file would pass for the published one: not verifiable.
+        why = f"cannot be read ({bad})" if bad else "has no checksum of the published file"
+        return (
+            f"the published warehouse {published} cannot be verified: the record of the last build "
+            f"warehouse/last_build.json {why}"
+        )
     if recorded:  # the bytes the last build published: readable as they were verified then
         actual = sha256_file(published)
         if recorded == actual:
@@ -78,4 +84,30 @@ def published_damage() -> str | None:
     why = unreadable(published)
     if why:
         return f"the published warehouse {published} cannot be read ({why})"
+    return None
+
+
+def build_db_holder() -> str | None:
+    """When another process holds the build database open (a DuckDB client pointed at
+    warehouse/build/ rather than the published file), one line saying who and what to do: every
+    step that writes would fail otherwise, each with DuckDB's own two lines."""
+    path = settings.build_db()
+    if not path.exists():
+        return None
+    import re
+
+    import duckdb
+
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.IOException as e:
+        text = str(e)
+        if "lock" not in text.lower():
+            return None
+        m = re.search(r"held in (.+?) \(PID (\d+)\)", text)
+        who = f"process {m[2]} ({m[1]})" if m else "another process"
+        return (
+            f"the build database {path} is held open by {who}; close that program (or point it at the "
+            f"published warehouse {settings.published_db()}, which builds never lock) and run again"
+        )
     return None
