@@ -191,7 +191,7 @@ def _footnote_reference(paragraph, number: int) -> None:
     run.style = "Footnote Reference"
     ref = OxmlElement("w:footnoteReference")
     ref.set(qn("w:id"), str(number))
-    run._r.append(ref)
+    run.element.append(ref)  # Run.element: python-docx's public handle on the run's XML
 
 
 def _footnotes_part(doc, footnotes: list[str]) -> None:
