@@ -381,15 +381,15 @@ def cmd_note(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from pipelines.report.marts_doc import README, marts_reference, readme_block, write_readme
+    from pipelines.report.marts_doc import REFERENCE, marts_reference, readme_block, write_readme
 
     if args.check:
         if readme_block() != marts_reference():
-            print(f"kazmig docs: the marts reference in {README} is stale; run `kazmig docs`", file=sys.stderr)
+            print(f"kazmig docs: the marts reference in {REFERENCE} is stale; run `kazmig docs`", file=sys.stderr)
             return 1
-        print(f"{README}: marts reference up to date")
+        print(f"{REFERENCE}: marts reference up to date")
         return 0
-    print(f"{README}: {'marts reference rewritten' if write_readme() else 'marts reference unchanged'}")
+    print(f"{REFERENCE}: {'marts reference rewritten' if write_readme() else 'marts reference unchanged'}")
     return 0
 
 
@@ -492,8 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pdf", action="store_true", help="also print the HTML to PDF with headless Chromium")
     p.set_defaults(func=cmd_note)
 
-    p = sub.add_parser("docs", help="write the marts reference (from sql/models/marts/schema.yml) into README.md")
-    p.add_argument("--check", action="store_true", help="only check that README.md is up to date")
+    p = sub.add_parser("docs", help="write the marts reference (from sql/models/marts/schema.yml) into docs/marts.md")
+    p.add_argument("--check", action="store_true", help="only check that docs/marts.md is up to date")
     p.set_defaults(func=cmd_docs)
 
     args = parser.parse_args(argv)

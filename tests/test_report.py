@@ -344,7 +344,7 @@ def test_readme_marts_reference_is_generated_from_dbt_docs():
     from pipelines.report.marts_doc import marts_reference, readme_block
 
     generated = marts_reference()
-    assert readme_block() == generated, "README.md's marts reference is stale: run `kazmig docs` (make docs)"
+    assert readme_block() == generated, "docs/marts.md is stale: run `kazmig docs` (make docs)"
     import yaml
 
     schema = yaml.safe_load((REPO / "sql" / "models" / "marts" / "schema.yml").read_text(encoding="utf-8"))

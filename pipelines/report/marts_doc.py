@@ -1,7 +1,7 @@
-"""The marts reference in README.md, generated from dbt's column docs (sql/models/marts/schema.yml).
+"""The marts reference, docs/marts.md, generated from dbt's column docs (sql/models/marts/schema.yml).
 
 `kazmig docs` rewrites the block between the markers; `kazmig docs --check` (and the test suite)
-fails when the README's block differs from what schema.yml says.
+fails when the file's block differs from what schema.yml says.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pipelines import settings
 START = "<!-- marts:start -->"
 END = "<!-- marts:end -->"
 SCHEMA = settings.SQL_DIR / "models" / "marts" / "schema.yml"
-README = settings.REPO_ROOT / "README.md"
+REFERENCE = settings.REPO_ROOT / "docs" / "marts.md"
 
 
 def _cell(text: str | None) -> str:
@@ -44,19 +44,19 @@ def marts_reference(schema: Path = SCHEMA) -> str:
 
 def _split(text: str) -> tuple[str, str, str]:
     if START not in text or END not in text:
-        raise ValueError(f"README.md has no {START} … {END} block")
+        raise ValueError(f"docs/marts.md has no {START} … {END} block")
     head, rest = text.split(START, 1)
     body, tail = rest.split(END, 1)
     return head, body, tail
 
 
-def readme_block(readme: Path = README) -> str:
+def readme_block(readme: Path = REFERENCE) -> str:
     """The text currently between the markers, without the surrounding newlines."""
     return _split(readme.read_text(encoding="utf-8"))[1].strip("\n")
 
 
-def write_readme(readme: Path = README, schema: Path = SCHEMA) -> bool:
-    """Replace the README block with the generated reference; True when the file changed."""
+def write_readme(readme: Path = REFERENCE, schema: Path = SCHEMA) -> bool:
+    """Replace the block with the generated reference; True when the file changed."""
     text = readme.read_text(encoding="utf-8")
     head, _, tail = _split(text)
     new = f"{head}{START}\n{marts_reference(schema)}\n{END}{tail}"
