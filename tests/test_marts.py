@@ -220,7 +220,7 @@ def test_primary_keys_are_held_by_the_file_and_relationships_become_foreign_keys
 
 
 def test_the_catalog_is_named_after_the_file(built_home, tmp_path):
-    """What README's BI section warns about: BI tools save the catalog name with every dataset,
+    """What docs/bi.md warns about: BI tools save the catalog name with every dataset,
     and DuckDB takes it from the file's name, so a renamed copy is another catalog."""
     import shutil
 
