@@ -251,3 +251,42 @@ def test_sentences_in_kazakh_or_english_give_their_figures(tmp_path, template):
         if not set(want) <= got:
             failed.append((text, want, sorted(got)))
     assert not failed, failed[:2]
+
+
+@pytest.mark.parametrize("language", ["en", "kk"])
+@pytest.mark.parametrize("seed", range(3))
+def test_a_population_table_with_total_urban_and_rural_columns(tmp_path, language, seed):
+    rng = random.Random(seed)
+    year = rng.randint(2015, 2025)
+    chosen = _regions(rng)
+    if language == "en":
+        heads = ["Total", "Urban", "Rural"]
+        caption = f"Population as of 1 January {year}, persons"
+        name = "name_en"
+    else:
+        heads = ["Барлығы", "Қалалық жерлер", "Ауылдық жерлер"]
+        caption = f"{year} жылғы 1 қаңтардағы халық саны, адам"
+        name = "name_kk"
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", size=9)
+    pdf.text(20, 30, caption)
+    xs = [110, 145, 180]
+    for x, h in zip(xs, heads):
+        pdf.text(x - pdf.get_string_width(h), 40, h)
+    want = []
+    for k, r in enumerate(chosen):
+        y = 47 + 6 * k
+        total = rng.randint(300_000, 2_500_000)
+        urban = rng.randint(total // 4, total)
+        values = [total, urban, total - urban]
+        pdf.text(20, y, getattr(r, name))
+        for x, v in zip(xs, values):
+            s = f"{v:,}" if language == "en" else f"{v:,}".replace(",", " ")
+            pdf.text(x - pdf.get_string_width(s), y, s)
+        for indicator, v in zip(("population", "population_urban", "population_rural"), values):
+            want.append((indicator, v, f"{year}-01-01", r.kato))
+    pdf.output(str(tmp_path / "t.pdf"))
+    got = {(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "t.pdf")}
+    missing = [w for w in want if w not in got]
+    assert not missing, f"{len(missing)} of {len(want)} missed, e.g. {missing[:3]}"
