@@ -280,3 +280,36 @@ def test_parentheses_are_negative_only_where_the_document_says_so(tmp_path, seed
     signed = -balance if noted else balance
     assert ("net_migration", signed, str(year)) in got, got
     assert ("net_migration", -signed, str(year)) not in got
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("angle", [90, 270])
+def test_a_table_printed_sideways_is_read_like_an_upright_one(tmp_path, seed, angle):
+    """A landscape table on a portrait page: caption, year heads and rows, all turned by 90° or
+    270° (no /Rotate flag to tell), every cell read in the table's own frame."""
+    rng = random.Random(seed)
+    years = sorted(rng.sample(range(2012, 2026), 3))
+    rows = rng.sample([r for r in regions().values() if r.kind == "oblast"], 5)
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", size=9)
+    want = []
+    # drawn in an upright frame, then turned about the page's centre
+    with pdf.rotation(angle, 105, 148):
+        ox, oy = 105 - 120, 148 - 70
+        pdf.text(ox, oy, "Таблица 3. Сальдо миграции по регионам, человек")
+        for k, y in enumerate(years):
+            h = f"{y}г."
+            pdf.text(ox + 140 + 35 * k - pdf.get_string_width(h), oy + 12, h)
+        for i, r in enumerate(rows):
+            yy = oy + 20 + 7 * i
+            pdf.text(ox, yy, _label(r.name_ru, r.kind, 1))
+            for k, y in enumerate(years):
+                v = rng.randint(-30000, 30000)
+                s = _grouped(v)
+                pdf.text(ox + 140 + 35 * k - pdf.get_string_width(s), yy, s)
+                want.append(("net_migration", v, str(y), r.kato))
+    pdf.output(str(tmp_path / "s.pdf"))
+    got = {(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "s.pdf")}
+    missing = [w for w in want if w not in got]
+    assert not missing, f"{len(missing)} of {len(want)} missed, e.g. {missing[:3]}"

@@ -130,10 +130,19 @@ def _page(page, number: int, name: str) -> Page:
         if n > MAX_CHARS_PER_PAGE:
             raise DocumentError(f"{name}: page {number} has {n} characters, more than {MAX_CHARS_PER_PAGE}")
         text = tp.get_text_range() if n else ""
-        words = _words(tp, text, n, height, number)
+        words, turned = _words(tp, text, n, height, number)
     finally:
         tp.close()
     rules, boxes = _rules(page, height)
+    if _sideways(words, turned):
+        # a page printed sideways (a landscape table on a portrait page): read in its own frame
+        up = sum(math.sin(c[5]) < 0 for c in turned) >= len(turned) / 2
+        words = _sideways_words(turned, width, height, number, up)
+        rules = [_turn(r, width, height, up) for r in rules]
+        boxes = [_turn(b, width, height, up) for b in boxes]
+        width, height = height, width
+    else:
+        words += _vertical_words(turned, number)
     page_ = Page(number, width, height, words, rules, boxes)
     page_.words = join_digit_groups(words, page_.vertical_rules())
     return page_
@@ -181,17 +190,17 @@ _MARKS = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰⁾*]+$")
 _TOKEN = re.compile(r"[^\s\ufffe\x02\u00ad]+[\ufffe\x02\u00ad]?")
 
 
-def _words(tp, text: str, n: int, height: float, number: int) -> list[Word]:
+def _words(tp, text: str, n: int, height: float, number: int) -> tuple[list[Word], list[tuple]]:
     """Words from PDFium's text: each whitespace-separated token is measured by its first and
     last character; a token whose ends disagree (a raised footnote mark, a change of line) is
-    read character by character."""
+    read character by character. Characters set at 90° or 270° come back apart."""
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
     box = pdfium_c.FPDFText_GetLooseCharBox
     weight = pdfium_c.FPDFText_GetFontWeight
     raw = tp.raw
     words: list[Word] = []
-    turned: list[tuple] = []  # rotated characters: text, box, angle, baseline x
+    turned: list[tuple] = []  # rotated characters: text, tight box, angle, baseline x, loose x0 and x1
     tight = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
     tight_refs = [ctypes.byref(v) for v in tight]
     angle = pdfium_c.FPDFText_GetCharAngle
@@ -204,7 +213,9 @@ def _words(tp, text: str, n: int, height: float, number: int) -> list[Word]:
                 pdfium_c.FPDFText_GetCharBox(raw, i, *tight_refs)
                 x0, x1, y0, y1 = (v.value for v in tight)
                 pdfium_c.FPDFText_GetCharOrigin(raw, i, *tight_refs[:2])  # the glyph's baseline point
-                turned.append((text[i], x0, x1, height - y1, height - y0, angle(raw, i), tight[0].value))
+                origin = tight[0].value
+                box(raw, i, ref)  # the loose box's width: the line's height, as upright words have it
+                turned.append((text[i], x0, x1, height - y1, height - y0, angle(raw, i), origin, rect.left, rect.right))
             continue
         hyphen = tok[-1] in "\ufffe\x02\u00ad"
         last = e - 2 if hyphen else e - 1
@@ -234,25 +245,64 @@ def _words(tp, text: str, n: int, height: float, number: int) -> list[Word]:
             words.append(Word(text_, x0, x1, min(top0, top1), max(bot0, bot1), number, weight(raw, a) >= 600))
         else:
             words.extend(_chars(raw, text, a, e, height, number, box, weight, rect, ref))
-    return words + _vertical_words(turned, number)
+    return words, turned
+
+
+def _sideways(words: list[Word], turned: list[tuple]) -> bool:
+    """Most of the page's characters are turned: the page itself is printed sideways."""
+    return len(turned) > SIDEWAYS_SHARE * (len(turned) + sum(len(w.text) for w in words))
+
+
+# The share of a page's characters set at 90° or 270° above which the page is read turned.
+SIDEWAYS_SHARE = 0.6
+
+
+def _turn(r: tuple, width: float, height: float, up: bool) -> tuple:
+    """A box (x0, top, x1, bottom) of the page in the frame of its turned text."""
+    x0, top, x1, bottom = r
+    return (height - bottom, x0, height - top, x1) if up else (top, width - x1, bottom, width - x0)
+
+
+def _sideways_words(chars: list[tuple], width: float, height: float, number: int, up: bool) -> list[Word]:
+    """The words of a turned page in the frame its text reads in: each vertical line is a line,
+    split into words where the gap along it opens."""
+    out = []
+    for ln in _vertical_lines(chars):
+        upward = math.sin(ln[0][5]) < 0
+        ln.sort(key=lambda c: -c[4] if upward else c[3])
+        size = max(c[2] - c[1] for c in ln)
+        words: list[list[tuple]] = [[ln[0]]]
+        for prev, ch in zip(ln, ln[1:]):
+            gap = (prev[3] - ch[4]) if upward else (ch[3] - prev[4])
+            if gap > VERTICAL_SPACE * size:
+                words.append([ch])
+            else:
+                words[-1].append(ch)
+        x0, x1 = min(c[7] for c in ln), max(c[8] for c in ln)
+        for w in words:
+            top, bottom = min(c[3] for c in w), max(c[4] for c in w)
+            nx0, ntop, nx1, nbottom = _turn((x0, top, x1, bottom), width, height, up)
+            out.append(Word("".join(c[0] for c in w), nx0, nx1, ntop, nbottom, number))
+    return out
+
+
+def _vertical_lines(chars: list[tuple]) -> list[list[tuple]]:
+    """Turned characters grouped by their baseline (the same for every glyph of a vertical line)."""
+    lines: list[list[tuple]] = []
+    for ch in sorted(chars, key=lambda c: (c[6], c[3])):
+        if lines and abs(ch[6] - lines[-1][0][6]) < 1.5 and math.sin(ch[5]) * math.sin(lines[-1][0][5]) > 0:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return lines
 
 
 def _vertical_words(chars: list[tuple], number: int) -> list[Word]:
     """Text set at 90° or 270° (a table's vertical heads) as one word per vertical line: its
     characters in reading order, spaces where the gap along the line opens, laid flat at the
     line's start so that the heads of one row stand on one line over their columns."""
-
-    def base(c: tuple) -> float:  # the baseline: the same for every glyph of a vertical line
-        return c[6]
-
-    lines: list[list[tuple]] = []
-    for ch in sorted(chars, key=lambda c: (base(c), c[3])):
-        if lines and abs(base(ch) - base(lines[-1][0])) < 1.5 and math.sin(ch[5]) * math.sin(lines[-1][0][5]) > 0:
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
     out = []
-    for ln in lines:
+    for ln in _vertical_lines(chars):
         upward = math.sin(ln[0][5]) < 0  # 270°: read from the bottom up
         ln.sort(key=lambda c: -c[4] if upward else c[3])
         size = max(c[2] - c[1] for c in ln)
