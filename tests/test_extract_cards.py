@@ -63,3 +63,42 @@ def test_every_key_figure_card_under_its_slide_title(tmp_path, seed):
     got = {(f.indicator, f.value, f.period, f.region) for f in extract_figures(tmp_path / "cards.pdf")}
     missing = [w for w in want if w not in got]
     assert not missing, f"{len(missing)} of {len(want)} cards missed, e.g. {missing[:3]}; got {sorted(got)}"
+
+
+REGIONS_GEN = {
+    "Акмолинская область": "Акмолинской области",
+    "Павлодарская область": "Павлодарской области",
+    "Костанайская область": "Костанайской области",
+}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_headline_figure_in_a_title_is_a_figure_and_the_body_repeating_it_is_the_same_one(tmp_path, seed):
+    rng = random.Random(seed)
+    year, month = rng.randint(2015, 2025), rng.randint(1, 12)
+    name, genitive = rng.choice(sorted(REGIONS_GEN.items()))
+    v, urban = rng.randint(500_000, 1_000_000), rng.randint(200_000, 400_000)
+    number = f"{v:,}".replace(",", " ")
+    title = rng.choice(
+        [
+            f"Население {genitive} на 1 {MGEN[month - 1]} {year} года — {number} человек",
+            f"Численность населения {genitive} на 1 {MGEN[month - 1]} {year} года составила {number} человек",
+        ]
+    )
+    repeat = rng.random() < 0.5
+    pdf = new_pdf()
+    pdf.add_page()
+    pdf.set_font("dv", "B", 18)
+    pdf.multi_cell(0, 9, title)
+    pdf.set_font("dv", size=11)
+    pdf.ln(4)
+    body = f"Городское население области составило {urban:,} человек.".replace(",", " ")
+    if repeat:
+        body = f"Всего в области проживали {number} человек. " + body
+    pdf.multi_cell(0, 6, body)
+    pdf.output(str(tmp_path / "h.pdf"))
+    figs = [f for f in extract_figures(tmp_path / "h.pdf") if f.status == "fact"]
+    got = [(f.indicator, f.value, f.period) for f in figs]
+    period = f"{year}-{month:02d}-01"
+    assert got.count(("population", v, period)) == 1, got
+    assert ("population_urban", urban, period) in got, got

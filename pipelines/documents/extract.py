@@ -160,6 +160,7 @@ class _Reader:
         named = Scope("doc")
         context.absorb(named, b.text)
         self.title_region = named.region not in (None, "KZ")
+        self._headline(b, self.doc)
 
     def _dates_above(self, bi: int, b: document.Block, marker) -> bool:
         """A date that dates what it stands under rather than opening a section."""
@@ -198,6 +199,17 @@ class _Reader:
         self.state.names_regions = self.state.names_regions or sc.region not in (None, "KZ")
         self.sections.append((level, sc, b.text))
         self.lead = None
+        if b.kind == "heading":
+            self._headline(b, sc)
+
+    def _headline(self, b: document.Block, scope: Scope) -> None:
+        """A title or heading may state a figure of its own ("Население … на 1 июля — N
+        человек"); the body repeating it is one figure (repeats are dropped at the end)."""
+        if not re.search(r"\d[\d ]*\d|\d[,.]\d", _strip_periods(b.text)):
+            return  # no number but dates, years and list numbers
+        state = prose.DocState()  # what a headline states carries on to no sentence
+        got = prose.paragraph(b.text, scope.child("para"), state, b.at, None)
+        self.drafts += [d for d in got if d.period is not None]
 
     def _subtitle_line(self, bi: int, b: document.Block) -> None:
         # a month span with the source under a heading ("Январь–июль YYYY года, данные …"): dates the section it
