@@ -135,7 +135,10 @@ def test_note_of_akmola_docx_and_html(drafts, published):
     assert sources["population"] == (
         "БНС, таблица «Численность населения на начало периода» (эл. 6584), выпуск от 11.08.2026."
     )
-    assert sources["labour_emigration"] == "Документ «labour_migration_note.pdf» от 24.11.2026, с. 1."
+    # the document by its title (the PDF's metadata title), then its file, date and page
+    assert (
+        sources["labour_emigration"] == "Документ «Трудовая миграция» (labour_migration_note.pdf) от 24.11.2026, с. 1."
+    )
     assert sources["population_urban_share"].startswith("Расчёт по данным БНС")
     # the region first, the country after it and shorter; no claim the warehouse cannot check
     regional, national = text.index("Численность населения"), text.index("В целом по стране")

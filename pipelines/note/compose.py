@@ -106,7 +106,10 @@ def _title(title: str | None) -> str:
 
 def _document(o: dict) -> str:
     page = f", с. {o['page']}" if o.get("page") is not None else ""
-    return f"Документ «{o['source_title'] or o['file']}» от {_day(o['vintage'])}{page}"
+    title, name = o["source_title"] or o["file"], o["file"]
+    # the title a reader knows it by, then the file it is kept as (left out when it is the title)
+    named = f"«{title}» ({name})" if name and name != title else f"«{title}»"
+    return f"Документ {named} от {_day(o['vintage'])}{page}"
 
 
 def border_caveat(d: NoteData, rows: list[dict]) -> str | None:
