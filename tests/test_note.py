@@ -158,6 +158,9 @@ def test_note_of_akmola_docx_and_html(drafts, published):
         "расхождение",
         "нет данных БНС",
     }
+    # each row names its document by title and file, in the DOCX and the HTML alike
+    assert {row.cells[0].text for row in annex.rows[1:]} == {"«Трудовая миграция» (labour_migration_note.pdf)"}
+    assert "<td>«Трудовая миграция» (labour_migration_note.pdf), с.&nbsp;" in html
     # every value stands for the marts' own, rounded as written
     current = {
         (i, p, r, c): v
