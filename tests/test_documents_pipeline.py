@@ -85,6 +85,7 @@ def test_documents_store_their_titles(tmp_path, monkeypatch):
     _titled_pdf(docs / "a.pdf", "Трудовая эмиграция из Акмолинской области")
     _titled_pdf(docs / "b.pdf", "Заголовок на странице", metadata_title="Миграция населения, 2024")
     _titled_pdf(docs / "c.pdf", "Выбытие населения в 2024 году", metadata_title="Microsoft Word - c.docx")
+    (docs / "d.pdf").write_bytes(b"%PDF-1.7\n garbage \n%%EOF\n")  # unreadable: no title, and no failure here
     result = dg.materialize([documents], resources={"warehouse_lock": WarehouseLock()})
     assert result.success
     with duckdb.connect(str(home / "warehouse" / "build" / "kazmig.duckdb"), read_only=True) as con:
@@ -93,6 +94,7 @@ def test_documents_store_their_titles(tmp_path, monkeypatch):
         "a.pdf": "Трудовая эмиграция из Акмолинской области",
         "b.pdf": "Миграция населения, 2024",
         "c.pdf": "Выбытие населения в 2024 году",
+        "d.pdf": None,
     }
 
 
