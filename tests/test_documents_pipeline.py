@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 
 from conftest import FIGURE_KEYS, NOTE, kazmig
-from fixtures_pdf import prose_pdf
+from fixtures_pdf import new_pdf, prose_pdf
 
 
 def test_inbox_sensor_lands_by_hash_and_extracts(tmp_path, monkeypatch):
@@ -47,10 +47,55 @@ def test_inbox_sensor_lands_by_hash_and_extracts(tmp_path, monkeypatch):
     rows = con.execute(
         "select document_sha256, page, position, indicator, region, value, period from raw.document_figures"
     ).fetchall()
-    docs = con.execute("select name, sha256, pages from raw.documents").fetchall()
+    docs = con.execute("select name, sha256, pages, title from raw.documents").fetchall()
     con.close()
     assert rows == [(digest, 1, 0, "population", "350000000", 1134800.0, "2025-01-01")]
-    assert docs == [("karaganda.pdf", digest, 1)]
+    assert docs == [("karaganda.pdf", digest, 1, None)]  # no metadata title, no title block: none
+
+
+def _titled_pdf(path, heading: str, metadata_title: str | None = None):
+    """A page with a heading set large above body text, and the PDF metadata title (or none)."""
+    pdf = new_pdf()
+    if metadata_title is not None:
+        pdf.set_title(metadata_title)
+    pdf.add_page()
+    pdf.set_font("dv", "B", 18)
+    pdf.multi_cell(0, 10, heading, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dv", "", 11)
+    for text in (
+        "В 2024 году из области выбыло 12 300 человек, больше, чем годом ранее.",
+        "Основная часть выбывших направилась в Российскую Федерацию и Германию.",
+    ):
+        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    pdf.output(str(path))
+    return path
+
+
+def test_documents_store_their_titles(tmp_path, monkeypatch):
+    """raw.documents.title: the PDF's metadata title; without one (or with one that only names
+    the file, as word processors write it), the document's title block."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("KAZMIG_HOME", str(home))
+    from pipelines.defs.bns import WarehouseLock
+    from pipelines.defs.documents import documents
+
+    docs = home / "raw" / "documents"
+    docs.mkdir(parents=True)
+    _titled_pdf(docs / "a.pdf", "Трудовая эмиграция из Акмолинской области")
+    _titled_pdf(docs / "b.pdf", "Заголовок на странице", metadata_title="Миграция населения, 2024")
+    _titled_pdf(docs / "c.pdf", "Выбытие населения в 2024 году", metadata_title="Microsoft Word - c.docx")
+    (docs / "d.pdf").write_bytes(b"%PDF-1.7\n garbage \n%%EOF\n")  # unreadable: no title, and no failure here
+    result = dg.materialize([documents], resources={"warehouse_lock": WarehouseLock()})
+    assert result.success
+    with duckdb.connect(str(home / "warehouse" / "build" / "kazmig.duckdb"), read_only=True) as con:
+        titles = dict(con.execute("select name, title from raw.documents").fetchall())
+    assert titles == {
+        "a.pdf": "Трудовая эмиграция из Акмолинской области",
+        "b.pdf": "Миграция населения, 2024",
+        "c.pdf": "Выбытие населения в 2024 году",
+        "d.pdf": None,
+    }
 
 
 def test_extract_cli_prints_the_notes_figures(tmp_path, shared_sources):

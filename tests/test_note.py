@@ -135,7 +135,10 @@ def test_note_of_akmola_docx_and_html(drafts, published):
     assert sources["population"] == (
         "БНС, таблица «Численность населения на начало периода» (эл. 6584), выпуск от 11.08.2026."
     )
-    assert sources["labour_emigration"] == "Документ «labour_migration_note.pdf» от 24.11.2026, с. 1."
+    # the document by its title (the PDF's metadata title), then its file, date and page
+    assert (
+        sources["labour_emigration"] == "Документ «Трудовая миграция» (labour_migration_note.pdf) от 24.11.2026, с. 1."
+    )
     assert sources["population_urban_share"].startswith("Расчёт по данным БНС")
     # the region first, the country after it and shorter; no claim the warehouse cannot check
     regional, national = text.index("Численность населения"), text.index("В целом по стране")
@@ -155,6 +158,9 @@ def test_note_of_akmola_docx_and_html(drafts, published):
         "расхождение",
         "нет данных БНС",
     }
+    # each row names its document by title and file, in the DOCX and the HTML alike
+    assert {row.cells[0].text for row in annex.rows[1:]} == {"«Трудовая миграция» (labour_migration_note.pdf)"}
+    assert "<td>«Трудовая миграция» (labour_migration_note.pdf), с.&nbsp;" in html
     # every value stands for the marts' own, rounded as written
     current = {
         (i, p, r, c): v

@@ -25,6 +25,7 @@ from dagster import (
 
 from pipelines import settings
 from pipelines.defs.bns import WarehouseLock
+from pipelines.documents.title import document_title
 from pipelines.files import atomic_write, sha256_file
 from pipelines.messages import shown
 from pipelines.progress import progress
@@ -40,6 +41,7 @@ DOCUMENT_COLUMNS = [
     ("landed_at", "timestamp"),
     ("path", "varchar"),
     ("document_date", "date"),
+    ("title", "varchar"),
 ]
 FIGURE_COLUMNS = [
     ("document_sha256", "varchar"),
@@ -149,8 +151,18 @@ def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> 
         context.log.warning(f"{shown(name)}: {why}")
     rows = []
     for d in docs:
-        pages, written = _pdf_facts(settings.raw_dir() / d["path"])
-        rows.append({**d, "pages": pages, "document_date": written, "landed_at": _utc(d["landed_at"])})
+        path = settings.raw_dir() / d["path"]
+        pages, written = _pdf_facts(path)
+        # cited by its title: the PDF's metadata title, else its title block (None: the file name stands)
+        rows.append(
+            {
+                **d,
+                "pages": pages,
+                "document_date": written,
+                "title": document_title(path),
+                "landed_at": _utc(d["landed_at"]),
+            }
+        )
     with connect_build() as con:
         n = replace_table(con, "raw.documents", rows, DOCUMENT_COLUMNS)
     return MaterializeResult(

@@ -106,7 +106,14 @@ def _title(title: str | None) -> str:
 
 def _document(o: dict) -> str:
     page = f", с. {o['page']}" if o.get("page") is not None else ""
-    return f"Документ «{o['source_title'] or o['file']}» от {_day(o['vintage'])}{page}"
+    return f"Документ {document_named(o['source_title'], o['file'])} от {_day(o['vintage'])}{page}"
+
+
+def document_named(title: str | None, name: str | None) -> str:
+    """«title» (file): the title a reader knows a document by, then the file it is kept as (left
+    out when it is the title); the file alone when the document has no title."""
+    title = title or name or ""
+    return f"«{title}» ({name})" if name and name != title else f"«{title}»"
 
 
 def border_caveat(d: NoteData, rows: list[dict]) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from pipelines import settings
 from pipelines.files import atomic_write
 from pipelines.note import charts as note_charts
-from pipelines.note.compose import Figure, Note, Paragraph, compose
+from pipelines.note.compose import Figure, Note, Paragraph, compose, document_named
 from pipelines.note.data import NoteData, load
 from pipelines.outputs.query import connect_published
 
@@ -85,7 +85,10 @@ def note_html(note: Note, charts: dict[str, bytes]) -> str:
 
     env = environment(Path(__file__).with_name("templates"), value=_value)
     return env.get_template("note.html.j2").render(
-        note=note, status=STATUS_RU, charts={k: base64.b64encode(v).decode("ascii") for k, v in charts.items()}
+        note=note,
+        status=STATUS_RU,
+        named=document_named,
+        charts={k: base64.b64encode(v).decode("ascii") for k, v in charts.items()},
     )
 
 
@@ -162,7 +165,7 @@ def note_docx(note: Note, charts: dict[str, bytes]):
             for cell, text in zip(
                 cells,
                 (
-                    c["document_name"],
+                    document_named(c["document_title"], c["document_name"]),
                     str(c["page"]),
                     c["indicator_name_ru"] or c["indicator"],
                     c["period"] or "",

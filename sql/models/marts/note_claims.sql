@@ -2,7 +2,7 @@
 -- verdict judged against the figure's stated precision; when the bureau has no value for the
 -- stated period, the nearest period it does have.
 with claims as (
-    select f.*, d.document_name, d.vintage as document_vintage
+    select f.*, d.document_name, d.document_title, d.vintage as document_vintage
     from {{ ref('stg_document_figures') }} as f
     left join {{ ref('stg_documents') }} as d using (document_sha256)
     -- only facts are claims: a figure waiting for review would charge the document with the
@@ -74,6 +74,7 @@ nearest as (
 select
     c.document_sha256,
     c.document_name,
+    c.document_title,
     c.document_vintage,
     c.page,
     c.position,

@@ -25,7 +25,8 @@ select
     c.stated_precision,
     c.source_kind,
     c.source_id,
-    coalesce(s.title, c.source_name) as source_title,
+    -- a document is cited by its own title (its file name when it has none)
+    coalesce(s.title, d.document_title, c.source_name) as source_title,
     s.attribution as source_attribution,
     c.source_label,
     c.vintage,
@@ -40,6 +41,7 @@ select
 from {{ ref('fct_observation_current') }} as c
 join {{ ref('fct_observation') }} as f using (observation_id)
 left join {{ ref('stg_bns_sources') }} as s on s.source_id = c.source_id
+left join {{ ref('stg_documents') }} as d on c.source_kind = 'document' and d.document_sha256 = f.file_sha256
 left join {{ ref('dim_indicator') }} as i on i.code = c.indicator
 left join {{ ref('dim_region') }} as r on r.kato = c.region
 left join {{ ref('dim_country') }} as k on k.code = c.country

@@ -3,6 +3,7 @@
 select
     sha256 as document_sha256,
     name as document_name,
+    title as document_title,
     cast(size as bigint) as size_bytes,
     cast(pages as integer) as pages,
     cast(landed_at as timestamp) as landed_at,
