@@ -252,13 +252,16 @@ def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | 
 def _key_figures(con: duckdb.DuckDBPyConnection, d: ReportData) -> list[dict]:
     out = []
     named = [r for r in d.destinations if not r["is_remainder"]]
+    # the national total's own source: the mart's remainder row ("the rest") is cited by it
+    rest = next((r for r in d.destinations if r["is_remainder"]), None)
+    national_source = rest["source"] if rest else (d.destinations[0]["source"] if d.destinations else None)
     if d.destinations and d.destinations[0]["national_total"] is not None:
         out.append(
             {
                 "label": f"Labour emigrants, {d.year}",
                 "value": d.destinations[0]["national_total"],
                 "unit": "persons",
-                "source": d.destinations[0]["source"],
+                "source": national_source,
             }
         )
     if named:
@@ -270,6 +273,8 @@ def _key_figures(con: duckdb.DuckDBPyConnection, d: ReportData) -> list[dict]:
                 "unit": "persons",
                 "share": top["share_pct"],
                 "source": top["source"],
+                # a share of the national total: the country's figure and the total are its sources
+                "sources": [top["source"], national_source],
             }
         )
     if d.trend:
