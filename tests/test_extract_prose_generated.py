@@ -317,3 +317,16 @@ def the_capital_named_in_passing(rng):
         ("population", round(c * 1_000_000), f"{y}-01-01", "710000000"),
         ("natural_increase", n, str(y - 1), "KZ"),
     ]
+
+
+@t
+def the_indicator_named_again(rng):
+    """ "этот показатель" takes the indicator of the figure before it."""
+    o, y, m = rng.choice(OBL), rng.randint(2015, 2025), rng.randint(3, 11)
+    v, w = rng.randint(300_000, 2_000_000), rng.randint(300_000, 2_000_000)
+    pronoun = rng.choice(["этот показатель", "данный показатель"])
+    s = (
+        f"На 1 {MGEN[m - 1]} {y} года численность населения {infl(o.name_ru, 'gent')} составила {g(v)} человек. "
+        f"На начало года {pronoun} составлял {g(w)} человек."
+    )
+    return s, [("population", v, f"{y}-{m:02d}-01", o.kato), ("population", w, f"{y}-01-01", o.kato)]

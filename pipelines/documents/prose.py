@@ -677,6 +677,9 @@ def _continues(s: str, n: Number) -> str:
     only lists labelled values."""
     if re.match(r"^\W*(?:далее|дальше|затем|потом|следом|за\s+н(?:ими|им|ей))\b", s, re.I):
         return "continued"
+    # "этот показатель", "данный показатель", "тот же показатель": the figure before, named again
+    if re.search(r"\b(?:этот|данный|тот\s+же|указанный)\s+показател[ья]\b", s[: n.start], re.I):
+        return "continued"
     if re.search(r"[–—:(]\s*[-+]?$", s[: n.start].rstrip()[-3:] + " "):
         return "previous"
     return ""
