@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+# A failed dbt step's Failure description starts so (pipelines/defs/dbt.py); the build's summary
+# finds the failed nodes after it (pipelines/build.py).
+DBT_FAILED = "dbt build failed:"
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 

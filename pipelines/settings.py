@@ -66,10 +66,11 @@ def postgres_reader_role() -> str:
     return os.environ.get("KAZMIG_POSTGRES_READER") or "kazmig_reader"
 
 
+SWAP_WAIT = 30.0  # seconds, unless KAZMIG_POSTGRES_SWAP_WAIT says otherwise
+
+
 def postgres_swap_wait() -> float:
     """Seconds a release waits for readers to let go of the live tables before it ends the idle ones."""
-    from pipelines.serving.postgres import SWAP_WAIT
-
     raw = os.environ.get("KAZMIG_POSTGRES_SWAP_WAIT")
     try:
         return float(raw) if raw else SWAP_WAIT

@@ -51,7 +51,6 @@ __all__ = [
     "fetch_all",
     "fetch_source",
     "format_fetch_table",
-    "land_from_dir",
     "landed_vintages",
     "make_session",
     "manifest_path",
@@ -668,12 +667,6 @@ def fetch_all(
         if own and session is not None:
             session.close()
     return results
-
-
-def land_from_dir(*args, **kwargs):
-    from pipelines.bns.bundle import land_from_dir as _land
-
-    return _land(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""The shape of the package, read from its import graph (grimp; imports inside functions count).
+
+Layers, top to bottom; a module imports only from layers below its own, and the packages that
+share a layer do not import each other:
+
+    cli | service              the commands and the Dagster service
+    build                      `kazmig build`: the no-op check, one Dagster run, the summary
+    definitions                the Dagster Definitions
+    defs                       the assets, checks, sensors and schedules
+    note                       the regional note (reads the report's data)
+    report                     the HTML report
+    bns | documents | outputs | serving | inbox
+                               the sources (bureau tables, PDF documents) and what is made from
+                               the warehouse (exports, status, queries; the PostgreSQL tier)
+    warehouse                  the DuckDB files, their lock, record, publication and history
+    dbt_run                    dbt in this process
+    dbt_manifest               the dbt project's manifest and code versions
+    reference | files | messages | progress | templates
+                               small shared helpers and the reference tables
+    settings                   where things are and what the environment says
+
+And no module is part of an import loop: every cycle between modules fails, whichever layer.
+"""
+
+from __future__ import annotations
+
+import grimp
+import pytest
+
+LAYERS = (
+    {"cli", "service"},
+    "build",
+    "definitions",
+    "defs",
+    "note",
+    "report",
+    {"bns", "documents", "outputs", "serving", "inbox"},
+    "warehouse",
+    "dbt_run",
+    "dbt_manifest",
+    {"reference", "files", "messages", "progress", "templates"},
+    "settings",
+)
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("pipelines", cache_dir=None)
+
+
+def _loops(graph: grimp.ImportGraph) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    loops: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == module:
+                    break
+            if len(component) > 1:
+                loops.append(sorted(component))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return loops
+
+
+def _line(graph: grimp.ImportGraph, importer: str, imported: str) -> str:
+    details = graph.get_import_details(importer=importer, imported=imported)
+    return f"{importer}:{details[0]['line_number']} imports {imported}" if details else f"{importer} imports {imported}"
+
+
+def _cycle(graph: grimp.ImportGraph, loop: list[str]) -> list[str]:
+    """One shortest cycle through the loop's first module (breadth first, inside the loop)."""
+    members, start = set(loop), loop[0]
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for module in frontier:
+            for imported in sorted(graph.find_modules_directly_imported_by(module) & members):
+                if imported == start:
+                    path = [module]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return [*reversed(path), start]
+                if imported not in came_from:
+                    came_from[imported] = module
+                    nxt.append(imported)
+        frontier = nxt
+    return loop
+
+
+def test_no_import_loops(graph):
+    loops = _loops(graph)
+    described = []
+    for loop in loops:
+        cycle = _cycle(graph, loop)
+        described.append(" -> ".join(_line(graph, a, b) for a, b in zip(cycle, cycle[1:], strict=False)))
+    assert not loops, "import loops:\n" + "\n".join(described)
+
+
+def test_layers_import_downwards_only(graph):
+    broken = graph.find_illegal_dependencies_for_layers(layers=LAYERS, containers={"pipelines"})
+    lines = sorted(
+        f"{dep.importer} -> {dep.imported}: "
+        + "; ".join(" -> ".join([*sorted(r.heads)[:1], *r.middle, *sorted(r.tails)[:1]]) for r in dep.routes)
+        for dep in broken
+    )
+    assert not broken, "imports against the layers (top to bottom " + repr(LAYERS) + "):\n" + "\n".join(lines)
+
+
+def test_every_top_level_module_has_a_layer(graph):
+    # A new module or package at the top of pipelines/ must be placed in the layers above.
+    placed = {name for layer in LAYERS for name in ([layer] if isinstance(layer, str) else layer)}
+    top = {m.split(".")[1] for m in graph.modules if m.count(".") >= 1}
+    assert top <= placed, f"not in any layer of tests/test_architecture.py: {sorted(top - placed)}"
