@@ -24,6 +24,12 @@ And no module is part of an import loop: every cycle between modules fails, whic
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import grimp
 import pytest
 
@@ -133,3 +139,50 @@ def test_every_top_level_module_has_a_layer(graph):
     placed = {name for layer in LAYERS for name in ([layer] if isinstance(layer, str) else layer)}
     top = {m.split(".")[1] for m in graph.modules if m.count(".") >= 1}
     assert top <= placed, f"not in any layer of tests/test_architecture.py: {sorted(top - placed)}"
+
+
+# --- nothing heavy at import ------------------------------------------------------------------
+
+_IMPORT_ALL_BUT_DEFINITIONS = """
+import importlib, pkgutil, sys
+import pipelines
+for info in pkgutil.walk_packages(pipelines.__path__, "pipelines."):
+    if not info.name.startswith(("pipelines.definitions", "pipelines.defs")):
+        importlib.import_module(info.name)
+heavy = sorted(m for m in ("dagster", "dagster_dbt", "dbt") if m in sys.modules)
+print(pipelines.__file__, ",".join(heavy) or "-")
+"""
+
+
+def test_importing_the_package_runs_no_dbt(tmp_path):
+    """Every module but the Dagster definitions imports without dbt (no `dbt parse`, which
+    would write sql/target/manifest.json) and without Dagster: a copy of the package and the dbt
+    project with no manifest stays without one."""
+    root = Path(__file__).resolve().parent.parent
+    ignore = shutil.ignore_patterns("target", "logs", "dbt_packages", "__pycache__", ".user.yml")
+    shutil.copytree(root / "pipelines", tmp_path / "pipelines", ignore=ignore)
+    shutil.copytree(root / "sql", tmp_path / "sql", ignore=ignore)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "KAZMIG_HOME": str(tmp_path / "home")}
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ALL_BUT_DEFINITIONS], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    where, heavy = proc.stdout.split()
+    assert Path(where).is_relative_to(tmp_path), where  # the copy was imported, not the worktree
+    assert heavy == "-", f"importing pipelines loaded {heavy}"
+    assert not (tmp_path / "sql" / "target").exists(), "importing pipelines ran dbt"
+
+
+def test_loading_the_definitions_parses_only_a_changed_project():
+    """With the manifest made for the project as it is, loading the definitions (as `kazmig
+    build`, `dagster dev` and `dg check defs` do) does not run `dbt parse` again: the manifest
+    file is left as it was."""
+    from pipelines.dbt_manifest import _HASH_FILE, MANIFEST, prepare
+
+    prepare()
+    before = (MANIFEST.stat().st_mtime_ns, _HASH_FILE.stat().st_mtime_ns)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import pipelines.definitions"], capture_output=True, text=True, cwd=MANIFEST.parent
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (MANIFEST.stat().st_mtime_ns, _HASH_FILE.stat().st_mtime_ns) == before
