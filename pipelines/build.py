@@ -125,7 +125,7 @@ def dagster_instance(notes: list[str] | None = None):
     scratch state, the warehouse does not depend on it."""
     from dagster import AssetKey, DagsterInstance
 
-    home = Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")
+    home = settings.dagster_home()
     for attempt in (1, 2):
         home.mkdir(parents=True, exist_ok=True)
         config, ours = home / "dagster.yaml", settings.REPO_ROOT / "config" / "dagster.yaml"

@@ -44,7 +44,7 @@ def no_space(text: object, *extra: object) -> str | None:
     m = _FULL.search(str(text))
     if not m:
         return None
-    places = [settings.warehouse_dir(), Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")]
+    places = [settings.warehouse_dir(), settings.dagster_home()]
     places += [Path(str(p)) for p in extra if p]
     best = None
     for place in places:
