@@ -13,13 +13,35 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import settings
+from pipelines.bns.snapshot import bureau_snapshot, landed_version
+from pipelines.dbt_manifest import project_code
 from pipelines.files import atomic_write, sha256_file
-from pipelines.messages import no_space, shown
-from pipelines.warehouse.inputs import current_versions
+from pipelines.messages import DBT_FAILED, no_space, shown
+from pipelines.warehouse import inputs
 from pipelines.warehouse.lock import build_lock
 from pipelines.warehouse.verify import build_db_holder, published_damage, reset_build_db
 
-DBT_FAILED = "dbt build failed:"  # pipelines/defs/dbt.py: a failed dbt step's description starts so
+
+def current_versions() -> dict[str, str | None]:
+    """The versions the entry assets would report now (None: the inbox holds files to land,
+    so raw/documents will change), and the code of the pipeline and the dbt project: what the
+    last published build read, compared by the no-op check."""
+    bureau = bureau_snapshot()
+    try:
+        docs = None if inputs.inbox_files() else inputs.list_documents()
+        path = inputs.corrections_path()
+        corrections = sha256_file(path) if path.is_file() else None
+    except (OSError, inputs.UnreadableInput):  # not known now: the build reads them and reports the problem
+        docs, corrections = None, None
+    versions: dict[str, str | None] = {
+        "raw/documents": None if docs is None else inputs.documents_version(docs),
+        "raw/document_figures": None if docs is None else inputs.figures_version(docs, corrections),
+        "raw/bns_observations": bureau.version,
+        **{f"bns/{s.id}": landed_version(bureau.vintages[s.id]) for s in bureau.sources},
+    }
+    code = [inputs.code_version(name) for name in sorted(inputs.CODE)] + [project_code(), inputs.freshness_day()]
+    versions["code"] = inputs.digest(code)
+    return versions
 
 
 @dataclass
@@ -103,7 +125,7 @@ def dagster_instance(notes: list[str] | None = None):
     scratch state, the warehouse does not depend on it."""
     from dagster import AssetKey, DagsterInstance
 
-    home = Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")
+    home = settings.dagster_home()
     for attempt in (1, 2):
         home.mkdir(parents=True, exist_ok=True)
         config, ours = home / "dagster.yaml", settings.REPO_ROOT / "config" / "dagster.yaml"

@@ -498,6 +498,13 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     args.exit_now = argv is None  # the command line, not a caller in this process
+    from pipelines import settings
+
+    try:
+        settings.env()  # a KAZMIG_* variable of the wrong kind stops any command at once, in one line
+    except ValueError as exc:
+        print(f"kazmig {args.command}: {exc}", file=sys.stderr)
+        return 1
     if args.exit_now:
         _SIGNALS.start()
         for sig in (signal.SIGTERM, signal.SIGHUP):

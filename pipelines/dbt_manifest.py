@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,8 @@ _HASH_FILE = TARGET_DIR / ".kazmig_parse_hash"
 # The database path every parse sees (never opened: parsing reads no data), whatever the home; its
 # stem is the build database's, which dbt writes into every node as the catalogue name.
 PARSE_DB = TARGET_DIR / settings.build_db().name
+# The dbt variable that names the database the profile opens (sql/profiles.yml).
+BUILD_DB_VAR = "kazmig_build_db"
 
 
 def dbt_project():
@@ -112,10 +113,17 @@ def prepare() -> Path:
     digest = project_hash()
     if MANIFEST.exists() and _HASH_FILE.exists() and _HASH_FILE.read_text() == digest:
         return MANIFEST
-    env = {**os.environ, "KAZMIG_BUILD_DB": str(PARSE_DB), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    # The same variables as the in-process parse (pipelines/dbt_run.py), so that dbt's partial
+    # parse state written here stays valid there.
     proc = subprocess.run(
-        [dbt_executable(), "parse", "--quiet", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)],
-        env=env,
+        [
+            dbt_executable(),
+            "parse",
+            "--quiet",
+            "--no-send-anonymous-usage-stats",
+            *["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)],
+            *["--vars", json.dumps({BUILD_DB_VAR: str(PARSE_DB)})],
+        ],
         capture_output=True,
         text=True,
         cwd=PROJECT_DIR,

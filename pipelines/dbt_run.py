@@ -9,37 +9,33 @@ the manifest names the database by its file stem, which is the same for both."""
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
 from collections.abc import Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
-from pipelines.dbt_manifest import PARSE_DB, PROFILES_DIR, PROJECT_DIR, TARGET_DIR
+from pipelines.dbt_manifest import BUILD_DB_VAR, PARSE_DB, PROFILES_DIR, PROJECT_DIR, TARGET_DIR
 
-# As the Makefile sets it: without it, dbt in this process sends usage statistics and writes its
-# user id to sql/.user.yml (which no longer changes any code version, but is still noise).
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-
-_COMMON = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR), "--no-use-colors"]
+# No usage statistics (as the Makefile's DBT_SEND_ANONYMOUS_USAGE_STATS): otherwise dbt in this
+# process sends them and writes its user id to sql/.user.yml.
+_COMMON = [
+    "--project-dir",
+    str(PROJECT_DIR),
+    "--profiles-dir",
+    str(PROFILES_DIR),
+    "--no-use-colors",
+    "--no-send-anonymous-usage-stats",
+]
 
 
 class DbtError(RuntimeError):
     """dbt stopped before it ran the project (a parse or profile error)."""
 
 
-@contextmanager
-def _build_db(path: Path):
-    """KAZMIG_BUILD_DB, which the profile reads, set for one dbt invocation."""
-    before = os.environ.get("KAZMIG_BUILD_DB")
-    os.environ["KAZMIG_BUILD_DB"] = str(path)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("KAZMIG_BUILD_DB", None)
-        else:
-            os.environ["KAZMIG_BUILD_DB"] = before
+def _build_db(path: Path) -> list[str]:
+    """The database the profile opens (sql/profiles.yml), passed to dbt as a variable: never
+    through this process's environment, which other threads share."""
+    return ["--vars", json.dumps({BUILD_DB_VAR: str(path)})]
 
 
 def _paths(target: Path) -> list[str]:
@@ -56,8 +52,7 @@ def parse(target: Path):
     seed, state = TARGET_DIR / "partial_parse.msgpack", target / "partial_parse.msgpack"
     if seed.exists() and (not state.exists() or state.stat().st_mtime < seed.stat().st_mtime):
         shutil.copyfile(seed, state)
-    with _build_db(PARSE_DB):
-        result = dbtRunner().invoke(["parse", "--quiet", *_COMMON, *_paths(target)])
+    result = dbtRunner().invoke(["parse", "--quiet", *_COMMON, *_paths(target), *_build_db(PARSE_DB)])
     if not result.success or result.result is None:
         raise DbtError(f"dbt parse failed in {PROJECT_DIR}: {result.exception or 'see ' + str(target / 'dbt.log')}")
     return result.result
@@ -69,10 +64,11 @@ def build(manifest, target: Path, database: Path, select: Sequence[str] = (), in
     info level, to `target`/dbt.log."""
     from dbt.cli.main import dbtRunner
 
-    args = ["build", *_COMMON, *_paths(target), "--log-level-file", "info", "--log-format-file", "text"]
+    args = ["build", *_COMMON, *_paths(target), *_build_db(database), "--log-level-file", "info"]
+    args += ["--log-format-file", "text"]
     if select:
         args += ["--select", *select]
     if indirect:
         args += ["--indirect-selection", indirect]
-    with _build_db(database):  # the profile's keep_open: false closes the database after dbt
-        return dbtRunner(manifest=manifest).invoke(args)
+    # the profile's keep_open: false closes the database after dbt
+    return dbtRunner(manifest=manifest).invoke(args)

@@ -28,7 +28,7 @@ def quarantine_dir() -> Path:
 
 
 def max_bytes() -> int:
-    return int(os.environ.get("KAZMIG_MAX_DOCUMENT_BYTES") or MAX_BYTES)
+    return settings.env().max_document_bytes or MAX_BYTES
 
 
 def _free_name(folder: Path, name: str) -> Path:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+# A failed dbt step's Failure description starts so (pipelines/defs/dbt.py); the build's summary
+# finds the failed nodes after it (pipelines/build.py).
+DBT_FAILED = "dbt build failed:"
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -40,7 +44,7 @@ def no_space(text: object, *extra: object) -> str | None:
     m = _FULL.search(str(text))
     if not m:
         return None
-    places = [settings.warehouse_dir(), Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")]
+    places = [settings.warehouse_dir(), settings.dagster_home()]
     places += [Path(str(p)) for p in extra if p]
     best = None
     for place in places:

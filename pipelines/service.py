@@ -43,7 +43,7 @@ def port_taken(host: str, port: int) -> str | None:
 
 def dagster_home() -> Path:
     """DAGSTER_HOME (default KAZMIG_HOME/.dagster) with the repository's dagster.yaml in it."""
-    home = Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster").resolve()
+    home = settings.dagster_home().resolve()
     home.mkdir(parents=True, exist_ok=True)
     ours = settings.REPO_ROOT / "config" / "dagster.yaml"
     config = home / "dagster.yaml"

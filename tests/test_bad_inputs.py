@@ -29,8 +29,9 @@ from bns_server import BIG_BYTES, BnsServer
 from conftest import BIN, MIG_HEADER, NOTE, POP_HEADER
 from fixtures_pdf import encrypted_pdf, image_only_pdf, prose_pdf
 from pipelines.bns import SourceError, load_catalogue, parse_file
+from pipelines.bns.bundle import land_from_dir
 from pipelines.bns.catalogue import DEFAULT_CATALOGUE, CatalogueError
-from pipelines.bns.fetch import land_from_dir, landed_vintages
+from pipelines.bns.landing import landed_vintages
 from pipelines.documents.extract import DocumentError, extract_figures
 
 SRC = {s.id: s for s in load_catalogue(DEFAULT_CATALOGUE)}

@@ -22,9 +22,9 @@ _WHERE = {
     "landed_vintages": "landing",
     "LandingError": "landing",
     "read_manifest": "landing",
-    "parse_all": "parse",
+    "parse_all": "landed",
     "parse_file": "parse",
-    "parse_landed": "parse",
+    "parse_landed": "landed",
 }
 __all__ = sorted(_WHERE)
 

@@ -157,7 +157,7 @@ def land_from_dir(
 def sample_dir() -> Path:
     """The sample bundle shipped with the project (env KAZMIG_SAMPLE_BUNDLE points elsewhere; set
     it empty to switch the fallback off)."""
-    env = os.environ.get("KAZMIG_SAMPLE_BUNDLE")
+    env = settings.sample_bundle()
     return Path(env) if env else settings.REPO_ROOT / "raw" / "sample"
 
 
@@ -174,7 +174,7 @@ def sample_date() -> str | None:
 def land_sample(source: Source, config: FetchConfig | None = None) -> list[FetchResult]:
     """Land the sample bundle's files of `source` when nothing is landed for it yet; [] when the
     source has landed vintages, or the sample has no file for it (or is switched off)."""
-    if os.environ.get("KAZMIG_SAMPLE_BUNDLE") == "" or not sample_dir().is_dir():
+    if settings.sample_bundle() == "" or not sample_dir().is_dir():
         return []
     try:
         if landed_vintages(source):

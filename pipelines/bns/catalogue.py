@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipelines.settings import REPO_ROOT
+from pipelines.settings import REPO_ROOT, env
 
 DEFAULT_CATALOGUE = REPO_ROOT / "pipelines" / "sources" / "catalogue.yaml"
 DEFAULT_BASE_URL = "https://stat.gov.kz"
@@ -181,20 +181,20 @@ class Source(BaseModel):
 
 
 def base_url_from_env() -> str:
-    return (os.environ.get("KAZMIG_BNS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    return (env().bns_base_url or DEFAULT_BASE_URL).rstrip("/")
 
 
 def allowed_hosts(base_url: str | None = None) -> set[str]:
     """Hosts downloads may come from: the base URL's host (plus env KAZMIG_BNS_ALLOWED_HOSTS)."""
     hosts = {(urlsplit(base_url or base_url_from_env()).hostname or "").lower()}
-    extra = os.environ.get("KAZMIG_BNS_ALLOWED_HOSTS", "")
+    extra = env().bns_allowed_hosts
     hosts.update(h.strip().lower() for h in extra.split(",") if h.strip())
     hosts.discard("")
     return hosts
 
 
 def catalogue_path(path: str | os.PathLike | None = None) -> Path:
-    return Path(path or os.environ.get("KAZMIG_CATALOGUE") or DEFAULT_CATALOGUE)
+    return Path(path or env().catalogue or DEFAULT_CATALOGUE)
 
 
 def _message(e: dict[str, Any]) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
-import os
 import re
 import socket
 import time
@@ -25,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential
 
+from pipelines import settings
 from pipelines.bns import vintage as vintages
 from pipelines.bns.catalogue import Source, allowed_hosts, base_url_from_env, load_catalogue
 from pipelines.bns.landing import (
@@ -51,7 +51,6 @@ __all__ = [
     "fetch_all",
     "fetch_source",
     "format_fetch_table",
-    "land_from_dir",
     "landed_vintages",
     "make_session",
     "manifest_path",
@@ -84,11 +83,6 @@ GENERIC_TYPES = {
 RETRY_AFTER_STATUSES = {429, 503}
 
 
-def _env_float(name: str, default: float) -> float:
-    v = os.environ.get(name)
-    return float(v) if v not in (None, "") else default
-
-
 @dataclass
 class FetchConfig:
     """Network settings; `from_env` reads KAZMIG_BNS_* overrides."""
@@ -107,16 +101,21 @@ class FetchConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> FetchConfig:
+        e = settings.env()
+
+        def pick(value: float | None, default: float) -> float:
+            return default if value is None else value
+
         cfg = cls(
-            base_url=os.environ.get("KAZMIG_BNS_BASE_URL") or None,
-            connect_timeout=_env_float("KAZMIG_BNS_CONNECT_TIMEOUT", cls.connect_timeout),
-            read_timeout=_env_float("KAZMIG_BNS_READ_TIMEOUT", cls.read_timeout),
-            deadline=_env_float("KAZMIG_BNS_DEADLINE", cls.deadline),
-            retries=int(_env_float("KAZMIG_BNS_RETRIES", cls.retries)),
-            backoff=_env_float("KAZMIG_BNS_BACKOFF", cls.backoff),
-            max_retry_after=_env_float("KAZMIG_BNS_MAX_RETRY_AFTER", cls.max_retry_after),
-            max_redirects=int(_env_float("KAZMIG_BNS_MAX_REDIRECTS", cls.max_redirects)),
-            max_bytes=int(_env_float("KAZMIG_BNS_MAX_BYTES", cls.max_bytes)),
+            base_url=e.bns_base_url,
+            connect_timeout=pick(e.bns_connect_timeout, cls.connect_timeout),
+            read_timeout=pick(e.bns_read_timeout, cls.read_timeout),
+            deadline=pick(e.bns_deadline, cls.deadline),
+            retries=int(pick(e.bns_retries, cls.retries)),
+            backoff=pick(e.bns_backoff, cls.backoff),
+            max_retry_after=pick(e.bns_max_retry_after, cls.max_retry_after),
+            max_redirects=int(pick(e.bns_max_redirects, cls.max_redirects)),
+            max_bytes=int(pick(e.bns_max_bytes, cls.max_bytes)),
         )
         for k, v in overrides.items():
             setattr(cfg, k, v)
@@ -640,7 +639,7 @@ def fetch_all(
     proves unreachable, the remaining sources on it are reported offline without another attempt."""
     sources = load_catalogue() if sources is None else sources
     if offline is None:
-        offline = os.environ.get("KAZMIG_OFFLINE", "").lower() in ("1", "true", "yes")
+        offline = settings.env().offline
     cfg = config or FetchConfig.from_env()
     refresh = _now().replace(microsecond=0)
     results: list[FetchResult] = []
@@ -668,12 +667,6 @@ def fetch_all(
         if own and session is not None:
             session.close()
     return results
-
-
-def land_from_dir(*args, **kwargs):
-    from pipelines.bns.bundle import land_from_dir as _land
-
-    return _land(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pipelines.bns.parse_xlsx import parse_xlsx
 
 PARSERS = {"bns_csv": parse_csv, "bns_xlsx": parse_xlsx, "bns_json": parse_json}
 
-__all__ = ["OBSERVATION_KEYS", "Observations", "SourceError", "parse_all", "parse_file", "parse_landed"]
+__all__ = ["OBSERVATION_KEYS", "Observations", "SourceError", "parse_file"]
 
 
 def parse_file(source: Source, path: str | Path, meta: dict[str, Any] | None = None) -> Observations:
@@ -29,33 +29,3 @@ def parse_file(source: Source, path: str | Path, meta: dict[str, Any] | None = N
     except KeyError:
         raise SourceError(source.id, f"no parser for format {source.format!r}") from None
     return parser(source, Path(path), meta)
-
-
-def parse_landed(source: Source, latest_only: bool = False) -> Observations:
-    """Observations of every landed vintage of `source` (or only the latest), oldest first."""
-    from pipelines.bns.fetch import landed_vintages
-
-    out = Observations()
-    vintages = landed_vintages(source)
-    if latest_only:
-        vintages = vintages[-1:]
-    for path, meta in vintages:
-        obs = parse_file(source, path, meta)
-        out.extend(obs)
-        out.stats.update(obs.stats)
-    return out
-
-
-def parse_all(sources: list[Source], latest_only: bool = False) -> tuple[Observations, dict[str, SourceError]]:
-    """Observations of every landed snapshot of every source; a source that fails stops alone
-    (its SourceError is returned under its id) while the others carry on."""
-    out, errors = Observations(), {}
-    for s in sources:
-        try:
-            obs = parse_landed(s, latest_only=latest_only)
-        except SourceError as e:
-            errors[s.id] = e
-            continue
-        out.extend(obs)
-        out.stats.update(obs.stats)
-    return out, errors

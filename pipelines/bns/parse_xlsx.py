@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import warnings
 import zipfile
@@ -13,6 +12,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from pipelines import settings
 from pipelines.bns.catalogue import Source
 from pipelines.bns.common import Builder, Observations, SourceError, classify_region, norm, year_of
 
@@ -26,7 +26,7 @@ _FOOTNOTE = re.compile(r"^\s*(\d+\s*\)|\(\d+\)|\*|примечани|источ�
 
 
 def max_uncompressed() -> int:
-    return int(os.environ.get("KAZMIG_BNS_MAX_XLSX_UNCOMPRESSED") or MAX_UNCOMPRESSED)
+    return settings.env().bns_max_xlsx_uncompressed or MAX_UNCOMPRESSED
 
 
 def check_xlsx_zip(path: Path, limit: int | None = None) -> None:

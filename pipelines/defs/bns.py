@@ -26,8 +26,9 @@ from pydantic import PrivateAttr
 
 from pipelines.bns.catalogue import load_catalogue
 from pipelines.bns.landing import LandingError, distrusted, landed_vintages
+from pipelines.bns.snapshot import bureau_snapshot, landed_version
 from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
-from pipelines.warehouse.inputs import bureau_snapshot, code_version, landed_version
+from pipelines.warehouse.inputs import code_version
 
 OBSERVATION_COLUMNS = [
     ("source_id", "varchar"),

@@ -25,9 +25,9 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from pipelines import dbt_run, settings
-from pipelines.build import DBT_FAILED
 from pipelines.dbt_manifest import PROJECT_DIR, code_versions, dbt_project, prepare
 from pipelines.defs import OWNERS
+from pipelines.messages import DBT_FAILED
 from pipelines.warehouse.db import DUCKDB_WRITER, table_shapes
 from pipelines.warehouse.inputs import digest, freshness_day
 

@@ -9,10 +9,11 @@ through a PDF parser, because a parser would itself decompress object and xref s
 
 from __future__ import annotations
 
-import os
 import re
 import zlib
 from pathlib import Path
+
+from pipelines import settings
 
 MAX_PAGE_MB = 64  # a page's content streams, inflated (a text page's are a few hundred KB)
 MAX_DOCUMENT_MB = 512  # every stream of the document, inflated (fonts, images, object streams)
@@ -24,8 +25,8 @@ _STREAM = re.compile(rb"stream\r?\n")
 
 def limits() -> tuple[int, int]:
     """(per page, per document) in bytes; KAZMIG_PDF_MAX_PAGE_MB and KAZMIG_PDF_MAX_DOCUMENT_MB."""
-    page = float(os.environ.get("KAZMIG_PDF_MAX_PAGE_MB") or MAX_PAGE_MB)
-    doc = float(os.environ.get("KAZMIG_PDF_MAX_DOCUMENT_MB") or MAX_DOCUMENT_MB)
+    page = settings.env().pdf_max_page_mb or MAX_PAGE_MB
+    doc = settings.env().pdf_max_document_mb or MAX_DOCUMENT_MB
     return int(page * (1 << 20)), int(doc * (1 << 20))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,13 +33,6 @@ class QueryLimit(RuntimeError):
     """A query went past a limit (rows, time, memory); the message says which and what to do."""
 
 
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name) or default)
-    except ValueError:
-        return default
-
-
 @dataclass(frozen=True)
 class Limits:
     """What one `kazmig query` may take: rows returned, seconds, and memory (DuckDB's memory limit;
@@ -53,10 +45,11 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
+        e = settings.env()
         return cls(
-            max_rows=_env_int("KAZMIG_QUERY_MAX_ROWS", cls.max_rows),
-            seconds=float(_env_int("KAZMIG_QUERY_TIMEOUT", int(cls.seconds))),
-            memory_mb=_env_int("KAZMIG_QUERY_MEMORY_MB", cls.memory_mb),
+            max_rows=e.query_max_rows or cls.max_rows,
+            seconds=float(e.query_timeout or cls.seconds),
+            memory_mb=e.query_memory_mb or cls.memory_mb,
         )
 
     def cap_process(self) -> None:

@@ -10,7 +10,7 @@ _STATUS = {"SUCCESS": "succeeded", "FAILURE": "FAILED", "CANCELED": "canceled", 
 
 def status_text() -> tuple[str, bool]:
     """(text, healthy): healthy is False when the published file cannot be trusted."""
-    from pipelines.outputs.history import read_history
+    from pipelines.warehouse.history import read_history
     from pipelines.warehouse.verify import published_damage
 
     out = []

@@ -23,12 +23,12 @@ from pathlib import Path
 import duckdb
 
 from pipelines.files import sha256_file
+from pipelines.settings import SWAP_WAIT
 from pipelines.warehouse.keys import ForeignKey, foreign_keys, primary_keys
 
 SCHEMAS = ("core", "marts")
 # pg_advisory_lock key: one writer at a time, whichever machine it runs on.
 LOCK_KEY = 0x6B617A6D6967
-SWAP_WAIT = 30.0
 # After the swap wait has ended idle sessions: how long running queries may still hold the tables.
 GRACE = 10.0
 BATCH = 10_000

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -164,78 +163,6 @@ def figures_version(listed: list[dict], corrections: str | None) -> str:
 def inbox_files() -> list[Path]:
     inbox = settings.inbox_dir()
     return sorted(p for p in inbox.iterdir() if p.is_file() and p.suffix.lower() == ".pdf") if inbox.is_dir() else []
-
-
-# --- bureau ------------------------------------------------------------------------------
-
-
-def landed_version(landed: list[tuple[Path, dict]]) -> str:
-    """The data version of bns/<source_id>: its landed files (named by their sha256), by sidecar."""
-    return digest([meta for _, meta in landed])
-
-
-@dataclass
-class BureauSnapshot:
-    """The landed bureau files of every catalogue source, the catalogue and the fetch manifest,
-    as they were when the snapshot was taken; raw/bns_observations parses exactly these."""
-
-    sources: list  # catalogue entries (pipelines.bns.catalogue.Source)
-    vintages: dict[str, list[tuple[Path, dict]]]  # source id -> landed (path, sidecar)
-    errors: dict[str, str]  # source id -> why its landed files cannot be read (one line)
-    manifest: list[dict]
-    catalogue: list[dict]
-
-    @property
-    def version(self) -> str:
-        """The data version of raw/bns_observations: everything it reads."""
-        return digest(
-            {
-                "vintages": {s: landed_version(v) for s, v in sorted(self.vintages.items())},
-                "errors": self.errors,
-                "catalogue": self.catalogue,
-                "manifest": self.manifest,
-            }
-        )
-
-
-def bureau_snapshot() -> BureauSnapshot:
-    from pipelines.bns.catalogue import load_catalogue, source_rows
-    from pipelines.bns.landing import LandingError, landed_vintages, read_manifest
-
-    sources = load_catalogue()
-    vintages, errors = {}, {}
-    for source in sources:
-        try:
-            vintages[source.id] = landed_vintages(source)
-        except LandingError as exc:
-            vintages[source.id], errors[source.id] = [], str(exc)
-    return BureauSnapshot(
-        sources=sources, vintages=vintages, errors=errors, manifest=read_manifest(), catalogue=source_rows(sources)
-    )
-
-
-# --- what the last published build read -----------------------------------------------------
-
-
-def current_versions() -> dict[str, str | None]:
-    """The versions the entry assets would report now (None: the inbox holds files to land,
-    so raw/documents will change), and the code of the pipeline and the dbt project."""
-    from pipelines.dbt_manifest import project_code
-
-    bureau = bureau_snapshot()
-    try:
-        docs = None if inbox_files() else list_documents()
-        corrections = sha256_file(corrections_path()) if corrections_path().is_file() else None
-    except (OSError, UnreadableInput):  # not known now: the build reads them and reports the problem
-        docs, corrections = None, None
-    versions: dict[str, str | None] = {
-        "raw/documents": None if docs is None else documents_version(docs),
-        "raw/document_figures": None if docs is None else figures_version(docs, corrections),
-        "raw/bns_observations": bureau.version,
-        **{f"bns/{s.id}": landed_version(bureau.vintages[s.id]) for s in bureau.sources},
-    }
-    versions["code"] = digest([code_version(name) for name in sorted(CODE)] + [project_code(), freshness_day()])
-    return versions
 
 
 def freshness_day() -> str:

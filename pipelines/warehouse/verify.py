@@ -69,7 +69,7 @@ def published_damage() -> str | None:
             return None
         # a run the CLI did not start (the UI, the inbox sensor, the schedule) may have published
         # since: Dagster's history holds what the last publication published
-        from pipelines.outputs.history import read_history
+        from pipelines.warehouse.history import read_history
 
         history = read_history(with_errors=False)
         if history is not None and history.published_sha256 == actual:

@@ -21,7 +21,7 @@ COMMAND_TAG = "kazmig/command"  # set by `kazmig build` on its runs
 
 
 def dagster_home() -> Path:
-    return Path(os.environ.get("DAGSTER_HOME") or settings.home() / ".dagster")
+    return settings.dagster_home()
 
 
 @contextmanager
