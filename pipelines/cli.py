@@ -302,7 +302,7 @@ def cmd_export(args) -> int:
 def cmd_serve(args) -> int:
     from pipelines import settings
     from pipelines.outputs.query import WarehouseMissing, connect_published
-    from pipelines.serving.postgres import ServingError, describe, serve
+    from pipelines.serving.postgres import ServingError, describe, serve_published
 
     url = settings.postgres_url()
     if not url:
@@ -313,13 +313,7 @@ def cmd_serve(args) -> int:
         return 2
     try:
         connect_published().close()  # says so when there is nothing published yet
-        served = serve(
-            settings.published_db(),
-            url,
-            settings.postgres_reader_role(),
-            settings.postgres_swap_wait(),
-            settings.postgres_terminate_idle(),
-        )
+        served = serve_published(url)
     except (WarehouseMissing, ServingError, ValueError) as exc:
         print(f"kazmig serve: {exc}", file=sys.stderr)
         return 1

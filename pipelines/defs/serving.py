@@ -20,16 +20,10 @@ from pipelines import settings
     "names (KAZMIG_POSTGRES_URL), loaded aside and swapped in by one transaction.",
 )
 def postgres_tier(context: AssetExecutionContext) -> MaterializeResult:
-    from pipelines.serving.postgres import describe, serve
+    from pipelines.serving.postgres import describe, serve_published
 
     url = settings.postgres_url()
-    served = serve(
-        settings.published_db(),
-        url,
-        settings.postgres_reader_role(),
-        settings.postgres_swap_wait(),
-        settings.postgres_terminate_idle(),
-    )
+    served = serve_published(url)
     for pid, user in served.terminated:
         context.log.warning(f"ended session {pid} of {user}: it held the live tables idle in a transaction")
     context.log.info(

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import settings
 from pipelines.files import sha256_file
 from pipelines.settings import SWAP_WAIT
 from pipelines.warehouse.keys import ForeignKey, foreign_keys, primary_keys
@@ -119,6 +120,18 @@ class Served:
     swap_attempts: int
     # Reader sessions ended because they held the live tables idle in a transaction: (pid, user).
     terminated: list[tuple[int, str]] = field(default_factory=list)
+
+
+def serve_published(url: str) -> Served:
+    """Serve the published warehouse to `url` with the reader role, the swap's wait and the
+    idle-reader setting from the settings: what the build's step and `kazmig serve` both do."""
+    return serve(
+        settings.published_db(),
+        url,
+        settings.postgres_reader_role(),
+        settings.postgres_swap_wait(),
+        settings.postgres_terminate_idle(),
+    )
 
 
 def serve(
