@@ -254,6 +254,41 @@ def _write_status(record: dict) -> None:
         f.write(json.dumps(record, ensure_ascii=False, indent=1))
 
 
+def _record_checks(report: BuildReport, result) -> None:
+    """The run's asset checks into the report: passed, warned (advisory) or failed."""
+    from dagster import AssetCheckSeverity
+
+    for ev in result.get_asset_check_evaluations():
+        name = "/".join(ev.asset_key.path) + ":" + ev.check_name
+        desc = f"{name} — {ev.description}" if ev.description else name
+        if ev.passed:
+            report.checks_passed += 1
+        elif ev.severity == AssetCheckSeverity.WARN:
+            # advisory: does not stop publication; a dbt test says how many rows and shows one
+            rows = ev.metadata.get("dagster_dbt/failed_row_count")
+            example = test_rows(("warn",), limit=1, only=ev.check_name, label="") if rows else []
+            report.checks_warned.append(
+                desc
+                + (f" — {rows.value} row(s)" if rows else "")
+                + (f", e.g. {example[1].strip()[:300]}" if len(example) > 1 else "")
+            )
+        else:
+            report.checks_failed.append(desc)
+
+
+def _record_step_failures(report: BuildReport, result) -> None:
+    for ev in result.all_events:
+        if ev.is_step_failure:
+            err = ev.step_failure_data.error
+            cause = _cause(err)
+            full = no_space(cause)  # one line saying where, whichever step the disk filled in
+            if full:
+                if full not in report.errors:
+                    report.errors.append(full)
+                continue
+            report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(cause)]
+
+
 def run_build(offline: bool = False, force: bool = False, interrupted=None) -> BuildReport:
     """`interrupted`: a callable naming the signal that stopped the run, if one did (the CLI's)."""
     started = time.monotonic()
@@ -285,8 +320,6 @@ def run_build(offline: bool = False, force: bool = False, interrupted=None) -> B
             notes.append(f"the build database was unreadable ({broken}); removed it and rebuilt from scratch")
         log = settings.warehouse_dir() / "build" / "build.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        from dagster import AssetCheckSeverity
-
         from pipelines.definitions import defs
 
         job = defs.resolve_implicit_global_asset_job_def()
@@ -334,32 +367,8 @@ def run_build(offline: bool = False, force: bool = False, interrupted=None) -> B
             notes=notes,
             run_id=result.run_id,
         )
-        for ev in result.get_asset_check_evaluations():
-            name = "/".join(ev.asset_key.path) + ":" + ev.check_name
-            desc = f"{name} — {ev.description}" if ev.description else name
-            if ev.passed:
-                report.checks_passed += 1
-            elif ev.severity == AssetCheckSeverity.WARN:
-                # advisory: does not stop publication; a dbt test says how many rows and shows one
-                rows = ev.metadata.get("dagster_dbt/failed_row_count")
-                example = test_rows(("warn",), limit=1, only=ev.check_name, label="") if rows else []
-                report.checks_warned.append(
-                    desc
-                    + (f" — {rows.value} row(s)" if rows else "")
-                    + (f", e.g. {example[1].strip()[:300]}" if len(example) > 1 else "")
-                )
-            else:
-                report.checks_failed.append(desc)
-        for ev in result.all_events:
-            if ev.is_step_failure:
-                err = ev.step_failure_data.error
-                cause = _cause(err)
-                full = no_space(cause)  # one line saying where, whichever step the disk filled in
-                if full:
-                    if full not in report.errors:
-                        report.errors.append(full)
-                    continue
-                report.errors += [f"{ev.step_key}: {line}" for line in _failure_lines(cause)]
+        _record_checks(report, result)
+        _record_step_failures(report, result)
         stop = interrupted() if interrupted else None
         if stop:  # whatever each step made of it (dbt reports a failure), the run was interrupted
             import signal

@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,7 @@ def _check_nam(b: Builder, source: Source, nam: str, unit_words: set[str] | None
         )
 
 
-def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) -> Observations:
-    b = Builder(source, path, meta)
-    data = Path(path).read_bytes()
+def _read_text(b: Builder, data: bytes) -> str:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -63,10 +62,14 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
                 f"invalid UTF-8 byte 0x{data[e.start]:02x} at byte {e.start}", row=data.count(b"\n", 0, e.start) + 1
             ) from None
     try:
-        text = decode(data)
+        return decode(data)
     except UnicodeDecodeError:
         raise b.error("not UTF-8 or CP1251 text", row=1) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+
+
+def _read_columns(b: Builder, source: Source, reader: Any) -> tuple[list[str], dict[str, int], Iterable[list[str]]]:
+    """The header, checked against the catalogue, and the rows after it (the first row's NAM is
+    judged before the columns the catalogue expects, so a wrong table is named as such)."""
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration:
@@ -76,12 +79,11 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
     for col in list(source.required_columns) + [source.region] + list(source.dimensions):
         if col not in index:
             raise b.error(f"missing column (header has {listed})", row=1, column=col)
-    unit_words = UNIT_WORDS.get(source.unit)
-    rows = reader
+    rows: Iterable[list[str]] = reader
     if "NAM" in index:  # the first row says which table this is, before its columns are judged
         first = next(reader, None)
         if first and len(first) > index["NAM"]:
-            _check_nam(b, source, first[index["NAM"]], unit_words, reader.line_num)
+            _check_nam(b, source, first[index["NAM"]], UNIT_WORDS.get(source.unit), reader.line_num)
         rows = itertools.chain([first] if first is not None else [], reader)  # line_num stays right
 
     for col in source.columns or ():
@@ -92,6 +94,47 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
                 row=1,
                 column=col,
             )
+    return header, index, rows
+
+
+def _mark_totals(row: list[str], others: list[tuple[str, int]], totals: set[str], at_total: dict[str, bool]) -> bool:
+    """Whether every unmapped classification column is at its total; records which ones ever are."""
+    skip = False
+    for h, i in others:
+        if norm(row[i]) in totals:
+            at_total[h] = True
+        else:
+            skip = True
+    return not skip
+
+
+def _region(
+    b: Builder, source: Source, labels: dict[str, tuple[str, str | None]], label: str, line: int
+) -> tuple[str, str | None]:
+    """The label's kind and code, each label classified once (`labels` caches them)."""
+    if label not in labels:
+        labels[label] = classify_region(source, label)
+    kind, code = labels[label]
+    if kind == "unknown":
+        raise b.error(f"unknown region label {label!r}", line, source.region)
+    return kind, code
+
+
+def _year(b: Builder, row: list[str], dat_i: int, period_i: int | None, line: int) -> int:
+    year = year_of(row[dat_i])
+    if year is None:
+        raise b.error(f"unsupported period {row[dat_i]!r} (expected 'YYYY год')", line, "DAT")
+    if period_i is not None and row[period_i].strip() not in (f"{year}12", f"{year}"):
+        raise b.error(f"period code {row[period_i]!r} does not match {row[dat_i]!r}", line, "PERIOD")
+    return year
+
+
+def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) -> Observations:
+    b = Builder(source, path, meta)
+    text = _read_text(b, Path(path).read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+    header, index, rows = _read_columns(b, source, reader)
+    unit_words = UNIT_WORDS.get(source.unit)
 
     region_i, val_i = index[source.region], index["VAL"]
     dat_i, period_i, nam_i = index.get("DAT"), index.get("PERIOD"), index.get("NAM")
@@ -130,11 +173,7 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
             checked_nam.add(row[nam_i])
 
         label = row[region_i]
-        if label not in labels:
-            labels[label] = classify_region(source, label)
-        kind, code = labels[label]
-        if kind == "unknown":
-            raise b.error(f"unknown region label {label!r}", line, source.region)
+        kind, code = _region(b, source, labels, label, line)
         if kind == "district":
             b.out.stats["districts"] += 1
             continue
@@ -145,13 +184,7 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         except ValueError:
             raise b.error(f"unparsable value {raw_value!r}", line, "VAL") from None
 
-        skip = False
-        for h, i in others:
-            if norm(row[i]) in totals:
-                at_total[h] = True
-            else:
-                skip = True
-        if skip:
+        if not _mark_totals(row, others, totals, at_total):
             b.out.stats["not_total"] += 1
             continue
         mapped = b.indicator_and_sex(
@@ -160,12 +193,7 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         if mapped is None:
             continue
         indicator, sex_code = mapped
-
-        year = year_of(row[dat_i])
-        if year is None:
-            raise b.error(f"unsupported period {row[dat_i]!r} (expected 'YYYY год')", line, "DAT")
-        if period_i is not None and row[period_i].strip() not in (f"{year}12", f"{year}"):
-            raise b.error(f"period code {row[period_i]!r} does not match {row[dat_i]!r}", line, "PERIOD")
+        year = _year(b, row, dat_i, period_i, line)
 
         value = b.value(raw_value, line, "VAL")
         if value is None:

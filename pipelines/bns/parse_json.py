@@ -16,6 +16,60 @@ from pipelines.bns.catalogue import Source
 from pipelines.bns.common import Builder, Observations, classify_region, norm, year_of
 
 
+def _term_pos(b: Builder, names: list[str], dim: tuple[str, dict[str, str]] | None) -> int | None:
+    if not dim:
+        return None
+    if dim[0] not in names:
+        raise b.error(f"dimension {dim[0]!r} is not among the catalogue's terms {names}")
+    return names.index(dim[0])
+
+
+def _check_item(b: Builder, item: Any, n: int, names: list[str], region_pos: int) -> tuple[list[Any], list[Any]]:
+    """The item's termNames and periods, once its shape is the one the catalogue describes."""
+    if not isinstance(item, dict):
+        raise b.error("expected an object", row=n)
+    term_names = item.get("termNames")
+    periods = item.get("periods")
+    if not isinstance(term_names, list) or not term_names:
+        raise b.error("missing or empty termNames", row=n, column="termNames")
+    if not isinstance(periods, list):
+        raise b.error("missing periods", row=n, column="periods")
+    if names and len(term_names) != len(names):
+        raise b.error(
+            f"expected {len(names)} termNames ({', '.join(names)}), found {len(term_names)}",
+            row=n,
+            column="termNames",
+        )
+    if region_pos >= len(term_names):
+        raise b.error("no territory among termNames", row=n, column="termNames")
+    return term_names, periods
+
+
+def _add_periods(
+    b: Builder, periods: list[Any], n: int, indicator: str, code: str | None, label: str, sex_code: str | None
+) -> None:
+    for j, p in enumerate(periods):
+        if not isinstance(p, dict):
+            raise b.error("expected an object", row=n, column=f"periods[{j}]")
+        year = year_of(p.get("name"))
+        if year is None:
+            raise b.error(f"unsupported period {p.get('name')!r} (expected 'YYYY год')", n, f"periods[{j}].name")
+        col = f"periods[{j}].value"
+        value = b.value(p.get("value"), n, col)
+        if value is None:
+            continue
+        b.add(
+            indicator=indicator,
+            region=code,
+            region_label=label,
+            sex=sex_code,
+            year=year,
+            value=value,
+            row=n,
+            col=col,
+        )
+
+
 def parse_json(source: Source, path: Path, meta: dict[str, Any] | None = None) -> Observations:
     b = Builder(source, path, meta)
     try:
@@ -29,37 +83,14 @@ def parse_json(source: Source, path: Path, meta: dict[str, Any] | None = None) -
     region_pos = names.index(source.region) if source.region in names else 0
     ind = source.dimension_for("indicator")
     sex = source.dimension_for("sex")
-
-    def pos(dim):
-        if not dim:
-            return None
-        if dim[0] not in names:
-            raise b.error(f"dimension {dim[0]!r} is not among the catalogue's terms {names}")
-        return names.index(dim[0])
-
-    ind_pos, sex_pos = pos(ind), pos(sex)
+    ind_pos, sex_pos = _term_pos(b, names, ind), _term_pos(b, names, sex)
     ind_map = {norm(k): v for k, v in (ind[1] if ind else {}).items()}
     sex_map = {norm(k): v for k, v in (sex[1] if sex else {}).items()}
     totals = {norm(t) for t in source.total_labels}
     labels: dict[str, tuple[str, str | None]] = {}
 
     for n, item in enumerate(doc, start=1):
-        if not isinstance(item, dict):
-            raise b.error("expected an object", row=n)
-        term_names = item.get("termNames")
-        periods = item.get("periods")
-        if not isinstance(term_names, list) or not term_names:
-            raise b.error("missing or empty termNames", row=n, column="termNames")
-        if not isinstance(periods, list):
-            raise b.error("missing periods", row=n, column="periods")
-        if names and len(term_names) != len(names):
-            raise b.error(
-                f"expected {len(names)} termNames ({', '.join(names)}), found {len(term_names)}",
-                row=n,
-                column="termNames",
-            )
-        if region_pos >= len(term_names):
-            raise b.error("no territory among termNames", row=n, column="termNames")
+        term_names, periods = _check_item(b, item, n, names, region_pos)
         label = str(term_names[region_pos])
         if label not in labels:
             labels[label] = classify_region(source, label)
@@ -82,24 +113,5 @@ def parse_json(source: Source, path: Path, meta: dict[str, Any] | None = None) -
         if mapped is None:
             continue
         indicator, sex_code = mapped
-        for j, p in enumerate(periods):
-            if not isinstance(p, dict):
-                raise b.error("expected an object", row=n, column=f"periods[{j}]")
-            year = year_of(p.get("name"))
-            if year is None:
-                raise b.error(f"unsupported period {p.get('name')!r} (expected 'YYYY год')", n, f"periods[{j}].name")
-            col = f"periods[{j}].value"
-            value = b.value(p.get("value"), n, col)
-            if value is None:
-                continue
-            b.add(
-                indicator=indicator,
-                region=code,
-                region_label=label,
-                sex=sex_code,
-                year=year,
-                value=value,
-                row=n,
-                col=col,
-            )
+        _add_periods(b, periods, n, indicator, code, label, sex_code)
     return b.out
