@@ -221,6 +221,13 @@ class Builder:
             raise self.error(f"not a whole number of persons {str(raw)!r}", row, column, sheet)
         return v
 
+    def add_cell(self, raw: Any, *, row: int, col: str, sheet: str | None = None, **keys: Any) -> None:
+        """A cell's value as an observation of `keys` (indicator, region, region_label, sex,
+        year), unless it is a skipped one."""
+        value = self.value(raw, row, col, sheet)
+        if value is not None:
+            self.add(value=value, row=row, col=col, sheet=sheet, **keys)
+
     def add(
         self,
         *,

@@ -195,18 +195,15 @@ def parse_csv(source: Source, path: Path, meta: dict[str, Any] | None = None) ->
         indicator, sex_code = mapped
         year = _year(b, row, dat_i, period_i, line)
 
-        value = b.value(raw_value, line, "VAL")
-        if value is None:
-            continue
-        b.add(
+        b.add_cell(
+            raw_value,
+            row=line,
+            col="VAL",
             indicator=indicator,
             region=code,
             region_label=label,
             sex=sex_code,
             year=year,
-            value=value,
-            row=line,
-            col="VAL",
         )
     # A file that yields nothing would publish the source as empty without a word.
     if not data_rows:

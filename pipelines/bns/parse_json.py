@@ -54,19 +54,15 @@ def _add_periods(
         year = year_of(p.get("name"))
         if year is None:
             raise b.error(f"unsupported period {p.get('name')!r} (expected 'YYYY год')", n, f"periods[{j}].name")
-        col = f"periods[{j}].value"
-        value = b.value(p.get("value"), n, col)
-        if value is None:
-            continue
-        b.add(
+        b.add_cell(
+            p.get("value"),
+            row=n,
+            col=f"periods[{j}].value",
             indicator=indicator,
             region=code,
             region_label=label,
             sex=sex_code,
             year=year,
-            value=value,
-            row=n,
-            col=col,
         )
 
 

@@ -201,18 +201,14 @@ def _parse_sheet(b: Builder, source: Source, ws, sex: str) -> None:
         if indicator is None:
             raise b.error("a region row before any section (catalogue maps no indicator here)", line, label_col, sheet)
         for i, raw in cells:
-            col = get_column_letter(i + 1)
-            value = b.value(raw, line, col, sheet)
-            if value is None:
-                continue
-            b.add(
+            b.add_cell(
+                raw,
+                row=line,
+                col=get_column_letter(i + 1),
+                sheet=sheet,
                 indicator=indicator,
                 region=code,
                 region_label=text,
                 sex=sex,
                 year=year_cols[i],
-                value=value,
-                row=line,
-                col=col,
-                sheet=sheet,
             )

@@ -118,7 +118,7 @@ class Number:
     raw: str
     sign: int = 0  # -1 / +1 when written with a sign glued to the digits, else 0
     words: bool = False  # written (at least partly) in words
-    range_with: int | None = None  # index of the other end of a range ("808-882 тыс.")
+    range_with: int | None = None  # index of the other end of a range ("N-M тыс.")
 
 
 def _unit_after(text: str, pos: int) -> str:
@@ -277,7 +277,7 @@ _RANGE_GAP = re.compile(r"^\s*(?:до|по|[" + DASHES + r"])\s*$", re.I)
 
 
 def _ranges(t: str, nums: list[Number]) -> None:
-    """'от 1,3 до 1,7 млн тенге', '808-882 тыс. тенге': the upper end's multiplier and unit
+    """'от N,N до M,M млн тенге', 'N-M тыс. тенге': the upper end's multiplier and unit
     apply to the lower end too."""
     for i, (a, b) in enumerate(zip(nums, nums[1:])):
         gap = t[a.num_end : b.num_start] if a.multiplier == 1 else t[a.end : b.num_start]

@@ -880,7 +880,7 @@ _LABEL = re.compile(r"^\s*([А-ЯЁ][а-яё]+(?:[\s-][А-ЯЁа-яё]+){0,2})\s
 
 
 def _unknown_label(s: str, c: Clause, n: Number) -> bool:
-    """'Аркалык: 38,9 → 36,1 тыс.' — a label of its own before the number that names nothing known."""
+    """'<Town>: N → M тыс.' — a label of its own before the number that names nothing known."""
     head = s[c.start : n.start]
     m = _LABEL.match(head)
     if not m:
