@@ -13,7 +13,7 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from pipelines.note.russian import MONTHS_GENT  # the genitive month names dates are written with
+from pipelines.outputs.note.russian import MONTHS_GENT  # the genitive month names dates are written with
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 

@@ -217,7 +217,7 @@ def bench_builds(work: Path, runs: int, rows: list[Row], extra: dict) -> dict:
     raw_db = None
     docs = sorted((home / "raw" / "documents").glob("*.pdf"))
     ext_code = (
-        "import sys\nfrom pipelines.documents.extract import extract_figures\n"
+        "import sys\nfrom pipelines.sources.documents.extract import extract_figures\n"
         "for p in sys.argv[1:]:\n    extract_figures(p)\n"
     )
 
@@ -324,7 +324,7 @@ def bench_startup(work: Path, home: Path, runs: int, rows: list[Row]) -> None:
     """What a build pays before any asset runs: imports and loading the definitions."""
     code = (
         "import time; t=time.perf_counter()\n"
-        "try:\n    from pipelines.dbt_manifest import prepare\n"
+        "try:\n    from pipelines.dbt.manifest import prepare\n"
         "except ImportError:\n    from pipelines.defs.dbt import prepare\n"
         "prepare()\nfrom pipelines.definitions import defs\ndefs.resolve_implicit_global_asset_job_def()\n"
         "print(time.perf_counter()-t)"
@@ -355,7 +355,7 @@ def bench_startup(work: Path, home: Path, runs: int, rows: list[Row]) -> None:
 def bench_extraction(work: Path, runs: int, pages: int, rows: list[Row]) -> None:
     from bench.corpus import bulletin
     from bench.tools import ensure_pdftotext
-    from pipelines.documents.extract import extract_figures
+    from pipelines.sources.documents.extract import extract_figures
 
     pdf = bulletin(work / f"bulletin-{pages}p.pdf", pages=pages)
     say(f"extraction: {pages}-page bulletin ({pdf.stat().st_size // 1024} KiB)")
@@ -401,7 +401,7 @@ def bench_extraction(work: Path, runs: int, pages: int, rows: list[Row]) -> None
 def bench_quality(rows: list[Row]) -> None:
     """The extractor's precision and recall on the development corpus (../shared/extraction) and
     whether the note's expected figures come out exactly: what `make eval` prints, in one row each."""
-    from pipelines.documents.evaluate import evaluate_dir, totals
+    from pipelines.sources.documents.evaluate import evaluate_dir, totals
 
     corpus = REPO.parent / "shared" / "extraction"
     if not corpus.is_dir():
@@ -418,7 +418,7 @@ def bench_quality(rows: list[Row]) -> None:
     rows.append(Row("extraction: F1, development corpus", t.f1, "", "", "", f"scored in {took:.1f} s"))
     note_dir = REPO.parent / "shared" / "sources"
     if (note_dir / "labour_migration_note.expected.jsonl").exists():
-        from pipelines.documents.evaluate import score_document
+        from pipelines.sources.documents.evaluate import score_document
 
         s = score_document(note_dir / "labour_migration_note.pdf", note_dir / "labour_migration_note.expected.jsonl")
         exact = s.matched == s.gold == s.facts
@@ -432,7 +432,7 @@ def bench_memory(work: Path, pages: int, rows: list[Row]) -> None:
     from bench.corpus import bulletin
 
     pdf = bulletin(work / f"bulletin-{pages}p.pdf", pages=pages)
-    code = "import sys\nfrom pipelines.documents.extract import extract_figures\nextract_figures(sys.argv[1])\n"
+    code = "import sys\nfrom pipelines.sources.documents.extract import extract_figures\nextract_figures(sys.argv[1])\n"
     log = work / "memory.log"
     wall, rss, rc, _ = timed([sys.executable, "-c", code, str(pdf)], {**os.environ, "PYTHONPATH": str(REPO)}, log)
     status = "" if rc == 0 else "ERROR"

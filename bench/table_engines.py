@@ -18,12 +18,12 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines.documents.numbers import parse_cell
+from pipelines.sources.documents.numbers import parse_cell
 
 
 def _cells_ours(pdf: Path) -> list[str]:
-    from pipelines.documents import document, gloss
-    from pipelines.documents.pdf import read_pages
+    from pipelines.sources.documents import document, gloss
+    from pipelines.sources.documents.pdf import read_pages
 
     pages = read_pages(pdf)
     langs = gloss.languages_of(pages)
@@ -77,7 +77,7 @@ def _found(gold: list[dict], values: list[float]) -> int:
 
 
 def main(folder: Path) -> None:
-    from pipelines.documents.pdf import read_pages
+    from pipelines.sources.documents.pdf import read_pages
 
     docs = [(p, p.with_name(p.stem + ".gold.jsonl")) for p in sorted(folder.glob("*.pdf"))]
     docs = [(p, g) for p, g in docs if g.exists()]

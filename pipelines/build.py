@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import settings
-from pipelines.bns.snapshot import bureau_snapshot, landed_version
-from pipelines.dbt_manifest import project_code
+from pipelines.dbt.manifest import project_code
 from pipelines.files import atomic_write, sha256_file
 from pipelines.messages import DBT_FAILED, no_space, shown
+from pipelines.sources.bns.snapshot import bureau_snapshot, landed_version
 from pipelines.warehouse import inputs
 from pipelines.warehouse.lock import build_lock
 from pipelines.warehouse.verify import build_db_holder, published_damage, reset_build_db
@@ -577,7 +577,7 @@ def _cause(err) -> str:
     while getattr(err, "cause", None) is not None and "dagster._core.errors" in (err.cls_name or "") + err.message:
         err = err.cause
     message = err.message or ""
-    # "pipelines.bns.common.SourceError: population_csv: ..." -> the message; keep builtin names
+    # "pipelines.sources.bns.common.SourceError: population_csv: ..." -> the message; keep builtin names
     return (
         re.sub(r"^(?:[\w]+\.)+(?:Failure|[A-Z]\w*Error): ", "", message.strip())
         if "." in message.split(":")[0]

@@ -63,7 +63,7 @@ def _exit_without_teardown() -> None:
 
 
 def cmd_prepare(args) -> int:
-    from pipelines.dbt_manifest import prepare
+    from pipelines.dbt.manifest import prepare
 
     print(prepare())
     return 0
@@ -72,8 +72,8 @@ def cmd_prepare(args) -> int:
 def cmd_build(args) -> int:
     import logging
 
-    from pipelines.bns.catalogue import load_catalogue
     from pipelines.build import run_build
+    from pipelines.sources.bns.catalogue import load_catalogue
 
     # dbt's threads may still log after an interrupted run has closed the build log; what a build
     # did is in its summary and the log, so logging's own "--- Logging error ---" tracebacks go.
@@ -119,7 +119,7 @@ def _quiet_resource_tracker() -> None:
 
 
 def cmd_extract(args) -> int:
-    from pipelines.documents.extract import DocumentError, extract_figures, format_table
+    from pipelines.sources.documents.extract import DocumentError, extract_figures, format_table
 
     try:
         figures = extract_figures(args.file)
@@ -137,7 +137,7 @@ def cmd_extract(args) -> int:
 def cmd_eval(args) -> int:
     from pathlib import Path
 
-    from pipelines.documents.evaluate import GoldError, evaluate_dir, report_json, report_table, totals
+    from pipelines.sources.documents.evaluate import GoldError, evaluate_dir, report_json, report_table, totals
 
     try:
         scores = evaluate_dir(Path(args.dir))
@@ -160,8 +160,8 @@ def cmd_review(args) -> int:
 
     from pipelines import settings
     from pipelines.defs.documents import list_documents, load_corrections, reviewed_figures
-    from pipelines.documents.corrections import path_in, template_entries, write_template
     from pipelines.files import sha256_file
+    from pipelines.sources.documents.corrections import path_in, template_entries, write_template
 
     out = Path(args.out) if args.out else path_in(settings.documents_dir())
     try:
@@ -200,10 +200,10 @@ def cmd_review(args) -> int:
 
 
 def cmd_fetch(args) -> int:
-    from pipelines.bns.bundle import land_from_dir
-    from pipelines.bns.catalogue import load_catalogue
-    from pipelines.bns.fetch import fetch_all, format_fetch_table
     from pipelines.messages import shown
+    from pipelines.sources.bns.bundle import land_from_dir
+    from pipelines.sources.bns.catalogue import load_catalogue
+    from pipelines.sources.bns.fetch import fetch_all, format_fetch_table
     from pipelines.warehouse.lock import build_lock
 
     sources = catalogue = load_catalogue()
@@ -280,7 +280,7 @@ def cmd_query(args) -> int:
 def cmd_export(args) -> int:
     from pathlib import Path
 
-    from pipelines.outputs.export import export_marts
+    from pipelines.outputs.exports.files import export_marts
     from pipelines.outputs.query import WarehouseMissing
 
     notes: list[str] = []
@@ -302,7 +302,7 @@ def cmd_export(args) -> int:
 def cmd_serve(args) -> int:
     from pipelines import settings
     from pipelines.outputs.query import WarehouseMissing, connect_published
-    from pipelines.serving.postgres import ServingError, describe, serve_published
+    from pipelines.outputs.serving.postgres import ServingError, describe, serve_published
 
     url = settings.postgres_url()
     if not url:
@@ -334,15 +334,15 @@ def cmd_status(args) -> int:
     return 0 if healthy else 1
 
 
-# --- report and docs (pipelines/report/) -------------------------------------------------------
+# --- report and docs (pipelines/outputs/report/) -------------------------------------------------------
 
 
 def cmd_report(args) -> int:
     from pathlib import Path
 
     from pipelines.outputs.query import WarehouseMissing
-    from pipelines.report.data import ReportError
-    from pipelines.report.render import render_report
+    from pipelines.outputs.report.data import ReportError
+    from pipelines.outputs.report.render import render_report
 
     try:
         result = render_report(Path(args.out) if args.out else None, year=args.year, region=args.region)
@@ -357,9 +357,9 @@ def cmd_report(args) -> int:
 def cmd_note(args) -> int:
     from pathlib import Path
 
-    from pipelines.note.data import NoteError
-    from pipelines.note.pdf import PdfError, print_pdf
-    from pipelines.note.render import write_note
+    from pipelines.outputs.note.data import NoteError
+    from pipelines.outputs.note.pdf import PdfError, print_pdf
+    from pipelines.outputs.note.render import write_note
     from pipelines.outputs.query import WarehouseMissing
 
     try:
@@ -375,7 +375,7 @@ def cmd_note(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from pipelines.report.marts_doc import REFERENCE, marts_reference, readme_block, write_readme
+    from pipelines.outputs.report.marts_doc import REFERENCE, marts_reference, readme_block, write_readme
 
     if args.check:
         if readme_block() != marts_reference():
@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.set_defaults(func=cmd_review)
 
-    from pipelines.bns.bundle import NAMING_RULE
+    from pipelines.sources.bns.bundle import NAMING_RULE
 
     p = sub.add_parser(
         "fetch",
@@ -552,8 +552,8 @@ def _shown(exc: object) -> str:
 
 def _failure(command: str, exc: BaseException) -> int | None:
     """Print `exc` as one line naming the place and what to do; the exit code (None: not ours)."""
-    from pipelines.bns.catalogue import CatalogueError
     from pipelines.messages import one_line, shown
+    from pipelines.sources.bns.catalogue import CatalogueError
     from pipelines.warehouse.lock import BuildLocked
 
     if isinstance(exc, (SystemExit, GeneratorExit)):

@@ -14,7 +14,6 @@ from dagster import (
 from pipelines.defs import OWNERS
 from pipelines.defs.bns import (
     FetchSettings,
-    WarehouseLock,
     bns_daily,
     bns_observations,
     bns_refresh_job,
@@ -26,6 +25,7 @@ from pipelines.defs.documents import document_figures, documents, inbox_sensor
 from pipelines.defs.fanout import build_multiprocess
 from pipelines.defs.publish import published
 from pipelines.defs.report import report_html  # warehouse/report/, downstream of publication
+from pipelines.defs.resources import WarehouseLock
 from pipelines.defs.serving import serving_assets  # PostgreSQL, when KAZMIG_POSTGRES_URL is set
 
 # Dagster's automation sensor, declared so that it is on by default: the eager conditions (a

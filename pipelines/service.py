@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"holds it); choose another port, e.g. `make ui PORT={args.port + 1}`"
             )
             return EXIT_BUSY
-    from pipelines.dbt_manifest import prepare
+    from pipelines.dbt.manifest import prepare
 
     prepare()  # once, before two processes load the definitions
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home())}

@@ -27,7 +27,7 @@ class Environment(BaseSettings):
 
     home: Path | None = None  # the project's data: raw/, warehouse/, .dagster/
     fixtures: Path | None = None  # the shared bureau downloads the tests use
-    catalogue: Path | None = None  # the bureau tables to fetch (default pipelines/sources/catalogue.yaml)
+    catalogue: Path | None = None  # the bureau tables to fetch (default pipelines/sources/bns/catalogue.yaml)
     offline: bool = False  # make no request to the bureau
     bns_base_url: str | None = None  # the bureau's address (default https://stat.gov.kz)
     bns_allowed_hosts: str = ""  # more hosts downloads may come from, comma separated

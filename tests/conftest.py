@@ -59,7 +59,7 @@ def pytest_configure(config):
     `kazmig build` and `make ui` do; under pytest-xdist the controller prepares it before the
     workers start, so no two `dbt parse` write sql/target at once."""
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
-    from pipelines.dbt_manifest import prepare
+    from pipelines.dbt.manifest import prepare
 
     prepare()
 

@@ -7,17 +7,16 @@ share a layer do not import each other:
     build                      `kazmig build`: the no-op check, one Dagster run, the summary
     definitions                the Dagster Definitions
     defs                       the assets, checks, sensors and schedules
-    note                       the regional note (reads the report's data)
-    report                     the HTML report
-    bns | documents | outputs | serving | inbox
-                               the sources (bureau tables, PDF documents) and what is made from
-                               the warehouse (exports, status, queries; the PostgreSQL tier)
+    outputs                    what is made from the warehouse: the note (reads the report's
+                               data), the report, exports, the PostgreSQL tier, queries, status
+    sources                    the bureau's tables (bns) and PDF documents (documents)
     warehouse                  the DuckDB files, their lock, record, publication and history
-    dbt_run                    dbt in this process
-    dbt_manifest               the dbt project's manifest and code versions
+    dbt                        the dbt project's manifest, code versions, and dbt in this process
     reference | files | messages | progress | templates
                                small shared helpers and the reference tables
     settings                   where things are and what the environment says
+
+Inside outputs, sources and dbt the same holds one level down (OUTPUTS, SOURCES, DBT).
 
 And no module is part of an import loop: every cycle between modules fails, whichever layer.
 """
@@ -38,15 +37,16 @@ LAYERS = (
     "build",
     "definitions",
     "defs",
-    "note",
-    "report",
-    {"bns", "documents", "outputs", "serving", "inbox"},
+    "outputs",
+    "sources",
     "warehouse",
-    "dbt_run",
-    "dbt_manifest",
+    "dbt",
     {"reference", "files", "messages", "progress", "templates"},
     "settings",
 )
+OUTPUTS = ({"note"}, {"report"}, {"exports", "serving", "status"}, {"query"})
+SOURCES = ({"bns", "documents"},)
+DBT = ("run", "manifest")
 
 
 @pytest.fixture(scope="module")
@@ -124,21 +124,29 @@ def test_no_import_loops(graph):
     assert not loops, "import loops:\n" + "\n".join(described)
 
 
-def test_layers_import_downwards_only(graph):
-    broken = graph.find_illegal_dependencies_for_layers(layers=LAYERS, containers={"pipelines"})
+CONTAINERS = {"pipelines": LAYERS, "pipelines.outputs": OUTPUTS, "pipelines.sources": SOURCES, "pipelines.dbt": DBT}
+
+
+@pytest.mark.parametrize("container", sorted(CONTAINERS))
+def test_layers_import_downwards_only(graph, container):
+    layers = CONTAINERS[container]
+    broken = graph.find_illegal_dependencies_for_layers(layers=layers, containers={container})
     lines = sorted(
         f"{dep.importer} -> {dep.imported}: "
         + "; ".join(" -> ".join([*sorted(r.heads)[:1], *r.middle, *sorted(r.tails)[:1]]) for r in dep.routes)
         for dep in broken
     )
-    assert not broken, "imports against the layers (top to bottom " + repr(LAYERS) + "):\n" + "\n".join(lines)
+    assert not broken, f"imports against the layers of {container} (top to bottom {layers!r}):\n" + "\n".join(lines)
 
 
-def test_every_top_level_module_has_a_layer(graph):
-    # A new module or package at the top of pipelines/ must be placed in the layers above.
-    placed = {name for layer in LAYERS for name in ([layer] if isinstance(layer, str) else layer)}
-    top = {m.split(".")[1] for m in graph.modules if m.count(".") >= 1}
-    assert top <= placed, f"not in any layer of tests/test_architecture.py: {sorted(top - placed)}"
+@pytest.mark.parametrize("container", sorted(CONTAINERS))
+def test_every_module_has_a_layer(graph, container):
+    # A new module or package in one of these folders must be placed in its layers above.
+    layers = CONTAINERS[container]
+    placed = {name for layer in layers for name in ([layer] if isinstance(layer, str) else layer)}
+    depth = container.count(".") + 1
+    top = {m.split(".")[depth] for m in graph.modules if m.startswith(container + ".") and m.count(".") >= depth}
+    assert top <= placed, f"not in any layer of {container} in tests/test_architecture.py: {sorted(top - placed)}"
 
 
 # --- nothing heavy at import ------------------------------------------------------------------
@@ -177,7 +185,7 @@ def test_loading_the_definitions_parses_only_a_changed_project():
     """With the manifest made for the project as it is, loading the definitions (as `kazmig
     build`, `dagster dev` and `dg check defs` do) does not run `dbt parse` again: the manifest
     file is left as it was."""
-    from pipelines.dbt_manifest import _HASH_FILE, MANIFEST, prepare
+    from pipelines.dbt.manifest import _HASH_FILE, MANIFEST, prepare
 
     prepare()
     before = (MANIFEST.stat().st_mtime_ns, _HASH_FILE.stat().st_mtime_ns)

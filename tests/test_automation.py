@@ -29,7 +29,7 @@ def test_changed_table_triggers_downstream_unchanged_triggers_nothing(tmp_path, 
     second = job.execute_in_process(instance=instance)
     assert second.success
     assert second.get_asset_materialization_events() == []  # every table answered 304
-    from pipelines.bns.fetch import read_manifest
+    from pipelines.sources.bns.fetch import read_manifest
 
     last = read_manifest()[-4:]
     assert [(r["outcome"], r["status"]) for r in last] == [("unchanged", 304)] * 4

@@ -28,11 +28,11 @@ from openpyxl import Workbook
 from bns_server import BIG_BYTES, BnsServer
 from conftest import BIN, MIG_HEADER, NOTE, POP_HEADER
 from fixtures_pdf import encrypted_pdf, image_only_pdf, prose_pdf
-from pipelines.bns import SourceError, load_catalogue, parse_file
-from pipelines.bns.bundle import land_from_dir
-from pipelines.bns.catalogue import DEFAULT_CATALOGUE, CatalogueError
-from pipelines.bns.landing import landed_vintages
-from pipelines.documents.extract import DocumentError, extract_figures
+from pipelines.sources.bns import SourceError, load_catalogue, parse_file
+from pipelines.sources.bns.bundle import land_from_dir
+from pipelines.sources.bns.catalogue import DEFAULT_CATALOGUE, CatalogueError
+from pipelines.sources.bns.landing import landed_vintages
+from pipelines.sources.documents.extract import DocumentError, extract_figures
 
 SRC = {s.id: s for s in load_catalogue(DEFAULT_CATALOGUE)}
 KATO = MIG_HEADER[3]  # the region column

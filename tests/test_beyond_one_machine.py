@@ -20,7 +20,7 @@ import pytest
 
 from conftest import BIN, REPO, kazmig, make_home
 from pipelines.files import sha256_file
-from pipelines.serving.postgres import SCHEMAS, ServingError, serve
+from pipelines.outputs.serving.postgres import SCHEMAS, ServingError, serve
 from pipelines.warehouse.db import DUCKDB_WRITER
 from pipelines.warehouse.keys import foreign_keys, primary_keys
 

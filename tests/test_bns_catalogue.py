@@ -7,9 +7,9 @@ import yaml
 from test_bns_parse import MIG_HEADER, mig, write_csv
 
 from bns_server import bns_files  # noqa: F401  (fixture)
-from pipelines.bns import CatalogueError, land_from_dir, landed_vintages, load_catalogue, parse_all, parse_file
-from pipelines.bns.catalogue import DEFAULT_CATALOGUE
-from pipelines.bns.fetch import read_manifest
+from pipelines.sources.bns import CatalogueError, land_from_dir, landed_vintages, load_catalogue, parse_all, parse_file
+from pipelines.sources.bns.catalogue import DEFAULT_CATALOGUE
+from pipelines.sources.bns.fetch import read_manifest
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_catalogue_lists_the_bureau_tables(monkeypatch):
         assert s.attribution == "Бюро национальной статистики АСПиР РК, stat.gov.kz"
         assert s.license and s.unit == "persons" and s.cadence
     assert by_id["population_csv"].period == "start" and by_id["net_migration_csv"].period == "year"
-    from pipelines.bns.catalogue import source_rows
+    from pipelines.sources.bns.catalogue import source_rows
 
     rows = source_rows(list(by_id.values()))
     assert {r["source_id"] for r in rows} == set(by_id)

@@ -10,7 +10,7 @@ import yaml
 
 from bns_server import BIG_BYTES, bns_files, bns_server, refused_url  # noqa: F401  (fixtures)
 from pipelines import settings
-from pipelines.bns import (
+from pipelines.sources.bns import (
     OBSERVATION_KEYS,
     FetchConfig,
     fetch_all,
@@ -20,7 +20,7 @@ from pipelines.bns import (
     load_catalogue,
     parse_file,
 )
-from pipelines.bns.fetch import read_manifest
+from pipelines.sources.bns.fetch import read_manifest
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import yaml
 from openpyxl import Workbook
 
 from conftest import MIG_HEADER, POP_HEADER
-from pipelines.bns import OBSERVATION_KEYS, SourceError, load_catalogue, parse_file
+from pipelines.sources.bns import OBSERVATION_KEYS, SourceError, load_catalogue, parse_file
 
 SRC = {s.id: s for s in load_catalogue()}
 

@@ -34,7 +34,7 @@ def test_build_prints_summary_and_publishes(built_home, published):
 def test_vertical_slice_pdf_to_mart(built_home, published):
     """Figures extracted from the note reach the raw table, the fact table and a mart."""
     raw = published.execute("select count(*) from raw.document_figures").fetchall()[0][0]
-    from pipelines.documents.extract import extract_figures
+    from pipelines.sources.documents.extract import extract_figures
 
     assert raw == len(extract_figures(built_home / "raw" / "documents" / "labour_migration_note.pdf")) > 0
     facts = published.execute("select count(*) from core.fct_observation where source_kind = 'document'").fetchall()[0][

@@ -19,13 +19,13 @@ from openpyxl import Workbook
 
 from bns_server import FUTURE, RETRY_AFTER, BnsServer, bns_files  # noqa: F401  (fixture)
 from conftest import kazmig
-from pipelines.bns import vintage as vintages
-from pipelines.bns.bundle import land_from_dir
-from pipelines.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
-from pipelines.bns.common import SourceError
-from pipelines.bns.fetch import FetchConfig, fetch_source
-from pipelines.bns.landing import LandingError, landed_vintages, read_manifest
-from pipelines.bns.parse import parse_file
+from pipelines.sources.bns import vintage as vintages
+from pipelines.sources.bns.bundle import land_from_dir
+from pipelines.sources.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from pipelines.sources.bns.common import SourceError
+from pipelines.sources.bns.fetch import FetchConfig, fetch_source
+from pipelines.sources.bns.landing import LandingError, landed_vintages, read_manifest
+from pipelines.sources.bns.parse import parse_file
 
 SRC = {s.id: s for s in load_catalogue(DEFAULT_CATALOGUE)}
 POP_CSV = "6584-population-2026-08-11.csv"
@@ -325,7 +325,7 @@ def test_non_regular_files_are_refused_by_name(home, tmp_path, bns_files):
 
 
 def test_the_inbox_quarantines_what_it_cannot_land_under_its_own_name(home):
-    from pipelines.inbox import land_inbox
+    from pipelines.sources.documents.inbox import land_inbox
 
     inbox = home / "raw" / "inbox"
     inbox.mkdir(parents=True)

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import BIN, REPO, kazmig
-from pipelines.dbt_manifest import MANIFEST, PARSE_DB, code_versions
+from pipelines.dbt.manifest import MANIFEST, PARSE_DB, code_versions
 
 TOOL_FILES = [
     "sql/.user.yml",  # dbt writes it when it runs with usage statistics on
@@ -18,7 +18,7 @@ TOOL_FILES = [
     "sql/models/.DS_Store",
     "sql/models/marts/.schema.yml.swp",
     "sql/models/marts/.~lock.schema.yml#",
-    "pipelines/bns/.ipynb_checkpoints/scratch-checkpoint.yml",
+    "pipelines/sources/bns/.ipynb_checkpoints/scratch-checkpoint.yml",
 ]
 
 
@@ -48,7 +48,7 @@ def test_files_tools_write_in_the_project_leave_the_build_a_no_op(built_copy):
     finally:
         for path in made:
             path.unlink()
-        for rel in ("pipelines/bns/.ipynb_checkpoints",):
+        for rel in ("pipelines/sources/bns/.ipynb_checkpoints",):
             if (REPO / rel).is_dir() and not any((REPO / rel).iterdir()):
                 (REPO / rel).rmdir()
 

@@ -7,8 +7,8 @@ import shutil
 
 from dbt.cli.main import dbtRunner
 
-from pipelines import dbt_run
-from pipelines.dbt_manifest import BUILD_DB_VAR, PROFILES_DIR, PROJECT_DIR
+from pipelines.dbt import run as dbt_run
+from pipelines.dbt.manifest import BUILD_DB_VAR, PROFILES_DIR, PROJECT_DIR
 
 
 def test_dbt_unit_tests_pass(tmp_path, built_home):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures_pdf import encrypted_pdf, image_only_pdf, prose_pdf
-from pipelines.documents.extract import DocumentError, extract_figures
+from pipelines.sources.documents.extract import DocumentError, extract_figures
 
 
 def _error(path) -> str:

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from fixtures_pdf import new_pdf
-from pipelines.documents.extract import extract_figures
+from pipelines.sources.documents.extract import extract_figures
 
 MGEN = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
 MNOM = "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split()

@@ -9,8 +9,8 @@ import random
 import pytest
 
 from fixtures_pdf import new_pdf
-from pipelines.documents.extract import extract_figures
 from pipelines.reference import regions
+from pipelines.sources.documents.extract import extract_figures
 
 
 def _grouped(v: float) -> str:

@@ -1,5 +1,5 @@
 """Kazakh and English releases, generated: the same figures the Russian reader finds, from a
-page in another language (the lexicons under pipelines/documents/lexicon). Regions come with
+page in another language (the lexicons under pipelines/sources/documents/lexicon). Regions come with
 the seeds' own Kazakh and English names, dates in each language's forms, numbers in each
 language's marks."""
 
@@ -10,8 +10,8 @@ import random
 import pytest
 
 from fixtures_pdf import new_pdf
-from pipelines.documents.extract import extract_figures
 from pipelines.reference import regions
+from pipelines.sources.documents.extract import extract_figures
 
 EN_MONTHS = "January February March April May June July August September October November December".split()
 KK_MONTHS = "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан".split()

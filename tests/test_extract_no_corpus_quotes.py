@@ -1,5 +1,5 @@
 """The extractor's rules are about languages and layouts: no comment or docstring of
-pipelines/documents quotes a figure-bearing stretch of a corpus document (a phrase with a
+pipelines/sources/documents quotes a figure-bearing stretch of a corpus document (a phrase with a
 number in it), which would be a rule fitted to that document."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 import tokenize
 
 from conftest import REPO, shared_dir
-from pipelines.documents.pdf import read_pages
+from pipelines.sources.documents.pdf import read_pages
 
 QUOTED = re.compile(r'"([^"\n]{10,})"|«([^»\n]{10,})»|\(([^()\n]{10,})\)|\'([^\'\n]{10,})\'')
 
@@ -24,7 +24,9 @@ def test_no_comment_quotes_a_figure_of_the_corpus():
         _norm(" ".join(w.text for w in page.words)) for pdf in sorted(corpus.glob("*.pdf")) for page in read_pages(pdf)
     )
     found = []
-    for path in sorted((REPO / "pipelines" / "documents").glob("*.py")):
+    extractor = sorted((REPO / "pipelines" / "sources" / "documents").glob("*.py"))
+    assert len(extractor) > 10, "the extractor's modules were not found"
+    for path in extractor:
         src = path.read_text()
         for tok in tokenize.generate_tokens(io.StringIO(src).readline):
             is_doc = tok.type == tokenize.STRING and tok.string.startswith(('"""', "'''"))

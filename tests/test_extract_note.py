@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIGURE_KEYS
-from pipelines.documents.extract import EXTRACTOR_VERSION, Figure, extract_figures
+from pipelines.sources.documents.extract import EXTRACTOR_VERSION, Figure, extract_figures
 
 REPO = Path(__file__).resolve().parent.parent
 KEYS = ("indicator", "value", "period", "region", "country", "occupation")

@@ -10,8 +10,8 @@ import random
 import pytest
 
 from fixtures_pdf import FONT_DIR, new_pdf
-from pipelines.documents.extract import extract_figures
 from pipelines.reference import regions
+from pipelines.sources.documents.extract import extract_figures
 
 FONTS = {"mono": FONT_DIR / "DejaVuSansMono.ttf", "sans": FONT_DIR / "DejaVuSans.ttf"}
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from fixtures_pdf import prose_pdf
-from pipelines.documents import entities, numbers, periods
-from pipelines.documents.extract import extract_figures, figures_in_text
+from pipelines.sources.documents import entities, numbers, periods
+from pipelines.sources.documents.extract import extract_figures, figures_in_text
 
 # ---------------------------------------------------------------- numbers
 

@@ -11,8 +11,8 @@ import random
 import pymorphy3
 import pytest
 
-from pipelines.documents.extract import figures_in_text
 from pipelines.reference import regions
+from pipelines.sources.documents.extract import figures_in_text
 
 morph = pymorphy3.MorphAnalyzer()
 MGEN = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fixtures_pdf import table_pdf
-from pipelines.documents.extract import extract_figures
+from pipelines.sources.documents.extract import extract_figures
 
 LABELS = {
     "Республика Казахстан": "KZ",

@@ -113,7 +113,7 @@ def home(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ru_expected() -> float:
-    from pipelines.documents.extract import extract_figures
+    from pipelines.sources.documents.extract import extract_figures
 
     [fig] = [
         f

@@ -1,4 +1,4 @@
-"""One schema of a figure: `pipelines.documents.figure.Figure`. Every other place that lists a
+"""One schema of a figure: `pipelines.sources.documents.figure.Figure`. Every other place that lists a
 figure's fields (the raw table the Dagster asset writes, the dbt staging model and its yml, the
 review mart, the corrections' fixable fields, the tests' public keys) must agree with it, and
 its units and kinds are the reference seed's. A field added in one place and not the others
@@ -14,7 +14,7 @@ import yaml
 
 from conftest import FIGURE_KEYS, REPO
 from pipelines.defs.documents import FIGURE_COLUMNS
-from pipelines.documents import corrections, figure
+from pipelines.sources.documents import corrections, figure
 
 FIELDS = [f.name for f in dataclasses.fields(figure.Figure)]
 # what the raw table adds to a figure: its document, the extractor and an analyst's decision

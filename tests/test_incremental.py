@@ -138,7 +138,7 @@ def test_a_document_landed_while_a_build_runs_is_the_next_builds_change(tmp_path
 def test_the_corrections_file_versioned_is_the_one_applied(tmp_path, monkeypatch):
     monkeypatch.setenv("KAZMIG_HOME", str(tmp_path))
     from pipelines import settings
-    from pipelines.documents.corrections import path_in
+    from pipelines.sources.documents.corrections import path_in
     from pipelines.warehouse.inputs import corrections_path
 
     assert corrections_path() == path_in(settings.documents_dir())

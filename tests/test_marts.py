@@ -129,7 +129,7 @@ def test_every_mart_column_is_documented():
 
 
 def test_source_freshness_lists_every_source(published):
-    from pipelines.bns.catalogue import load_catalogue
+    from pipelines.sources.bns.catalogue import load_catalogue
 
     rows = dict(published.execute("select source_id, status from marts.source_freshness").fetchall())
     assert {s.id for s in load_catalogue()} <= set(rows)

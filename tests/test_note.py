@@ -39,9 +39,9 @@ def drafts(built_home, tmp_path_factory) -> dict:
     """Every region's note: Akmola's by the real CLI (with --pdf), the others by the same code in
     this process; each printed to PDF. {region: (NoteResult or None, pdf path)}."""
     chromium_path()
-    from pipelines.note.data import regions
-    from pipelines.note.pdf import print_pdf
-    from pipelines.note.render import write_note
+    from pipelines.outputs.note.data import regions
+    from pipelines.outputs.note.pdf import print_pdf
+    from pipelines.outputs.note.render import write_note
 
     out = tmp_path_factory.mktemp("notes")
     proc = kazmig(built_home, "note", "--region", AKMOLA, "--out", str(out), "--pdf")
@@ -60,7 +60,7 @@ def drafts(built_home, tmp_path_factory) -> dict:
 
 
 def test_words_agree_with_numbers():
-    from pipelines.note import russian as ru
+    from pipelines.outputs.note import russian as ru
 
     assert [f"{n} {ru.agree('человек', n)}" for n in (1, 2, 5, 11, 21, 22, 25, 369, 3679)] == [
         "1 человек",
@@ -199,7 +199,7 @@ def _name_cases(text: str, name: str) -> list[str]:
     """Every occurrence of a region's name in the text, checked by pymorphy3: its words must share a
     case and number (an oblast's adjective agrees with "области"; "города Шымкента", not "Шымкент");
     a preposition before it must govern that case. Returns the faults."""
-    from pipelines.note.russian import morph
+    from pipelines.outputs.note.russian import morph
 
     m = morph()
     words = name.split(" ")
@@ -247,7 +247,7 @@ def test_every_note_reads_as_russian_a_ministry_accepts(drafts):
     from docx import Document
 
     from conftest import REPO
-    from pipelines.note.russian import morph
+    from pipelines.outputs.note.russian import morph
     from pipelines.reference import regions as ref_regions
 
     changes = [r for r in csv.DictReader(open(REPO / "sql/seeds/ref_region_changes.csv", encoding="utf-8"))]
@@ -350,7 +350,7 @@ def official_departures(built_home, tmp_path_factory):
     not the bureau's: 56 040 / 40 000 = 1.401), rebuilt."""
     home = tmp_path_factory.mktemp("departures")
     shutil.copytree(built_home, home, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".lock", "*.tmp", "report"))
-    from pipelines.bns.catalogue import DEFAULT_CATALOGUE
+    from pipelines.sources.bns.catalogue import DEFAULT_CATALOGUE
 
     catalogue = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
     catalogue["sources"].append(
@@ -379,7 +379,7 @@ def official_departures(built_home, tmp_path_factory):
 
 
 def test_round_trip_every_figure_read_back_and_confirmed(drafts, round_trip):
-    from pipelines.documents.extract import extract_figures
+    from pipelines.sources.documents.extract import extract_figures
 
     with duckdb.connect(str(round_trip / "warehouse" / "kazmig.duckdb"), read_only=True) as con:
         claims = con.execute("""select document_name, indicator, claimed_value, period, region, country, status
@@ -444,7 +444,7 @@ def test_note_reads_marts_only():
 
     from conftest import REPO
 
-    src = (REPO / "pipelines" / "note" / "data.py").read_text(encoding="utf-8")
+    src = (REPO / "pipelines" / "outputs" / "note" / "data.py").read_text(encoding="utf-8")
     relations = [
         r
         for r in re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*\.[a-z0-9_]+)", src, re.I)
@@ -457,9 +457,9 @@ def test_note_charts_carry_units_axes_and_the_rest(built_home):
     """The destinations chart: persons on a labelled axis, and a "Другие страны" bar exactly when
     the named countries fall short of the national total; departures: a labelled y-axis in
     thousands on a labelled time axis, each bar's value as drawn."""
-    from pipelines.note import charts
-    from pipelines.note.data import load
-    from pipelines.report.charts import pyplot
+    from pipelines.outputs.note import charts
+    from pipelines.outputs.note.data import load
+    from pipelines.outputs.report.charts import pyplot
 
     with duckdb.connect(str(built_home / "warehouse" / "kazmig.duckdb"), read_only=True) as con:
         d = load(con, AKMOLA)

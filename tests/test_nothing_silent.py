@@ -116,10 +116,10 @@ def test_every_file_in_documents_and_inbox_is_read_or_named_with_the_reason(buil
 
 
 def test_a_first_landing_must_hold_every_region_and_city_of_the_reference(tmp_path, monkeypatch, shared_bns):
-    from pipelines.bns.bundle import land_from_dir
-    from pipelines.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
-    from pipelines.bns.landing import landed_vintages
-    from pipelines.bns.parse import parse_file
+    from pipelines.sources.bns.bundle import land_from_dir
+    from pipelines.sources.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
+    from pipelines.sources.bns.landing import landed_vintages
+    from pipelines.sources.bns.parse import parse_file
 
     monkeypatch.setenv("KAZMIG_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("KAZMIG_CATALOGUE", raising=False)
@@ -193,8 +193,8 @@ def test_errors_name_the_input_and_the_place_in_one_line(built_home, tmp_path, m
     assert proc.returncode == 2 and proc.stderr.strip() == f"kazmig export: {taken}: File exists; choose another path"
 
     # one bad byte in row 801 of a UTF-8 file: row 801, not "row 1" of a file misread as CP1251
-    from pipelines.bns.bundle import land_from_dir
-    from pipelines.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
+    from pipelines.sources.bns.bundle import land_from_dir
+    from pipelines.sources.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
 
     monkeypatch.setenv("KAZMIG_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("KAZMIG_CATALOGUE", raising=False)
@@ -261,11 +261,11 @@ def test_a_disk_that_fills_mid_build_says_no_space_left_on_where(tmp_path, share
 
 
 def test_a_distrusted_future_date_does_not_outrank_a_later_trusted_one(tmp_path, monkeypatch, shared_bns):
-    from pipelines.bns import vintage as vintages
-    from pipelines.bns.bundle import land_from_dir
-    from pipelines.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
-    from pipelines.bns.landing import landed_vintages
     from pipelines.defs.bns import FetchSettings, _fetch_and_land
+    from pipelines.sources.bns import vintage as vintages
+    from pipelines.sources.bns.bundle import land_from_dir
+    from pipelines.sources.bns.catalogue import DEFAULT_CATALOGUE, load_catalogue
+    from pipelines.sources.bns.landing import landed_vintages
 
     monkeypatch.setenv("KAZMIG_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("KAZMIG_CATALOGUE", raising=False)

@@ -177,7 +177,7 @@ def test_report_renders_for_every_year_in_the_data(built_home, tmp_path, monkeyp
     destinations (the sample has them for 2024 only) says so instead of failing."""
     import duckdb
 
-    from pipelines.report.render import render_report
+    from pipelines.outputs.report.render import render_report
 
     db = built_home / "warehouse" / "kazmig.duckdb"
     with duckdb.connect(str(db), read_only=True) as con:  # closed before the report opens it its own way
@@ -276,7 +276,7 @@ def test_report_of_empty_marts_in_browser(built_home, tmp_path):
     import duckdb
     from matplotlib.image import imread
 
-    from pipelines.report.data import MARTS
+    from pipelines.outputs.report.data import MARTS
 
     home = tmp_path / "empty"
     (home / "warehouse").mkdir(parents=True)
@@ -305,7 +305,7 @@ def test_report_without_warehouse_says_so(tmp_path):
 
 def test_report_reads_marts_only():
     """Every relation the report queries is a mart (never raw, staging or core)."""
-    src = (REPO / "pipelines" / "report" / "data.py").read_text(encoding="utf-8")
+    src = (REPO / "pipelines" / "outputs" / "report" / "data.py").read_text(encoding="utf-8")
     relations = re.findall(r"\b(?:from|join)\s+([a-z_][a-z0-9_.]*)", src, re.I)
     relations = [
         r.rstrip(".")
@@ -313,7 +313,7 @@ def test_report_reads_marts_only():
         if "." in r.rstrip(".") and not r.startswith(("pipelines", "dataclasses", "datetime"))
     ]
     assert relations and all(r.startswith("marts.") for r in relations), relations
-    from pipelines.report.data import MARTS
+    from pipelines.outputs.report.data import MARTS
 
     assert {r.split(".", 1)[1] for r in relations} == set(MARTS)
 
@@ -341,7 +341,7 @@ def test_report_asset_in_definitions():
 
 
 def test_readme_marts_reference_is_generated_from_dbt_docs():
-    from pipelines.report.marts_doc import marts_reference, readme_block
+    from pipelines.outputs.report.marts_doc import marts_reference, readme_block
 
     generated = marts_reference()
     assert readme_block() == generated, "docs/marts.md is stale: run `kazmig docs` (make docs)"

@@ -18,9 +18,9 @@ import yaml
 
 from bns_server import BnsServer, bns_files  # noqa: F401  (fixture)
 from conftest import kazmig, make_home
-from pipelines.bns import vintage as vintages
-from pipelines.bns.catalogue import DEFAULT_CATALOGUE
-from pipelines.bns.fetch import FetchConfig, fetch_all
+from pipelines.sources.bns import vintage as vintages
+from pipelines.sources.bns.catalogue import DEFAULT_CATALOGUE
+from pipelines.sources.bns.fetch import FetchConfig, fetch_all
 
 POP_CSV = "6584-population-2026-08-11.csv"
 POP_XLSX = "6584-population-2023-07-21.xlsx"

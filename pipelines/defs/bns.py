@@ -1,7 +1,6 @@
 """Bureau (BNS) tables: one fetch asset per catalogue entry, then one raw table of observations."""
 
 import json
-from contextlib import contextmanager
 
 from dagster import (
     AssetCheckResult,
@@ -24,9 +23,10 @@ from dagster import (
 )
 from pydantic import PrivateAttr
 
-from pipelines.bns.catalogue import load_catalogue
-from pipelines.bns.landing import LandingError, distrusted, landed_vintages
-from pipelines.bns.snapshot import bureau_snapshot, landed_version
+from pipelines.defs.resources import WarehouseLock
+from pipelines.sources.bns.catalogue import load_catalogue
+from pipelines.sources.bns.landing import LandingError, distrusted, landed_vintages
+from pipelines.sources.bns.snapshot import bureau_snapshot, landed_version
 from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
 from pipelines.warehouse.inputs import code_version
 
@@ -86,21 +86,6 @@ ERROR_COLUMNS = [("source_id", "varchar"), ("file_name", "varchar"), ("error", "
 NEXT_STEP = "land a bundle with `kazmig fetch --from DIR`, or `kazmig fetch` when the bureau is reachable"
 
 
-class WarehouseLock(ConfigurableResource):
-    """The home's writer lock (pipelines/warehouse/lock.py), held for the whole run: a run launched
-    from the UI, a schedule or a sensor fetches, lands and builds under the same discipline as
-    `kazmig build`, waiting up to `wait_seconds` for another holder to finish."""
-
-    wait_seconds: float = 900.0
-
-    @contextmanager
-    def yield_for_execution(self, context: InitResourceContext):
-        from pipelines.warehouse.lock import build_lock
-
-        with build_lock(wait=self.wait_seconds):
-            yield self
-
-
 class FetchSettings(ConfigurableResource):
     """offline: use only what raw/bns holds. always_materialize: a full build records every
     source even when the bureau answered 304; scheduled refreshes leave it off so an unchanged
@@ -112,7 +97,7 @@ class FetchSettings(ConfigurableResource):
     _down = PrivateAttr(default_factory=dict)  # host -> why it was unreachable in this run
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        from pipelines.bns.vintage import now
+        from pipelines.sources.bns.vintage import now
 
         self._refresh_at = now()  # one run is one refresh: formats fetched together are one release
 
@@ -124,7 +109,7 @@ class FetchSettings(ConfigurableResource):
         """Fetch one source in this run's refresh; a host found unreachable is not asked again."""
         from urllib.parse import urlsplit
 
-        from pipelines.bns.fetch import fetch_source, offline_result
+        from pipelines.sources.bns.fetch import fetch_source, offline_result
 
         host = urlsplit(source.url()).netloc
         if host in self._down:
@@ -157,7 +142,7 @@ def vintage_text(meta: dict) -> str:
 def _fetch_and_land(source, fetch_settings: FetchSettings) -> dict:
     """Fetch (unless offline), fall back to what is landed, then to the sample bundle; what the
     summary and the asset's check say about it."""
-    from pipelines.bns.bundle import land_sample, sample_date
+    from pipelines.sources.bns.bundle import land_sample, sample_date
 
     result = None if fetch_settings.offline else fetch_settings.fetch(source)
     try:
@@ -289,8 +274,8 @@ def build_fetch_assets():
     description="Every value of every landed vintage of every catalogue source (plus raw.bns_fetch_manifest, raw.bns_sources).",
 )
 def bns_observations(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
-    from pipelines.bns.common import SourceError
-    from pipelines.bns.parse import parse_file  # openpyxl and the parsers: only when parsing
+    from pipelines.sources.bns.common import SourceError
+    from pipelines.sources.bns.parse import parse_file  # openpyxl and the parsers: only when parsing
 
     # What is landed now is what this build reads and versions: a vintage landed while it runs
     # is the next build's change (landed files are immutable, named by their sha256).

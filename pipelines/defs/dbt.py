@@ -24,8 +24,9 @@ from dagster import (
 )
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
-from pipelines import dbt_run, settings
-from pipelines.dbt_manifest import PROJECT_DIR, code_versions, dbt_project, prepare
+from pipelines import settings
+from pipelines.dbt import run as dbt_run
+from pipelines.dbt.manifest import PROJECT_DIR, code_versions, dbt_project, prepare
 from pipelines.defs import OWNERS
 from pipelines.messages import DBT_FAILED
 from pipelines.warehouse.db import DUCKDB_WRITER, table_shapes
@@ -68,7 +69,7 @@ class KazmigTranslator(DagsterDbtTranslator):
         ).strip()
 
     def get_code_version(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        # From the manifest (pipelines/dbt_manifest.py), not from the files under sql/: a file a
+        # From the manifest (pipelines/dbt/manifest.py), not from the files under sql/: a file a
         # tool writes there is no code. Freshness is judged against the date.
         own = _CODE.get(dbt_resource_props["unique_id"]) or super().get_code_version(dbt_resource_props)
         day = freshness_day() if dbt_resource_props["name"] == "source_freshness" else None
@@ -146,7 +147,7 @@ _SOURCES = {uid: translator.get_asset_key(props) for uid, props in _MANIFEST["so
 def kazmig_dbt(context: AssetExecutionContext):
     # `dbt build` runs seeds, models and tests in dependency order; tests become asset checks and
     # a failing error-severity test skips everything downstream of it, publication included.
-    # dbt runs in this process (pipelines/dbt_run.py) on the nodes of this run's assets and checks
+    # dbt runs in this process (pipelines/dbt/run.py) on the nodes of this run's assets and checks
     # (a subset picked in the UI, or what is stale); each table's row count and column schema
     # are read afterwards through one read-only DuckDB connection.
     target, database = settings.dbt_target_dir(), settings.build_db()

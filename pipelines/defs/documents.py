@@ -24,11 +24,11 @@ from dagster import (
 )
 
 from pipelines import settings
-from pipelines.defs.bns import WarehouseLock
-from pipelines.documents.title import document_title
+from pipelines.defs.resources import WarehouseLock
 from pipelines.files import atomic_write, sha256_file
 from pipelines.messages import shown
 from pipelines.progress import progress
+from pipelines.sources.documents.title import document_title
 from pipelines.warehouse import inputs
 from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
 from pipelines.warehouse.inputs import code_version, corrections_path, documents_version, figures_version
@@ -72,8 +72,8 @@ FIGURE_COLUMNS = [
 
 def land_inbox() -> tuple[list[dict], list[dict]]:
     """Land raw/inbox into raw/documents; a PDF the extractor cannot read goes to raw/quarantine
-    with the reason beside it (pipelines/inbox.py)."""
-    from pipelines.inbox import land_inbox as land
+    with the reason beside it (pipelines/sources/documents/inbox.py)."""
+    from pipelines.sources.documents.inbox import land_inbox as land
 
     def readable(path: Path) -> str | None:
         digest = path.stem
@@ -178,7 +178,7 @@ def documents(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> 
 
 def _cached_figures(doc: dict) -> list[dict]:
     """Extract a document once per (content, extractor code): outputs are a pure function of both."""
-    from pipelines.documents.extract import DocumentError, extract_figures, extractor_fingerprint
+    from pipelines.sources.documents.extract import DocumentError, extract_figures, extractor_fingerprint
 
     cache = settings.warehouse_dir() / "cache" / "figures" / f"{doc['sha256']}-{extractor_fingerprint()}.json"
     if cache.exists():
@@ -202,13 +202,13 @@ def _cached_figures(doc: dict) -> list[dict]:
 
 def reviewed_figures(doc: dict, decisions: list) -> list[dict]:
     """A document's figures with the analyst's corrections applied (the asset, `kazmig review`)."""
-    from pipelines.documents.corrections import apply
+    from pipelines.sources.documents.corrections import apply
 
     return apply(_cached_figures(doc), doc, decisions)
 
 
 def load_corrections(path: Path | None = None) -> list:
-    from pipelines.documents.corrections import CorrectionError, load
+    from pipelines.sources.documents.corrections import CorrectionError, load
 
     try:
         return load(path or corrections_path())
@@ -240,7 +240,7 @@ def _versioned_corrections() -> tuple[list, str | None]:
     "its confidence and status (fact, review, rejected) after raw/documents/corrections.yaml.",
 )
 def document_figures(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
-    from pipelines.documents.extract import EXTRACTOR_VERSION
+    from pipelines.sources.documents.extract import EXTRACTOR_VERSION
 
     decisions, corrections = _versioned_corrections()
     rows = []

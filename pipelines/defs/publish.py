@@ -2,8 +2,8 @@
 
 from dagster import AssetExecutionContext, AutomationCondition, MaterializeResult, asset
 
-from pipelines.defs.bns import WarehouseLock
 from pipelines.defs.dbt import model_keys
+from pipelines.defs.resources import WarehouseLock
 from pipelines.files import sha256_file
 from pipelines.warehouse.db import DUCKDB_WRITER, table_counts
 from pipelines.warehouse.inputs import code_version

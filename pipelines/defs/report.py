@@ -9,7 +9,7 @@ report), and it never opens the build database that dbt writes. Output: $KAZMIG_
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from pipelines.defs import OWNERS
-from pipelines.report.data import MARTS
+from pipelines.outputs.report.data import MARTS
 from pipelines.warehouse.inputs import code_version
 
 
@@ -23,7 +23,7 @@ from pipelines.warehouse.inputs import code_version
     "published warehouse into warehouse/report/ (`kazmig report`).",
 )
 def report_html(context: AssetExecutionContext) -> MaterializeResult:
-    from pipelines.report.render import render_report
+    from pipelines.outputs.report.render import render_report
 
     result = render_report()
     context.log.info(f"report written to {result.page}")

@@ -20,7 +20,7 @@ from pipelines import settings
     "names (KAZMIG_POSTGRES_URL), loaded aside and swapped in by one transaction.",
 )
 def postgres_tier(context: AssetExecutionContext) -> MaterializeResult:
-    from pipelines.serving.postgres import describe, serve_published
+    from pipelines.outputs.serving.postgres import describe, serve_published
 
     url = settings.postgres_url()
     served = serve_published(url)

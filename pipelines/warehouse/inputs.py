@@ -25,13 +25,18 @@ from pipelines.messages import shown
 # The Python code behind each Python asset: its code version is a hash of these sources, so
 # Dagster sees the asset as stale when they change.
 CODE = {
-    # the titles it stores are read by the extractor's layout (pipelines/documents/title.py)
-    "documents": ["pipelines/defs/documents.py", "pipelines/warehouse/inputs.py", "pipelines/documents"],
-    "document_figures": ["pipelines/defs/documents.py", "pipelines/documents", "pipelines/reference.py", "sql/seeds"],
-    "bns_fetch": ["pipelines/defs/bns.py", "pipelines/bns"],
-    "bns_observations": ["pipelines/defs/bns.py", "pipelines/bns", "pipelines/warehouse/inputs.py"],
+    # the titles it stores are read by the extractor's layout (pipelines/sources/documents/title.py)
+    "documents": ["pipelines/defs/documents.py", "pipelines/warehouse/inputs.py", "pipelines/sources/documents"],
+    "document_figures": [
+        "pipelines/defs/documents.py",
+        "pipelines/sources/documents",
+        "pipelines/reference.py",
+        "sql/seeds",
+    ],
+    "bns_fetch": ["pipelines/defs/bns.py", "pipelines/sources/bns"],
+    "bns_observations": ["pipelines/defs/bns.py", "pipelines/sources/bns", "pipelines/warehouse/inputs.py"],
     "published": ["pipelines/defs/publish.py", "pipelines/warehouse/publish.py"],
-    "report": ["pipelines/defs/report.py", "pipelines/report"],
+    "report": ["pipelines/defs/report.py", "pipelines/outputs/report"],
 }
 
 
@@ -144,7 +149,7 @@ def documents_version(docs: list[dict]) -> str:
 
 
 def corrections_path() -> Path:
-    """The analyst's decisions about extracted figures (pipelines/documents/corrections.py reads it)."""
+    """The analyst's decisions about extracted figures (pipelines/sources/documents/corrections.py reads it)."""
     return settings.documents_dir() / "corrections.yaml"
 
 

@@ -42,7 +42,7 @@ def foreign_keys(primary: dict[str, tuple[str, ...]], manifest: dict | None = No
     """The relationships tests of the dbt project between tables of `primary`'s schemas whose
     target field is the target table's whole primary key (what a foreign key may reference)."""
     if manifest is None:
-        from pipelines.dbt_manifest import prepare
+        from pipelines.dbt.manifest import prepare
 
         manifest = json.loads(prepare().read_text())
     nodes = manifest["nodes"]

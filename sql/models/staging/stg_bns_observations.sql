@@ -5,7 +5,7 @@ select
     element_id as table_id,
     format,
     cast(vintage as date) as vintage,
-    -- the release as a time, to the second, and how it was known (pipelines/bns/vintage.py)
+    -- the release as a time, to the second, and how it was known (pipelines/sources/bns/vintage.py)
     cast(vintage_at as timestamp) as vintage_at,
     vintage_basis,
     file_sha256,

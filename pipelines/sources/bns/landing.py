@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import settings
-from pipelines.bns import vintage as vintages
-from pipelines.bns.catalogue import Source
 from pipelines.files import atomic_replace, atomic_write, shareable
 from pipelines.messages import shown
+from pipelines.sources.bns import vintage as vintages
+from pipelines.sources.bns.catalogue import Source
 
 CHUNK = 64 * 1024
 
@@ -190,7 +190,7 @@ def validate_content(source: Source, path: Path) -> None:
     if _looks_like_html(head):
         raise ValueError("an HTML page, not the data file")
     if source.format == "bns_csv":
-        from pipelines.bns.parse_csv import decode, read_header
+        from pipelines.sources.bns.parse_csv import decode, read_header
 
         try:
             text = decode(head if len(head) < CHUNK else head[: head.rfind(b"\n") + 1] or head)
@@ -201,7 +201,7 @@ def validate_content(source: Source, path: Path) -> None:
         if len(header) < 3 or missing:
             raise ValueError(f"not a bureau CSV: header lacks {', '.join(missing) or 'tab-separated columns'}")
     elif source.format == "bns_xlsx":
-        from pipelines.bns.parse_xlsx import check_xlsx_zip
+        from pipelines.sources.bns.parse_xlsx import check_xlsx_zip
 
         check_xlsx_zip(path)
     elif source.format == "bns_json":
@@ -285,7 +285,7 @@ def _losses_text(lost: dict[str, Any]) -> str:
 
 
 def _parse(source: Source, path: Path, meta: dict[str, Any]) -> list[dict]:
-    from pipelines.bns.parse import parse_file
+    from pipelines.sources.bns.parse import parse_file
 
     return parse_file(source, path, meta)
 
@@ -293,7 +293,7 @@ def _parse(source: Source, path: Path, meta: dict[str, Any]) -> list[dict]:
 def verify(source: Source, tmp: Path, name: str) -> list[dict]:
     """The observations of a candidate file, or LandingError (one line) saying why it is not the
     table the catalogue describes."""
-    from pipelines.bns.common import SourceError
+    from pipelines.sources.bns.common import SourceError
 
     try:
         validate_content(source, tmp)
@@ -427,7 +427,7 @@ def outranked_by_distrust(source: Source, v: vintages.Vintage) -> list[tuple[Pat
     new file was landed later and its date is believed; theirs is only "no later than landing"."""
     if v.basis == "retrieved":
         return []
-    from pipelines.bns.catalogue import load_catalogue
+    from pipelines.sources.bns.catalogue import load_catalogue
 
     try:
         same_table = [s for s in load_catalogue() if s.element_id == source.element_id] or [source]

@@ -1,4 +1,4 @@
 """Figure extraction from PDF documents (analytical notes, bureau releases and bulletins).
 
-Entry point: :func:`pipelines.documents.extract.extract_figures`.
+Entry point: :func:`pipelines.sources.documents.extract.extract_figures`.
 """

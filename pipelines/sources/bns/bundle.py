@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 from pipelines import settings
-from pipelines.bns import vintage as vintages
-from pipelines.bns.catalogue import Source, load_catalogue
-from pipelines.bns.fetch import CHUNK, FetchConfig, FetchResult, record
-from pipelines.bns.landing import LandingError, land, landed_vintages, temp_file, tidy
 from pipelines.files import not_regular
 from pipelines.messages import shown
+from pipelines.sources.bns import vintage as vintages
+from pipelines.sources.bns.catalogue import Source, load_catalogue
+from pipelines.sources.bns.fetch import CHUNK, FetchConfig, FetchResult, record
+from pipelines.sources.bns.landing import LandingError, land, landed_vintages, temp_file, tidy
 
 NAMING_RULE = (
     "<element id>[-<words>][-<YYYY-MM-DD>].<csv|xlsx|json>, e.g. 6584-population-2026-08-11.csv "

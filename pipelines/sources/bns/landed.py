@@ -4,10 +4,10 @@ Its own module so that parsing one file never depends on landing, which parses e
 
 from __future__ import annotations
 
-from pipelines.bns.catalogue import Source
-from pipelines.bns.common import Observations, SourceError
-from pipelines.bns.landing import landed_vintages
-from pipelines.bns.parse import parse_file
+from pipelines.sources.bns.catalogue import Source
+from pipelines.sources.bns.common import Observations, SourceError
+from pipelines.sources.bns.landing import landed_vintages
+from pipelines.sources.bns.parse import parse_file
 
 
 def parse_landed(source: Source, latest_only: bool = False) -> Observations:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from pipelines import settings
-from pipelines.bns.catalogue import Source
 from pipelines.files import sha256_file
 from pipelines.messages import one_line
 from pipelines.reference import normalise_label, region_for_label
+from pipelines.sources.bns.catalogue import Source
 
 # The columns of raw.bns_observations, in order. Every observation has exactly these keys.
 OBSERVATION_KEYS = (

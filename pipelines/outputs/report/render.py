@@ -15,8 +15,8 @@ from pathlib import Path
 from pipelines import settings
 from pipelines.files import atomic_write
 from pipelines.outputs.query import connect_published
-from pipelines.report import data as report_data
-from pipelines.report.charts import Chart, fmt_num
+from pipelines.outputs.report import data as report_data
+from pipelines.outputs.report.charts import Chart, fmt_num
 
 PAGE = "report.html"
 
@@ -70,7 +70,7 @@ def _charts(d: report_data.ReportData) -> list[Chart]:
     chart by chart, so a report of another year redraws only the charts that year changes."""
     from importlib.metadata import version
 
-    from pipelines.report import charts as chart_code
+    from pipelines.outputs.report import charts as chart_code
 
     base = hashlib.sha256(version("matplotlib").encode())
     for module in (chart_code, report_data):
@@ -107,7 +107,7 @@ def _charts(d: report_data.ReportData) -> list[Chart]:
     return charts
 
 
-# --- HTML (Jinja2 templates in pipelines/report/templates/) -------------------------------------
+# --- HTML (Jinja2 templates in pipelines/outputs/report/templates/) -------------------------------------
 
 
 def _value(v, decimals: int = 3) -> str:

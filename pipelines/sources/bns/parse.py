@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipelines.bns.catalogue import Source
-from pipelines.bns.common import OBSERVATION_KEYS, Observations, SourceError
-from pipelines.bns.parse_csv import parse_csv
-from pipelines.bns.parse_json import parse_json
-from pipelines.bns.parse_xlsx import parse_xlsx
+from pipelines.sources.bns.catalogue import Source
+from pipelines.sources.bns.common import OBSERVATION_KEYS, Observations, SourceError
+from pipelines.sources.bns.parse_csv import parse_csv
+from pipelines.sources.bns.parse_json import parse_json
+from pipelines.sources.bns.parse_xlsx import parse_xlsx
 
 PARSERS = {"bns_csv": parse_csv, "bns_xlsx": parse_xlsx, "bns_json": parse_json}
 

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from pipelines import settings
-from pipelines.bns.catalogue import Source
-from pipelines.bns.common import Builder, Observations, SourceError, classify_region, norm, year_of
+from pipelines.sources.bns.catalogue import Source
+from pipelines.sources.bns.common import Builder, Observations, SourceError, classify_region, norm, year_of
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all parts together
 MAX_PARTS = 5000

@@ -7,7 +7,7 @@ from datetime import date
 
 import duckdb
 
-from pipelines.report.data import query_rows
+from pipelines.outputs.report.data import query_rows
 
 
 class NoteError(ValueError):

@@ -1,4 +1,4 @@
-"""Download the bureau's tables (conditional requests) and land them through pipelines/bns/landing.py.
+"""Download the bureau's tables (conditional requests) and land them through pipelines/sources/bns/landing.py.
 
 Each download is bounded: a connect and a read time-out, a size cap, and an overall deadline
 that also covers a server trickling its body. Transient failures (time-outs, a dropped
@@ -25,9 +25,11 @@ import requests
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential
 
 from pipelines import settings
-from pipelines.bns import vintage as vintages
-from pipelines.bns.catalogue import Source, allowed_hosts, base_url_from_env, load_catalogue
-from pipelines.bns.landing import (
+from pipelines.messages import one_line, shown
+from pipelines.progress import progress
+from pipelines.sources.bns import vintage as vintages
+from pipelines.sources.bns.catalogue import Source, allowed_hosts, base_url_from_env, load_catalogue
+from pipelines.sources.bns.landing import (
     LandingError,
     append_manifest,
     land,
@@ -41,8 +43,6 @@ from pipelines.bns.landing import (
     tidy,
     validate_content,
 )
-from pipelines.messages import one_line, shown
-from pipelines.progress import progress
 
 __all__ = [
     "FetchConfig",

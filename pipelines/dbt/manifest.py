@@ -113,7 +113,7 @@ def prepare() -> Path:
     digest = project_hash()
     if MANIFEST.exists() and _HASH_FILE.exists() and _HASH_FILE.read_text() == digest:
         return MANIFEST
-    # The same variables as the in-process parse (pipelines/dbt_run.py), so that dbt's partial
+    # The same variables as the in-process parse (pipelines/dbt/run.py), so that dbt's partial
     # parse state written here stays valid there.
     proc = subprocess.run(
         [

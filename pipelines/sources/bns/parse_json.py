@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipelines.bns.catalogue import Source
-from pipelines.bns.common import Builder, Observations, classify_region, norm, year_of
+from pipelines.sources.bns.catalogue import Source
+from pipelines.sources.bns.common import Builder, Observations, classify_region, norm, year_of
 
 
 def _term_pos(b: Builder, names: list[str], dim: tuple[str, dict[str, str]] | None) -> int | None:

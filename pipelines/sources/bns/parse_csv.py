@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pipelines.bns.catalogue import Source
-from pipelines.bns.common import Builder, Observations, classify_region, norm, parse_value, year_of
+from pipelines.sources.bns.catalogue import Source
+from pipelines.sources.bns.common import Builder, Observations, classify_region, norm, parse_value, year_of
 
 UNIT_WORDS = {"persons": {"человек", "человека", "чел", "чел."}}
 _UNIT = re.compile(r"\(([^()]*)\)\s*$")

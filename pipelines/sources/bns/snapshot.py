@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.bns.catalogue import load_catalogue, source_rows
-from pipelines.bns.landing import LandingError, landed_vintages, read_manifest
+from pipelines.sources.bns.catalogue import load_catalogue, source_rows
+from pipelines.sources.bns.landing import LandingError, landed_vintages, read_manifest
 from pipelines.warehouse.inputs import digest
 
 
@@ -21,7 +21,7 @@ class BureauSnapshot:
     """The landed bureau files of every catalogue source, the catalogue and the fetch manifest,
     as they were when the snapshot was taken; raw/bns_observations parses exactly these."""
 
-    sources: list  # catalogue entries (pipelines.bns.catalogue.Source)
+    sources: list  # catalogue entries (pipelines.sources.bns.catalogue.Source)
     vintages: dict[str, list[tuple[Path, dict]]]  # source id -> landed (path, sidecar)
     errors: dict[str, str]  # source id -> why its landed files cannot be read (one line)
     manifest: list[dict]

@@ -1,4 +1,4 @@
-"""The catalogue of bureau (BNS) tables: pipelines/sources/catalogue.yaml, or env KAZMIG_CATALOGUE.
+"""The catalogue of bureau (BNS) tables: pipelines/sources/bns/catalogue.yaml, or env KAZMIG_CATALOGUE.
 
 Each entry is validated by a pydantic model when the catalogue loads, before anything runs; a
 mistake is one line naming the entry and the key (`catalogue.yaml: sources[2] (population_csv),
@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipelines.settings import REPO_ROOT, env
+from pipelines.settings import env
 
-DEFAULT_CATALOGUE = REPO_ROOT / "pipelines" / "sources" / "catalogue.yaml"
+DEFAULT_CATALOGUE = Path(__file__).with_name("catalogue.yaml")
 DEFAULT_BASE_URL = "https://stat.gov.kz"
 
 FORMATS = {"bns_csv": "csv", "bns_xlsx": "xlsx", "bns_json": "json"}

@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipelines.dbt_manifest import BUILD_DB_VAR, PARSE_DB, PROFILES_DIR, PROJECT_DIR, TARGET_DIR
+from pipelines.dbt.manifest import BUILD_DB_VAR, PARSE_DB, PROFILES_DIR, PROJECT_DIR, TARGET_DIR
 
 # No usage statistics (as the Makefile's DBT_SEND_ANONYMOUS_USAGE_STATS): otherwise dbt in this
 # process sends them and writes its user id to sql/.user.yml.

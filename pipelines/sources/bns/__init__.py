@@ -1,6 +1,6 @@
 """Downloads from the Bureau of National Statistics (stat.gov.kz): catalogue, fetching, parsing.
 
-from pipelines.bns import load_catalogue, fetch_all, land_from_dir, parse_file, landed_vintages
+from pipelines.sources.bns import load_catalogue, fetch_all, land_from_dir, parse_file, landed_vintages
 """
 
 import importlib
@@ -31,5 +31,5 @@ __all__ = sorted(_WHERE)
 
 def __getattr__(name: str):
     if name not in _WHERE:
-        raise AttributeError(f"module 'pipelines.bns' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"pipelines.bns.{_WHERE[name]}"), name)
+        raise AttributeError(f"module 'pipelines.sources.bns' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"pipelines.sources.bns.{_WHERE[name]}"), name)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from pipelines import settings
 from pipelines.files import atomic_write
-from pipelines.note import charts as note_charts
-from pipelines.note.compose import Figure, Note, Paragraph, compose, document_named
-from pipelines.note.data import NoteData, load
+from pipelines.outputs.note import charts as note_charts
+from pipelines.outputs.note.compose import Figure, Note, Paragraph, compose, document_named
+from pipelines.outputs.note.data import NoteData, load
 from pipelines.outputs.query import connect_published
 
 STATUS_RU = {
@@ -70,7 +70,7 @@ def write_drafted(d: NoteData, out: Path) -> NoteResult:
 
 
 def _value(v, unit: str | None = None) -> str:
-    from pipelines.note import russian as ru
+    from pipelines.outputs.note import russian as ru
 
     if v is None:
         return ""

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import io
 
-from pipelines.note import russian as ru
-from pipelines.note.data import NoteData
-from pipelines.report.charts import DOCUMENT, OFFICIAL, REMAINDER, pyplot
+from pipelines.outputs.note import russian as ru
+from pipelines.outputs.note.data import NoteData
+from pipelines.outputs.report.charts import DOCUMENT, OFFICIAL, REMAINDER, pyplot
 
 
 def _png(fig) -> bytes:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.files import atomic_write
-from pipelines.report.data import ReportData, Source
+from pipelines.outputs.report.data import ReportData, Source
 
 OFFICIAL = "#1f5f8b"
 DOCUMENT = "#d9822b"

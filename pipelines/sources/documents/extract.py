@@ -1,6 +1,6 @@
 """Entry point: a PDF in, typed and traceable figures out.
 
-    from pipelines.documents.extract import extract_figures
+    from pipelines.sources.documents.extract import extract_figures
     for f in extract_figures("note.pdf"):
         print(f.to_dict())
 

@@ -96,7 +96,7 @@ def read_pages(path: str | Path) -> list[Page]:
     """Every page's words, top-down coordinates in points."""
     path = Path(path)
     _check_file(path)
-    from pipelines.documents.inflate import check as over_inflation_cap  # before PDFium inflates a stream
+    from pipelines.sources.documents.inflate import check as over_inflation_cap  # before PDFium inflates a stream
 
     over = over_inflation_cap(path)
     if over:

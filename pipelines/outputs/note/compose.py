@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipelines.note import russian as ru
-from pipelines.note.data import NoteData
+from pipelines.outputs.note import russian as ru
+from pipelines.outputs.note.data import NoteData
 
 BUREAU = "Бюро национальной статистики"
 
@@ -436,7 +436,7 @@ def compose(d: NoteData) -> Note:
     if any(not r["is_remainder"] for r in d.destinations):
         blocks += ["destinations", Paragraph([chart_titles["destinations"]], kind="chart")]
     if not w.figures:
-        from pipelines.note.data import NoteError
+        from pipelines.outputs.note.data import NoteError
 
         raise NoteError(f"the marts hold no figure for {d.region} ({d.region_name_ru}) to write a note with")
     footnotes = _in_text_order(blocks, w.footnotes)

@@ -16,7 +16,7 @@ def export_marts(out_dir: Path, fmt: str, notes: list[str] | None = None) -> lis
     con = connect_published(safe=False)  # our own COPY statements, not user SQL
     try:
         if fmt == "sdmx-csv":
-            from pipelines.outputs.sdmx import export_sdmx
+            from pipelines.outputs.exports.sdmx import export_sdmx
 
             result = export_sdmx(con, out_dir)
             if notes is not None and result.left_out:
@@ -26,7 +26,7 @@ def export_marts(out_dir: Path, fmt: str, notes: list[str] | None = None) -> lis
                 )
             return [result.data, result.structure]
         if fmt == "datapackage":
-            from pipelines.outputs.datapackage import export_datapackage
+            from pipelines.outputs.exports.datapackage import export_datapackage
 
             return export_datapackage(con, out_dir)
         marts = [

@@ -1,0 +1,1 @@
+"""The sources: the bureau's tables (bns) and PDF documents (documents)."""
