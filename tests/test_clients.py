@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from client_envs import client_env, node_env, run_json
 
-from pipelines.settings import SQL_DIR
+from pipelines.outputs.report.marts_doc import mart_models
 
 CLIENTS = Path(__file__).parent / "clients"
 
@@ -54,8 +53,7 @@ def test_node_api_1_5_reads_every_table(built_home, read_by_2_0):
 
 
 def _docs() -> dict[str, dict]:
-    doc = yaml.safe_load((SQL_DIR / "models" / "marts" / "schema.yml").read_text())
-    return {m["name"]: m for m in doc["models"]}
+    return {m["name"]: m for m in mart_models()}
 
 
 def test_dbt_docs_are_comments_in_the_catalog(published):

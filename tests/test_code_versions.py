@@ -16,8 +16,8 @@ TOOL_FILES = [
     "sql/.user.yml",  # dbt writes it when it runs with usage statistics on
     "sql/logs/kazmig-test-dbt.log",
     "sql/models/.DS_Store",
-    "sql/models/marts/.schema.yml.swp",
-    "sql/models/marts/.~lock.schema.yml#",
+    "sql/models/marts/.region_profile.yml.swp",
+    "sql/models/marts/.~lock.region_profile.yml#",
     "pipelines/sources/bns/.ipynb_checkpoints/scratch-checkpoint.yml",
 ]
 

@@ -1,5 +1,5 @@
-"""The dbt unit tests of the marts' arithmetic (sql/models/marts/unit_tests.yml), run alone by
-dbt in this process. A unit test reads its model's parents' column types from the database, so it
+"""The dbt unit tests of the marts' arithmetic (`unit_tests:` in the marts' ymls,
+sql/models/marts/<mart>.yml), run alone by dbt in this process. A unit test reads its model's parents' column types from the database, so it
 runs on a copy of a built warehouse (the given rows replace the parents' data)."""
 
 import json

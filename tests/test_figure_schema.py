@@ -10,9 +10,8 @@ import csv
 import dataclasses
 import re
 
-import yaml
-
 from conftest import FIGURE_KEYS, REPO
+from pipelines.dbt.manifest import model_properties
 from pipelines.defs.documents import FIGURE_COLUMNS
 from pipelines.sources.documents import corrections, figure
 
@@ -43,10 +42,8 @@ def _selected(sql: str) -> dict[str, str]:
     return out
 
 
-def _yml_columns(path, model: str) -> list[str]:
-    doc = yaml.safe_load(path.read_text())
-    node = next(m for m in doc["models"] if m["name"] == model)
-    return [c["name"] for c in node.get("columns", [])]
+def _yml_columns(sql) -> list[str]:
+    return [c["name"] for c in model_properties(sql).get("columns", [])]
 
 
 def test_the_raw_table_holds_every_field_of_a_figure_and_the_documented_extras():
@@ -62,7 +59,7 @@ def test_the_staging_model_reads_every_raw_column_and_its_yml_documents_every_ou
     read = " ".join(selected.values())
     missing = [name for name, _ in FIGURE_COLUMNS if not re.search(rf"\b{name}\b", read)]
     assert not missing, f"stg_document_figures does not read {missing}"
-    documented = _yml_columns(REPO / "sql" / "models" / "staging" / "schema.yml", "stg_document_figures")
+    documented = _yml_columns(REPO / "sql" / "models" / "staging" / "stg_document_figures.sql")
     assert list(selected) == documented, set(selected) ^ set(documented)
 
 
@@ -71,7 +68,7 @@ def test_the_review_mart_shows_only_columns_the_staging_model_has():
     mart = (REPO / "sql" / "models" / "marts" / "figures_to_review.sql").read_text()
     used = set(re.findall(r"\bf\.(\w+)", mart))
     assert used <= staged, used - staged
-    documented = set(_yml_columns(REPO / "sql" / "models" / "marts" / "schema.yml", "figures_to_review"))
+    documented = set(_yml_columns(REPO / "sql" / "models" / "marts" / "figures_to_review.sql"))
     assert set(_selected(mart)) == documented
 
 

@@ -9,11 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from pipelines import settings
 from pipelines.files import atomic_write
 
 # Plain paths: the no-op check imports this module and must not pay for importing Dagster.
 PROJECT_DIR = PROFILES_DIR = settings.SQL_DIR
+MODELS_DIR = PROJECT_DIR / "models"
 TARGET_DIR = PROJECT_DIR / "target"
 MANIFEST = TARGET_DIR / "manifest.json"
 _HASH_FILE = TARGET_DIR / ".kazmig_parse_hash"
@@ -35,6 +38,18 @@ def dbt_executable() -> str:
     # The venv's dbt, whether or not the venv is activated.
     local = Path(sys.executable).with_name("dbt")
     return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
+
+
+def model_properties(sql: Path) -> dict:
+    """A model's entry in the yml beside its SQL (<model>.yml: description, columns, tests)."""
+    yml = sql.with_suffix(".yml")
+    if not yml.exists():
+        raise ValueError(f"{sql}: no {yml.name} beside it")
+    doc = yaml.safe_load(yml.read_text(encoding="utf-8")) or {}
+    entry = next((m for m in doc.get("models") or [] if m.get("name") == sql.stem), None)
+    if entry is None:
+        raise ValueError(f"{yml}: no model named {sql.stem!r} under models:")
+    return entry
 
 
 # What dbt reads at the project's top level; anything else there is a tool's (dbt's own `.user.yml`,

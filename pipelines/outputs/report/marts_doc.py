@@ -1,20 +1,20 @@
-"""The marts reference, docs/marts.md, generated from dbt's column docs (sql/models/marts/schema.yml).
+"""The marts reference, docs/marts.md, generated from dbt's column docs: each mart's yml beside its
+SQL (sql/models/marts/<mart>.yml).
 
 `kazmig docs` rewrites the block between the markers; `kazmig docs --check` (and the test suite)
-fails when the file's block differs from what schema.yml says.
+fails when the file's block differs from what the ymls say.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from pipelines import settings
+from pipelines.dbt.manifest import MODELS_DIR, model_properties
 
 START = "<!-- marts:start -->"
 END = "<!-- marts:end -->"
-SCHEMA = settings.SQL_DIR / "models" / "marts" / "schema.yml"
+MARTS = MODELS_DIR / "marts"
 REFERENCE = settings.REPO_ROOT / "docs" / "marts.md"
 
 
@@ -22,14 +22,18 @@ def _cell(text: str | None) -> str:
     return " ".join(str(text or "").split()).replace("|", "\\|")
 
 
-def marts_reference(schema: Path = SCHEMA) -> str:
-    """Markdown for every mart in schema.yml: its description, then a column table."""
-    doc = yaml.safe_load(schema.read_text(encoding="utf-8"))
+def mart_models(marts: Path = MARTS) -> list[dict]:
+    """Every mart's properties, by name."""
+    return [model_properties(sql) for sql in sorted(marts.glob("*.sql"))]
+
+
+def marts_reference(marts: Path = MARTS) -> str:
+    """Markdown for every mart, by name: its description, then a column table."""
     out = [
-        f"<!-- generated from {schema.relative_to(settings.REPO_ROOT).as_posix()} by `kazmig docs`; do not edit by hand -->",
+        f"<!-- generated from {marts.relative_to(settings.REPO_ROOT).as_posix()}/*.yml by `kazmig docs`; do not edit by hand -->",
         "",
     ]
-    for model in doc.get("models", []):
+    for model in mart_models(marts):
         out.append(f"### `marts.{model['name']}`")
         out.append("")
         out.append(_cell(model.get("description")))
@@ -55,11 +59,11 @@ def readme_block(readme: Path = REFERENCE) -> str:
     return _split(readme.read_text(encoding="utf-8"))[1].strip("\n")
 
 
-def write_readme(readme: Path = REFERENCE, schema: Path = SCHEMA) -> bool:
+def write_readme(readme: Path = REFERENCE, marts: Path = MARTS) -> bool:
     """Replace the block with the generated reference; True when the file changed."""
     text = readme.read_text(encoding="utf-8")
     head, _, tail = _split(text)
-    new = f"{head}{START}\n{marts_reference(schema)}\n{END}{tail}"
+    new = f"{head}{START}\n{marts_reference(marts)}\n{END}{tail}"
     if new == text:
         return False
     readme.write_text(new, encoding="utf-8")
