@@ -3,12 +3,12 @@
 select distinct o.indicator, o.region, o.country, o.occupation, o.sex, o.period
 from {{ ref('fct_observation') }} as o
 where not o.is_withdrawn
-  and not exists (
-    select 1 from {{ ref('fct_observation_current') }} as c
-    where c.indicator = o.indicator
-      and c.region is not distinct from o.region
-      and c.country is not distinct from o.country
-      and c.occupation is not distinct from o.occupation
-      and c.sex = o.sex
-      and c.period is not distinct from o.period
-  )
+    and not exists (
+        select 1 from {{ ref('fct_observation_current') }} as c
+        where c.indicator = o.indicator
+            and c.region is not distinct from o.region
+            and c.country is not distinct from o.country
+            and c.occupation is not distinct from o.occupation
+            and c.sex = o.sex
+            and c.period is not distinct from o.period
+    )

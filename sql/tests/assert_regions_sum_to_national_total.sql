@@ -5,8 +5,9 @@
 -- and regions the bureau already reports before their legal start (Shymkent on 1 Jan 2018, the
 -- 2022 regions on 1 Jan 2022) simply count. Fails with the period, the two totals and the gap.
 with observations as (
-    select 'vintage' as layer, source_id || '@' || cast(vintage_at as varchar) || ' ' || left(file_sha256, 12) as scope,
-           indicator, region, sex, period, period_end, value
+    select
+        'vintage' as layer, source_id || '@' || cast(vintage_at as varchar) || ' ' || left(file_sha256, 12) as scope,
+        indicator, region, sex, period, period_end, value
     from {{ ref('fct_observation') }}
     where source_kind = 'official'
     union all
@@ -34,17 +35,19 @@ slices as (
 ),
 
 required as (
-    select s.layer, s.scope, s.indicator, s.sex, s.period,
-           list(r.kato) filter (where not list_contains(s.regions_present, r.kato)) as regions_missing
+    select
+        s.layer, s.scope, s.indicator, s.sex, s.period,
+        list(r.kato) filter (where not list_contains(s.regions_present, r.kato)) as regions_missing
     from slices as s
     join regions as r
-      on r.valid_from <= s.period_end and (r.valid_to is null or r.valid_to > s.period_end)
+        on r.valid_from <= s.period_end and (r.valid_to is null or r.valid_to > s.period_end)
     group by all
 )
 
-select s.layer, s.scope, s.indicator, s.sex, s.period, s.national_total, s.regions_sum,
-       s.regions_sum - s.national_total as difference
+select
+    s.layer, s.scope, s.indicator, s.sex, s.period, s.national_total, s.regions_sum,
+    s.regions_sum - s.national_total as difference
 from slices as s
 join required as q using (layer, scope, indicator, sex, period)
 where len(coalesce(q.regions_missing, [])) = 0
-  and abs(s.regions_sum - s.national_total) > 0.5
+    and abs(s.regions_sum - s.national_total) > 0.5

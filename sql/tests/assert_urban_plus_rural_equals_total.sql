@@ -14,8 +14,9 @@ with parts as (
     group by all
 )
 
-select source_kind, source_id, vintage, file_sha256, region, sex, period, total, urban, rural,
-       urban + rural - total as difference, tolerance
+select
+    source_kind, source_id, vintage, file_sha256, region, sex, period, total, urban, rural,
+    urban + rural - total as difference, tolerance
 from parts
 where total is not null and urban is not null and rural is not null
-  and abs(urban + rural - total) > tolerance + 0.5
+    and abs(urban + rural - total) > tolerance + 0.5

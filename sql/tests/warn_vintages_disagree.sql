@@ -11,7 +11,8 @@ with official as (
 ),
 
 current as (
-    select * from official where is_latest_vintage
+    select * from official
+    where is_latest_vintage
 )
 
 select
@@ -24,9 +25,9 @@ select
 from official as o
 left join current as c
     on c.table_id = o.table_id and c.indicator = o.indicator and c.region = o.region
-   and c.sex = o.sex and c.period = o.period
+        and c.sex = o.sex and c.period = o.period
 where o.newest_of_source
-  and not o.is_latest_vintage
-  and o.source_id <> coalesce(c.source_id, '')
-  and c.value is distinct from o.value
+    and not o.is_latest_vintage
+    and o.source_id <> coalesce(c.source_id, '')
+    and c.value is distinct from o.value
 order by o.table_id, o.indicator, o.period, o.region

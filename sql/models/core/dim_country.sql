@@ -8,8 +8,10 @@ with countries as (
         c.kind,
         c.name_ru,
         c.name_en,
-        case when coalesce(c.aliases, '') = '' then []
-             else string_split(c.aliases, ';') end as aliases,
+        case
+            when coalesce(c.aliases, '') = '' then []
+            else string_split(c.aliases, ';')
+        end as aliases,
         m.region_m49,
         m.region_name_ru,
         m.region_name_en,
@@ -23,5 +25,6 @@ with countries as (
 
 select * from countries
 union all
-select 'ZZ', null, null, 'unspecified', 'Другие / не указано', 'Other / unspecified', ['другие', 'прочие'],
-       null, null, null, null, null, null, null
+select
+    'ZZ', null, null, 'unspecified', 'Другие / не указано', 'Other / unspecified', ['другие', 'прочие'],
+    null, null, null, null, null, null, null

@@ -5,8 +5,10 @@ with changes as (
         -- a region formed from another keeps the parent's code for lineage questions
         max(related_kato) filter (where change = 'separated_from') as formed_from_kato,
         max(change_date) filter (where change = 'separated_from') as formed_on,
-        list(strftime(change_date, '%Y-%m-%d') || ' ' || change || coalesce(' ' || related_kato, '') || ': ' || note
-             order by change_date) as changes
+        list(
+            strftime(change_date, '%Y-%m-%d') || ' ' || change || coalesce(' ' || related_kato, '') || ': ' || note
+            order by change_date
+        ) as changes
     from {{ ref('ref_region_changes') }}
     group by kato
 ),

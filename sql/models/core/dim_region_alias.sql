@@ -1,8 +1,9 @@
 -- Every spelling of every region: the reference aliases (with validity for renames), the official
 -- names in three languages, and every label the bureau's files actually carry.
 with reference as (
-    select kato, alias, cast(valid_from as date) as valid_from, cast(valid_to as date) as valid_to,
-           note, 'reference' as alias_source, 1 as priority
+    select
+        kato, alias, cast(valid_from as date) as valid_from, cast(valid_to as date) as valid_to,
+        note, 'reference' as alias_source, 1 as priority
     from {{ ref('ref_region_aliases') }}
 ),
 
@@ -13,16 +14,19 @@ names as (
 ),
 
 observed as (
-    select distinct region, region_label, null::date, null::date,
-           'label in bureau files', 'bureau_label', 3
+    select distinct
+        region, region_label, null::date, null::date,
+        'label in bureau files', 'bureau_label', 3
     from {{ ref('stg_bns_observations') }}
     where region_label is not null and region is not null
 ),
 
 unioned as (
     select * from reference
-    union all select * from names
-    union all select * from observed
+    union all
+    select * from names
+    union all
+    select * from observed
 )
 
 select

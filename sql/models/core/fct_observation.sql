@@ -62,18 +62,22 @@ figures as (
         f.*,
         d.document_name,
         d.vintage,
-        count(*) over (partition by f.document_sha256, f.indicator, f.region, f.country,
-                       f.occupation, f.sex, f.period) as mentions
+        count(*) over (
+            partition by
+                f.document_sha256, f.indicator, f.region, f.country,
+                f.occupation, f.sex, f.period
+        ) as mentions
     from {{ ref('stg_document_figures') }} as f
     left join {{ ref('stg_documents') }} as d using (document_sha256)
     -- figures waiting for review (or rejected) are not facts
     where f.status = 'fact'
     -- a document may quote the same figure twice; the first mention stands for the document
     -- (marts.note_claims still lists every mention)
-    qualify row_number() over (
-        partition by f.document_sha256, f.indicator, f.region, f.country, f.occupation, f.sex, f.period
-        order by f.page, f.position
-    ) = 1
+    qualify
+        row_number() over (
+            partition by f.document_sha256, f.indicator, f.region, f.country, f.occupation, f.sex, f.period
+            order by f.page, f.position
+        ) = 1
 ),
 
 document as (
@@ -99,9 +103,10 @@ document as (
         quoted_text,
         mentions,
         -- who corrected the figure, what and when (raw/documents/corrections.yaml)
-        case when correction_action is not null then
-            correction_action || 'ed by ' || coalesce(corrected_by, 'an analyst')
-            || coalesce(' on ' || corrected_at, '') || coalesce(' (' || correction_note || ')', '')
+        case
+            when correction_action is not null
+                then correction_action || 'ed by ' || coalesce(corrected_by, 'an analyst')
+                    || coalesce(' on ' || corrected_at, '') || coalesce(' (' || correction_note || ')', '')
         end as correction,
         false as is_withdrawn,
         -- documents are never revised in place; among documents quoting the same key the most
@@ -120,9 +125,11 @@ unioned as (
 )
 
 select
-    md5(concat_ws('|', indicator, coalesce(region, '∅'), coalesce(country, '∅'), coalesce(occupation, '∅'),
-                  sex, coalesce(period, '∅'), source_id, coalesce(cast(vintage_at as varchar), '∅'),
-                  coalesce(file_sha256, '∅'))) as observation_id,
+    md5(concat_ws(
+        '|', indicator, coalesce(region, '∅'), coalesce(country, '∅'), coalesce(occupation, '∅'),
+        sex, coalesce(period, '∅'), source_id, coalesce(cast(vintage_at as varchar), '∅'),
+        coalesce(file_sha256, '∅')
+    )) as observation_id,
     indicator,
     region,
     country,
@@ -157,13 +164,14 @@ select
     sheet_row,
     sheet_col,
     -- one readable string for people, the parts above for machines
-    left(file_sha256, 12) || ' ' || coalesce(file_name, '') || ': ' ||
-        case
-            when page is not null then 'page ' || page || ', figure ' || position
+    left(file_sha256, 12) || ' ' || coalesce(file_name, '') || ': '
+    || case
+        when page is not null
+            then 'page ' || page || ', figure ' || position
                 || coalesce('; ' || correction, '')
-            when sheet is not null then 'sheet "' || sheet || '", row ' || sheet_row || ', column ' || sheet_col
-            else 'row ' || coalesce(cast(sheet_row as varchar), '?') || coalesce(', column ' || sheet_col, '')
-        end as provenance,
+        when sheet is not null then 'sheet "' || sheet || '", row ' || sheet_row || ', column ' || sheet_col
+        else 'row ' || coalesce(cast(sheet_row as varchar), '?') || coalesce(', column ' || sheet_col, '')
+    end as provenance,
     source_name || ' (' || source_kind || coalesce(', ' || cast(vintage as varchar), '') || ')' as source_label,
     stated_precision,
     mentions,

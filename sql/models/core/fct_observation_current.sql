@@ -16,9 +16,11 @@ ranked as (
             order by case source_kind when 'official' then 0 else 1 end, vintage_at desc, table_id
         ) as preference,
         max(value) filter (where source_kind = 'document') over (
-            partition by indicator, region, country, occupation, sex, period) as claimed_value,
+            partition by indicator, region, country, occupation, sex, period
+        ) as claimed_value,
         count(*) filter (where source_kind = 'official') over (
-            partition by indicator, region, country, occupation, sex, period) as official_tables
+            partition by indicator, region, country, occupation, sex, period
+        ) as official_tables
     from latest
 )
 

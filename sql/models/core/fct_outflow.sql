@@ -12,7 +12,7 @@ select
     max(vintage) filter (where source_kind = 'official') as official_vintage
 from {{ ref('fct_observation_current') }}
 where indicator in ('departures', 'arrivals', 'net_migration', 'departures_growth_ratio')
-  and sex = 'total'
+    and sex = 'total'
 group by region, period, period_kind, period_start, period_end
 -- a period with only the growth-ratio claim has no flow to report
 having count(*) filter (where indicator <> 'departures_growth_ratio') > 0

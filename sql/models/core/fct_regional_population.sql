@@ -9,20 +9,23 @@ select
     {{ measure('population_urban', 'population_urban') }},
     {{ measure('population_rural', 'population_rural') }},
     coalesce(
-        round(100 * max(value) filter (where indicator = 'population_urban')
-                  / nullif(max(value) filter (where indicator = 'population'), 0), 1),
+        round(
+            100 * max(value) filter (where indicator = 'population_urban')
+            / nullif(max(value) filter (where indicator = 'population'), 0), 1
+        ),
         max(value) filter (where indicator = 'population_urban_share')
     ) as urban_share_pct,
     -- a share computed from counts inherits their source kind ('mixed' when they differ)
-    case when max(value) filter (where indicator = 'population_urban') is not null
-              and max(value) filter (where indicator = 'population') is not null
-         then {{ row_source_kind("filter (where indicator in ('population', 'population_urban'))") }}
-         else max(source_kind) filter (where indicator = 'population_urban_share')
+    case
+        when max(value) filter (where indicator = 'population_urban') is not null
+            and max(value) filter (where indicator = 'population') is not null
+            then {{ row_source_kind("filter (where indicator in ('population', 'population_urban'))") }}
+        else max(source_kind) filter (where indicator = 'population_urban_share')
     end as urban_share_source_kind,
     {{ row_source_kind('') }} as source_kind,
     max(vintage) filter (where source_kind = 'official') as official_vintage
 from {{ ref('fct_observation_current') }}
 where indicator in ('population', 'population_urban', 'population_rural', 'population_urban_share')
-  and sex = 'total'
-  and period_kind = 'date'
+    and sex = 'total'
+    and period_kind = 'date'
 group by region, period_start

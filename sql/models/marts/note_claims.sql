@@ -11,8 +11,9 @@ with claims as (
 ),
 
 official as (
-    select indicator, region, country, occupation, sex, period, period_kind, period_start,
-           value, source_id, vintage, provenance
+    select
+        indicator, region, country, occupation, sex, period, period_kind, period_start,
+        value, source_id, vintage, provenance
     from {{ ref('fct_observation_current') }}
     where source_kind = 'official'
 
@@ -28,8 +29,8 @@ official as (
     from {{ ref('fct_regional_population') }}
     unpivot (count_value for part in (population_urban as 'urban', population_rural as 'rural'))
     where population_source_kind = 'official'
-      and population_urban_source_kind = 'official'
-      and population_rural_source_kind = 'official'
+        and population_urban_source_kind = 'official'
+        and population_rural_source_kind = 'official'
 
     union all
 
@@ -41,34 +42,37 @@ official as (
         'derived from ' || d.source_id, d.vintage, null
     from {{ ref('fct_observation_current') }} as d
     join {{ ref('fct_observation_current') }} as prev
-      on prev.indicator = 'departures' and prev.source_kind = 'official' and prev.sex = 'total'
-     and prev.region = d.region and prev.period_kind = 'year' and prev.annual_year = d.annual_year - 1
+        on prev.indicator = 'departures' and prev.source_kind = 'official' and prev.sex = 'total'
+            and prev.region = d.region and prev.period_kind = 'year' and prev.annual_year = d.annual_year - 1
     where d.indicator = 'departures' and d.source_kind = 'official' and d.sex = 'total'
-      and d.period_kind = 'year' and prev.value > 0
+        and d.period_kind = 'year' and prev.value > 0
 ),
 
 exact as (
-    select c.document_sha256, c.page, c.position,
-           o.value, o.source_id, o.vintage, o.provenance
+    select
+        c.document_sha256, c.page, c.position,
+        o.value, o.source_id, o.vintage, o.provenance
     from claims as c
     join official as o
-      on {{ same_observation_key('c', 'o') }}
-     and o.period is not distinct from c.period
+        on {{ same_observation_key('c', 'o') }}
+            and o.period is not distinct from c.period
 ),
 
 nearest as (
-    select c.document_sha256, c.page, c.position,
-           o.period, o.value, o.source_id, o.vintage
+    select
+        c.document_sha256, c.page, c.position,
+        o.period, o.value, o.source_id, o.vintage
     from claims as c
     join official as o
-      on {{ same_observation_key('c', 'o') }}
-     and o.period_kind = c.period_kind
-     and o.period <> c.period
+        on {{ same_observation_key('c', 'o') }}
+            and o.period_kind = c.period_kind
+            and o.period <> c.period
     -- equal distance either side: prefer the later period
-    qualify row_number() over (
-        partition by c.document_sha256, c.page, c.position
-        order by abs(date_diff('day', c.period_start, o.period_start)), o.period_start desc
-    ) = 1
+    qualify
+        row_number() over (
+            partition by c.document_sha256, c.page, c.position
+            order by abs(date_diff('day', c.period_start, o.period_start)), o.period_start desc
+        ) = 1
 )
 
 select
@@ -100,11 +104,14 @@ select
     case when e.value is null then n.source_id end as nearest_official_source_id,
     case when e.value is null then n.vintage end as nearest_official_vintage,
     case when e.value is null then c.value - n.value end as nearest_difference,
-    case when e.value is null and n.value is not null
-         then {{ claim_status('c.value - n.value', 'c.stated_precision') }} end as nearest_status,
-    case when e.value is null and n.value is not null
-         then {{ claim_status('c.value - n.value', 'c.stated_precision') }} = 'confirmed' end
-        as nearest_would_be_confirmed,
+    case
+        when e.value is null and n.value is not null
+            then {{ claim_status('c.value - n.value', 'c.stated_precision') }}
+    end as nearest_status,
+    case
+        when e.value is null and n.value is not null
+            then {{ claim_status('c.value - n.value', 'c.stated_precision') }} = 'confirmed'
+    end as nearest_would_be_confirmed,
     -- names beside the codes, for people and BI tools
     i.name_en as indicator_name_en,
     i.name_ru as indicator_name_ru,

@@ -1,8 +1,9 @@
 -- The note's second chart: departures by region and year, scaled by the population on 1 January,
 -- as a ratio to the previous year and as an index to the first year of the series.
 with departures as (
-    select region, year, departures, departures_source_kind, departures_source,
-           departures_growth_ratio_claimed
+    select
+        region, year, departures, departures_source_kind, departures_source,
+        departures_growth_ratio_claimed
     from {{ ref('fct_outflow') }}
     where year is not null and departures is not null
 ),

@@ -1,37 +1,44 @@
 -- One row per region and year: the headline numbers side by side, each with its source.
 with population as (
-    select region, year, population, population_source_kind, population_source,
-           urban_share_pct, urban_share_source_kind
+    select
+        region, year, population, population_source_kind, population_source,
+        urban_share_pct, urban_share_source_kind
     from {{ ref('fct_regional_population') }}
     where year is not null
 ),
 
 labour as (
-    select region, year, labour_force, source_kind as labour_force_source_kind,
-           source_label as labour_force_source
+    select
+        region, year, labour_force, source_kind as labour_force_source_kind,
+        source_label as labour_force_source
     from {{ ref('fct_labour_force') }}
     where sex = 'total'
 ),
 
 births_deaths as (
-    select region, year, natural_increase, source_kind as natural_increase_source_kind,
-           source_label as natural_increase_source
+    select
+        region, year, natural_increase, source_kind as natural_increase_source_kind,
+        source_label as natural_increase_source
     from {{ ref('fct_natural_increase') }}
     where year is not null
 ),
 
 flows as (
-    select region, year, net_migration, net_migration_source_kind, net_migration_source,
-           departures, departures_source_kind, departures_source
+    select
+        region, year, net_migration, net_migration_source_kind, net_migration_source,
+        departures, departures_source_kind, departures_source
     from {{ ref('fct_outflow') }}
     where year is not null
 ),
 
 spine as (
     select region, year from population
-    union select region, year from labour
-    union select region, year from births_deaths
-    union select region, year from flows
+    union
+    select region, year from labour
+    union
+    select region, year from births_deaths
+    union
+    select region, year from flows
 )
 
 select

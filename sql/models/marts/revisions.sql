@@ -2,7 +2,8 @@
 -- values the bureau changed (or that two files of one release state differently), and values
 -- the current file no longer publishes (withdrawn). Both values, both files, both vintages.
 with official as (
-    select *,
+    select
+        *,
         lag(value) over w as previous_value,
         lag(vintage) over w as previous_vintage,
         lag(vintage_at) over w as previous_vintage_at,
@@ -26,7 +27,7 @@ changed as (
         is_latest_vintage as revised_is_latest
     from official
     where previous_vintage is not null
-      and value is distinct from previous_value
+        and value is distinct from previous_value
 ),
 
 -- the file that is current for each slice (indicator × sex × period) of a table
@@ -73,5 +74,9 @@ select
     round(100 * (u.revised_value - u.previous_value) / nullif(u.previous_value, 0), 4) as change_pct,
     u.revised_is_latest,
     u.previous_vintage_at = u.revised_vintage_at as same_release
-from (select * from changed union all select * from withdrawn) as u
+from (
+    select * from changed
+    union all
+    select * from withdrawn
+) as u
 left join {{ ref('dim_region') }} as r on r.kato = u.region

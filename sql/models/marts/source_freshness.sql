@@ -86,10 +86,14 @@ documents as (
         d.vintage as vintage_in_use,
         'landed' as vintage_in_use_basis,
         1 as landed_vintages,
-        (select count(*) from {{ ref('fct_observation') }} as f
-          where f.source_id = 'doc:' || d.document_sha256) as rows_in_use,
-        (select count(*) from {{ ref('fct_observation') }} as f
-          where f.source_id = 'doc:' || d.document_sha256) as rows_all_vintages,
+        (
+            select count(*) from {{ ref('fct_observation') }} as f
+            where f.source_id = 'doc:' || d.document_sha256
+        ) as rows_in_use,
+        (
+            select count(*) from {{ ref('fct_observation') }} as f
+            where f.source_id = 'doc:' || d.document_sha256
+        ) as rows_all_vintages,
         null::date as latest_period_end,
         null::integer as max_age_days,
         d.landed_at as last_success
@@ -134,15 +138,15 @@ select
         when last_check_outcome = 'failed' then 'last check failed: ' || coalesce(last_check_error, 'unknown error')
         when last_success is null
             then 'never checked: no download has reached the bureau yet'
-                 || coalesce(
-                     '; the vintage in use (' || vintage_in_use || ') was landed from a bundle or the sample', ''
-                 )
+                || coalesce(
+                    '; the vintage in use (' || vintage_in_use || ') was landed from a bundle or the sample', ''
+                )
         when date_diff('day', last_success, current_timestamp::timestamp) > max_age_days
             then 'last successful check ' || cast(last_success as date) || ' is older than the '
-                 || coalesce(cadence, 'annual') || ' cadence allows'
+                || coalesce(cadence, 'annual') || ' cadence allows'
         when last_check_outcome = 'offline'
             then 'bureau unreachable at the last check; the last successful check, '
-                 || cast(last_success as date) || ', is within the cadence'
+                || cast(last_success as date) || ', is within the cadence'
         else 'checked within the ' || coalesce(cadence, 'annual') || ' cadence'
     end as status_reason,
     current_timestamp::timestamp as evaluated_at
