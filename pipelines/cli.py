@@ -486,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pdf", action="store_true", help="also print the HTML to PDF with headless Chromium")
     p.set_defaults(func=cmd_note)
 
-    p = sub.add_parser("docs", help="write the marts reference (from sql/models/marts/schema.yml) into docs/marts.md")
+    p = sub.add_parser("docs", help="write the marts reference (from sql/models/marts/*.yml) into docs/marts.md")
     p.add_argument("--check", action="store_true", help="only check that docs/marts.md is up to date")
     p.set_defaults(func=cmd_docs)
 
