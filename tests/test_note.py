@@ -86,6 +86,12 @@ def test_words_agree_with_numbers():
     assert ru.inflect_name("область Жетісу", "gent") == "области Жетісу"  # not in the dictionary: as written
     assert ru.inflect_name("Южная Корея", "accs") == "Южную Корею" and ru.inflect_name("ОАЭ", "accs") == "ОАЭ"
     assert ru.months("2025-01/2025-03") == "январе–марте 2025\u00a0г."
+    assert ru.months("2025-05") == "мае 2025\u00a0г." and ru.months("2025-13") is None
+    from datetime import date
+
+    assert ru.day_month(date(2025, 1, 1)) == "1 января 2025\u00a0г." and ru.short_date(date(2026, 8, 1)) == "01.08.2026"
+    assert ru.number(1.401) == "1,401" and ru.number(1.4) == "1,4" and ru.number(140521.0) == f"140{nb}521"
+    assert ru.decimal(-0.04) == "0,0" and ru.count(-1234) == f"-1{nb}234"  # no "-0"
     # the six oblasts pymorphy3 does not know, and the cities, agree in every case
     assert ru.inflect_name("Костанайская область", "gent") == "Костанайской области"
     assert ru.inflect_name("Атырауская область", "loct") == "Атырауской области"  # a gerund in its first guess

@@ -75,7 +75,7 @@ def _value(v, unit: str | None = None) -> str:
     if v is None:
         return ""
     f = float(v)
-    text = (ru.count(f) if f.is_integer() else ru.decimal(f, 3).rstrip("0").rstrip(",")).replace(ru.NBSP, " ")
+    text = ru.number(f).replace(ru.NBSP, " ")
     # a ratio reads as the note's prose says it ("в 1,4 раза"): a bare 1,4 is no figure a reader can place
     return f"в {text} {ru.agree('раз', f)}" if unit == "ratio" else text
 
