@@ -8,7 +8,8 @@ share a layer do not import each other:
     definitions                the Dagster Definitions
     defs                       the assets, checks, sensors and schedules
     outputs                    what is made from the warehouse: the note (reads the report's
-                               data), the report, exports, the PostgreSQL tier, queries, status
+                               data), the report, exports, the PostgreSQL tier, queries, status,
+                               and at the bottom the charts the note and the report draw with
     sources                    the bureau's tables (bns) and PDF documents (documents)
     warehouse                  the DuckDB files, their lock, record, publication and history
     dbt                        the dbt project's manifest, code versions, and dbt in this process
@@ -44,7 +45,7 @@ LAYERS = (
     {"reference", "files", "messages", "progress", "templates"},
     "settings",
 )
-OUTPUTS = ({"note"}, {"report"}, {"exports", "serving", "status"}, {"query"})
+OUTPUTS = ({"note"}, {"report"}, {"exports", "serving", "status"}, {"query"}, {"charts"})
 SOURCES = ({"bns", "documents"},)
 DBT = ("run", "manifest")
 

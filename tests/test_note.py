@@ -4,6 +4,7 @@ document and checked by marts.note_claims against the bureau."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -86,6 +87,12 @@ def test_words_agree_with_numbers():
     assert ru.inflect_name("область Жетісу", "gent") == "области Жетісу"  # not in the dictionary: as written
     assert ru.inflect_name("Южная Корея", "accs") == "Южную Корею" and ru.inflect_name("ОАЭ", "accs") == "ОАЭ"
     assert ru.months("2025-01/2025-03") == "январе–марте 2025\u00a0г."
+    assert ru.months("2025-05") == "мае 2025\u00a0г." and ru.months("2025-13") is None
+    from datetime import date
+
+    assert ru.day_month(date(2025, 1, 1)) == "1 января 2025\u00a0г." and ru.short_date(date(2026, 8, 1)) == "01.08.2026"
+    assert ru.number(1.401) == "1,401" and ru.number(1.4) == "1,4" and ru.number(140521.0) == f"140{nb}521"
+    assert ru.decimal(-0.04) == "0,0" and ru.count(-1234) == f"-1{nb}234"  # no "-0"
     # the six oblasts pymorphy3 does not know, and the cities, agree in every case
     assert ru.inflect_name("Костанайская область", "gent") == "Костанайской области"
     assert ru.inflect_name("Атырауская область", "loct") == "Атырауской области"  # a gerund in its first guess
@@ -181,6 +188,7 @@ def _footnote_texts(docx_path) -> list[str]:
 
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     with zipfile.ZipFile(docx_path) as z:
+        assert "word/footnotes.xml" in z.namelist(), f"{docx_path.name}: no Word footnotes (word/footnotes.xml)"
         notes = ElementTree.fromstring(z.read("word/footnotes.xml"))
         body = ElementTree.fromstring(z.read("word/document.xml"))
         assert "footnotes.xml" in z.read("word/_rels/document.xml.rels").decode()
@@ -192,25 +200,38 @@ def _footnote_texts(docx_path) -> list[str]:
 
 
 # the case each construction governs in the note's sentences
-_GOVERNS = {"из": "gent", "населения": "gent", "по": "datv", "в": "loct", "составила": "nomn", "выбывших": "gent"}
+_GOVERNS = {
+    "из": "gent",
+    "населения": "gent",
+    "по": "datv",
+    "в": "loct",
+    "составила": "nomn",
+    "выбывших": "gent",
+    "состава": "gent",  # the border caveat: "из состава Восточно-Казахстанской области"
+    "выделена": "nomn",
+    "выделен": "nomn",
+}
+
+
+@functools.cache
+def _parses(token: str) -> tuple:
+    """pymorphy3's parses of a token (of its last part after a hyphen), once per token."""
+    from pipelines.outputs.note.russian import morph
+
+    return tuple(morph().parse(token.rpartition("-")[2].lower()))
 
 
 def _name_cases(text: str, name: str) -> list[str]:
     """Every occurrence of a region's name in the text, checked by pymorphy3: its words must share a
     case and number (an oblast's adjective agrees with "области"; "города Шымкента", not "Шымкент");
     a preposition before it must govern that case. Returns the faults."""
-    from pipelines.outputs.note.russian import morph
-
-    m = morph()
     words = name.split(" ")
-    lemmas = [{p.normal_form for p in m.parse(w.rpartition("-")[2].lower())} for w in words]
+    lemmas = [{p.normal_form for p in _parses(w)} for w in words]
     tokens = re.findall(r"[\w-]+", text)
     faults = []
     for i in range(len(tokens) - len(words) + 1):
         window = tokens[i : i + len(words)]
-        if not all(
-            lem & {p.normal_form for p in m.parse(t.rpartition("-")[2].lower())} for lem, t in zip(lemmas, window)
-        ):
+        if not all(lem & {p.normal_form for p in _parses(t)} for lem, t in zip(lemmas, window)):
             continue
         shared = None
         for j, t in enumerate(window):
@@ -220,7 +241,7 @@ def _name_cases(text: str, name: str) -> list[str]:
                 or (j and window[j - 1].lower() in ("область", "области", "республика", "республики"))
             ):
                 continue  # a Kazakh word, an abbreviation or a name in apposition keeps its form
-            forms = {(p.tag.case, p.tag.number) for p in m.parse(t.rpartition("-")[2].lower()) if p.tag.case}
+            forms = {(p.tag.case, p.tag.number) for p in _parses(t) if p.tag.case}
             shared = forms if shared is None else shared & forms
         before = tokens[i - 1].lower() if i else ""
         if not shared:
@@ -234,7 +255,26 @@ def _name_cases(text: str, name: str) -> list[str]:
     return faults
 
 
-def test_every_note_reads_as_russian_a_ministry_accepts(drafts):
+_CAVEAT = "относятся к разной территории"
+
+
+def _span(period: str):
+    """The days a period covers: '2024' → the year, '2025-01/2025-03' → January to March, '2025-01-01' → the day."""
+    import calendar
+    from datetime import date
+
+    first, _, last = period.partition("/")
+    last = last or first
+    start = date(int(first[:4]), int(first[5:7] or 1), int(first[8:10] or 1))
+    if len(last) == 4:
+        return start, date(int(last), 12, 31)
+    if len(last) == 7:
+        y, m = int(last[:4]), int(last[5:7])
+        return start, date(y, m, calendar.monthrange(y, m)[1])
+    return start, date.fromisoformat(last)
+
+
+def test_every_note_reads_as_russian_a_ministry_accepts(drafts, published):
     """Every region's note: its name agrees in every case (pymorphy3's parse), every sentence has its
     verb, typography (no hyphen between spaces, no "г." glued to a year, no comma after "При этом"),
     no word about the tool, no hash in the text or its footnotes, A4 with real footnotes, and a
@@ -253,7 +293,7 @@ def test_every_note_reads_as_russian_a_ministry_accepts(drafts):
     changes = [r for r in csv.DictReader(open(REPO / "sql/seeds/ref_region_changes.csv", encoding="utf-8"))]
     changes = [r for r in changes if r["change"] == "separated_from"]
     names = {k: r.name_ru for k, r in ref_regions().items()}
-    faults = []
+    faults, crossings = [], 0
     for region, (result, _pdf) in drafts.items():
         note = result.note
         doc = Document(str(result.docx))
@@ -269,7 +309,8 @@ def test_every_note_reads_as_russian_a_ministry_accepts(drafts):
                 faults.append(f"{region} {where}: 'г.' glued to a year")
             if re.search(r"При этом,|kazmig|витрин|хранилищ", text, re.I):
                 faults.append(f"{region} {where}: a comma after 'При этом' or a word about the tool")
-            faults += [f"{region} {where}: {f}" for f in _name_cases(text.replace("\u00a0", " "), names[region])]
+            for name in set(names.values()):  # the region's own name and any other the note names
+                faults += [f"{region} {where}: {f}" for f in _name_cases(text.replace("\u00a0", " "), name)]
         # every sentence has its verb (or the dash that stands for it: "Основные направления — Россия")
         for block in note.blocks:
             if getattr(block, "kind", None) != "body":
@@ -287,22 +328,40 @@ def test_every_note_reads_as_russian_a_ministry_accepts(drafts):
         section = doc.sections[0]
         if (round(section.page_width.mm), round(section.page_height.mm)) != (210, 297):
             faults.append(f"{region}: not A4")
-        # a series of the region's own figures across a border change carries the caveat
-        by_indicator: dict = {}
-        for f in note.figures:
-            if f.region == region and f.period and re.fullmatch(r"\d{4}", f.period):
-                by_indicator.setdefault(f.indicator, set()).add(int(f.period))
-        for c in changes:
-            if region not in (c["kato"], c["related_kato"]):
+        # a series of the region's own figures across a border change carries the caveat in its own
+        # paragraph; the departures chart, every year of the region's departures, in its caption
+        crossed = [date.fromisoformat(c["change_date"]) for c in changes if region in (c["kato"], c["related_kato"])]
+        for block in note.blocks:
+            if isinstance(block, str) or block.kind != "body":
                 continue
-            when = date.fromisoformat(c["change_date"])
-            for indicator, years in by_indicator.items():
-                if len(years) > 1 and min(years) <= when.year <= max(years):
-                    if "относятся к разной территории" not in body:
-                        faults.append(f"{region}: {indicator} {sorted(years)} crosses {when} without a caveat")
-        if region == "630000000":  # East Kazakhstan, 715.0 thousand in 2019 against 384.5 in 2024
-            assert "выделена Абайская область" in body
+            spans: dict = {}
+            for f in block.parts:
+                if not isinstance(f, str) and f.region == region and f.period:
+                    spans.setdefault(f.indicator, []).append(_span(f.period))
+            for indicator, series in spans.items():
+                first, last = min(a for a, _ in series), max(b for _, b in series)
+                for when in crossed:
+                    if len(series) > 1 and first < when <= last:
+                        crossings += 1
+                        if _CAVEAT not in block.plain().replace("\u00a0", " "):
+                            faults.append(f"{region}: {indicator} {first}..{last} crosses {when} without a caveat")
+        if "departures" in note.blocks:
+            caption = note.blocks[note.blocks.index("departures") + 1].plain().replace("\u00a0", " ")
+            years = [
+                y
+                for (y,) in published.execute(
+                    "select year from marts.outflow_trend where region = ? and year <= ? and departures is not null",
+                    [region, note.year],
+                ).fetchall()
+            ]
+            for when in crossed:
+                if len(years) > 1 and date(min(years), 1, 1) < when <= date(max(years), 12, 31):
+                    if _CAVEAT not in caption:
+                        faults.append(f"{region}: the departures chart crosses {when} without a caveat")
+        if region == "630000000" and "выделена Абайская область" not in body:  # 715.0 thousand in 2019, 384.5 in 2024
+            faults.append(f"{region}: no word of Abai Region, formed from East Kazakhstan in 2022")
     assert not faults, "\n".join(faults)
+    assert crossings, "no note states a series across a border change: the caveat check checked nothing"
 
 
 def test_every_region_with_data_has_a_note(drafts, published):
@@ -457,9 +516,9 @@ def test_note_charts_carry_units_axes_and_the_rest(built_home):
     """The destinations chart: persons on a labelled axis, and a "Другие страны" bar exactly when
     the named countries fall short of the national total; departures: a labelled y-axis in
     thousands on a labelled time axis, each bar's value as drawn."""
-    from pipelines.outputs.note import charts
+    from pipelines.outputs.charts import pyplot
+    from pipelines.outputs.note import render as charts
     from pipelines.outputs.note.data import load
-    from pipelines.outputs.report.charts import pyplot
 
     with duckdb.connect(str(built_home / "warehouse" / "kazmig.duckdb"), read_only=True) as con:
         d = load(con, AKMOLA)
@@ -474,8 +533,15 @@ def test_note_charts_carry_units_axes_and_the_rest(built_home):
     widths = sorted(round(b.get_width()) for b in ax.patches)
     assert sum(widths) == round(total) and round(short) in widths  # the bars sum to the national total
     pyplot().close(fig)
-    # without the remainder row the chart has no "other" bar
-    d.destinations = named
+    # the top N without the mart's remainder row: the "other" bar is the rest of the national total
+    d.destinations = named[:2]
+    fig = charts.destinations_figure(d)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Другие страны"
+    assert sum(round(b.get_width()) for b in ax.patches) == round(total)
+    pyplot().close(fig)
+    # where the named countries make the whole total there is no "other" bar
+    d.destinations = [{**r, "national_total": sum(float(r["emigrants"]) for r in named)} for r in named]
     fig = charts.destinations_figure(d)
     assert "Другие страны" not in [t.get_text() for t in fig.axes[0].get_yticklabels()]
     pyplot().close(fig)

@@ -72,6 +72,13 @@ def connect_published(
     return duckdb.connect(str(path), read_only=True, config={**(config or {}), **(SAFE_CONFIG if safe else {})})
 
 
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    """Rows of a query as dicts by column name (the report's and the note's reads of the marts)."""
+    cur = con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
 def run_query(sql: str, path: Path | None = None, limits: Limits | None = None) -> tuple[list[str], list[tuple]]:
     """Columns and rows of read-only SQL on the published warehouse, within `limits` (QueryLimit
     past one of them)."""

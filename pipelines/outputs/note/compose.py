@@ -78,7 +78,7 @@ class _Draft:
 
 
 def _day(v) -> str:
-    return v.strftime("%d.%m.%Y") if isinstance(v, date) else str(v or "")
+    return ru.short_date(v) if isinstance(v, date) else str(v or "")
 
 
 def source_note(o: dict) -> str:

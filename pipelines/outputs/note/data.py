@@ -7,7 +7,8 @@ from datetime import date
 
 import duckdb
 
-from pipelines.outputs.report.data import query_rows
+from pipelines.outputs.query import query_rows
+from pipelines.outputs.report.data import destinations_of, trend_of
 
 
 class NoteError(ValueError):
@@ -86,15 +87,8 @@ def load(con: duckdb.DuckDBPyConnection, region: str, year: int | None = None) -
             f"no yearly figures for {region} in {year} in marts.observations; years: "
             + (", ".join(map(str, years)) or "none")
         )
-    destinations = query_rows(
-        con,
-        """
-        select * from marts.emigration_by_destination where year = ? order by is_remainder, rank""",
-        [year],
-    )
-    trend = query_rows(
-        con, "select * from marts.outflow_trend where region = ? and year <= ? order by year", [region, year]
-    )
+    destinations = destinations_of(con, year)  # the report's reads: the same rows, one query
+    trend = [r for r in trend_of(con, region) if r["year"] <= year]
     claims = query_rows(
         con,
         """

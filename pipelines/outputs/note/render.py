@@ -10,7 +10,8 @@ from pathlib import Path
 
 from pipelines import settings
 from pipelines.files import atomic_write
-from pipelines.outputs.note import charts as note_charts
+from pipelines.outputs import charts as draw
+from pipelines.outputs.note import russian as ru
 from pipelines.outputs.note.compose import Figure, Note, Paragraph, compose, document_named
 from pipelines.outputs.note.data import NoteData, load
 from pipelines.outputs.query import connect_published
@@ -46,7 +47,7 @@ def write_note(region: str, year: int | None = None, out: Path | None = None, db
 
 def write_drafted(d: NoteData, out: Path) -> NoteResult:
     note = compose(d)
-    charts = note_charts.all_charts(d)
+    charts = all_charts(d)
     note.blocks = [b for b in note.blocks if not isinstance(b, str) or b in charts]
     note.blocks = [
         b
@@ -70,14 +71,59 @@ def write_drafted(d: NoteData, out: Path) -> NoteResult:
 
 
 def _value(v, unit: str | None = None) -> str:
-    from pipelines.outputs.note import russian as ru
-
     if v is None:
         return ""
     f = float(v)
-    text = (ru.count(f) if f.is_integer() else ru.decimal(f, 3).rstrip("0").rstrip(",")).replace(ru.NBSP, " ")
+    text = ru.number(f).replace(ru.NBSP, " ")
     # a ratio reads as the note's prose says it ("в 1,4 раза"): a bare 1,4 is no figure a reader can place
     return f"в {text} {ru.agree('раз', f)}" if unit == "ratio" else text
+
+
+# --- the two charts, as pictures like the note's own (the shared chart code, in Russian) -----------
+
+
+def _number(v: float, decimals: int | None = None) -> str:
+    """A chart's number: '140 521', '55,2' (a plain space: a picture's line does not break)."""
+    return (ru.count(v) if decimals is None else ru.decimal(v, decimals)).replace(ru.NBSP, " ")
+
+
+def destinations_figure(d: NoteData):
+    """Persons by destination: the named countries and, where they do not sum to the national
+    total, one "Другие страны" bar for the rest."""
+    fig, _rows = draw.destinations_figure(
+        d.destinations,
+        width=6.3,
+        name=lambda r: r["country_name_ru"],
+        other="Другие страны",
+        text=lambda r: _number(float(r["emigrants"])),
+        number=_number,
+        x_label="человек",
+        y_label="страна назначения",
+        left=0.25,
+        right=0.9,
+        top=0.95,
+        bottom=0.22,
+    )
+    return fig
+
+
+def departures_figure(d: NoteData):
+    """Departures by year on a time axis, in thousands."""
+    rows = [r for r in d.trend if r["departures"] is not None]
+    if not rows:
+        return None
+    fig, ax = draw.figure((6.3, 3.0), left=0.12, right=0.97, top=0.92, bottom=0.17)
+    draw.bars_by_year(ax, rows, "departures", text=lambda r: _number(float(r["departures"]) / 1000, 1), scale=1000)
+    ax.set_ylim(0, max(float(r["departures"]) for r in rows) / 1000 * 1.2)
+    draw.axis_numbers(ax, lambda v: _number(v, 0), "y")
+    draw.labels(ax, "год", "тыс. человек")
+    return fig
+
+
+def all_charts(d: NoteData) -> dict[str, bytes]:
+    """{name: PNG} of the charts the note has data for."""
+    figures = {"destinations": destinations_figure(d), "departures": departures_figure(d)}
+    return {name: draw.png(fig) for name, fig in figures.items() if fig is not None}
 
 
 def note_html(note: Note, charts: dict[str, bytes]) -> str:

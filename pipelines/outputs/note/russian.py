@@ -1,45 +1,23 @@
 """Russian as the note writes it: numbers in the note's style ("787,3 тыс.", "140 521", "57,4%")
-and words that agree with them ("1 человек", "2 человека", "5 человек"; pymorphy3 inflects)."""
+and dates ("1 января 2025 г.") by Babel's Russian locale (CLDR: a no-break space between digit
+groups, a decimal comma, the months' genitive), and what Babel does not do by pymorphy3: words
+that agree with numbers ("1 человек", "2 человека", "5 человек") and names in every case."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
 NBSP = "\u00a0"  # inside a number and between a number and "тыс.": a line never breaks there
+LOCALE = "ru"
 
 # pymorphy3's plural genitive of "человек" is "людей"; after a numeral Russian counts "человек"
 _COUNT_FORMS = {"людей": "человек"}
-
-MONTHS_LOCT = [
-    "январе",
-    "феврале",
-    "марте",
-    "апреле",
-    "мае",
-    "июне",
-    "июле",
-    "августе",
-    "сентябре",
-    "октябре",
-    "ноябре",
-    "декабре",
-]
-MONTHS_GENT = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
 
 
 @lru_cache(maxsize=1)
@@ -50,22 +28,20 @@ def morph():
 
 
 def rounded(value: float, decimals: int) -> Decimal:
-    """Half up, as people round (Python's round() goes to even)."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """Half up, as people round (Python's round() and Babel's default go to even)."""
+    d = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return d if d else abs(d)  # -0,4 rounds to 0, not to "-0"
 
 
 def _grouped(d: Decimal) -> str:
-    sign = "-" if d < 0 else ""
-    whole, _, frac = f"{abs(d):f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return sign + NBSP.join(groups) + ("," + frac if frac else "")
+    """A rounded number in Babel's Russian pattern, every decimal it has (a no-break space between
+    digit groups, a decimal comma)."""
+    places = -d.as_tuple().exponent if d.as_tuple().exponent < 0 else 0
+    return format_decimal(d, format="#,##0" + ("." + "0" * places if places else ""), locale=LOCALE)
 
 
 def count(value: float) -> str:
-    """140521 → '140 521' (a thin space the line never breaks at)."""
+    """140521 → '140 521' (a no-break space the line never breaks at)."""
     return _grouped(rounded(value, 0))
 
 
@@ -82,6 +58,12 @@ def thousands_value(value: float) -> float:
 def decimal(value: float, decimals: int = 1) -> str:
     """57.194 → '57,2'."""
     return _grouped(rounded(value, decimals))
+
+
+def number(value: float, decimals: int = 3) -> str:
+    """A value as the marts hold it: 140521 → '140 521', 1.401 → '1,401', 1.4 → '1,4' (up to
+    `decimals`, no trailing zeros)."""
+    return format_decimal(rounded(value, decimals), format="#,##0." + "#" * decimals, locale=LOCALE)
 
 
 def agree(word: str, number: float) -> str:
@@ -207,19 +189,31 @@ def typography(text: str) -> str:
 
 
 def months(period: str) -> str | None:
-    """'2025-01/2025-03' → 'январе–марте 2025 г.'; '2025-02' → 'феврале 2025 г.'; None for another form."""
+    """'2025-01/2025-03' → 'январе–марте 2025 г.'; '2025-02' → 'феврале 2025 г.'; None for another form.
+    Babel names the month; the prepositional case ("в январе"), which CLDR does not hold, is pymorphy3's."""
     parts = period.split("/")
     try:
         ys, ms = zip(*((int(p[:4]), int(p[5:7])) for p in parts)) if all(len(p) == 7 for p in parts) else ((), ())
     except ValueError:
         return None
-    if not ys or len(set(ys)) != 1:
+    if not ys or len(set(ys)) != 1 or not all(1 <= m <= 12 for m in ms):
         return None
-    if len(ms) == 1 or ms[0] == ms[-1]:
-        return f"{MONTHS_LOCT[ms[0] - 1]} {ys[0]}{NBSP}г."
-    return f"{MONTHS_LOCT[ms[0] - 1]}–{MONTHS_LOCT[ms[-1] - 1]} {ys[0]}{NBSP}г."
+    span = _month_loct(ms[0]) + ("" if len(ms) == 1 or ms[0] == ms[-1] else "–" + _month_loct(ms[-1]))
+    return f"{span} {ys[0]}{NBSP}г."
+
+
+@lru_cache(maxsize=12)
+def _month_loct(month: int) -> str:
+    name = format_date(date(2000, month, 1), "LLLL", locale=LOCALE)  # stand-alone: январь
+    form = morph().parse(name)[0].inflect({"loct"})
+    return form.word if form else name
 
 
 def day_month(day) -> str:
-    """date(2025, 1, 1) → '1 января 2025 г.'"""
-    return f"{day.day} {MONTHS_GENT[day.month - 1]} {day.year}{NBSP}г."
+    """date(2025, 1, 1) → '1 января 2025 г.' (Babel's day, genitive month and year)."""
+    return f"{format_date(day, 'd MMMM y', locale=LOCALE)}{NBSP}г."
+
+
+def short_date(day) -> str:
+    """date(2026, 8, 11) → '11.08.2026' (Babel's short Russian date), as a citation dates a release."""
+    return format_date(day, "short", locale=LOCALE)

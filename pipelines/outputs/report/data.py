@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 import duckdb
 
+from pipelines.outputs.query import query_rows
+
 DEFAULT_REGION = "110000000"  # Akmola Region: the note's second chart
 
 # The marts the report reads (the Dagster asset depends on exactly these).
@@ -19,12 +21,6 @@ MARTS = ["emigration_by_destination", "outflow_trend", "region_profile", "note_c
 
 class ReportError(ValueError):
     """A request the marts cannot answer (unknown year or region)."""
-
-
-def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cur = con.execute(sql, params or [])
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
 def _day(v) -> str:
@@ -154,28 +150,8 @@ def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | 
     if region not in regions:
         raise ReportError(f"unknown region {region!r}; regions in marts.region_profile: {', '.join(sorted(regions))}")
 
-    destinations = query_rows(
-        con,
-        """
-        select year, country_code, country_name_en, country_name_ru, emigrants, national_total, share_pct,
-               rank, is_remainder, source_kind, source
-        from marts.emigration_by_destination where year = ?
-        order by is_remainder, rank, emigrants desc""",
-        [year],
-    )
-
-    trend = query_rows(
-        con,
-        """
-        select t.region, t.region_name_en, t.region_name_ru, t.year, t.departures, t.source_kind, t.source,
-               t.population_start_of_year, t.population_source_kind, p.population_source,
-               t.departures_per_1000, t.ratio_to_previous_year, t.ratio_to_previous_year_claimed,
-               t.first_year, t.index_to_first_year
-        from marts.outflow_trend t
-        left join marts.region_profile p on p.region = t.region and p.year = t.year
-        where t.region = ? order by t.year""",
-        [region],
-    )
+    destinations = destinations_of(con, year)
+    trend = trend_of(con, region)
 
     # Net migration per 1 000 across regions: the latest year most regions have it.
     cover = query_rows(
@@ -247,6 +223,35 @@ def load(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | 
     )
     data.key_figures = _key_figures(con, data)
     return data
+
+
+def destinations_of(con: duckdb.DuckDBPyConnection, year: int | None) -> list[dict]:
+    """Labour emigrants by destination in a year: the named countries by rank, then the rest."""
+    return query_rows(
+        con,
+        """
+        select year, country_code, country_name_en, country_name_ru, emigrants, national_total, share_pct,
+               rank, is_remainder, source_kind, source
+        from marts.emigration_by_destination where year = ?
+        order by is_remainder, rank, emigrants desc""",
+        [year],
+    )
+
+
+def trend_of(con: duckdb.DuckDBPyConnection, region: str) -> list[dict]:
+    """A region's departures by year, with the population they are divided by and its source."""
+    return query_rows(
+        con,
+        """
+        select t.region, t.region_name_en, t.region_name_ru, t.year, t.departures, t.source_kind, t.source,
+               t.population_start_of_year, t.population_source_kind, p.population_source,
+               t.departures_per_1000, t.ratio_to_previous_year, t.ratio_to_previous_year_claimed,
+               t.first_year, t.index_to_first_year
+        from marts.outflow_trend t
+        left join marts.region_profile p on p.region = t.region and p.year = t.year
+        where t.region = ? order by t.year""",
+        [region],
+    )
 
 
 def _key_figures(con: duckdb.DuckDBPyConnection, d: ReportData) -> list[dict]:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from pipelines import settings
 from pipelines.files import atomic_write
+from pipelines.outputs import charts as shared_charts
+from pipelines.outputs.charts import Chart, fmt_num
 from pipelines.outputs.query import connect_published
 from pipelines.outputs.report import data as report_data
-from pipelines.outputs.report.charts import Chart, fmt_num
 
 PAGE = "report.html"
 
@@ -73,7 +74,7 @@ def _charts(d: report_data.ReportData) -> list[Chart]:
     from pipelines.outputs.report import charts as chart_code
 
     base = hashlib.sha256(version("matplotlib").encode())
-    for module in (chart_code, report_data):
+    for module in (shared_charts, chart_code, report_data):
         base.update(Path(module.__file__).read_bytes())
     plotted = {
         "destinations": (d.year, d.years, d.destinations),
