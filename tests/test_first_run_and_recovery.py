@@ -53,6 +53,7 @@ def first(tmp_path_factory):
 def test_a_first_run_without_network_publishes_the_official_series(first, built_home):
     out = (first / "first_build.txt").read_text()
     assert "kazmig build succeeded" in out, out
+    assert "README.md" not in out, out  # raw/documents' README says where the documents come from: no input
     notes = [ln for ln in out.splitlines() if ln.startswith("note: ")]
     assert notes == [
         "note: the bureau could not be reached and nothing was landed: landed the sample bundle "
