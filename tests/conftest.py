@@ -64,10 +64,18 @@ def pytest_configure(config):
     prepare()
 
 
-def make_home(root: Path, with_note: bool = True) -> Path:
-    (root / "raw" / "documents").mkdir(parents=True)
-    if with_note:
-        shutil.copyfile(NOTE, root / "raw" / "documents" / NOTE.name)
+def make_home(root: Path, with_note: bool = True, sample: bool = False) -> Path:
+    """A home with the note alone (the small set most tests need: each PDF more is extracted by
+    every cold build), or with `sample` every file of the repository's raw/documents, the sample
+    documents a fresh `make run` reads."""
+    docs = root / "raw" / "documents"
+    docs.mkdir(parents=True)
+    if sample:
+        for f in (REPO / "raw" / "documents").iterdir():
+            if f.suffix == ".pdf" or f.name == "README.md":  # not a corrections file or sidecar of one's own
+                shutil.copyfile(f, docs / f.name)
+    elif with_note:
+        shutil.copyfile(NOTE, docs / NOTE.name)
     return root
 
 

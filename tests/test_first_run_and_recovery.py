@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -41,8 +42,9 @@ def no_traceback(proc: subprocess.CompletedProcess) -> None:
 
 @pytest.fixture(scope="module")
 def first(tmp_path_factory):
-    """A fresh home with the note and nothing landed, built with the bureau unreachable."""
-    home = make_home(tmp_path_factory.mktemp("first_run"))
+    """What a fresh clone's `make run` builds: the repository's raw/documents (the note and the
+    sample documents), nothing landed, the bureau unreachable, so the sample bundle is landed."""
+    home = make_home(tmp_path_factory.mktemp("first_run"), sample=True)
     proc = kazmig(home, "build", env={"KAZMIG_SAMPLE_BUNDLE": str(REPO / "raw" / "sample")})
     (home / "first_build.txt").write_text(proc.stdout)
     return home
@@ -51,6 +53,7 @@ def first(tmp_path_factory):
 def test_a_first_run_without_network_publishes_the_official_series(first, built_home):
     out = (first / "first_build.txt").read_text()
     assert "kazmig build succeeded" in out, out
+    assert "README.md" not in out, out  # raw/documents' README says where the documents come from: no input
     notes = [ln for ln in out.splitlines() if ln.startswith("note: ")]
     assert notes == [
         "note: the bureau could not be reached and nothing was landed: landed the sample bundle "
@@ -70,7 +73,10 @@ def test_a_first_run_without_network_publishes_the_official_series(first, built_
     def read(home: Path) -> tuple:
         con = duckdb.connect(str(home / "warehouse" / "kazmig.duckdb"), read_only=True)
         try:
-            claims = con.execute("select quoted_text, status, official_value from marts.note_claims order by all")
+            claims = con.execute(
+                "select quoted_text, status, official_value from marts.note_claims "
+                "where document_name = 'labour_migration_note.pdf' order by all"
+            )
             return claims.fetchall(), con.execute("""select count(distinct region) from marts.region_profile
                                        where year = 2025 and population_source_kind = 'official'""").fetchall()[0][0]
         finally:
@@ -81,6 +87,37 @@ def test_a_first_run_without_network_publishes_the_official_series(first, built_
     assert len(claims) == 26 and [c for c in claims if c[1] != "no_official_data"], claims
     assert (claims, regions) == read(built_home)
     assert regions >= 18  # the region chart has its official populations
+
+
+def test_readme_sample_questions_are_answered(first):
+    """The five questions README's "What the sample holds" asks, each run by `kazmig query` on what
+    a fresh `make run` builds: each returns rows, for more than one year where it asks about years,
+    and the facts they lead to hold."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What the sample holds", 1)[1].split("\n## ", 1)[0]
+    queries = re.findall(r'^kazmig query "(.+)"$', section, re.M)
+    assert len(queries) == 5
+    destinations, labour, departures, losses, claims = (
+        json.loads(kazmig(first, "query", q, "--format", "json").stdout) for q in queries
+    )
+    # 1. destinations by year (ordered by rank within the year): several years, Russia first in each
+    first_of_year: dict[int, str] = {}
+    for r in destinations:
+        first_of_year.setdefault(r["year"], r["country_name_ru"])
+    assert len(first_of_year) > 1 and set(first_of_year.values()) == {"Россия"}, destinations
+    # 2. labour emigrants of 2024: shares of the total, with the remainder, add up to 100
+    assert labour[0]["country_name_ru"] == "Россия" and abs(sum(r["share_pct"] for r in labour) - 100) < 0.5
+    # 3. the country's departures over the years; a ratio only between consecutive years
+    years = [r["year"] for r in departures]
+    assert len(years) > 1 and years == sorted(set(years)), departures
+    for prev, row in zip(departures, departures[1:]):
+        expected = round(row["departures"] / prev["departures"], 3) if row["year"] == prev["year"] + 1 else None
+        assert row["ratio_to_previous_year"] == expected, (prev, row)
+    # 4. the regions' losses over the years: only losses, the largest first within a year
+    assert len({r["year"] for r in losses}) > 1 and all(r["net_migration"] < 0 for r in losses), losses
+    assert losses == sorted(losses, key=lambda r: (r["year"], r["net_migration"]))
+    # 5. the note's claims about Akmola against the bureau
+    assert {"confirmed", "no_official_data"} <= {r["status"] for r in claims}
 
 
 def test_a_fetch_step_that_landed_nothing_says_why_and_what_to_do(tmp_path, monkeypatch):

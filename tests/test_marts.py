@@ -152,7 +152,9 @@ WHOLE_COUNTS = {
 
 
 def test_whole_counts_are_bigint_and_keep_the_source_values(published):
-    for mart, columns in WHOLE_COUNTS.items():
+    # departures_by_destination is empty in this build (the note gives no emigrants for good by
+    # destination; the sample documents do): its types still hold
+    for mart, columns in {**WHOLE_COUNTS, "departures_by_destination": ["emigrants", "national_total"]}.items():
         types = dict(
             published.execute(
                 "select column_name, data_type from duckdb_columns() where schema_name = 'marts' and table_name = ?",
@@ -173,7 +175,7 @@ def test_whole_counts_are_bigint_and_keep_the_source_values(published):
     ) == one(
         published,
         "select sum(f.emigrants) from core.fct_emigration_by_destination f join core.dim_country c "
-        "on c.code = f.country where c.kind = 'country'",
+        "on c.code = f.country where c.kind = 'country' and f.indicator = 'labour_emigration'",
     )
 
 

@@ -387,28 +387,6 @@ def test_tables_fit_the_page_at_1280_px(report_dir, tmp_path):
     assert table_right <= main_right and scroll <= inner, (table_right, main_right, scroll, inner)
 
 
-def test_readme_sample_questions_are_answered(built_home):
-    """The five questions README's "What the sample holds" asks: each query, run by `kazmig query`
-    on a build of the sample (the note and the bureau's files), returns rows, and the facts the
-    questions lead to hold (East Kazakhstan's labour force halves across the 2022 change)."""
-    import json
-
-    from conftest import REPO
-
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## What the sample holds", 1)[1].split("\n## ", 1)[0]
-    queries = re.findall(r'^kazmig query "(.+)"$', section, re.M)
-    assert len(queries) == 5
-    answers = [json.loads(kazmig(built_home, "query", q, "--format", "json").stdout) for q in queries]
-    assert all(answers), [q for q, a in zip(queries, answers) if not a]
-    assert answers[0][0]["region_name_ru"] == "Туркестанская область" and answers[0][0]["net_migration"] < 0
-    assert [r["year"] for r in answers[1]] == list(range(2019, 2026))
-    assert answers[2][0]["country_name_ru"] == "Россия" and abs(sum(r["share_pct"] for r in answers[2]) - 100) < 0.5
-    lf = {r["year"]: r["value"] for r in answers[3]}
-    assert lf[2021] > 1.5 * lf[2022]
-    assert {"confirmed", "no_official_data"} <= {r["status"] for r in answers[4]}
-
-
 def test_departures_per_1000_cite_the_population_they_divide_by(report_dir):
     """The key figure "Departures per 1 000 residents" divides the document's departures by the
     bureau's population: its source cell cites both."""

@@ -114,6 +114,11 @@ def _is_pdf_name(path: Path) -> bool:
     return path.suffix.lower() == ".pdf" and not path.name.startswith(".")
 
 
+# Files of raw/documents that are not documents: the analyst's corrections and the README that
+# says where the sample documents come from (shipped in the repository beside them).
+DOCUMENTS_OWN_FILES = ("corrections.yaml", "README.md")
+
+
 def ignored_inputs() -> dict[str, str]:
     """Every entry of raw/documents and raw/inbox that no step reads (by its path under raw/), with
     the reason: nothing a person puts there is passed over without a word in the build summary."""
@@ -127,8 +132,8 @@ def ignored_inputs() -> dict[str, str]:
         for p in entries:
             if _is_pdf_name(p):
                 continue  # read (or, when it cannot be, refused or quarantined by name)
-            if folder == docs and (p.name == "corrections.yaml" or (p.suffix == ".json" and p.stem in stems)):
-                continue  # the corrections file; a landed PDF's sidecar
+            if folder == docs and (p.name in DOCUMENTS_OWN_FILES or (p.suffix == ".json" and p.stem in stems)):
+                continue  # the corrections file, the folder's README (the sample's sources); a sidecar
             if p.name.startswith(".") and p.name.endswith(".tmp") and folder == docs:
                 continue  # a landing's own temporary file, tidied by the next landing
             if p.is_dir() and not p.is_symlink():

@@ -1,16 +1,20 @@
--- Labour emigration by destination country and period, beside the national total of the same
--- period (documents today; an official table would take precedence key by key).
+-- Emigrants by destination country and period, beside the national total of the same flow and
+-- period: labour emigrants (labour_emigration) and emigrants who left for good (departures of the
+-- country by destination). Documents today; an official table would take precedence key by key.
 with by_country as (
     select * from {{ ref('fct_observation_current') }}
-    where indicator = 'labour_emigration' and country is not null and coalesce(region, 'KZ') = 'KZ'
+    where indicator in ('labour_emigration', 'departures')
+        and country is not null and coalesce(region, 'KZ') = 'KZ' and occupation is null
 ),
 
 national as (
     select * from {{ ref('fct_observation_current') }}
-    where indicator = 'labour_emigration' and country is null and coalesce(region, 'KZ') = 'KZ'
+    where indicator in ('labour_emigration', 'departures')
+        and country is null and coalesce(region, 'KZ') = 'KZ' and occupation is null
 )
 
 select
+    c.indicator,
     c.period,
     c.period_kind,
     c.period_start,
@@ -26,4 +30,4 @@ select
     n.source_kind as national_total_source_kind,
     n.source_label as national_total_source
 from by_country as c
-left join national as n using (period)
+left join national as n using (indicator, period)

@@ -13,6 +13,10 @@ select
 from {{ ref('fct_observation_current') }}
 where indicator in ('departures', 'arrivals', 'net_migration', 'departures_growth_ratio')
     and sex = 'total'
+    -- the territory's totals only: a flow to or from one country (departures to Russia) is a part of
+    -- them, not another reading of the same total (core.fct_emigration_by_destination has the parts)
+    and country is null
+    and occupation is null
 group by region, period, period_kind, period_start, period_end
 -- a period with only the growth-ratio claim has no flow to report
 having count(*) filter (where indicator <> 'departures_growth_ratio') > 0
