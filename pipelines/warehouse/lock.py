@@ -80,4 +80,3 @@ def build_lock(wait: float = 0.0, poll: float = 0.5) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
