@@ -31,6 +31,29 @@ def test_fetch_with_the_bureau_unreachable_exits_3(tmp_path):
     assert "offline: 4" in proc.stdout
 
 
+# in the order of `kazmig --help`
+COMMANDS = ["build", "prepare", "extract", "eval", "review", "fetch", "query", "export", "serve", "status", "report"]
+COMMANDS += ["note", "docs"]
+
+
+def test_help_lists_every_command_and_a_usage_error_is_one_line_exiting_2(tmp_path):
+    listed = kazmig(tmp_path, "--help").stdout.split("Commands:")[1].splitlines()
+    heads = [line.split() for line in listed if line[:2] == "  " and line[2:3] != " "]  # not a wrapped line
+    assert [words[0] for words in heads] == COMMANDS, listed
+    assert all(len(words) > 3 for words in heads), listed  # each with what it does
+    for args, said in [
+        (["fetch", "--no-such-option"], "kazmig fetch: No such option '--no-such-option'."),
+        (["note"], "kazmig note: Missing option '--region'."),
+        (["report", "--year", "last"], "kazmig report: Invalid value for '--year': 'last' is not a valid integer."),
+        (["nonsense"], "kazmig: No such command 'nonsense'."),
+    ]:
+        proc = kazmig(tmp_path, *args, check=False)
+        assert (proc.returncode, proc.stdout) == (2, ""), (args, proc.stdout, proc.stderr)
+        assert proc.stderr.startswith(said) and len(proc.stderr.splitlines()) == 1, (args, proc.stderr)
+    bare = kazmig(tmp_path, check=False)
+    assert bare.returncode == 2 and "Commands:" in bare.stderr
+
+
 def closed_early(home: Path, *args: str) -> subprocess.CompletedProcess:
     """`kazmig ... | head -1`: the reader takes one line (or none) and goes away."""
     proc = subprocess.Popen(

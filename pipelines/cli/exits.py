@@ -34,7 +34,11 @@ class Invocation:
 
     # the command line (`kazmig ...`), not a caller of main() in this process: the process may be
     # ended at once when the command is done, and the signal handlers are ours to install
-    exit_now: bool
+    exit_now: bool = False
+
+
+# a command's argument for it: main()'s, or a plain one when the group is run otherwise (click's tests)
+pass_invocation = click.make_pass_decorator(Invocation, ensure=True)
 
 
 class Command(click.Command):
@@ -42,7 +46,12 @@ class Command(click.Command):
     line on stderr with the code a cron job or a monitor can act on."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        name, exit_now = ctx.command_path, ctx.find_object(Invocation).exit_now
+        code = self._run(ctx)
+        # as an exit, not only a return value: click's own main() (and its CliRunner) exit with it too
+        ctx.exit(code)
+
+    def _run(self, ctx: click.Context) -> int:
+        name, exit_now = ctx.command_path, ctx.ensure_object(Invocation).exit_now
         from pipelines import settings
 
         try:

@@ -11,14 +11,14 @@ import sys
 
 import click
 
-from pipelines.cli.exits import EXIT_UNREACHABLE, SIGNALS, Invocation, command, exit_later, stopped
+from pipelines.cli.exits import EXIT_UNREACHABLE, SIGNALS, Invocation, command, exit_later, pass_invocation, stopped
 from pipelines.sources.bns.bundle import NAMING_RULE
 
 
 @command("build", "fetch, extract, transform, check and publish the warehouse")
 @click.option("--offline", is_flag=True, help="skip network fetches; use what raw/ already holds")
 @click.option("--force", is_flag=True, help="rebuild even when no input changed since the last published build")
-@click.pass_obj
+@pass_invocation
 def build(invocation: Invocation, offline: bool, force: bool) -> int:
     import logging
 
