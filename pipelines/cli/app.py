@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run `kazmig argv` (the command line when None) and return its exit code. click parses; the
     command itself runs outside click's own main(), which would turn Ctrl-C into "Aborted!" and a
     closed pipe into exit 1 (exits.Command maps them to 130 and 141)."""
-    gc.set_threshold(*GC_THRESHOLDS)
-    if argv is None:
+    if argv is None:  # the process is ours (a caller of main() keeps its collector as it is)
+        gc.set_threshold(*GC_THRESHOLDS)
         atexit.register(exit_without_teardown)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
