@@ -37,7 +37,7 @@ COMMANDS += ["note", "docs"]
 
 
 def test_help_lists_every_command_and_a_usage_error_is_one_line_exiting_2(tmp_path, capsys):
-    listed = kazmig(tmp_path, "--help").stdout.split("Commands:")[1].splitlines()
+    listed = kazmig(tmp_path, "--help").stdout.split("Commands:")[1].split("\n\n")[0].splitlines()
     heads = [line.split() for line in listed if line[:2] == "  " and line[2:3] != " "]  # not a wrapped line
     assert [words[0] for words in heads] == COMMANDS, listed
     assert all(len(words) > 3 for words in heads), listed  # each with what it does
