@@ -27,7 +27,7 @@ class _Group(click.Group):
     help="Kazakhstan labour-migration data pipeline and warehouse.",
     epilog="\b\nExit codes: 0 done, 1 failed, 2 usage, 3 the bureau could not be reached,\n"
     "75 busy (another build or fetch holds the warehouse), 130/143 interrupted,\n"
-    "141 the reader of the output went away. `kazmig COMMAND --help` describes a command.",
+    "141 the reader of the output went away.\n`kazmig COMMAND --help` describes a command.",
     # 100 columns where the terminal has them: each command's line in `kazmig --help` on one line
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
