@@ -17,7 +17,7 @@ share a layer do not import each other:
                                small shared helpers and the reference tables
     settings                   where things are and what the environment says
 
-Inside outputs, sources and dbt the same holds one level down (OUTPUTS, SOURCES, DBT).
+Inside cli, outputs, sources and dbt the same holds one level down (CLI, OUTPUTS, SOURCES, DBT).
 
 And no module is part of an import loop: every cycle between modules fails, whichever layer.
 """
@@ -48,6 +48,8 @@ LAYERS = (
 OUTPUTS = ({"note"}, {"report"}, {"exports", "serving", "status"}, {"query"}, {"charts"})
 SOURCES = ({"bns", "documents"},)
 DBT = ("run", "manifest")
+# the command group above the commands, which share how a command ends (exits)
+CLI = ({"__main__"}, "app", {"pipeline", "documents", "outputs"}, "exits")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +127,13 @@ def test_no_import_loops(graph):
     assert not loops, "import loops:\n" + "\n".join(described)
 
 
-CONTAINERS = {"pipelines": LAYERS, "pipelines.outputs": OUTPUTS, "pipelines.sources": SOURCES, "pipelines.dbt": DBT}
+CONTAINERS = {
+    "pipelines": LAYERS,
+    "pipelines.cli": CLI,
+    "pipelines.outputs": OUTPUTS,
+    "pipelines.sources": SOURCES,
+    "pipelines.dbt": DBT,
+}
 
 
 @pytest.mark.parametrize("container", sorted(CONTAINERS))
@@ -195,3 +203,52 @@ def test_loading_the_definitions_parses_only_a_changed_project():
     )
     assert proc.returncode == 0, proc.stderr
     assert (MANIFEST.stat().st_mtime_ns, _HASH_FILE.stat().st_mtime_ns) == before
+
+
+# --- every third-party import is a declared dependency --------------------------------------
+
+
+def _requirement_name(spec: str) -> str:
+    import re
+
+    return re.split(r"[\s\[<>=!~;]", spec.strip(), maxsplit=1)[0]
+
+
+def _normalized(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_third_party_import_is_declared():
+    """What pipelines/ imports (at the top or in a function) comes from a distribution that
+    pyproject.toml's [project] dependencies name: a package that only arrives through another
+    one (pydantic through dagster, say) disappears when that one stops needing it."""
+    import ast
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    declared = {_normalized(_requirement_name(spec)) for spec in project["dependencies"]}
+    providers = packages_distributions()
+    imported: dict[str, str] = {}  # top-level module -> the first place that imports it
+    for path in sorted((root / "pipelines").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top != "pipelines" and top not in sys.stdlib_module_names:
+                    imported.setdefault(top, f"{path.relative_to(root)}:{node.lineno}")
+    assert {"dagster", "duckdb", "pydantic", "pypdfium2"} <= set(imported), sorted(imported)  # the walk found them
+    undeclared = sorted(
+        f"{where} imports {module} (from {', '.join(providers.get(module, ['no installed distribution']))})"
+        for module, where in imported.items()
+        if not declared & {_normalized(d) for d in providers.get(module, [])}
+    )
+    assert not undeclared, "not in pyproject.toml's dependencies:\n" + "\n".join(undeclared)

@@ -373,14 +373,18 @@ def test_a_source_still_rate_limited_gives_up_naming_the_cause(home, server):
 
 # ------------------------------------------------------------------- 3. landing takes the writer lock
 
+# Holds the lock until the test writes "release" into the marker (or the time is up): a loaded
+# machine can take seconds to start a Dagster run, which must still find the lock held.
 HOLD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from pipelines.warehouse.lock import build_lock
+    marker, end = Path(sys.argv[1]), time.monotonic() + float(sys.argv[2])
     with build_lock():
-        Path(sys.argv[1]).write_text("held")
-        time.sleep(float(sys.argv[2]))
-        Path(sys.argv[1]).write_text("released")
+        marker.write_text("held")
+        while time.monotonic() < end and marker.read_text() != "release":
+            time.sleep(0.05)
+        marker.write_text("released")
 """)
 
 
@@ -414,6 +418,8 @@ def test_fetch_refuses_while_another_process_writes_the_home(home, tmp_path, bns
 def test_a_run_launched_by_dagster_lands_only_under_the_lock(home, tmp_path, monkeypatch):
     """A scheduled refresh (the bns_refresh job, as the daemon runs it) waits for the lock; with a
     short wait it fails saying who holds it, and lands nothing."""
+    import threading
+
     import dagster as dg
 
     from pipelines.definitions import defs
@@ -428,12 +434,13 @@ def test_a_run_launched_by_dagster_lands_only_under_the_lock(home, tmp_path, mon
             run_config={"resources": {"warehouse_lock": {"config": {"wait_seconds": wait}}}},
         )
 
-    holder, marker = hold_lock(home, tmp_path, 3)
+    holder, marker = hold_lock(home, tmp_path, 60)
     try:
         refused = run(0.5)
         assert not refused.success and not (home / "raw" / "bns").exists()
         failure = next(e for e in refused.all_events if e.is_failure)
         assert "another kazmig process is writing" in str(failure.event_specific_data.error.to_string())
+        threading.Timer(1.0, marker.write_text, ["release"]).start()  # while the next run waits
         waited = run(60)
     finally:
         holder.wait(timeout=60)
@@ -442,6 +449,39 @@ def test_a_run_launched_by_dagster_lands_only_under_the_lock(home, tmp_path, mon
     landed = sorted((home / "raw" / "bns").glob("*/*.json"))
     assert len(landed) == 4
     assert all(p.stat().st_mtime >= marker.stat().st_mtime for p in landed)  # landed after the holder left
+
+
+def test_the_writer_lock_is_reentrant_in_a_process_and_waits_for_another(home, tmp_path):
+    """Taken again in the same process, from any thread (a build's in-process Dagster steps take it
+    under `kazmig build`'s hold); released at the end; another process's hold is waited for up to
+    the timeout, and the refusal names the holder."""
+    import threading
+
+    from pipelines.warehouse.lock import BuildLocked, build_lock
+
+    entered = []
+
+    def again() -> None:
+        with build_lock():
+            entered.append(threading.current_thread().name)
+
+    with build_lock():
+        again()
+        other = threading.Thread(target=again, name="other")
+        other.start()
+        other.join(timeout=30)
+    assert entered == ["MainThread", "other"]
+    holder, marker = hold_lock(home, tmp_path, 60)  # takes it at once: this process let it go
+    try:
+        with pytest.raises(BuildLocked, match=rf"\(pid {holder.pid}, .*\); waited 0.5 s; try again"):
+            with build_lock(wait=0.5, poll=0.05):
+                pass
+        threading.Timer(1.0, marker.write_text, ["release"]).start()
+        with build_lock(wait=60, poll=0.05):
+            assert marker.read_text() == "released"  # the holder's hold had ended
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 # ------------------------------------------------------------------- 8. one line, names shown escaped

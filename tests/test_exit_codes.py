@@ -31,6 +31,31 @@ def test_fetch_with_the_bureau_unreachable_exits_3(tmp_path):
     assert "offline: 4" in proc.stdout
 
 
+# in the order of `kazmig --help`
+COMMANDS = ["build", "prepare", "extract", "eval", "review", "fetch", "query", "export", "serve", "status", "report"]
+COMMANDS += ["note", "docs"]
+
+
+def test_help_lists_every_command_and_a_usage_error_is_one_line_exiting_2(tmp_path, capsys):
+    listed = kazmig(tmp_path, "--help").stdout.split("Commands:")[1].split("\n\n")[0].splitlines()
+    heads = [line.split() for line in listed if line[:2] == "  " and line[2:3] != " "]  # not a wrapped line
+    assert [words[0] for words in heads] == COMMANDS, listed
+    assert all(len(words) > 3 for words in heads), listed  # each with what it does
+    from pipelines.cli import main  # the console script's own function: no process per case
+
+    for args, said in [
+        (["fetch", "--no-such-option"], "kazmig fetch: No such option '--no-such-option'."),
+        (["note"], "kazmig note: Missing option '--region'."),
+        (["report", "--year", "last"], "kazmig report: Invalid value for '--year': 'last' is not a valid integer."),
+        (["nonsense"], "kazmig: No such command 'nonsense'."),
+    ]:
+        code = main(args)
+        out, err = capsys.readouterr()
+        assert (code, out) == (2, ""), (args, out, err)
+        assert err.startswith(said) and len(err.splitlines()) == 1, (args, err)
+    assert main([]) == 2 and "Commands:" in capsys.readouterr().err
+
+
 def closed_early(home: Path, *args: str) -> subprocess.CompletedProcess:
     """`kazmig ... | head -1`: the reader takes one line (or none) and goes away."""
     proc = subprocess.Popen(
