@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from pipelines.files import atomic_write, sha256_file
 from pipelines.messages import DBT_FAILED, no_space, shown
 from pipelines.sources.bns.snapshot import bureau_snapshot, landed_version
 from pipelines.warehouse import inputs
+from pipelines.warehouse.event_log import fast_history
 from pipelines.warehouse.lock import build_lock
 from pipelines.warehouse.verify import build_db_holder, published_damage, reset_build_db
 
@@ -336,12 +338,19 @@ def run_build(offline: bool = False, force: bool = False, interrupted=None) -> B
                 "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
             }
             before = _mtime(settings.published_db())
-            with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink), _helpers_write_to(sink):
+            run_id = str(uuid.uuid4())  # named here so that its history file can be held open
+            with (
+                open(log, "w", encoding="utf-8") as sink,
+                contextlib.redirect_stdout(sink),
+                _helpers_write_to(sink),
+                fast_history(settings.dagster_home(), run_id),
+            ):
                 result = job.execute_in_process(
                     run_config=run_config,
                     instance=instance,
                     raise_on_error=False,
                     asset_selection=plan.keys if plan else None,
+                    run_id=run_id,
                     tags={"kazmig/command": "build"},  # `kazmig status` names who started a run
                 )
             ran = {
