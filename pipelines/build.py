@@ -8,16 +8,18 @@ import os
 import re
 import shutil
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines import settings
-from pipelines.dbt.manifest import project_code
+from pipelines.dbt.manifest import SKIP_UNIT_TESTS_TAG, project_code
 from pipelines.files import atomic_write, sha256_file
 from pipelines.messages import DBT_FAILED, no_space, shown
 from pipelines.sources.bns.snapshot import bureau_snapshot, landed_version
 from pipelines.warehouse import inputs
+from pipelines.warehouse.event_log import fast_history
 from pipelines.warehouse.lock import build_lock
 from pipelines.warehouse.verify import build_db_holder, published_damage, reset_build_db
 
@@ -336,13 +338,24 @@ def run_build(offline: bool = False, force: bool = False, interrupted=None) -> B
                 "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
             }
             before = _mtime(settings.published_db())
-            with open(log, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink), _helpers_write_to(sink):
+            run_id = str(uuid.uuid4())  # named here so that its history file can be held open
+            with (
+                open(log, "w", encoding="utf-8") as sink,
+                contextlib.redirect_stdout(sink),
+                _helpers_write_to(sink),
+                fast_history(settings.dagster_home(), run_id),
+            ):
                 result = job.execute_in_process(
                     run_config=run_config,
                     instance=instance,
                     raise_on_error=False,
                     asset_selection=plan.keys if plan else None,
-                    tags={"kazmig/command": "build"},  # `kazmig status` names who started a run
+                    run_id=run_id,
+                    # `kazmig status` names who started a run
+                    tags={
+                        "kazmig/command": "build",
+                        **({SKIP_UNIT_TESTS_TAG: "1"} if plan and not plan.code_changed else {}),
+                    },
                 )
             ran = {
                 e.asset_key.to_user_string(): e.event_specific_data.materialization
@@ -441,6 +454,7 @@ def _latest_materializations(instance, keys: list[str]) -> dict:
 class StalePlan:
     keys: list  # AssetKeys to run: everything downstream of what is stale
     scope: str
+    code_changed: bool = True  # False: only data changed, so dbt's unit tests cannot fail anew
 
 
 # The tags Dagster writes on every materialization (its data provenance, shown in the UI): the
@@ -517,7 +531,8 @@ def stale_assets(defs, instance, job_name: str, versions: dict) -> StalePlan | N
         for why in changed
     )
     scope = f"what depends on {what} (changed)" + (f"; the {' and '.join(kept)} kept as built" if kept else "")
-    return StalePlan(keys=sorted(selected, key=lambda k: k.path), scope=scope)
+    code_changed = any(why not in ("documents", "bureau", "inputs") for why in stale.values())
+    return StalePlan(keys=sorted(selected, key=lambda k: k.path), scope=scope, code_changed=code_changed)
 
 
 def test_rows(

@@ -76,3 +76,10 @@ def test_code_versions_come_from_definitions_not_from_when_dbt_parsed(tmp_path: 
     test = next(t for t in prepared["child_map"][uid] if t.startswith("test."))
     prepared["nodes"][test]["raw_code"] += " -- changed"
     assert code_versions(prepared)[uid] != edited[uid]
+
+    # so is a unit test: a build whose models' code versions are unchanged skips the unit tests
+    unit = next(t for t in prepared["child_map"][uid] if t.startswith("unit_test."))
+    before = code_versions(prepared)
+    prepared["unit_tests"][unit]["expect"]["rows"].append({"region": "edited"})
+    after = code_versions(prepared)
+    assert {k for k in before if after[k] != before[k]} == {uid}

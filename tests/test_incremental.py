@@ -50,6 +50,12 @@ def scope(home: Path) -> str:
     return json.loads((home / "warehouse" / "last_build.json").read_text())["scope"]
 
 
+def dbt_ran(home: Path) -> set[str]:
+    """The kinds of dbt node (model, test, unit_test, seed) the last build's dbt run ran."""
+    results = json.loads((home / ".dbt" / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[0] for r in results}
+
+
 def test_changed_document_rebuilds_its_part_and_equals_a_full_build(built_copy):
     home = built_copy  # fetched from the shared bureau files and built once, in full
     assert scope(home) == "everything"
@@ -61,9 +67,12 @@ def test_changed_document_rebuilds_its_part_and_equals_a_full_build(built_copy):
     assert "rebuilt: what depends on the documents (changed); the bureau kept as built" in out, out
     assert "kept from the last build" in out  # the bureau sources, as the last build used them
     incremental = marts(home / "warehouse" / "kazmig.duckdb")
+    # only data changed: dbt's data tests ran again, its unit tests (fixed rows, same SQL) did not
+    assert {"model", "test"} <= dbt_ran(home) and "unit_test" not in dbt_ran(home)
 
     kazmig(home, "build", "--offline", "--force")
     assert scope(home) == "everything"
+    assert "unit_test" in dbt_ran(home)
     assert marts(home / "warehouse" / "kazmig.duckdb") == incremental
     sha = kazmig(home, "query", "select distinct document_sha256 from marts.note_claims", "--format", "json").stdout
     assert len(json.loads(sha)) == 1  # the old revision is gone from the marts, not kept beside

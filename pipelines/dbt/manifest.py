@@ -25,6 +25,10 @@ _HASH_FILE = TARGET_DIR / ".kazmig_parse_hash"
 PARSE_DB = TARGET_DIR / settings.build_db().name
 # The dbt variable that names the database the profile opens (sql/profiles.yml).
 BUILD_DB_VAR = "kazmig_build_db"
+# The run tag with which `kazmig build` tells the dbt step to skip dbt's unit tests: they test the
+# models' SQL on fixed rows, so they pass as in the last successful build while no model's code
+# version (which covers its unit tests) changed, as when only documents or bureau files did.
+SKIP_UNIT_TESTS_TAG = "kazmig/skip_unit_tests"
 
 
 def dbt_project():
@@ -91,7 +95,8 @@ def _digest(value) -> str:
 def code_versions(manifest: dict) -> dict[str, str]:
     """The code version of every model and seed, by dbt's unique id, from what the manifest says
     defines it: dbt's checksum of its file and its parsed properties (config, columns, docs,
-    constraints), the sources it reads, the tests on it, the project's macros and dbt's version.
+    constraints), the sources it reads, the tests and unit tests on it, the project's macros and
+    dbt's version.
     Files that tools write beside the project (dbt's `.user.yml`, logs) are not in the manifest,
     and a model edited changes its own version only (Dagster's data versions carry the change
     downstream)."""
@@ -103,16 +108,22 @@ def code_versions(manifest: dict) -> dict[str, str]:
         ]
     )
     children = manifest.get("child_map", {})
-    nodes, sources = manifest["nodes"], manifest["sources"]
+    nodes, sources, units = manifest["nodes"], manifest["sources"], manifest.get("unit_tests", {})
     out = {}
     for uid, node in nodes.items():
         if node["resource_type"] not in ("model", "seed", "snapshot"):
             continue
         read = sorted(s for s in node["depends_on"].get("nodes", []) if s in sources)
         tests = sorted(t for parent in [uid, *read] for t in children.get(parent, []) if t.startswith("test."))
-        out[uid] = _digest(
-            [common, _definition(node), [_definition(sources[s]) for s in read], [_definition(nodes[t]) for t in tests]]
-        )
+        parts = [
+            common,
+            _definition(node),
+            [_definition(sources[s]) for s in read],
+            [_definition(nodes[t]) for t in tests],
+        ]
+        # its unit tests too: a build whose models' code is unchanged skips them (pipelines/build.py)
+        own = sorted(t for t in children.get(uid, []) if t in units)
+        out[uid] = _digest(parts + [[_definition(units[t]) for t in own]] if own else parts)
     return out
 
 

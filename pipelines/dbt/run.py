@@ -52,16 +52,26 @@ def parse(target: Path):
     seed, state = TARGET_DIR / "partial_parse.msgpack", target / "partial_parse.msgpack"
     if seed.exists() and (not state.exists() or state.stat().st_mtime < seed.stat().st_mtime):
         shutil.copyfile(seed, state)
-    result = dbtRunner().invoke(["parse", "--quiet", *_COMMON, *_paths(target), *_build_db(PARSE_DB)])
+    # No manifest.json written here: the build writes it (with run_results.json) once it has run.
+    result = dbtRunner().invoke(
+        ["parse", "--quiet", "--no-write-json", *_COMMON, *_paths(target), *_build_db(PARSE_DB)]
+    )
     if not result.success or result.result is None:
         raise DbtError(f"dbt parse failed in {PROJECT_DIR}: {result.exception or 'see ' + str(target / 'dbt.log')}")
     return result.result
 
 
-def build(manifest, target: Path, database: Path, select: Sequence[str] = (), indirect: str | None = None):
-    """`dbt build` of the parsed project (or of the nodes selected) into `database`; dbt's result
-    (run results in `.result`, `.success`, `.exception`). dbt's progress goes to stdout and, at
-    info level, to `target`/dbt.log."""
+def build(
+    manifest,
+    target: Path,
+    database: Path,
+    select: Sequence[str] = (),
+    indirect: str | None = None,
+    unit_tests: bool = True,
+):
+    """`dbt build` of the parsed project (or of the nodes selected) into `database`, with or
+    without the unit tests; dbt's result (run results in `.result`, `.success`, `.exception`).
+    dbt's progress goes to stdout and, at info level, to `target`/dbt.log."""
     from dbt.cli.main import dbtRunner
 
     args = ["build", *_COMMON, *_paths(target), *_build_db(database), "--log-level-file", "info"]
@@ -70,5 +80,7 @@ def build(manifest, target: Path, database: Path, select: Sequence[str] = (), in
         args += ["--select", *select]
     if indirect:
         args += ["--indirect-selection", indirect]
+    if not unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     # the profile's keep_open: false closes the database after dbt
     return dbtRunner(manifest=manifest).invoke(args)

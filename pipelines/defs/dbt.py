@@ -26,7 +26,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_
 
 from pipelines import settings
 from pipelines.dbt import run as dbt_run
-from pipelines.dbt.manifest import PROJECT_DIR, code_versions, dbt_project, prepare
+from pipelines.dbt.manifest import PROJECT_DIR, SKIP_UNIT_TESTS_TAG, code_versions, dbt_project, prepare
 from pipelines.defs import OWNERS
 from pipelines.messages import DBT_FAILED
 from pipelines.warehouse.db import DUCKDB_WRITER, table_shapes
@@ -156,7 +156,9 @@ def kazmig_dbt(context: AssetExecutionContext):
     nodes, checks = _node_keys(context)
     select, indirect = selection(context, manifest, nodes, checks)
     context.log.info(f"dbt build {'of ' + str(len(select)) + ' selected nodes' if select else 'of the project'}")
-    outcome = dbt_run.build(manifest, target, database, select, indirect)
+    # `kazmig build` tags a run in which only data changed: dbt's unit tests (fixed rows) are skipped
+    unit_tests = not context.run.tags.get(SKIP_UNIT_TESTS_TAG)
+    outcome = dbt_run.build(manifest, target, database, select, indirect, unit_tests=unit_tests)
     if outcome.result is None:  # dbt stopped before it ran anything
         raise Failure(description=f"{DBT_FAILED}\n{outcome.exception or 'see ' + str(target / 'dbt.log')}")
     results = outcome.result.results

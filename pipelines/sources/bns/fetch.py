@@ -18,11 +18,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-import requests
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential
 
 from pipelines import settings
 from pipelines.messages import one_line, shown
@@ -43,6 +40,11 @@ from pipelines.sources.bns.landing import (
     tidy,
     validate_content,
 )
+
+# requests and tenacity are imported where a download needs them: every command (a no-op build
+# too) imports this module through the bundle landing, and they are a fifth of its start-up.
+if TYPE_CHECKING:
+    import requests
 
 __all__ = [
     "FetchConfig",
@@ -256,6 +258,8 @@ def _content_disposition_name(value: str | None) -> str | None:
 
 
 def make_session(config: FetchConfig | None = None) -> requests.Session:
+    import requests
+
     cfg = config or FetchConfig.from_env()
     s = requests.Session()
     s.headers.update({"User-Agent": cfg.user_agent, "Accept-Encoding": "identity", "Accept": "*/*"})
@@ -345,6 +349,8 @@ class _Attempt:
 
 
 def _one_attempt(a: _Attempt, result: FetchResult) -> None:
+    import requests
+
     hosts = allowed_hosts(a.cfg.base)
     current, seen = a.url, {a.url}
     for _hop in range(a.cfg.max_redirects + 1):
@@ -542,6 +548,8 @@ def fetch_source(
     validation or landing problems: the result's outcome is changed | unchanged | repaired |
     failed | offline. `refresh` is the time of the refresh this download belongs to (one release
     for the formats of an element fetched together without a better date)."""
+    from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential
+
     cfg = config or FetchConfig.from_env()
     refresh = (refresh or _now()).replace(microsecond=0)
     t0 = time.monotonic()
