@@ -65,6 +65,16 @@ def pytest_configure(config):
     prepare()
 
 
+def pytest_collection_modifyitems(config, items):
+    """The `slow` tests go first. Under `make test` (`--dist loadscope --no-loadscope-reorder`)
+    the workers take modules in this order, so the long builds start early and the many short
+    tests fill in at the end, rather than one long module running alone while the other worker
+    idles (xdist's own order, most tests first, put the few-test build modules last). A module
+    with a slow test moves whole, so its module fixtures are still made once without xdist."""
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)  # stable: file order otherwise
+
+
 def make_home(root: Path, with_note: bool = True) -> Path:
     (root / "raw" / "documents").mkdir(parents=True)
     if with_note:

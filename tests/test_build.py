@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from conftest import kazmig, make_home
+
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 
 def sha(path: Path) -> str:

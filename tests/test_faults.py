@@ -19,6 +19,8 @@ import pytest
 from conftest import BIN, NOTE, copy_home
 from fixtures_pdf import prose_pdf
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 
 def env_for(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAZMIG_")}

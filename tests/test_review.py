@@ -14,6 +14,8 @@ import yaml
 from conftest import copy_home, kazmig
 from fixtures_pdf import prose_pdf
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 SENTENCES = [
     "Численность населения Павлодарской области на 1 апреля 2025 года составила 751,0 тыс. человек.",
     "В январе–марте 2025 года из Павлодарской области выбыло 4 812 человек, прибыло 3 905 человек.",
