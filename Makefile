@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test lint ui service bench eval setup clean report docs browser postgres
+.PHONY: run test test-quick lint ui service bench eval setup clean report docs browser postgres
 
 # Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as here and in CI) Python
 # would otherwise recompile every imported module on every start (3 s of each build).
@@ -20,9 +20,15 @@ run: setup
 	$(BIN)/kazmig build
 
 # Two workers (pytest-xdist): the suite is mostly builds, each a process that keeps about one core
-# busy; a test module stays on one worker, so its module fixtures are built once.
+# busy; a test module stays on one worker, so its module fixtures are built once. The modules
+# marked slow (real builds, services) start first, in file order (tests/conftest.py), so the short
+# tests fill in at the end. `make test-quick` leaves the slow ones out: a quick loop while working;
+# `make test` (and CI) runs them all.
 test: setup browser postgres
-	$(BIN)/python -m pytest -q -n 2 --dist loadscope
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope --no-loadscope-reorder
+
+test-quick: setup browser postgres
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope --no-loadscope-reorder -m "not slow"
 
 # Python by ruff (lint, and format as a check), the dbt project's SQL by sqlfluff (pyproject.toml).
 lint: setup

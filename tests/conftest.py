@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -64,6 +65,16 @@ def pytest_configure(config):
     prepare()
 
 
+def pytest_collection_modifyitems(config, items):
+    """The `slow` tests go first. Under `make test` (`--dist loadscope --no-loadscope-reorder`)
+    the workers take modules in this order, so the long builds start early and the many short
+    tests fill in at the end, rather than one long module running alone while the other worker
+    idles (xdist's own order, most tests first, put the few-test build modules last). A module
+    with a slow test moves whole, so its module fixtures are still made once without xdist."""
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)  # stable: file order otherwise
+
+
 def make_home(root: Path, with_note: bool = True, sample: bool = False) -> Path:
     """A home with the note alone (the small set most tests need: each PDF more is extracted by
     every cold build), or with `sample` every file of the repository's raw/documents, the sample
@@ -97,13 +108,33 @@ def kazmig(
     return proc
 
 
+def run_root(tmp_path_factory) -> Path:
+    """A folder of this test run that every pytest-xdist worker sees (the run's base folder);
+    without xdist, this process's own base folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def built_home(tmp_path_factory, shared_bns) -> Path:
-    """One full offline build from the note and the shared bureau files, shared by the read-only tests."""
-    home = make_home(tmp_path_factory.mktemp("kazmig_home"))
-    kazmig(home, "fetch", "--from", str(shared_bns))
-    proc = kazmig(home, "build", "--offline")
-    (home / "build_output.txt").write_text(proc.stdout + proc.stderr)
+    """One full offline build from the note and the shared bureau files, shared by the read-only
+    tests. The run builds it once (a cold build is ~30 s of a core): the first worker to ask builds
+    it under a lock, the other waits for it; each worker gets a copy of its own, so what one
+    worker's tests do to its home never reaches the other's. `build_home.txt` names the folder the
+    build ran in (its output names that warehouse)."""
+    root = run_root(tmp_path_factory)
+    built = root / "built_home"
+    with open(root / "built_home.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this worker dies
+        if not (built / "build_output.txt").exists():
+            shutil.rmtree(built, ignore_errors=True)  # a build that failed in the other worker
+            make_home(built)
+            kazmig(built, "fetch", "--from", str(shared_bns))
+            proc = kazmig(built, "build", "--offline")
+            (built / "build_home.txt").write_text(str(built))
+            (built / "build_output.txt").write_text(proc.stdout + proc.stderr)
+    home = tmp_path_factory.mktemp("kazmig_home")
+    shutil.copytree(built, home, symlinks=True, dirs_exist_ok=True)
     return home
 
 
@@ -111,8 +142,14 @@ def built_home(tmp_path_factory, shared_bns) -> Path:
 def built_copy(tmp_path, built_home) -> Path:
     """A home of its own as `built_home` left it (sources landed, built, published, Dagster's
     history): for tests that change what a full build made, without paying for that build again."""
-    home = tmp_path / "home"
-    shutil.copytree(built_home, home, symlinks=True, ignore=shutil.ignore_patterns("build_output.txt"))
+    return copy_home(built_home, tmp_path / "home")
+
+
+def copy_home(built: Path, home: Path) -> Path:
+    """A copy of a built home (as `built_copy` makes) at `home`, which may exist empty (a
+    module fixture's mktemp folder): cheaper than building one, ~0.2 s for 40 MB."""
+    ignore = shutil.ignore_patterns("build_output.txt", "build_home.txt")
+    shutil.copytree(built, home, symlinks=True, ignore=ignore, dirs_exist_ok=True)
     return home
 
 

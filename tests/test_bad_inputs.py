@@ -767,6 +767,7 @@ BUILD_CASES = [
 ]
 
 
+@pytest.mark.slow  # real builds
 @pytest.mark.parametrize("bad_id, source_id, name, message", BUILD_CASES, ids=[c[0] for c in BUILD_CASES])
 def test_bad_input_fails_the_build_and_publishes_nothing(good_home, tmp_path, bad_id, source_id, name, message):
     home, env = good_home
@@ -797,6 +798,7 @@ def test_bad_input_fails_the_build_and_publishes_nothing(good_home, tmp_path, ba
 # (test_query_export.py covers read_csv, COPY, ATTACH, SET, CREATE TABLE, INSTALL)
 
 
+@pytest.mark.slow  # on the home `good_home` builds
 @pytest.mark.parametrize(
     "sql",
     [

@@ -24,6 +24,8 @@ from pipelines.outputs.serving.postgres import SCHEMAS, ServingError, serve
 from pipelines.warehouse.db import DUCKDB_WRITER
 from pipelines.warehouse.keys import foreign_keys, primary_keys
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 # Times of the build and of the landing differ between two homes built from the same files.
 BUILD_TIMES = {"marts.source_freshness": ["last_check", "last_change", "evaluated_at"]}
 

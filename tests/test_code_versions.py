@@ -9,8 +9,12 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import BIN, REPO, kazmig
 from pipelines.dbt.manifest import MANIFEST, PARSE_DB, code_versions
+
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 TOOL_FILES = [
     "sql/.user.yml",  # dbt writes it when it runs with usage statistics on

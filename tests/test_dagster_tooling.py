@@ -10,6 +10,8 @@ import pytest
 
 from conftest import BIN, REPO
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 
 @pytest.mark.parametrize("command", [["dagster", "definitions", "validate"], ["dg", "check", "defs"]])
 def test_definitions_validate_from_the_repository_root(command):

@@ -12,7 +12,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import BIN, kazmig
+
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 
 def env_of(home: Path) -> dict[str, str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,8 +16,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import BIN, NOTE
+from conftest import BIN, NOTE, copy_home
 from fixtures_pdf import prose_pdf
+
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 
 def env_for(home: Path) -> dict[str, str]:
@@ -101,14 +102,10 @@ def ru_2024(db: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """A home with the note, built and published once."""
-    h = tmp_path_factory.mktemp("faults")
-    (h / "raw" / "documents").mkdir(parents=True)
-    shutil.copyfile(NOTE, h / "raw" / "documents" / NOTE.name)
-    proc = build(h)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return h
+def home(tmp_path_factory, built_home):
+    """A home with the note (and the shared bureau files), built and published once: a copy of
+    the session's built home rather than a cold build of its own (~30 s)."""
+    return copy_home(built_home, tmp_path_factory.mktemp("faults"))
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,8 @@ import pytest
 
 from conftest import BIN, REPO, kazmig, make_home
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 MARTS = ["emigration_by_destination", "note_claims", "outflow_trend", "region_profile", "revisions"]
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bns_server import bns_files, bns_server  # noqa: F401  (fixtures)
 from conftest import kazmig
+
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 
 def freshness(home) -> dict[str, tuple[str, str]]:

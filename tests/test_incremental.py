@@ -13,9 +13,12 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from conftest import BIN, kazmig, make_home
 from fixtures_pdf import prose_pdf
+
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 
 def marts(db: Path) -> dict[str, list]:

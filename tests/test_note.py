@@ -20,6 +20,8 @@ from test_bns_parse import MIG_HEADER, mig, write_csv
 from conftest import NOTE, kazmig
 from test_report import chromium_path, visible_text
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 AKMOLA = "110000000"
 
 

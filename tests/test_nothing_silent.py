@@ -19,6 +19,8 @@ import pytest
 from conftest import BIN, kazmig
 from fixtures_pdf import prose_pdf
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 
 def bomb_pdf(path: Path, inflated_mb: int) -> Path:
     """A one-page PDF whose content stream, a few hundred KB, inflates to `inflated_mb` MB (a

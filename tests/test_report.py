@@ -16,6 +16,8 @@ import pytest
 
 from conftest import NOTE, REPO, kazmig
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM_FLAGS = [
     "--headless",

@@ -11,8 +11,10 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import kazmig, make_home
+from conftest import copy_home, kazmig
 from fixtures_pdf import prose_pdf
+
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 SENTENCES = [
     "Численность населения Павлодарской области на 1 апреля 2025 года составила 751,0 тыс. человек.",
@@ -36,10 +38,11 @@ def extracted(home, name: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory, shared_bns):
-    home = make_home(tmp_path_factory.mktemp("review_home"))
+def home(tmp_path_factory, built_home):
+    """The built home (note and shared bureau files) with pavlodar.pdf added and built: the build
+    of a changed document, not a cold one (~30 s)."""
+    home = copy_home(built_home, tmp_path_factory.mktemp("review_home"))
     prose_pdf(home / "raw" / "documents" / "pavlodar.pdf", [SENTENCES])
-    kazmig(home, "fetch", "--from", str(shared_bns))
     kazmig(home, "build", "--offline")
     return home
 

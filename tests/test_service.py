@@ -15,8 +15,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from conftest import BIN, kazmig
 from fixtures_pdf import prose_pdf
+
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 
 def free_port() -> int:

@@ -18,6 +18,8 @@ import pytest
 from conftest import BIN, REPO, kazmig
 from test_report import ARTIFACTS, chromium, chromium_path, visible_text
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 # raw → staging → core → marts: the lineage the catalog and the GraphQL API must show
 EXPECTED_ASSETS = [
     "raw/documents",

@@ -22,6 +22,8 @@ from pipelines.sources.bns import vintage as vintages
 from pipelines.sources.bns.catalogue import DEFAULT_CATALOGUE
 from pipelines.sources.bns.fetch import FetchConfig, fetch_all
 
+pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
+
 POP_CSV = "6584-population-2026-08-11.csv"
 POP_XLSX = "6584-population-2023-07-21.xlsx"
 
