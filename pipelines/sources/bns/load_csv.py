@@ -230,12 +230,13 @@ class _Batch:
 
     def _lines(self) -> None:
         """A file is plain when each record is one line and none is blank: then its records' lines
-        are what csv.reader counts (the header is line 1)."""
+        are what csv.reader counts (the header is line 1); and when it holds no NUL byte."""
         counts = dict(self.con.execute("select f, n from _bns_files").fetchall())
         bad = set(self.plain) - set(counts)
         for k, n in counts.items():
             data = self.builders[k].path.read_bytes()
-            if data.count(b"\n") != n + data.endswith(b"\n") or data.count(b"\r") != data.count(b"\r\n"):
+            lines_differ = data.count(b"\n") != n + data.endswith(b"\n") or data.count(b"\r") != data.count(b"\r\n")
+            if lines_differ or b"\x00" in data:  # a NUL byte: csv.reader's call, not DuckDB's
                 bad.add(k)
         self.plain -= bad
 
