@@ -7,10 +7,11 @@ very checks parse_csv uses (_check_nam, classify_region, parse_value, _year), so
 accept and map exactly the same things.
 
 Errors are parse_csv's business: whenever anything in a file is not plainly right (a wrong
-header or NAM, an unknown territory, a value parse_value refuses, a conflicting duplicate,
-ragged rows, a field spanning lines, text DuckDB will not read as UTF-8, no observation at
-all) load_csv returns None and the caller runs parse_csv, which raises its one-line error
-naming file, row and column, or returns what it finds. The fast path never decides an error.
+header or NAM, an unknown territory, a value parse_value refuses, a conflicting duplicate, a
+fractional number of persons, ragged rows, a field spanning lines or a blank line, text DuckDB
+will not read as UTF-8, a NUL byte, no observation at all) the file is left out of DuckDB's batch
+and parse_file reads it, raising its one-line error naming file, row and column, or returning
+what it finds. This path never decides an error.
 """
 
 from __future__ import annotations
@@ -36,12 +37,9 @@ from pipelines.sources.bns.common import (
 )
 from pipelines.sources.bns.parse_csv import UNIT_WORDS, _check_nam, _read_columns, _year
 
-STAGE = "_bns_csv_stage"
 # A whole number as the bureau writes it ("24 876", "-1 203"): parse_value strips the spaces and
 # reads the digits, as DuckDB's cast does here. Anything else goes through parse_value itself.
 PLAIN = r"-?[0-9]+( [0-9]+)*"
-
-
 CHUNK_BYTES = 64 * 2**20  # CSV read in one go: DuckDB's per-statement cost spread, its memory bounded
 
 
