@@ -588,23 +588,16 @@ def bench_scale(
         ratio = wall / base_cold if base_cold else None
         docs = list((home / "raw" / "documents").glob("*.pdf"))
         obs_x = counts["raw.bns_observations"] / base_counts["raw.bns_observations"] if base_counts else 0
-        rows.append(
-            Row(
-                f"scale {factor}x: cold build",
-                wall,
-                "s",
-                "",
-                "",
-                f"{counts['raw.bns_observations']} observations ({obs_x:.0f}x), "
-                f"{counts['raw.document_figures']} figures, {len(docs)} docs; slowest: {top}",
-            )
+        what = (
+            f"{counts['raw.bns_observations']} observations ({obs_x:.0f}x), "
+            f"{counts['raw.document_figures']} figures, {len(docs)} docs; slowest: {top}"
         )
-        if factor == 1000:
-            rows.append(
-                judged("scale 1000x (1 000 documents): cold build", "scale_1000_s", wall, "s", f"peak RSS {rss:.0f} MB")
-            )
-            rows.append(judged("scale 1000x (1 000 documents): peak RSS", "scale_1000_mb", rss, "MB"))
+        if factor == 1000:  # the row: 1 000 documents, time and peak memory against their targets
+            name = "scale 1000x (1 000 documents)"
+            rows.append(judged(f"{name}: cold build", "scale_1000_s", wall, "s", f"peak RSS {rss:.0f} MB; {what}"))
+            rows.append(judged(f"{name}: peak RSS", "scale_1000_mb", rss, "MB", f"cold build {wall:.1f} s"))
         else:
+            rows.append(Row(f"scale {factor}x: cold build", wall, "s", "", "", what))
             rows.append(Row(f"scale {factor}x: peak RSS", rss, "MB"))
         if factor == 100:
             rows.append(judged("scale 100x: build / 1x build", "scale_ratio_100", ratio, "x"))
@@ -672,7 +665,7 @@ def render(rows: list[Row], meta: dict) -> str:
     out += [
         f"{r.metric}: {r.cells()[1]} {r.status} ({r.note})"
         for r in rows
-        if r.metric.startswith(("suite:", "scale 1000x"))
+        if r.metric.startswith(("suite:", "scale 1000x ("))
     ]
     for key in ("cold_build_steps", "changed_document_build_steps"):
         if meta.get(key):
