@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,53 @@ def postgres() -> dict[str, str]:
     finally:
         subprocess.run(["sh", str(script), "stop", str(root)], capture_output=True, timeout=120)
         shutil.rmtree(root, ignore_errors=True)
+
+
+# --- the suite's own time, for `make bench` (issue 26) -----------------------------------------
+# A run of the whole suite (no paths, -k or -m given) records its wall time, workers, outcomes,
+# date and the machine's load in bench/results/suite.json (git-ignored), and appends it to
+# suite-history.jsonl beside it; `python -m bench` prints the last one. Workers record nothing:
+# the controller sees every test's report.
+SUITE_RECORD = REPO / "bench" / "results" / "suite.json"
+# from this file's import, before pytest_configure prepares the dbt manifest: the time pytest reports
+_suite: dict = {"outcomes": {}, "t0": time.monotonic(), "load_start": os.getloadavg()}
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or report.outcome != "passed":  # a skip or an error outside the call counts too
+        key = "error" if report.when != "call" and report.outcome == "failed" else report.outcome
+        _suite["outcomes"].setdefault(report.nodeid, key)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import datetime as dt
+    import json
+
+    config = session.config
+    whole = (
+        config.args_source == pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.keyword
+        and not config.option.markexpr
+        and not config.option.deselect
+        and not config.option.collectonly
+    )
+    if hasattr(config, "workerinput") or not whole:
+        return
+    counts: dict[str, int] = {}
+    for outcome in _suite["outcomes"].values():
+        counts[outcome] = counts.get(outcome, 0) + 1
+    record = {
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "wall_s": round(time.monotonic() - _suite["t0"], 1),
+        "workers": getattr(config.option, "numprocesses", None) or 0,
+        "tests": sum(counts.values()),
+        "outcomes": counts,
+        "exit_status": int(exitstatus),
+        "load_start": [round(x, 2) for x in _suite["load_start"]],
+        "load_end": [round(x, 2) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+    }
+    SUITE_RECORD.parent.mkdir(parents=True, exist_ok=True)
+    SUITE_RECORD.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    with open(SUITE_RECORD.with_name("suite-history.jsonl"), "a", encoding="utf-8") as f:
+        f.write(json.dumps(record) + "\n")

@@ -27,7 +27,7 @@ from pipelines.defs.resources import WarehouseLock
 from pipelines.sources.bns.catalogue import load_catalogue
 from pipelines.sources.bns.landing import LandingError, distrusted, landed_vintages
 from pipelines.sources.bns.snapshot import bureau_snapshot, landed_version
-from pipelines.warehouse.db import DUCKDB_WRITER, connect_build, replace_table
+from pipelines.warehouse.db import DUCKDB_WRITER, append_rows, connect_build, replace_table
 from pipelines.warehouse.inputs import code_version
 
 OBSERVATION_COLUMNS = [
@@ -264,6 +264,27 @@ def build_fetch_assets():
     return [_fetch_asset(s) for s in load_catalogue()]
 
 
+def _load_vintages(con, source, vintages):
+    """Append a source's landed vintages to raw.bns_observations, oldest first: (observations,
+    the SourceError of the first file that fails, that file); the vintages after it are not read.
+    CSV goes through DuckDB's CSV reader (load_csv), the rest through the parsers file by file."""
+    from pipelines.sources.bns.common import SourceError
+    from pipelines.sources.bns.load_csv import load_source
+    from pipelines.sources.bns.parse import parse_file  # openpyxl and the parsers: only when parsing
+
+    if source.format == "bns_csv":
+        loaded = load_source(con, "raw.bns_observations", OBSERVATION_COLUMNS, source, vintages)
+        return loaded.count, loaded.error, loaded.failed
+    count = 0
+    for path, meta in vintages:
+        try:
+            parsed = parse_file(source, path, meta)
+        except SourceError as exc:
+            return count, exc, path
+        count += append_rows(con, "raw.bns_observations", parsed, OBSERVATION_COLUMNS)
+    return count, None, None
+
+
 @asset(
     key=["raw", "bns_observations"],
     deps=[AssetKey(["bns", s.id]) for s in load_catalogue()],
@@ -274,30 +295,24 @@ def build_fetch_assets():
     description="Every value of every landed vintage of every catalogue source (plus raw.bns_fetch_manifest, raw.bns_sources).",
 )
 def bns_observations(context: AssetExecutionContext, warehouse_lock: WarehouseLock) -> MaterializeResult:
-    from pipelines.sources.bns.common import SourceError
-    from pipelines.sources.bns.parse import parse_file  # openpyxl and the parsers: only when parsing
-
     # What is landed now is what this build reads and versions: a vintage landed while it runs
     # is the next build's change (landed files are immutable, named by their sha256).
     snapshot = bureau_snapshot()
-    rows, errors, per_source = [], [], {}
-    for source in snapshot.sources:
-        count = 0
-        if source.id in snapshot.errors:  # an unreadable sidecar: an error naming both files, never a skip
-            errors.append({"source_id": source.id, "file_name": None, "error": snapshot.errors[source.id]})
-            context.log.error(snapshot.errors[source.id])
-        for path, meta in snapshot.vintages[source.id]:
-            try:
-                parsed = parse_file(source, path, meta)
-            except SourceError as exc:
-                errors.append({"source_id": source.id, "file_name": path.name, "error": str(exc)})
-                context.log.error(str(exc))
-                break
-            rows.extend(parsed)
-            count += len(parsed)
-        per_source[source.id] = count
+    errors, per_source = [], {}
     with connect_build() as con:
-        n = replace_table(con, "raw.bns_observations", rows, OBSERVATION_COLUMNS)
+        # each file's observations go straight into the table, none held here: at 1 000 vintages
+        # a list of them all was most of the build's memory (issue 26)
+        replace_table(con, "raw.bns_observations", [], OBSERVATION_COLUMNS)
+        for source in snapshot.sources:
+            if source.id in snapshot.errors:  # an unreadable sidecar: an error naming both files, never a skip
+                errors.append({"source_id": source.id, "file_name": None, "error": snapshot.errors[source.id]})
+                context.log.error(snapshot.errors[source.id])
+            count, error, path = _load_vintages(con, source, snapshot.vintages[source.id])
+            if error is not None:
+                errors.append({"source_id": source.id, "file_name": path.name, "error": str(error)})
+                context.log.error(str(error))
+            per_source[source.id] = count
+        n = sum(per_source.values())
         replace_table(con, "raw.bns_fetch_manifest", snapshot.manifest, MANIFEST_COLUMNS)
         replace_table(con, "raw.bns_sources", snapshot.catalogue, SOURCE_COLUMNS)
         replace_table(con, "raw.bns_load_errors", errors, ERROR_COLUMNS)

@@ -55,6 +55,13 @@ def replace_table(
     con.execute(f"create schema if not exists {schema}")
     cols = ", ".join(f'"{name}" {sqltype}' for name, sqltype in columns)
     con.execute(f"create or replace table {table} ({cols})")
+    return append_rows(con, table, rows, columns)
+
+
+def append_rows(
+    con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]
+) -> int:
+    """Append `rows` (dicts) to `table`, whose columns are `columns`, as replace_table loads them."""
     if rows:
         names = [name for name, _ in columns]
         fd, tmp = tempfile.mkstemp(prefix=".rows-", suffix=".jsonl", dir=settings.build_db().parent)
