@@ -30,11 +30,13 @@ test: setup browser postgres
 test-quick: setup browser postgres
 	$(BIN)/python -m pytest -q -n 2 --dist loadscope --no-loadscope-reorder -m "not slow"
 
-# Python by ruff (lint, and format as a check), the dbt project's SQL by sqlfluff (pyproject.toml).
+# Python by ruff (lint, format as a check, C901), the dbt project's SQL by sqlfluff (pyproject.toml),
+# and the package's shape by its import graph (grimp: layers, no loops, every import declared).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint sql/models sql/tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider -o addopts='' tests/test_architecture.py
 
 # Dagster's daemon (schedule, sensors, run queue) and webserver, as Dagster documents for a
 # deployment, under DAGSTER_HOME (default $KAZMIG_HOME/.dagster) with config/dagster.yaml and
