@@ -10,10 +10,12 @@ import re
 from pathlib import Path
 
 import matplotlib
+from babel.dates import get_month_names
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from pipelines.outputs.note.russian import MONTHS_GENT  # the genitive month names dates are written with
+# the genitive month names dates are written with ("1 января")
+MONTHS_GENT = [get_month_names("wide", context="format", locale="ru")[m] for m in range(1, 13)]
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
