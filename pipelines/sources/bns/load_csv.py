@@ -28,6 +28,7 @@ from pipelines.sources.bns.catalogue import Source
 from pipelines.sources.bns.common import (
     CONFIDENTIAL,
     MISSING,
+    OBSERVATION_KEYS,
     Builder,
     SourceError,
     classify_region,
@@ -355,16 +356,7 @@ class _Batch:
         duplicates only, as Builder.add keeps it."""
         if not files:
             return 0
-        consts = [
-            "source_id",
-            "element_id",
-            "format",
-            "vintage",
-            "vintage_at",
-            "vintage_basis",
-            "file_sha256",
-            "file_name",
-        ]
+        consts = list(OBSERVATION_KEYS[: OBSERVATION_KEYS.index("file_name") + 1])  # what a file fixes
         rows = [
             [
                 k,
