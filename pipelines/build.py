@@ -19,7 +19,7 @@ from pipelines.files import atomic_write, sha256_file
 from pipelines.messages import DBT_FAILED, no_space, shown
 from pipelines.sources.bns.snapshot import bureau_snapshot, landed_version
 from pipelines.warehouse import inputs
-from pipelines.warehouse.event_log import fast_history
+from pipelines.warehouse.event_log import fast_history, fast_new_storage
 from pipelines.warehouse.lock import build_lock
 from pipelines.warehouse.verify import build_db_holder, published_damage, reset_build_db
 
@@ -136,9 +136,10 @@ def dagster_instance(notes: list[str] | None = None):
         os.environ["DAGSTER_HOME"] = str(home)
         instance = None
         try:
-            instance = DagsterInstance.get()
-            instance.get_run_records(limit=1)
-            instance.get_latest_materialization_event(AssetKey(["warehouse", "published"]))
+            with fast_new_storage(home):
+                instance = DagsterInstance.get()
+                instance.get_run_records(limit=1)
+                instance.get_latest_materialization_event(AssetKey(["warehouse", "published"]))
             return instance
         except Exception as exc:  # noqa: BLE001 - any storage error: set the history aside
             if instance is not None:

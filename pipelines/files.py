@@ -86,3 +86,11 @@ def not_regular(path: Path) -> str | None:
         else "not a file"
     )
     return f"not a regular file ({kind}{', through a symlink' if os.path.islink(path) else ''})"
+
+
+def yaml_text(text: str):
+    """YAML parsed as safe_load parses it, by PyYAML's C parser (libyaml) where it was built with
+    it: about ten times faster, and the catalogue is read by every build, even a no-op one."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader

@@ -57,6 +57,21 @@ def test_catalogue_from_env(tmp_path, monkeypatch):
     assert [s.id for s in load_catalogue()] == ["population_csv"]
 
 
+
+def test_catalogue_edited_in_place_is_read_again(tmp_path):
+    """load_catalogue keeps the last file it read: an edit (even one of the same size) is seen."""
+    doc = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
+    p = tmp_path / "c.yaml"
+    seen = []
+    for title in ("Title A", "Title B"):
+        doc["sources"][0]["title"] = title
+        p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        seen.append(load_catalogue(p)[0].title)
+        load_catalogue(p).clear()  # a caller's changes to its list are its own
+        assert len(load_catalogue(p)) == len(doc["sources"])
+    assert seen == ["Title A", "Title B"]
+
+
 GOOD = {"id": "x", "element_id": 1, "format": "bns_csv", "period": "year", "region": "K", "indicator": "net_migration"}
 CATALOGUE_MISTAKES = [  # (entries, the entry and key the line names, what it says)
     ([{**GOOD, "format": "pdf"}], "sources[0] (x), key 'format'", "'bns_csv', 'bns_xlsx' or 'bns_json', not 'pdf'"),

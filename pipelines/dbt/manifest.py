@@ -9,10 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 from pipelines import settings
-from pipelines.files import atomic_write
+from pipelines.files import atomic_write, yaml_text
 
 # Plain paths: the no-op check imports this module and must not pay for importing Dagster.
 PROJECT_DIR = PROFILES_DIR = settings.SQL_DIR
@@ -49,7 +47,7 @@ def model_properties(sql: Path) -> dict:
     yml = sql.with_suffix(".yml")
     if not yml.exists():
         raise ValueError(f"{sql}: no {yml.name} beside it")
-    doc = yaml.safe_load(yml.read_text(encoding="utf-8")) or {}
+    doc = yaml_text(yml.read_text(encoding="utf-8")) or {}
     entry = next((m for m in doc.get("models") or [] if m.get("name") == sql.stem), None)
     if entry is None:
         raise ValueError(f"{yml}: no model named {sql.stem!r} under models:")

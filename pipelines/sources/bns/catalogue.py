@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pipelines.files import yaml_text
 from pipelines.settings import env
 
 DEFAULT_CATALOGUE = Path(__file__).with_name("catalogue.yaml")
@@ -244,11 +245,24 @@ def _entry(raw: Any, defaults: dict[str, Any], where: str, known_indicators: set
     return source
 
 
+# The last catalogue read, by path, the file's size and modification time and the indicators known:
+# a build reads it twice (the CLI checks it first), and a long-running process sees an edit.
+_LAST: dict[str, tuple[tuple, list[Source]]] = {}
+
+
 def load_catalogue(path: str | os.PathLike | None = None) -> list[Source]:
     """All sources of the catalogue, in file order. Raises CatalogueError (one line) when malformed."""
+    from pipelines.reference import indicators
+
     p = catalogue_path(path)
+    known = set(indicators())
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        st = p.stat()
+        stamp = (st.st_mtime_ns, st.st_size, frozenset(known))
+        cached = _LAST.get(str(p))
+        if cached and cached[0] == stamp:
+            return list(cached[1])
+        doc = yaml_text(p.read_text(encoding="utf-8"))
     except OSError as e:
         raise CatalogueError(f"{p}: cannot read the catalogue: {e.strerror or e}") from None
     except yaml.YAMLError as e:
@@ -260,9 +274,6 @@ def load_catalogue(path: str | os.PathLike | None = None) -> list[Source]:
     defaults = doc.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise CatalogueError(f"{p.name}: 'defaults' must be a mapping of keys")
-    from pipelines.reference import indicators
-
-    known = set(indicators())
     sources: list[Source] = []
     first: dict[str, int] = {}
     for i, raw in enumerate(doc["sources"]):
@@ -273,7 +284,9 @@ def load_catalogue(path: str | os.PathLike | None = None) -> list[Source]:
             )
         first[s.id] = i
         sources.append(s)
-    return sources
+    _LAST.clear()
+    _LAST[str(p)] = (stamp, sources)
+    return list(sources)
 
 
 def select(sources: list[Source], ids: list[str] | None) -> list[Source]:

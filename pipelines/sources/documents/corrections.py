@@ -26,6 +26,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipelines.files import yaml_text
+
 from .figure import UNITS
 
 FILE_NAME = "corrections.yaml"
@@ -68,7 +70,7 @@ def load(path: Path) -> list[Correction]:
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_text(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError) as e:
         raise CorrectionError(f"{path.name}: cannot read ({e})") from None
     except yaml.YAMLError as e:
