@@ -46,9 +46,10 @@ def build(home: Path, timeout: int = 600) -> subprocess.CompletedProcess:
 
 
 def start_build(home: Path, log: Path) -> subprocess.Popen:
+    """A build of what changed (a document added): it takes the lock and publishes like a full one."""
     f = open(log, "wb")
     return subprocess.Popen(
-        [str(BIN / "kazmig"), "build", "--offline", "--force"], env=env_for(home), stdout=f, stderr=subprocess.STDOUT
+        [str(BIN / "kazmig"), "build", "--offline"], env=env_for(home), stdout=f, stderr=subprocess.STDOUT
     )
 
 
