@@ -20,10 +20,10 @@ run: setup
 	$(BIN)/kazmig build
 
 # Two workers (pytest-xdist): the suite is mostly builds, each a process that keeps about one core
-# busy; a test module stays on one worker, so its module fixtures are built once. The modules
-# marked slow (real builds, services) start first, in file order (tests/conftest.py), so the short
-# tests fill in at the end. `make test-quick` leaves the slow ones out: a quick loop while working;
-# `make test` (and CI) runs them all.
+# busy; a test module stays on one worker, so its module fixtures are built once. The modules start
+# longest first, by the seconds of a recorded run (tests/module_seconds.json, read by
+# tests/conftest.py), so the short tests fill in at the end. `make test-quick` leaves the tests
+# marked slow (real builds, services) out: a quick loop while working; `make test` (and CI) runs them all.
 test: setup browser postgres
 	$(BIN)/python -m pytest -q -n 2 --dist loadscope --no-loadscope-reorder
 

@@ -66,14 +66,32 @@ def pytest_configure(config):
     prepare()
 
 
+# Each module's seconds in a recorded run of `make test` (tests/module_seconds.py rewrites it).
+MODULE_SECONDS = Path(__file__).with_name("module_seconds.json")
+
+
 def pytest_collection_modifyitems(config, items):
-    """The `slow` tests go first. Under `make test` (`--dist loadscope --no-loadscope-reorder`)
-    the workers take modules in this order, so the long builds start early and the many short
+    """The longest modules go first. Under `make test` (`--dist loadscope --no-loadscope-reorder`)
+    the workers take whole modules in this order, so the long builds start early and the many short
     tests fill in at the end, rather than one long module running alone while the other worker
-    idles (xdist's own order, most tests first, put the few-test build modules last). A module
-    with a slow test moves whole, so its module fixtures are still made once without xdist."""
+    idles (the longest-first rule for two machines). The order is by tests/module_seconds.json; a
+    module it does not name goes first if it has a `slow` test (it may be long), last otherwise.
+    Modules move whole, so a module's fixtures are still made once without xdist."""
+    import json
+
+    try:
+        seconds = json.loads(MODULE_SECONDS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # no record: the slow modules first, as before there was one
+        seconds = {}
     slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)  # stable: file order otherwise
+
+    def key(item):
+        module = item.nodeid.split("::")[0]
+        if module in seconds:
+            return (1, -seconds[module])
+        return (0, 0) if module in slow else (2, 0)
+
+    items.sort(key=key)  # stable: file order within a module and among the unrecorded
 
 
 def make_home(root: Path, with_note: bool = True, sample: bool = False) -> Path:

@@ -1,22 +1,18 @@
 """Offline builds rerun only what Dagster's data and code versions say is stale, and their
 warehouse is the one a full rebuild from the same inputs publishes; anything that leaves the build
-database unverified (a failed build) makes the next build a full one; what a build read is
-versioned before it reads it, so a file landed during a build is the next build's change."""
+database unverified (a failed build) makes the next build a full one. (New bureau files and a
+document landed mid-build: test_incremental_landing.py, a module of its own so the two workers
+share these builds.)"""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import BIN, kazmig, make_home
-from fixtures_pdf import prose_pdf
+from conftest import kazmig
 
 pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
@@ -90,61 +86,6 @@ def test_after_a_failed_build_the_next_one_rebuilds_everything(built_copy):
     bad.unlink()  # the documents are back as the last published build had them
     out = kazmig(home, "build", "--offline").stdout
     assert "rebuilt:" not in out and scope(home) == "everything", out
-
-
-def test_a_new_bureau_vintage_rebuilds_what_depends_on_the_bureau(tmp_path, shared_bns):
-    home = make_home(tmp_path / "home")
-    first = tmp_path / "bns_first"
-    first.mkdir()
-    files = sorted(p for p in shared_bns.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
-    shutil.copyfile(files[0], first / files[0].name)
-    kazmig(home, "fetch", "--from", str(first))
-    kazmig(home, "build", "--offline")
-    kazmig(home, "fetch", "--from", str(shared_bns))  # the rest of the bureau's tables land
-
-    out = kazmig(home, "build", "--offline").stdout
-    assert "rebuilt: what depends on the bureau (changed); the documents kept as built" in out, out
-    incremental = marts(home / "warehouse" / "kazmig.duckdb")
-    kazmig(home, "build", "--offline", "--force")
-    assert marts(home / "warehouse" / "kazmig.duckdb") == incremental
-
-
-def test_a_document_landed_while_a_build_runs_is_the_next_builds_change(tmp_path, shared_bns):
-    home = make_home(tmp_path / "home")
-    kazmig(home, "fetch", "--from", str(shared_bns))
-    env = {
-        **os.environ,
-        "KAZMIG_HOME": str(home),
-        "DAGSTER_HOME": str(home / ".dagster"),
-        "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-    }
-    build = subprocess.Popen(
-        [str(BIN / "kazmig"), "build", "--offline"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    log = home / ".dbt" / "dbt.log"
-    deadline = time.monotonic() + 300
-    # dbt has started: raw/documents listed (and versioned) the documents some time ago
-    while not (log.exists() and " START " in log.read_text(errors="replace")):
-        assert build.poll() is None and time.monotonic() < deadline, build.communicate()[0]
-        time.sleep(0.05)
-    prose_pdf(
-        home / "raw" / "documents" / "late_note.pdf",
-        [["Численность населения Акмолинской области на 1 июля 2025г. составила 790,1 тыс. человек."]],
-    )
-    out = build.communicate(timeout=600)[0]
-    assert build.returncode == 0 and "late_note.pdf" not in out, out
-
-    out = kazmig(home, "build", "--offline").stdout
-    assert "nothing changed" not in out, out
-    assert "rebuilt: what depends on the documents (changed); the bureau kept as built" in out, out
-    assert "late_note.pdf" in out
-    docs = kazmig(home, "query", "select name from raw.documents order by name", "--format", "json").stdout
-    assert [d["name"] for d in json.loads(docs)] == ["labour_migration_note.pdf", "late_note.pdf"]
 
 
 def test_the_corrections_file_versioned_is_the_one_applied(tmp_path, monkeypatch):

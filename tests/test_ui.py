@@ -188,7 +188,10 @@ def test_sqlalchemy_reads_marts_during_a_real_rebuild(built_home, tmp_path, dags
     reader = subprocess.Popen([sys.executable, str(script), str(db), str(stop)], stdout=subprocess.PIPE, text=True)
     try:
         time.sleep(1)  # reads before the build starts
-        build = kazmig(home, "build", "--offline", "--force", check=False)
+        # a new revision of the note: a real build of what it feeds, publishing a new file
+        note = home / "raw" / "documents" / "labour_migration_note.pdf"
+        note.write_bytes(note.read_bytes() + b"\n% revised\n")
+        build = kazmig(home, "build", "--offline", check=False)
         time.sleep(1)  # and after it has published
     finally:
         stop.touch()
