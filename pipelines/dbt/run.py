@@ -77,10 +77,7 @@ def build(
     """`dbt build` of the parsed project (or of the nodes selected) into `database`, with or
     without the unit tests; dbt's result (run results in `.result`, `.success`, `.exception`).
     dbt's progress goes to stdout and, at info level, to `target`/dbt.log."""
-    from dbt.cli.main import dbtRunner
-
-    args = ["build", *_COMMON, *_paths(target), *_build_db(database, memory=True), "--log-level-file", "info"]
-    args += ["--log-format-file", "text"]
+    args = ["--log-level-file", "info", "--log-format-file", "text"]
     if select:
         args += ["--select", *select]
     if indirect:
@@ -88,4 +85,13 @@ def build(
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     # the profile's keep_open: false closes the database after dbt
-    return dbtRunner(manifest=manifest).invoke(args)
+    return invoke(manifest, target, database, "build", *args)
+
+
+def invoke(manifest, target: Path, database: Path, command: str, *args: str):
+    """A dbt command on the parsed project, on `database` with the profile as a build gets it
+    (DuckDB's memory limit included); dbt's result."""
+    from dbt.cli.main import dbtRunner
+
+    options = [*_COMMON, *_paths(target), *_build_db(database, memory=True)]
+    return dbtRunner(manifest=manifest).invoke([command, *options, *args])

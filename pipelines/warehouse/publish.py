@@ -33,7 +33,7 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def publish(build: Path | None = None, target: Path | None = None) -> Path:
+def publish(build: Path | None = None, target: Path | None = None, chunk_rows: int = CHUNK_ROWS) -> Path:
     build = build or settings.build_db()
     target = target or settings.published_db()
     if not build.is_file():
@@ -57,7 +57,7 @@ def publish(build: Path | None = None, target: Path | None = None) -> Path:
         # types), then the rows table by table: one `copy from database` of the whole is one
         # transaction, whose commit held 1.8 GB for 1 000 documents.
         con.execute("copy from database build to published (schema)")
-        _copy_rows(con)
+        _copy_rows(con, chunk_rows)
         con.execute("detach published")  # checkpoints: the file is complete, no WAL beside it
         con.execute("detach build")
         atomic_replace(tmp, target)
@@ -73,21 +73,22 @@ def publish(build: Path | None = None, target: Path | None = None) -> Path:
     return target
 
 
-def _copy_rows(con: duckdb.DuckDBPyConnection) -> None:
-    """Every table's rows from `build` into `published`, in the build's row order, at most
-    CHUNK_ROWS a transaction; a checkpoint after each chunk of a longer table writes it out."""
+def _copy_rows(con: duckdb.DuckDBPyConnection, chunk_rows: int) -> None:
+    """Every table's rows from `build` into `published`, in the build's row order (rowid ranges,
+    which may have gaps), at most `chunk_rows` a transaction; a checkpoint after each chunk of a
+    longer table writes it out, so that the next one starts with its memory free."""
     tables = con.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = 'build' order by all"
     ).fetchall()
     for schema, table in tables:
         name = f"{_quoted(schema)}.{_quoted(table)}"
         end = con.execute(f"select coalesce(max(rowid) + 1, 0) from build.{name}").fetchone()[0]
-        if end <= CHUNK_ROWS:
+        if end <= chunk_rows:
             con.execute(f"insert into published.{name} select * from build.{name}")
             continue
-        for start in range(0, end, CHUNK_ROWS):
+        for start in range(0, end, chunk_rows):
             con.execute(
                 f"insert into published.{name} select * from build.{name} where rowid >= ? and rowid < ?",
-                [start, start + CHUNK_ROWS],
+                [start, start + chunk_rows],
             )
             con.execute("checkpoint published")
