@@ -74,21 +74,34 @@ def publish(build: Path | None = None, target: Path | None = None, chunk_rows: i
 
 
 def _copy_rows(con: duckdb.DuckDBPyConnection, chunk_rows: int) -> None:
-    """Every table's rows from `build` into `published`, in the build's row order (rowid ranges,
-    which may have gaps), at most `chunk_rows` a transaction; a checkpoint after each chunk of a
-    longer table writes it out, so that the next one starts with its memory free."""
+    """Every table's rows from `build` into `published`, in the build's row order, at most about
+    `chunk_rows` a transaction: short tables together (one commit for a small build), a longer
+    one by ranges of rowids (which may have gaps), with a checkpoint after each transaction, so
+    that the next one starts with its memory free."""
     tables = con.execute(
-        "select schema_name, table_name from duckdb_tables() where database_name = 'build' order by all"
+        "select schema_name, table_name, estimated_size from duckdb_tables() where database_name = 'build' order by all"
     ).fetchall()
-    for schema, table in tables:
+    batches: list[list[tuple[str, tuple[int, int] | None]]] = [[]]
+    rows_in_batch = 0
+    for schema, table, rows in tables:
         name = f"{_quoted(schema)}.{_quoted(table)}"
-        end = con.execute(f"select coalesce(max(rowid) + 1, 0) from build.{name}").fetchone()[0]
-        if end <= chunk_rows:
-            con.execute(f"insert into published.{name} select * from build.{name}")
+        if rows <= chunk_rows:
+            if rows_in_batch + rows > chunk_rows:
+                batches.append([])
+                rows_in_batch = 0
+            batches[-1].append((name, None))
+            rows_in_batch += rows
             continue
-        for start in range(0, end, chunk_rows):
-            con.execute(
-                f"insert into published.{name} select * from build.{name} where rowid >= ? and rowid < ?",
-                [start, start + chunk_rows],
-            )
+        end = con.execute(f"select coalesce(max(rowid) + 1, 0) from build.{name}").fetchone()[0]
+        batches += [[(name, (lo, lo + chunk_rows))] for lo in range(0, end, chunk_rows)]
+    for batch in filter(None, batches):
+        con.execute("begin")
+        for name, rowids in batch:
+            insert = f"insert into published.{name} select * from build.{name}"
+            if rowids:
+                con.execute(insert + " where rowid >= ? and rowid < ?", list(rowids))
+            else:
+                con.execute(insert)
+        con.execute("commit")
+        if len(batches) > 1:
             con.execute("checkpoint published")
