@@ -16,6 +16,7 @@ import duckdb
 
 from pipelines import settings
 from pipelines.files import atomic_replace
+from pipelines.messages import out_of_memory
 
 # The oldest format DuckDB 2.0 writes that 1.4 and 1.5 read (2.0's own, version 69, they refuse).
 STORAGE_VERSION = "v1.4.0"
@@ -61,6 +62,11 @@ def publish(build: Path | None = None, target: Path | None = None, chunk_rows: i
         con.execute("detach published")  # checkpoints: the file is complete, no WAL beside it
         con.execute("detach build")
         atomic_replace(tmp, target)
+    except duckdb.Error as exc:
+        hint = out_of_memory(exc)  # one line saying what to do, not DuckDB's advice on SET
+        if hint is None:
+            raise
+        raise RuntimeError(f"{target}: not published: {hint}") from exc
     finally:
         con.close()
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
