@@ -80,16 +80,21 @@ def publish(build: Path | None = None, target: Path | None = None, chunk_rows: i
 
 
 def _copy_rows(con: duckdb.DuckDBPyConnection, chunk_rows: int) -> None:
-    """Every table's rows from `build` into `published`, in the build's row order, at most about
-    `chunk_rows` a transaction: short tables together (one commit for a small build), a longer
-    one by ranges of rowids (which may have gaps), with a checkpoint after each transaction, so
-    that the next one starts with its memory free."""
+    """Every table's rows from `build` into `published`, in the build's row order, with a
+    checkpoint after each transaction. The short tables go together (one commit for a small
+    build), at most about `chunk_rows` rows a transaction; a longer one alone, and if it has an
+    index (a primary key) by ranges of `chunk_rows` rowids (which may have gaps), since the commit
+    holds the index of the rows it adds in memory. Rows without one are written as they go."""
     tables = con.execute(
-        "select schema_name, table_name, estimated_size from duckdb_tables() where database_name = 'build' order by all"
+        "select schema_name, table_name, estimated_size, exists (select 1 from duckdb_constraints() c "
+        "where c.database_name = t.database_name and c.schema_name = t.schema_name and c.table_name = t.table_name "
+        "and c.constraint_type in ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')) or exists (select 1 from duckdb_indexes() i "
+        "where i.database_name = t.database_name and i.schema_name = t.schema_name and i.table_name = t.table_name) "
+        "from duckdb_tables() t where database_name = 'build' order by all"
     ).fetchall()
     batches: list[list[tuple[str, tuple[int, int] | None]]] = [[]]
     rows_in_batch = 0
-    for schema, table, rows in tables:
+    for schema, table, rows, indexed in tables:
         name = f"{_quoted(schema)}.{_quoted(table)}"
         if rows <= chunk_rows:
             if rows_in_batch + rows > chunk_rows:
@@ -97,9 +102,11 @@ def _copy_rows(con: duckdb.DuckDBPyConnection, chunk_rows: int) -> None:
                 rows_in_batch = 0
             batches[-1].append((name, None))
             rows_in_batch += rows
-            continue
-        end = con.execute(f"select coalesce(max(rowid) + 1, 0) from build.{name}").fetchone()[0]
-        batches += [[(name, (lo, lo + chunk_rows))] for lo in range(0, end, chunk_rows)]
+        elif not indexed:
+            batches.append([(name, None)])
+        else:
+            end = con.execute(f"select coalesce(max(rowid) + 1, 0) from build.{name}").fetchone()[0]
+            batches += [[(name, (lo, lo + chunk_rows))] for lo in range(0, end, chunk_rows)]
     for batch in filter(None, batches):
         con.execute("begin")
         for name, rowids in batch:
