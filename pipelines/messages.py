@@ -27,6 +27,23 @@ def one_line(text: object, limit: int = 400) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+# DuckDB's words when a query needs more than its memory limit (some, as a commit's, do not spill).
+_OUT_OF_MEMORY = re.compile(r"Out of Memory Error|could not allocate block", re.IGNORECASE)
+
+
+def out_of_memory(text: object) -> str | None:
+    """When `text` is DuckDB's error for a build that needed more than its memory limit, what to
+    do about it (one line); else None."""
+    if not _OUT_OF_MEMORY.search(str(text)):
+        return None
+    from pipelines import settings
+
+    return (
+        f"DuckDB needed more than its memory limit, {settings.build_memory_mb()} MB for dbt and half "
+        "that to publish (KAZMIG_BUILD_MEMORY_MB): set it higher and build again"
+    )
+
+
 _FULL = re.compile(r"No space left on device|\[Errno 28\]|database or disk is full|disk I/O error", re.IGNORECASE)
 
 

@@ -10,7 +10,7 @@ import functools
 import os
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import PositiveInt, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +18,10 @@ SQL_DIR = REPO_ROOT / "sql"
 SEEDS_DIR = SQL_DIR / "seeds"
 
 SWAP_WAIT = 30.0  # seconds, unless KAZMIG_POSTGRES_SWAP_WAIT says otherwise
+# DuckDB's memory limit for dbt's and the publication's connections, unless KAZMIG_BUILD_MEMORY_MB
+# says otherwise: DuckDB's own default is 80 % of the machine's memory, which a 1 000-document
+# build took (1.8 GB at its peak); past the limit DuckDB spills to a folder beside the database.
+BUILD_MEMORY_MB = 512
 
 
 class Environment(BaseSettings):
@@ -46,6 +50,7 @@ class Environment(BaseSettings):
     query_max_rows: int | None = None
     query_timeout: int | None = None
     query_memory_mb: int | None = None
+    build_memory_mb: PositiveInt = BUILD_MEMORY_MB
     postgres_url: str | None = None
     postgres_reader: str = "kazmig_reader"
     postgres_swap_wait: float = SWAP_WAIT
@@ -123,6 +128,12 @@ def dagster_home() -> Path:
 def fixtures_dir() -> Path:
     """The shared bureau downloads used by tests (never copied into the project)."""
     return Path(env().fixtures or (REPO_ROOT.parent / "shared" / "bns")).resolve()
+
+
+def build_memory_mb() -> int:
+    """DuckDB's memory limit in MB (its `memory_limit`) for dbt's database; the publication's
+    copy, which streams, takes half of it (pipelines/warehouse/publish.py)."""
+    return env().build_memory_mb
 
 
 def postgres_url() -> str | None:

@@ -23,6 +23,8 @@ _HASH_FILE = TARGET_DIR / ".kazmig_parse_hash"
 PARSE_DB = TARGET_DIR / settings.build_db().name
 # The dbt variable that names the database the profile opens (sql/profiles.yml).
 BUILD_DB_VAR = "kazmig_build_db"
+# The dbt variable that sets DuckDB's memory limit in the profile (settings.build_memory_mb()).
+MEMORY_LIMIT_VAR = "kazmig_memory_limit"
 # The run tag with which `kazmig build` tells the dbt step to skip dbt's unit tests: they test the
 # models' SQL on fixed rows, so they pass as in the last successful build while no model's code
 # version (which covers its unit tests) changed, as when only documents or bureau files did.

@@ -14,7 +14,8 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipelines.dbt.manifest import BUILD_DB_VAR, PARSE_DB, PROFILES_DIR, PROJECT_DIR, TARGET_DIR
+from pipelines import settings
+from pipelines.dbt.manifest import BUILD_DB_VAR, MEMORY_LIMIT_VAR, PARSE_DB, PROFILES_DIR, PROJECT_DIR, TARGET_DIR
 
 # No usage statistics (as the Makefile's DBT_SEND_ANONYMOUS_USAGE_STATS): otherwise dbt in this
 # process sends them and writes its user id to sql/.user.yml.
@@ -32,10 +33,14 @@ class DbtError(RuntimeError):
     """dbt stopped before it ran the project (a parse or profile error)."""
 
 
-def _build_db(path: Path) -> list[str]:
-    """The database the profile opens (sql/profiles.yml), passed to dbt as a variable: never
-    through this process's environment, which other threads share."""
-    return ["--vars", json.dumps({BUILD_DB_VAR: str(path)})]
+def _build_db(path: Path, memory: bool = False) -> list[str]:
+    """The database the profile opens (sql/profiles.yml), and with `memory` DuckDB's memory limit,
+    passed to dbt as variables: never through this process's environment, which other threads
+    share. The parse gets no limit (it opens no database; its state hashes the profile)."""
+    values = {BUILD_DB_VAR: str(path)}
+    if memory:
+        values[MEMORY_LIMIT_VAR] = f"{settings.build_memory_mb()}MB"
+    return ["--vars", json.dumps(values)]
 
 
 def _paths(target: Path) -> list[str]:
@@ -72,10 +77,7 @@ def build(
     """`dbt build` of the parsed project (or of the nodes selected) into `database`, with or
     without the unit tests; dbt's result (run results in `.result`, `.success`, `.exception`).
     dbt's progress goes to stdout and, at info level, to `target`/dbt.log."""
-    from dbt.cli.main import dbtRunner
-
-    args = ["build", *_COMMON, *_paths(target), *_build_db(database), "--log-level-file", "info"]
-    args += ["--log-format-file", "text"]
+    args = ["--log-level-file", "info", "--log-format-file", "text"]
     if select:
         args += ["--select", *select]
     if indirect:
@@ -83,4 +85,13 @@ def build(
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     # the profile's keep_open: false closes the database after dbt
-    return dbtRunner(manifest=manifest).invoke(args)
+    return invoke(manifest, target, database, "build", *args)
+
+
+def invoke(manifest, target: Path, database: Path, command: str, *args: str):
+    """A dbt command on the parsed project, on `database` with the profile as a build gets it
+    (DuckDB's memory limit included); dbt's result."""
+    from dbt.cli.main import dbtRunner
+
+    options = [*_COMMON, *_paths(target), *_build_db(database, memory=True)]
+    return dbtRunner(manifest=manifest).invoke([command, *options, *args])

@@ -28,7 +28,7 @@ from pipelines import settings
 from pipelines.dbt import run as dbt_run
 from pipelines.dbt.manifest import PROJECT_DIR, SKIP_UNIT_TESTS_TAG, code_versions, dbt_project, prepare
 from pipelines.defs import OWNERS
-from pipelines.messages import DBT_FAILED
+from pipelines.messages import DBT_FAILED, out_of_memory
 from pipelines.warehouse.db import DUCKDB_WRITER, table_shapes
 from pipelines.warehouse.inputs import digest, freshness_day
 
@@ -233,9 +233,11 @@ def failed_nodes(results) -> list[str]:
         status = str(r.status)
         if status in ("error", "fail", "runtime error"):
             message = (r.message or status).strip().splitlines()
+            # DuckDB's memory error is on the message's second line: say what to do instead
+            memory = out_of_memory(r.message)
             lines.append(
                 f"{status} in {r.node.resource_type} {r.node.name} ({r.node.original_file_path}): "
-                f"{message[0] if message else status}"
+                f"{message[0] if message else status}" + (f"; {memory}" if memory else "")
             )
     return lines or ["dbt failed (see the build log)"]
 
