@@ -57,7 +57,6 @@ def test_catalogue_from_env(tmp_path, monkeypatch):
     assert [s.id for s in load_catalogue()] == ["population_csv"]
 
 
-
 def test_catalogue_edited_in_place_is_read_again(tmp_path):
     """load_catalogue keeps the last file it read: an edit (even one of the same size) is seen."""
     doc = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
