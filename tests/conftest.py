@@ -109,18 +109,28 @@ def make_home(root: Path, with_note: bool = True, sample: bool = False) -> Path:
     return root
 
 
+def home_env(home: Path, clean: bool = False, **extra: str) -> dict[str, str]:
+    """The environment of a kazmig process working in `home`: the venv's tools first on PATH and,
+    unless this process or `extra` names a bureau, none reachable. `clean`: without this
+    process's own KAZMIG_* variables."""
+    env = {k: v for k, v in os.environ.items() if not (clean and k.startswith("KAZMIG_"))}
+    env.update(
+        {
+            "KAZMIG_HOME": str(home),
+            "DAGSTER_HOME": str(home / ".dagster"),
+            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+            **extra,
+        }
+    )
+    env.setdefault("KAZMIG_BNS_BASE_URL", "http://127.0.0.1:9")  # discard port: refused at once
+    return env
+
+
 def kazmig(
     home: Path, *args: str, check: bool = True, timeout: int = 600, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """Run the real console script with KAZMIG_HOME=home; no network unless a test serves one."""
-    env = {
-        **os.environ,
-        "KAZMIG_HOME": str(home),
-        "DAGSTER_HOME": str(home / ".dagster"),
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        **(env or {}),
-    }
-    env.setdefault("KAZMIG_BNS_BASE_URL", "http://127.0.0.1:9")  # discard port: refused at once
+    env = home_env(home, **(env or {}))
     proc = subprocess.run([str(BIN / "kazmig"), *args], env=env, capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"kazmig {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")

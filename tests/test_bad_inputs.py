@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import struct
 import subprocess
@@ -26,7 +25,7 @@ import yaml
 from openpyxl import Workbook
 
 from bns_server import BIG_BYTES, BnsServer
-from conftest import BIN, MIG_HEADER, NOTE, POP_HEADER
+from conftest import BIN, MIG_HEADER, NOTE, POP_HEADER, home_env
 from fixtures_pdf import encrypted_pdf, image_only_pdf, prose_pdf
 from pipelines.sources.bns import SourceError, load_catalogue, parse_file
 from pipelines.sources.bns.bundle import land_from_dir
@@ -587,16 +586,7 @@ def _catalogue(path: Path, sources: list[dict]) -> Path:
 
 
 def run(home: Path, *args: str, timeout: int = 600, **env: str) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("KAZMIG_")}
-    full.update(
-        {
-            "KAZMIG_HOME": str(home),
-            "DAGSTER_HOME": str(home / ".dagster"),
-            "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
-            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-            **env,
-        }
-    )
+    full = home_env(home, clean=True, **env)
     return subprocess.run([str(BIN / "kazmig"), *args], env=full, capture_output=True, text=True, timeout=timeout)
 
 

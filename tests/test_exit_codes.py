@@ -14,19 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, kazmig
+from conftest import BIN, home_env, kazmig
 
 pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 
 def env_of(home: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "KAZMIG_HOME": str(home),
-        "DAGSTER_HOME": str(home / ".dagster"),
-        "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",  # refused at once
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-    }
+    return home_env(home)
 
 
 def test_fetch_with_the_bureau_unreachable_exits_3(tmp_path):

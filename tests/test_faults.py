@@ -16,23 +16,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import BIN, NOTE, copy_home
+from conftest import BIN, NOTE, copy_home, home_env
 from fixtures_pdf import prose_pdf
 
 pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
 
 def env_for(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAZMIG_")}
-    env.update(
-        {
-            "KAZMIG_HOME": str(home),
-            "DAGSTER_HOME": str(home / ".dagster"),
-            "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
-            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        }
-    )
-    return env
+    return home_env(home, clean=True)
 
 
 def build(home: Path, timeout: int = 600) -> subprocess.CompletedProcess:

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import BIN, REPO, kazmig, make_home
+from conftest import BIN, REPO, home_env, kazmig, make_home
 
 pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
 
@@ -245,13 +245,7 @@ def test_sigterm_mid_build_is_one_line_and_changes_nothing(first, tmp_path):
     home = first
     published = home / "warehouse" / "kazmig.duckdb"
     before = sha(published)
-    env = {
-        **os.environ,
-        "KAZMIG_HOME": str(home),
-        "DAGSTER_HOME": str(home / ".dagster"),
-        "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-    }
+    env = home_env(home)
     proc = subprocess.Popen(
         [str(BIN / "kazmig"), "build", "--offline", "--force"],
         env=env,

@@ -6,7 +6,6 @@ versioned before it reads it, so a document landed while a build runs is the nex
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -14,7 +13,7 @@ import time
 import pytest
 from test_incremental import marts
 
-from conftest import BIN, kazmig, make_home
+from conftest import BIN, home_env, kazmig, make_home
 from fixtures_pdf import prose_pdf
 
 pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
@@ -43,13 +42,7 @@ def test_a_document_landed_while_a_build_runs_is_the_next_builds_change(built_co
     note.write_bytes(note.read_bytes() + b"\n% revised\n")
     log = home / ".dbt" / "dbt.log"
     seen = log.stat().st_size  # dbt appends: what is past this is the running build's
-    env = {
-        **os.environ,
-        "KAZMIG_HOME": str(home),
-        "DAGSTER_HOME": str(home / ".dagster"),
-        "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-    }
+    env = home_env(home)
     build = subprocess.Popen(
         [str(BIN / "kazmig"), "build", "--offline"],
         env=env,

@@ -6,7 +6,6 @@ is taken is refused in one line."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, kazmig
+from conftest import home_env, kazmig
 from fixtures_pdf import prose_pdf
 
 pytestmark = pytest.mark.slow  # real builds or services: `make test` starts them first
@@ -30,13 +29,7 @@ def free_port() -> int:
 
 
 def service_env(home: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "KAZMIG_HOME": str(home),
-        "DAGSTER_HOME": str(home / ".dagster"),
-        "KAZMIG_BNS_BASE_URL": "http://127.0.0.1:9",  # refused at once
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-    }
+    return home_env(home)
 
 
 def descendants(pid: int) -> set[int]:
