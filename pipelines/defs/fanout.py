@@ -17,8 +17,10 @@ build_multiprocess = define_asset_job(
     executor_def=multiprocess_executor.configured(
         {
             # Steps fork from a server that imported the definitions once (spawn re-imports Dagster,
-            # dbt and the manifest in every step: seconds each).
-            "start_method": {"forkserver": {}},
+            # dbt and the manifest in every step: seconds each). Named here: with Dagster's default,
+            # `dagster job execute -m pipelines.definitions` preloaded only dagster itself, and every
+            # step process imported the definitions again.
+            "start_method": {"forkserver": {"preload_modules": ["pipelines.definitions"]}},
             "tag_concurrency_limits": [{"key": _KEY, "value": _VALUE, "limit": 1}],
         }
     ),
