@@ -57,7 +57,7 @@ def period(rng):
     )
 
 
-def value(rng, negative: bool, lang: str = "ru"):
+def value(rng, negative: bool, lang: str = "ru", signed: bool = True):
     """(as written in parentheses, value): thousands with one decimal or a plain count, signed
     or not (the words give the sign of a loss either way)."""
     if rng.random() < 0.5:
@@ -71,13 +71,14 @@ def value(rng, negative: bool, lang: str = "ru"):
         num = f"{v:,}".replace(",", {"ru": " ", "kk": " ", "en": ","}[lang])
         text = f"{num} " + {"ru": rng.choice(["человек", "человека"]), "kk": "адам", "en": "people"}[lang]
     sign = rng.choice(["-", "−", ""]) if negative else rng.choice(["", "+"]) if lang != "kk" else ""
+    sign = sign if signed else ""
     return f"{sign}{text}", (-v if negative else v)
 
 
-def members(rng, names: list[str], negative: bool, lang: str = "ru") -> tuple[str, list[int]]:
+def members(rng, names: list[str], negative: bool, lang: str = "ru", signed: bool = True) -> tuple[str, list[int]]:
     """'A (x), B (y) и C (z)'."""
     conj = {"ru": "и", "kk": rng.choice(["және", "мен"]) if len(names) == 2 else "және", "en": "and"}[lang]
-    vals = [value(rng, negative, lang) for _ in names]
+    vals = [value(rng, negative, lang, signed) for _ in names]
     parts = [f"{n} ({t})" for n, (t, _) in zip(names, vals)]
     return ", ".join(parts[:-1]) + f" {conj} " + parts[-1], [v for _, v in vals]
 
@@ -145,6 +146,45 @@ def balance_in_the_clause(rng):
     else:
         s = f"Положительное сальдо миграции {words} сложилось в {chain} областях."
     return s, [("net_migration", v, per, r.kato) for r, v in zip(rs, vs)]
+
+
+@t
+def sign_after_the_members(rng):
+    """'сальдо миграции в A (x) и B (y) областях было отрицательным': unsigned values take the
+    sign words of the predicate after the members."""
+    rs = rng.sample(ADJ, rng.randint(2, 3))
+    words, per = period(rng)
+    negative = rng.random() < 0.6
+    chain, vs = members(rng, [adjective(r, "loct") for r in rs], negative, signed=False)
+    kind = "отрицательным" if negative else "положительным"
+    s = f"{words.capitalize()} сальдо миграции в {chain} областях было {kind}."
+    return s, [("net_migration", v, per, r.kato) for r, v in zip(rs, vs)]
+
+
+@t
+def flows_of_coordinated_regions(rng):
+    """'выбыло из A (x) и B (y) областей', 'прибыло в A (x) и B (y) области'."""
+    rs = rng.sample(ADJ, rng.randint(2, 3))
+    words, per = period(rng)
+    if rng.random() < 0.5:
+        chain, vs = members(rng, [adjective(r, "gent") for r in rs], False, signed=False)
+        code, s = "departures", f"{words.capitalize()} больше всего людей выбыло из {chain} областей."
+    else:
+        chain, vs = members(rng, [adjective(r, "accs") for r in rs], False, signed=False)
+        code, s = "arrivals", f"{words.capitalize()} больше всего людей прибыло в {chain} области."
+    return s, [(code, v, per, r.kato) for r, v in zip(rs, vs)]
+
+
+@t
+def population_of_three_regions(rng):
+    """'больше миллиона жителей насчитывают A (x), B (y) и C (z) области': a stock, the head after."""
+    rs = rng.sample(ADJ, 3)
+    y, m = rng.randint(2016, 2025), rng.randint(1, 12)
+    vs = [rng.randint(1_000_001, 2_500_000) for _ in rs]
+    parts = [f"{adjective(r, 'nomn')} ({v:,} человек)".replace(",", " ") for r, v in zip(rs, vs)]
+    gen = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()[m - 1]
+    s = f"На 1 {gen} {y} года больше миллиона жителей насчитывают {parts[0]}, {parts[1]} и {parts[2]} области."
+    return s, [("population", v, f"{y}-{m:02d}-01", r.kato) for r, v in zip(rs, vs)]
 
 
 @t

@@ -7,6 +7,8 @@ takes the cue of its own clause (cues.py), else the cue of an earlier clause of 
 A number in parentheses belongs to the clause before it and takes the comparison period
 stated right before it ("чем за январь–июнь YYYYг. (N человек)"). Period, region and
 country are found the same way, nearest first, then from the scopes (context.py).
+Territories coordinated with a value in parentheses each ("A (x), B (y) и C (z) областях")
+keep their own value, and share the predicate after the last of them when none comes before.
 """
 
 from __future__ import annotations
@@ -513,10 +515,11 @@ _BY_MIGRATION = re.compile(
 
 
 def _residents_balance(st: _Sentence, x: _Num) -> tuple[cues.Cue, str] | None:
-    """ "Больше всего жителей потеряли <регионы> (N)": residents a territory lost or gained are
-    its migration balance when migration is what the text speaks of, in this sentence or in the
-    figures of the sentence right before (all of them balances); elsewhere the verb is a change
-    of the population, which is no figure (GUIDE §8). None: not such a number."""
+    """Residents a territory lost or gained ("<область> лишилась N жителей") are its migration
+    balance, signed by the verb, when migration is what the text speaks of: named as the cause in
+    this sentence, or all the sentence right before spoke of (its figures, else the indicators it
+    names); elsewhere the verb is a change of the population, which is no figure (GUIDE §8).
+    None: not such a number."""
     cue = x.cue
     if cue is None or cue.code != "growth" or re.search(r"(?:^|\s)на\s*$", x.before):
         return None
