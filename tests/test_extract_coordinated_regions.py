@@ -130,6 +130,16 @@ def lost_residents_through_migration(rng):
 
 
 @t
+def balance_named_earlier_in_the_sentence(rng):
+    """'Сальдо миграции было отрицательным: A (x) и B (y) области потеряли больше всего жителей'."""
+    rs = rng.sample(ADJ, rng.randint(2, 3))
+    words, per = period(rng)
+    chain, vs = members(rng, [adjective(r, "nomn") for r in rs], True)
+    s = f"{words.capitalize()} сальдо миграции было отрицательным: {chain} области потеряли больше всего жителей."
+    return s, [("net_migration", v, per, r.kato) for r, v in zip(rs, vs)]
+
+
+@t
 def balance_in_the_clause(rng):
     """'Отрицательное сальдо … сложилось в A (x) и B (y) областях': the indicator in the clause."""
     rs = rng.sample(ADJ, rng.randint(2, 3))
@@ -275,6 +285,24 @@ def lost_residents_with_nothing_said(rng):
     words, _ = period(rng)
     chain, vs = members(rng, [adjective(r, "nomn") for r in rs], True)
     return f"{words.capitalize()} больше всего жителей потеряли {chain} области.", vs
+
+
+@n
+def lost_residents_set_against_the_balance(rng):
+    """'сальдо положительное, но A (x) и B (y) области потеряли жителей': the population's loss;
+    and a loss after a clause about another indicator is not that indicator."""
+    rs = rng.sample(ADJ, rng.randint(2, 3))
+    words, _ = period(rng)
+    chain, vs = members(rng, [adjective(r, "nomn") for r in rs], True)
+    n = rng.randint(100_000, 300_000)
+    first = rng.choice(
+        [
+            "сальдо миграции было положительным, но",
+            "сальдо миграции было положительным, однако",
+            f"естественный прирост составил {n:,} человек, а".replace(",", " "),
+        ]
+    )
+    return f"{words.capitalize()} {first} {chain} области потеряли больше всего жителей.", vs
 
 
 @n

@@ -410,9 +410,10 @@ def _earlier_cue(st: _Sentence, x: _Num, level_word: bool) -> None:
     order = ([c.owner] if c.paren and c.owner is not None else []) + list(range(ci - 1, -1, -1))
     if not c.paren:  # a parenthesis speaks of its own item: what it counts does not carry on
         order = [cj for cj in order if not st.cls[cj].paren]
-    _cue_of_clauses(st, x, order, level_word)
+    # a coordinated territory's own predicate comes after the members, before any earlier clause
+    _predicate_after_members(st, x)
     if x.cue is None:
-        _predicate_after_members(st, x)
+        _cue_of_clauses(st, x, order, level_word)
     if x.cue is None and st.lead and st.lead.get("cue") is not None:
         x.cue, x.how["indicator"] = st.lead["cue"], "list"
     if x.cue is None and st.state.previous and _continues(st.s, x.n):
@@ -529,7 +530,11 @@ def _residents_balance(st: _Sentence, x: _Num) -> tuple[cues.Cue, str] | None:
     )
     if not verb:
         return None
-    if _BY_MIGRATION.search(st.lem.string):
+    named = {k.code for k in st.found if k.end <= x.n.start and k.code not in cues.PSEUDO}
+    # "Сальдо отрицательное: <область> лишилась N жителей"; not "сальдо положительное, но ...":
+    # a loss set against the balance is the population's
+    against = re.search(r"\b(?:но|однако|хотя|несмотря|зато|при\s+этом)\b", st.s, re.I)
+    if _BY_MIGRATION.search(st.lem.string) or (named == {"net_migration"} and not against):
         how = "sentence"
     elif st.state.just_before == {"net_migration"} or (
         not st.state.just_before
