@@ -347,6 +347,7 @@ def kk_balance_over_regions(rng):
         [
             f"{y} жылғы {KK_LOC[m - 1]} көші-қон сальдосы {chain} облыстарында {sign} болды.",
             f"{y} жылғы {KK_LOC[m - 1]} көші-қон сальдосы {sign} болған өңірлер – {chain} облыстары.",
+            f"{y} жылғы {KK_LOC[m - 1]} {chain} облыстарында көші-қон сальдосы {sign} болды.",
         ]
     )
     return [s], [("net_migration", v, f"{y}-{m:02d}", r.kato) for r, v in zip(rs, vs)]
@@ -388,7 +389,9 @@ def en_balance_over_regions(rng):
         [
             f"In {EN[m - 1]} {y} net migration was {sign} in the {chain} regions.",
             f"In {EN[m - 1]} {y} net migration was {sign} in the regions of {chain}.",
+            f"In {EN[m - 1]} {y} the {chain} regions had a {sign} net migration.",
         ]
+        + ([f"In {EN[m - 1]} {y} the largest net outflows were recorded in the {chain} regions."] if negative else [])
     )
     return [s], [("net_migration", v, f"{y}-{m:02d}", r.kato) for r, v in zip(rs, vs)]
 
