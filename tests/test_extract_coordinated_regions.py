@@ -198,6 +198,21 @@ def population_of_three_regions(rng):
 
 
 @t
+def population_named_before_the_members(rng):
+    """'численность населения A (x) и B (y) областей выросла': the words before the first member
+    name what every member counts, whatever the verb after them."""
+    rs = rng.sample(ADJ, rng.randint(2, 3))
+    y, m = rng.randint(2016, 2025), rng.randint(1, 12)
+    vs = [rng.randint(300_000, 2_500_000) for _ in rs]
+    parts = [f"{adjective(r, 'gent')} ({v:,} человек)".replace(",", " ") for r, v in zip(rs, vs)]
+    chain = ", ".join(parts[:-1]) + " и " + parts[-1]
+    gen = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()[m - 1]
+    verb = rng.choice(["выросла", "сократилась", "превысила прошлогоднюю", "изменилась мало"])
+    s = f"На 1 {gen} {y} года численность населения {chain} областей {verb}."
+    return s, [("population", v, f"{y}-{m:02d}-01", r.kato) for r, v in zip(rs, vs)]
+
+
+@t
 def cities_under_one_head(rng):
     """'в городах Алматы (x) и Шымкент (y)': the head noun of named cities is not the urban
     population, and each city takes its own value."""

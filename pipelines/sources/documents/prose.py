@@ -241,6 +241,7 @@ class _Sentence:
     drafts: list[Draft] = field(default_factory=list)
     sentence_base: str | None = None  # period of the last figure, base of "годом ранее"
     chains: list | None = None  # coordinated territories with their values in parentheses
+    chain_cues: dict = field(default_factory=dict)  # the cue each coordination's members share
 
     @classmethod
     def read(cls_, text: str, sa: int, sb: int, para: Scope, state: DocState, page_of, lead) -> _Sentence:
@@ -410,9 +411,10 @@ def _earlier_cue(st: _Sentence, x: _Num, level_word: bool) -> None:
     order = ([c.owner] if c.paren and c.owner is not None else []) + list(range(ci - 1, -1, -1))
     if not c.paren:  # a parenthesis speaks of its own item: what it counts does not carry on
         order = [cj for cj in order if not st.cls[cj].paren]
-    # a coordinated territory's own predicate comes after the members, before any earlier clause
-    _predicate_after_members(st, x)
-    if x.cue is None:
+    shared = _members_cue(st, x, level_word)
+    if shared:
+        x.cue, x.how["indicator"] = shared
+    else:
         _cue_of_clauses(st, x, order, level_word)
     if x.cue is None and st.lead and st.lead.get("cue") is not None:
         x.cue, x.how["indicator"] = st.lead["cue"], "list"
@@ -425,9 +427,9 @@ def _earlier_cue(st: _Sentence, x: _Num, level_word: bool) -> None:
 _MEMBER_GAP = re.compile(r"\s*(?:,\s*(?:и\s+)?|и\s+)(?:во?\s+)?", re.I)
 
 
-def _chain_end(st: _Sentence, c: Clause) -> int | None:
-    """Where the coordination ends that the parenthesis `c` is a member of ("A (x), B (y) и C (z)
-    областях": each territory with its value in parentheses), or None."""
+def _chain(st: _Sentence, c: Clause) -> list[tuple[int, int]] | None:
+    """The coordination the parenthesis `c` is a member of ("A (x), B (y) и C (z) областях":
+    each territory with its value in parentheses), as the spans of its parentheses, or None."""
     if st.chains is None:
         s, st.chains, cur = st.s, [], []
         for m in sorted(st.regions, key=lambda m: m.start):
@@ -444,26 +446,34 @@ def _chain_end(st: _Sentence, c: Clause) -> int | None:
         st.chains = [ch for ch in st.chains + [cur] if len(ch) > 1]
     if not c.paren:
         return None
-    return next((ch[-1][1] for ch in st.chains if any(pa <= c.start < pb for pa, pb in ch)), None)
+    return next((ch for ch in st.chains if any(pa <= c.start < pb for pa, pb in ch)), None)
 
 
-def _predicate_after_members(st: _Sentence, x: _Num) -> None:
-    """'A (x), B (y) и C (z) области потеряли ...': territories coordinated with a value in
-    parentheses each share the predicate after the last of them."""
-    end = _chain_end(st, x.c)
-    if end is None:
-        return
-    last = st.clause_of(end)
-    after = [k for k in st.found if k.start >= end and st.cls[last].has(k.start)]
-    if after:
-        x.cue, x.how["indicator"] = _own_cue(after, x.n), "sentence"
+def _members_cue(st: _Sentence, x: _Num, level_word: bool) -> tuple[cues.Cue, str] | None:
+    """The one cue the members of a coordination share: the words before the first of them in
+    its clause ("численность населения A (x) и B (y) областей"), else the predicate after the
+    last ("A (x) и B (y) области потеряли ..."); None: neither, or not a member. A level ("до N")
+    takes no verb of growth."""
+    ch = _chain(st, x.c)
+    if ch is None:
+        return None
+    key = (ch[0][0], level_word)
+    if key not in st.chain_cues:
+        ok = [k for k in st.found if not level_word or k.code != "growth"]
+        first = st.clause_of(ch[0][0] - 1)
+        found = [k for k in ok if st.cls[first].has(k.start) and k.start < ch[0][0]]
+        if not found:
+            last = st.clause_of(ch[-1][1])
+            found = [k for k in ok if k.start >= ch[-1][1] and st.cls[last].has(k.start)]
+        st.chain_cues[key] = (_own_cue(found, x.n), "sentence") if found else None
+    return st.chain_cues[key]
 
 
 def _sign_after_members(st: _Sentence, x: _Num) -> int:
     """'в A (x) и B (y) областях сальдо было отрицательным': the sign words of the predicate
     the members share."""
-    end = _chain_end(st, x.c)
-    return 0 if end is None else cues.sign_words(st.lem, end, st.cls[st.clause_of(end)].end)
+    ch = _chain(st, x.c)
+    return 0 if ch is None else cues.sign_words(st.lem, ch[-1][1], st.cls[st.clause_of(ch[-1][1])].end)
 
 
 def _cue_of_clauses(st: _Sentence, x: _Num, order: list[int], level_word: bool) -> None:
