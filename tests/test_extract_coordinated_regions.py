@@ -321,6 +321,17 @@ def lost_residents_set_against_the_balance(rng):
 
 
 @n
+def lost_something_else_after_a_balance(rng):
+    """After a sentence about the balance, what was lost is not residents: no balance."""
+    rs = rng.sample(ADJ, rng.randint(2, 3))
+    words, _ = period(rng)
+    chain, vs = members(rng, [adjective(r, "nomn") for r in rs], True)
+    thing = rng.choice(["рабочих мест", "работу", "доходов"])
+    before = f"{words.capitalize()} сальдо миграции было отрицательным в большинстве регионов."
+    return f"{before} Больше всего {thing} потеряли {chain} области.", vs
+
+
+@n
 def towns_of_a_region(rng):
     """'в городах Туркестанской области': its towns, not a city of the vocabulary; an urban part of a flow."""
     r = rng.choice(ADJ)

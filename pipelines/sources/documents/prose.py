@@ -538,8 +538,9 @@ def _residents_balance(st: _Sentence, x: _Num) -> tuple[cues.Cue, str] | None:
         (_RESIDENTS_VERB[w] for w in cues.lemmatise(st.s[cue.start : cue.end]).string.split() if w in _RESIDENTS_VERB),
         0,
     )
-    if not verb:
-        return None
+    vc = st.cls[st.clause_of(cue.start)]
+    if not verb or not re.search(r"\b(?:житель|население)\b", cues.lemmatise(st.s[vc.start : vc.end]).string):
+        return None  # what was lost is not residents ("работу потеряли N человек")
     named = {k.code for k in st.found if k.end <= x.n.start and k.code not in cues.PSEUDO}
     # "Сальдо отрицательное: <область> лишилась N жителей"; not "сальдо положительное, но ...":
     # a loss set against the balance is the population's
