@@ -332,6 +332,17 @@ def lost_something_else_after_a_balance(rng):
 
 
 @n
+def lost_residents_in_a_new_section(rng):
+    """A heading between the balance and the loss: the new section's loss is not that balance."""
+    rs = rng.sample(ADJ, rng.randint(2, 3))
+    words, _ = period(rng)
+    chain, vs = members(rng, [adjective(r, "nomn") for r in rs], True)
+    head = rng.choice(["Население", "Демография регионов", "Численность жителей"])
+    before = f"{words.capitalize()} сальдо миграции было отрицательным в большинстве регионов."
+    return f"{before}\n\n{head}\n\nБольше всего жителей потеряли {chain} области.", vs
+
+
+@n
 def towns_of_a_region(rng):
     """'в городах Туркестанской области': its towns, not a city of the vocabulary; an urban part of a flow."""
     r = rng.choice(ADJ)
