@@ -46,6 +46,9 @@ def _index() -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
     for r in reference.regions().values():
         add(r.name_ru, r.kato, "region")
         add(r.name_kk, r.kato, "region")
+        if r.kind == "oblast" and r.name_ru.endswith(" область"):
+            # the adjective alone, its noun shared with others ("Абайская (N) и … области")
+            add(r.name_ru.removesuffix(" область"), r.kato, "region")
     for c in reference.countries():
         for name in [c["name_ru"], *(c.get("aliases") or "").split(";")]:
             if name.strip():

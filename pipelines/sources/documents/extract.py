@@ -199,6 +199,7 @@ class _Reader:
         self.state.names_regions = self.state.names_regions or sc.region not in (None, "KZ")
         self.sections.append((level, sc, b.text))
         self.lead = None
+        self.state.just_before = set()  # a new section: what the text spoke of before is not its subject
         if b.kind == "heading":
             self._headline(b, sc)
 

@@ -187,6 +187,7 @@ def rules(lang: str) -> tuple[tuple[re.Pattern, object], ...]:
             return template.format(**values)
 
         out.append((rx, render))
+    out += _coordinations(data)
     for name_rx, russian in _names(lang):
         out.append((re.compile(_bounded(name_rx), re.I), lambda m, r=russian: r))
     for pattern, russian in data.get("phrases", []):
@@ -194,6 +195,36 @@ def rules(lang: str) -> tuple[tuple[re.Pattern, object], ...]:
     for pattern, russian in data.get("suffixes", []):
         out.append((re.compile(pattern, re.I), lambda m, r=russian: m.expand(r)))
     return tuple(out)
+
+
+# a name as the text capitalises it: one or two words ("Жамбыл", "Батыс Қазақстан", "North Kazakhstan")
+_CAP = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w-]*"
+_MEMBER = rf"(?P<name>{_CAP}(?:\s+{_CAP})?)\s*(?P<value>\([^()]*\))"
+
+
+def _coordinations(data: dict) -> list[tuple[re.Pattern, object]]:
+    """Names coordinated under one plural head, each with its value in parentheses ("A (x) және
+    B (y) облыстары", "the A (x) and B (y) regions", "the regions of A (x) and B (y)"): the
+    head is written onto every name, so each reads as the territory it is (the Almaty region,
+    not the city) before names are glossed."""
+    conj = data.get("conjunctions", [])
+    if not conj:
+        return []
+    joiner = rf"(?:\s*,\s*(?:(?:{'|'.join(conj)})\s+)?|\s+(?:{'|'.join(conj)})\s+)"
+    chain = rf"{_MEMBER}(?:{joiner}{_MEMBER.replace('?P<name>', '').replace('?P<value>', '')})+"
+    out = []
+    for plural, singular in data.get("coordinated_heads", []):
+        rx = re.compile(rf"(?<!\w)(?P<chain>{chain})\s+(?:{plural})(?!\w)")
+        out.append((rx, lambda m, h=singular, c=conj[0]: _distribute(m.group("chain"), h, c, joiner)))
+    for plural, singular in data.get("coordinated_heads_before", []):
+        rx = re.compile(rf"(?<!\w)(?:{plural})\s+(?P<chain>{chain})")
+        out.append((rx, lambda m, h=singular, c=conj[0]: _distribute(m.group("chain"), h, c, joiner)))
+    return out
+
+
+def _distribute(chain: str, head: str, conj: str, joiner: str) -> str:
+    members = [f"{m.group('name')} {head} {m.group('value')}" for m in re.finditer(_MEMBER, chain)]
+    return ", ".join(members[:-1]) + f" {conj} " + members[-1]
 
 
 def _bounded(pattern: str) -> str:

@@ -122,6 +122,9 @@ class Number:
 
 
 def _unit_after(text: str, pos: int) -> str:
+    head = text[max(0, pos - 60) : pos]
+    if re.match(r"\s*\)", text[pos:]) and head.rfind("(") > head.rfind(")"):
+        return "bare"  # "A (N тыс.) и B (M) областях": the word after its parenthesis is not its unit
     tail = text[pos : pos + 30].lstrip(" )]»\"'.,-–—:")
     for unit, rx in _UNIT_WORDS:
         if rx.match(tail):

@@ -7,12 +7,16 @@ takes the cue of its own clause (cues.py), else the cue of an earlier clause of 
 A number in parentheses belongs to the clause before it and takes the comparison period
 stated right before it ("чем за январь–июнь YYYYг. (N человек)"). Period, region and
 country are found the same way, nearest first, then from the scopes (context.py).
+Territories coordinated with a value in parentheses each ("A (x), B (y) и C (z) областях")
+keep their own value, and share the predicate after the last of them when none comes before.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from pipelines import reference
 
 from . import context, cues, entities, periods
 from .context import Scope
@@ -51,6 +55,17 @@ _URBAN_RURAL_SPLIT = re.compile(
     r"|\b(?:городск|сельск)[а-яё]+\s+(?:местност|населени)[а-яё]*",
     re.I,
 )
+_URBAN_RURAL = ("population_urban", "population_rural")
+_CITIES = {r.kato for r in reference.regions().values() if r.kind == "city"}
+
+
+def _in_a_name(k, regions, offset: int = 0) -> bool:
+    """A cue or match (`offset` into the sentence) that is part of a named city's mention ("в
+    городах Алматы"), not of a region's ("в городах Алматинской области": its towns)."""
+    a, b = (k.start, k.end) if isinstance(k, cues.Cue) else (k.start() + offset, k.end() + offset)
+    return any(a < m.end and m.start < b and m.code in _CITIES for m in regions)
+
+
 _RESULT = re.compile(r"^\W*(?:итог|итого|в\s+итоге|в\s+результате|разница|баланс)\b", re.I)
 _ABROAD = re.compile(r"из-за\s+рубеж|за\s+(?:границ|рубеж)|внешн[а-яё]*\s+миграц|иммигрант|эмигрант|эмиграц", re.I)
 
@@ -83,6 +98,7 @@ class DocState:
     previous: list[Draft] = field(default_factory=list)  # figures of the sentence before
     paragraph: list[Draft] = field(default_factory=list)  # figures of the paragraph so far
     flows: list[Draft] = field(default_factory=list)  # accepted arrivals/departures, for signs
+    just_before: set[str] = field(default_factory=set)  # what the sentence right before spoke of
     names_regions: bool = False
 
 
@@ -194,6 +210,8 @@ def _sentence(text: str, sa: int, sb: int, para: Scope, state: DocState, page_of
     _update_scope(para, s, [p for p in st.ps if not any(a <= p.start < b for a, b in parens)], st.regions, drafts)
     if drafts:
         state.previous = drafts
+    # what the sentence spoke of: its figures, else the indicators it names
+    state.just_before = {d.indicator for d in drafts} or {k.code for k in found if k.code not in cues.PSEUDO}
     return drafts
 
 
@@ -222,6 +240,8 @@ class _Sentence:
     chosen_how: dict[int, str] = field(default_factory=dict)
     drafts: list[Draft] = field(default_factory=list)
     sentence_base: str | None = None  # period of the last figure, base of "годом ранее"
+    chains: list | None = None  # coordinated territories with their values in parentheses
+    chain_cues: dict = field(default_factory=dict)  # the cue each coordination's members share
 
     @classmethod
     def read(cls_, text: str, sa: int, sb: int, para: Scope, state: DocState, page_of, lead) -> _Sentence:
@@ -246,8 +266,9 @@ class _Sentence:
             re.sub(r"\s+", " ", s).strip(),
         )
         st.lem = cues.lemmatise(s)
-        st.found = cues.find_cues(st.lem)
         st.regions = [m for m in mentions if m.kind == "region" and m.strong]
+        # "в городах Алматы и Шымкент": the head noun of named cities, not the urban population
+        st.found = [k for k in cues.find_cues(st.lem) if not (k.code in _URBAN_RURAL and _in_a_name(k, st.regions))]
         st.countries = [m for m in mentions if m.kind == "country"]
         return st
 
@@ -390,13 +411,69 @@ def _earlier_cue(st: _Sentence, x: _Num, level_word: bool) -> None:
     order = ([c.owner] if c.paren and c.owner is not None else []) + list(range(ci - 1, -1, -1))
     if not c.paren:  # a parenthesis speaks of its own item: what it counts does not carry on
         order = [cj for cj in order if not st.cls[cj].paren]
-    _cue_of_clauses(st, x, order, level_word)
+    shared = _members_cue(st, x, level_word)
+    if shared:
+        x.cue, x.how["indicator"] = shared
+    else:
+        _cue_of_clauses(st, x, order, level_word)
     if x.cue is None and st.lead and st.lead.get("cue") is not None:
         x.cue, x.how["indicator"] = st.lead["cue"], "list"
     if x.cue is None and st.state.previous and _continues(st.s, x.n):
         prev = st.state.previous[-1]
         x.cue = cues.Cue(0, 0, prev.indicator, 0, 1)
         x.how["indicator"] = _continues(st.s, x.n)
+
+
+_MEMBER_GAP = re.compile(r"\s*(?:,\s*(?:и\s+)?|и\s+)(?:во?\s+)?", re.I)
+
+
+def _chain(st: _Sentence, c: Clause) -> list[tuple[int, int]] | None:
+    """The coordination the parenthesis `c` is a member of ("A (x), B (y) и C (z) областях":
+    each territory with its value in parentheses), as the spans of its parentheses, or None."""
+    if st.chains is None:
+        s, st.chains, cur = st.s, [], []
+        for m in sorted(st.regions, key=lambda m: m.start):
+            pm = re.match(r"\s*\(", s[m.end :])
+            pb = s.find(")", m.end)
+            if not pm or pb < 0 or (cur and m.start < cur[-1][1]):
+                continue
+            pa = m.end + pm.end() - 1
+            if cur and _MEMBER_GAP.fullmatch(s[cur[-1][1] : m.start]):
+                cur.append((pa, pb + 1))
+                continue
+            st.chains.append(cur)
+            cur = [(pa, pb + 1)]
+        st.chains = [ch for ch in st.chains + [cur] if len(ch) > 1]
+    if not c.paren:
+        return None
+    return next((ch for ch in st.chains if any(pa <= c.start < pb for pa, pb in ch)), None)
+
+
+def _members_cue(st: _Sentence, x: _Num, level_word: bool) -> tuple[cues.Cue, str] | None:
+    """The one cue the members of a coordination share: the words before the first of them in
+    its clause ("численность населения A (x) и B (y) областей"), else the predicate after the
+    last ("A (x) и B (y) области потеряли ..."); None: neither, or not a member. A level ("до N")
+    takes no verb of growth."""
+    ch = _chain(st, x.c)
+    if ch is None:
+        return None
+    key = (ch[0][0], level_word)
+    if key not in st.chain_cues:
+        ok = [k for k in st.found if not level_word or k.code != "growth"]
+        first = st.clause_of(ch[0][0] - 1)
+        found = [k for k in ok if st.cls[first].has(k.start) and k.start < ch[0][0]]
+        if not found:
+            last = st.clause_of(ch[-1][1])
+            found = [k for k in ok if k.start >= ch[-1][1] and st.cls[last].has(k.start)]
+        st.chain_cues[key] = (_own_cue(found, x.n), "sentence") if found else None
+    return st.chain_cues[key]
+
+
+def _sign_after_members(st: _Sentence, x: _Num) -> int:
+    """'в A (x) и B (y) областях сальдо было отрицательным': the sign words of the predicate
+    the members share."""
+    ch = _chain(st, x.c)
+    return 0 if ch is None else cues.sign_words(st.lem, ch[-1][1], st.cls[st.clause_of(ch[-1][1])].end)
 
 
 def _cue_of_clauses(st: _Sentence, x: _Num, order: list[int], level_word: bool) -> None:
@@ -409,7 +486,7 @@ def _cue_of_clauses(st: _Sentence, x: _Num, order: list[int], level_word: bool) 
         if cj in chosen and chosen[cj] is not None:
             x.cue = chosen[cj]
             x.how["indicator"] = (
-                chosen_how.get(cj) if chosen_how.get(cj) in ("previous", "continued", "list") else "sentence"
+                chosen_how.get(cj) if chosen_how.get(cj) in ("previous", "continued", "list", "context") else "sentence"
             )
             return
         own_j = [k for k in st.found if cls[cj].has(k.start) and (not level_word or k.code != "growth")]
@@ -420,7 +497,10 @@ def _cue_of_clauses(st: _Sentence, x: _Num, order: list[int], level_word: bool) 
 
 
 def _reread_cue(st: _Sentence, x: _Num) -> None:
-    if (
+    balance = _residents_balance(st, x)
+    if balance is not None:
+        x.cue, x.how["indicator"] = balance
+    elif (
         x.cue is not None
         and x.cue.code == "growth"
         and x.how.get("indicator") == "sentence"
@@ -434,6 +514,48 @@ def _reread_cue(st: _Sentence, x: _Num) -> None:
         x.how["indicator"] = "previous"
     if x.cue is not None and _future(st.lem, st.s, x.c, st.cls):
         x.cue = cues.Cue(0, 0, "plan", 0, 9)  # "сальдо останется положительным и превысит 10 тысяч": a forecast
+
+
+# a territory that lost or gained residents: the sign its verb gives
+_RESIDENTS_VERB = {"потерять": -1, "лишиться": -1, "недосчитаться": -1, "прибавить": 1, "приобрести": 1}
+# migration as the cause ("в результате миграции", "из-за оттока"), over lemmas
+_BY_MIGRATION = re.compile(
+    r"\b(?:за\s+сч[её]т|в\s+результат|из-за|вследствие|благодаря)\s+(?:[а-яё]+\s+)?"
+    r"(?:миграция|переезд|переселение|отток|приток|выезд)\b"
+)
+
+
+def _residents_balance(st: _Sentence, x: _Num) -> tuple[cues.Cue, str] | None:
+    """Residents a territory lost or gained ("<область> лишилась N жителей") are its migration
+    balance, signed by the verb, when migration is what the text speaks of: named as the cause in
+    this sentence, or all the sentence right before spoke of (its figures, else the indicators it
+    names); elsewhere the verb is a change of the population, which is no figure (GUIDE §8).
+    None: not such a number."""
+    cue = x.cue
+    if cue is None or cue.code != "growth" or re.search(r"(?:^|\s)на\s*$", x.before):
+        return None
+    verb = next(
+        (_RESIDENTS_VERB[w] for w in cues.lemmatise(st.s[cue.start : cue.end]).string.split() if w in _RESIDENTS_VERB),
+        0,
+    )
+    vc = st.cls[st.clause_of(cue.start)]
+    if not verb or not re.search(r"\b(?:житель|население)\b", cues.lemmatise(st.s[vc.start : vc.end]).string):
+        return None  # what was lost is not residents ("работу потеряли N человек")
+    named = {k.code for k in st.found if k.end <= x.n.start and k.code not in cues.PSEUDO}
+    # "Сальдо отрицательное: <область> лишилась N жителей"; not "сальдо положительное, но ...":
+    # a loss set against the balance is the population's
+    against = re.search(r"\b(?:но|однако|хотя|несмотря|зато|при\s+этом)\b", st.s, re.I)
+    if _BY_MIGRATION.search(st.lem.string) or (named == {"net_migration"} and not against):
+        how = "sentence"
+    elif st.state.just_before == {"net_migration"} or (
+        not st.state.just_before
+        and st.state.paragraph
+        and {d.indicator for d in st.state.paragraph} == {"net_migration"}
+    ):
+        how = "context"
+    else:
+        return None
+    return cues.Cue(cue.start, cue.end, "net_migration", verb, cue.rank), how
 
 
 def _part_of_a_parent(st: _Sentence, x: _Num) -> bool:
@@ -519,7 +641,9 @@ def _sign(st: _Sentence, x: _Num) -> bool:
     x.value = n.value
     x.unsigned = False
     if code in SIGNED:
-        words = cues.sign_words(st.lem, x.c.start, n.start) or (st.lead or {}).get("sign", 0)
+        words = (
+            cues.sign_words(st.lem, x.c.start, n.start) or (st.lead or {}).get("sign", 0) or _sign_after_members(st, x)
+        )
         negative = n.sign < 0 or (n.sign == 0 and (cue.sign < 0 or (words < 0 and cue.sign == 0)))
         x.unsigned = n.sign == 0 and cue.sign == 0 and words == 0
         x.value = -abs(x.value) if negative else abs(x.value)
@@ -580,10 +704,10 @@ def _sub_flow(st: _Sentence, x: _Num) -> bool:
     ):
         _trace(n, "a group of countries")
         return True  # "со странами СНГ пришлось ...": a group of countries without a code
-    home = s[cls[c.owner].start : cls[c.owner].end] if c.paren and c.owner is not None else s[c.start : c.end]
+    ha, hb = (cls[c.owner].start, cls[c.owner].end) if c.paren and c.owner is not None else (c.start, c.end)
     if x.how.get("indicator") == "sentence":
-        home = s[: n.start]  # the clause it continues counts too
-    if code in FLOWS and _URBAN_RURAL_SPLIT.search(home):
+        ha, hb = 0, n.start  # the clause it continues counts too
+    if code in FLOWS and any(not _in_a_name(m, st.regions, ha) for m in _URBAN_RURAL_SPLIT.finditer(s[ha:hb])):
         _trace(n, "an urban or rural part of a flow")
         return True
     if code in ("arrivals", "departures", "net_migration") and any(
