@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from . import context, cues, entities, periods
+from pipelines import reference
+
+from . import context, cues, entities, lexicon, periods
 from .context import Scope
 from .figure import FLOWS, SIGNED, STOCKS, Draft
 from .numbers import Number, find_numbers, normalise_spaces
@@ -218,6 +221,7 @@ class _Sentence:
     clean: str
     regions: list = field(default_factory=list)
     countries: list = field(default_factory=list)
+    border: list = field(default_factory=list)  # the country named as a border ("за пределы страны")
     chosen: dict[int, cues.Cue | None] = field(default_factory=dict)
     chosen_how: dict[int, str] = field(default_factory=dict)
     drafts: list[Draft] = field(default_factory=list)
@@ -247,6 +251,9 @@ class _Sentence:
         )
         st.lem = cues.lemmatise(s)
         st.found = cues.find_cues(st.lem)
+        # "за пределы страны": the country as the border a flow crosses is not its territory
+        st.border = [m for m in mentions if _border(s, m)]
+        st.mentions = mentions = [m for m in mentions if m not in st.border]
         st.regions = [m for m in mentions if m.kind == "region" and m.strong]
         st.countries = [m for m in mentions if m.kind == "country"]
         return st
@@ -548,15 +555,38 @@ def _date(st: _Sentence, x: _Num) -> bool:
         and _SPAN_END.search(s[: n.start])
     ):
         how["period"] = "duration"  # "выросла с 40,8 до 52,7%" with no date in the sentence: when was 52,7?
+    elif x.period and code in STOCKS and how["period"] in ("para", "section", "doc", "inferred"):
+        end = _own_span_end(st, x)
+        if end and periods.year_of(end) not in (periods.year_of(x.period), periods.year_of(x.period) + 1):
+            # "за первое полугодие YYYY года … N жителей" after a date of another year: a date
+            # another sentence stated is not this one's; the end of its own span is a guess, for review
+            x.period, how["period"] = end, "span-end"
     if x.period is None and code not in STOCKS:
         _trace(n, "flow without a period")
         return False  # a stock may still be dated by its section (extract.py); a flow may not
     return True
 
 
+def _own_span_end(st: _Sentence, x: _Num) -> str | None:
+    """The day after the span of months its sentence states for itself (not a comparison, not
+    in another clause's parenthesis), or None."""
+    holes = [(y.start, y.end) for y in st.cls if y.paren and y is not x.c]
+    for p in st.ps:
+        if p.comparative or not p.complete or any(a <= p.start < b for a, b in holes) or periods.is_date(p.value):
+            continue
+        m = periods.interval_months(p.value)
+        if m:
+            y, _, m2 = m
+            return f"{y + 1:04d}-01-01" if m2 == 12 else f"{y:04d}-{m2 + 1:02d}-01"
+    return None
+
+
 def _place(st: _Sentence, x: _Num) -> bool:
     n, c, code, s = x.n, x.c, x.code, st.s
     x.region, x.how["region"] = _region(n, c, st.regions, st.mentions, st.para, st.state, s, code)
+    if st.border and x.region == "KZ" and x.how["region"] != "anaphor":
+        # nothing else names the territory: the flow across the border is the country's own
+        x.how["region"] = "stated" if any(c.has(m.start) for m in st.border) else "sentence"
     if x.region is None:
         _trace(n, "a place outside the vocabulary")
         return False
@@ -597,9 +627,17 @@ def _sub_flow(st: _Sentence, x: _Num) -> bool:
 def _across_the_border(st: _Sentence, x: _Num) -> bool:
     # sub-flows: a region's flows across the border, the country's flows including internal moves
     if x.code in ("arrivals", "departures", "net_migration") and x.region != "KZ":
-        own_text = " ".join(st.s[y.start : y.end] for y in st.cls[: x.ci + 1] if not y.breakdown or y is x.c)
+        own = [y for y in st.cls[: x.ci + 1] if not y.breakdown or y is x.c]
+        own_text = " ".join(st.s[y.start : y.end] for y in own)
         own_text += " " + ((st.lead or {}).get("text") or "")
-        if _ABROAD.search(own_text) or "abroad" in st.para.all_topics():
+        crosses = any(y.has(m.start) for y in own for m in st.border)
+        # the paragraph's talk of the border goes on in a sentence that leans on the one before,
+        # not in one with its own words and its own period ("В январе–мае YYYY года в область прибыли …")
+        carried = "abroad" in st.para.all_topics() and not (
+            x.how.get("indicator") in ("clause", "sentence", "difference")
+            and any(p.complete and not p.comparative for p in st.ps)
+        )
+        if crosses or _ABROAD.search(own_text) or carried:
             st.para.topics.add("abroad")
             _trace(x.n, "a region's flow across the border")
             return True
@@ -852,6 +890,11 @@ def _region_of_sentence(n: Number, regions, mentions, para: Scope, state: DocSta
         return sent[-1].code, "sentence"
     if any(m.kind == "region" and m.code == "KZ" and m.start < n.num_start for m in mentions):
         return "KZ", "sentence"  # "уехали N казахстанцев, а в YYYY году - M": the country still
+    kinds = _anaphor_kinds(s, n.end, mentions)
+    if kinds:
+        referred = _referred_region(para, kinds)
+        if referred:
+            return referred  # "население области": the region the text is about, not the country
     v, lvl = para.find("region")
     if v:
         return v, lvl
@@ -862,6 +905,54 @@ def _region_of_sentence(n: Number, regions, mentions, para: Scope, state: DocSta
     if any(d.how.get("region") == "anaphor" for d in state.paragraph):
         return "KZ", "anaphor"  # the paragraph is about a place it has not named
     return "KZ", ("default-mixed" if state.names_regions else "default")
+
+
+@cache
+def _border_rx() -> re.Pattern:
+    return re.compile(r"(?:^|[\s(])(?:" + "|".join(lexicon.phrases("border")) + r")\s+$", re.I)
+
+
+def _border(s: str, m) -> bool:
+    """'за пределы страны', 'за пределами Казахстана': the country named as the border a flow
+    crosses, which says nothing of the territory whose flow it is."""
+    return m.kind == "region" and m.code == "KZ" and bool(_border_rx().search(s[max(0, m.start - 30) : m.start]))
+
+
+@cache
+def _anaphor_rx() -> tuple[re.Pattern, re.Pattern, tuple[str, ...]]:
+    pairs = lexicon.phrases("region_anaphor")
+    words = "|".join(f"(?P<w{i}>{w})" for i, (w, _) in enumerate(pairs))
+    others = "|".join(lexicon.phrases("region_anaphor_not"))
+    return (
+        re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.I),
+        re.compile(rf"(?<![\w-])(?:{others})\s+$", re.I),
+        tuple(k for _, k in pairs),
+    )
+
+
+def _anaphor_kinds(s: str, end: int, mentions) -> set[str]:
+    """Kinds of territory a region word before `end` refers back to ("населения области",
+    "в регион"): not a word of a name ("Павлодарской области"), not "в соседней области"."""
+    words, others, kinds = _anaphor_rx()
+    out = set()
+    for m in words.finditer(s[:end]):
+        if any(x.start <= m.start() < x.end for x in mentions) or others.search(s[max(0, m.start() - 20) : m.start()]):
+            continue
+        out.add(kinds[int(next(k for k, v in m.groupdict().items() if v is not None)[1:])])
+    return out
+
+
+def _referred_region(para: Scope, kinds: set[str]) -> tuple[str, str] | None:
+    """The nearest region of the scopes (the paragraph's, a section's, the title's) of a kind
+    the word can name: a country a sentence spoke of before is not "the region"."""
+    known = reference.regions()
+    sc: Scope | None = para
+    while sc is not None:
+        r = sc.region
+        if r and r != "KZ" and r in known and ("any" in kinds or known[r].kind in kinds):
+            return r, sc.level
+        sc = sc.parent
+    return None
 
 
 def _joined(s: str, c: Clause, m) -> bool:

@@ -1,0 +1,176 @@
+"""A regional release, generated: its title names one region and its body speaks of it without
+its name ("численность населения области", "в регион прибыли", "облыста", "the region"), of the
+whole country in passing, and of the region's flows across the border, which the guide does not
+report for a region (GUIDE §6: a part of its totals). Two or three sentences share a line, in
+any order, so sentences end mid-line. Every figure must carry its own sentence's region, period
+and indicator; nothing one sentence says (the country, a date, "жителей") reaches the next."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from test_extract_prose_generated import MGEN, MLOC, MNOM, g, infl
+
+from fixtures_pdf import new_pdf
+from pipelines.reference import regions
+from pipelines.sources.documents.extract import extract_figures
+
+OBL = [r for r in regions().values() if r.kind == "oblast" and not r.name_ru.startswith("область")]
+KK = "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан".split()
+EN = "January February March April May June July August September October November December".split()
+HALF = {6: "первом полугодии", 3: "первом квартале", 9: "девяти месяцах"}
+
+
+def _pdf(path, head: list[str], title: str, paragraphs: list[str]):
+    pdf = new_pdf()
+    pdf.add_page()
+    for line in head:  # a department's masthead
+        pdf.set_font("dv", "", 8)
+        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("dv", "B", 14)
+    pdf.multi_cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("dv", "", 11)
+    for p in paragraphs:
+        pdf.multi_cell(0, 6, p, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    pdf.output(str(path))
+
+
+class _Draw:
+    """Dates, spans and values that no two sentences of a document share (two values for one
+    key would both wait for review)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng, self.used = rng, set()
+
+    def date(self) -> tuple[int, int]:
+        while True:
+            y, m = self.rng.randint(2015, 2025), self.rng.randint(2, 12)
+            if ("d", y, m) not in self.used:
+                self.used.add(("d", y, m))
+                return y, m
+
+    def span(self) -> tuple[int, int]:
+        while True:
+            y, m = self.rng.randint(2015, 2025), self.rng.choice([3, 5, 6, 8, 9, 11])
+            if ("s", y) not in self.used:
+                self.used.add(("s", y))
+                return y, m
+
+    def value(self, lo: int, hi: int) -> int:
+        while True:
+            v = self.rng.randint(lo, hi)
+            if v not in self.used:
+                self.used.add(v)
+                return v
+
+
+# ---------------------------------------------------------------- Russian
+
+
+def ru_population(d: _Draw, r) -> tuple[str, list]:
+    (y, m), p = d.date(), d.value(300_000, 2_500_000)
+    s = d.rng.choice(
+        [
+            f"Численность населения области на 1 {MGEN[m - 1]} {y} года составляла {g(p)} человек.",
+            f"На 1 {MGEN[m - 1]} {y} года в области проживали {g(p)} человек.",
+            f"Численность населения региона на 1 {MGEN[m - 1]} {y} года составила {g(p)} человек.",
+            f"На 1 {MGEN[m - 1]} {y} года население области насчитывало {g(p)} человек.",
+        ]
+    )
+    return s, [("population", p, f"{y}-{m:02d}-01", r.kato)]
+
+
+def ru_flows(d: _Draw, r) -> tuple[str, list]:
+    (y, m), a, b = d.span(), d.value(2_000, 30_000), d.value(2_000, 30_000)
+    s = d.rng.choice(
+        [
+            f"В январе–{MLOC[m - 1]} {y} года в область прибыли {g(a)} человек, выбыли из неё {g(b)} человек.",
+            f"За январь–{MNOM[m - 1]} {y} года в регион прибыло {g(a)} человек, а выбыло {g(b)}.",
+            f"В январе–{MLOC[m - 1]} {y} года из области выбыли {g(b)} человек, прибыли в неё {g(a)}.",
+        ]
+    )
+    per = f"{y}-01/{y}-{m:02d}"
+    return s, [("arrivals", a, per, r.kato), ("departures", b, per, r.kato)]
+
+
+def ru_across(d: _Draw, r) -> tuple[str, list]:
+    """The region's flow across the border and to other regions: parts of its totals."""
+    (y, m), a, b = d.span(), d.value(300, 9_000), d.value(300, 9_000)
+    half = d.rng.choice(sorted(HALF))
+    s = d.rng.choice(
+        [
+            f"В январе–{MLOC[m - 1]} {y} года за пределы страны выехали {g(a)} человек, в другие регионы — {g(b)} человек.",
+            f"В {HALF[half]} {y} года за рубеж переселились {g(a)} жителей, в другие регионы — {g(b)}.",
+            f"За январь–{MNOM[m - 1]} {y} года за пределы Казахстана выехали {g(a)} жителей области.",
+            f"В январе–{MLOC[m - 1]} {y} года из области за пределы республики выбыли {g(a)} человек.",
+        ]
+    )
+    return s, []
+
+
+def ru_country(d: _Draw, r) -> tuple[str, list]:
+    """The whole country, said in passing: its own figure, and the next sentence is the region's again."""
+    (y, m), p = d.date(), d.value(15_000_000, 21_000_000)
+    s = d.rng.choice(
+        [
+            f"Численность населения Казахстана на 1 {MGEN[m - 1]} {y} года составила {g(p)} человек.",
+            f"На 1 {MGEN[m - 1]} {y} года в стране проживали {g(p)} человек.",
+        ]
+    )
+    return s, [("population", p, f"{y}-{m:02d}-01", "KZ")]
+
+
+def ru_title(rng: random.Random, r) -> tuple[list[str], str]:
+    head = rng.choice(
+        [[], [f"Департамент Бюро национальной статистики по {infl(r.name_ru, 'datv')} · Экспресс-информация"]]
+    )
+    title = rng.choice(
+        [
+            f"Миграция населения {infl(r.name_ru, 'gent')}",
+            f"Демографическая ситуация в {infl(r.name_ru, 'loct')}",
+            f"{infl(r.name_ru, 'nomn')}: население и миграция",
+        ]
+    )
+    return head, title
+
+
+# ---------------------------------------------------------------- the documents
+
+LANGUAGES = {
+    "ru": (ru_title, [ru_population, ru_flows], [ru_across, ru_country]),
+}
+
+
+def _document(path, rng: random.Random, language: str) -> tuple[list, str]:
+    title_of, figures, passing = LANGUAGES[language]
+    r = rng.choice(OBL)
+    head, title = title_of(rng, r)
+    d = _Draw(rng)
+    want, paragraphs = [], []
+    for _ in range(rng.randint(1, 3)):
+        # a sentence of the region's own figures next to one said in passing, in either order
+        units = [rng.choice(figures)(d, r), rng.choice(passing)(d, r)]
+        if rng.random() < 0.5:
+            units.append(rng.choice(figures)(d, r))
+        rng.shuffle(units)
+        paragraphs.append(" ".join(s for s, _ in units))
+        want += [w for _, ws in units for w in ws]
+    _pdf(path, head, title, paragraphs)
+    return want, "\n".join([title] + paragraphs)
+
+
+@pytest.mark.parametrize("language, count", [("ru", 60)])
+def test_a_regional_release_gives_each_sentence_its_own_region_and_period(tmp_path, language, count):
+    rng = random.Random(f"region-{language}")
+    failed = []
+    for i in range(count):
+        path = tmp_path / f"{language}{i}.pdf"
+        want, text = _document(path, rng, language)
+        got = {(f.indicator, f.value, f.period, f.region) for f in extract_figures(path) if f.status == "fact"}
+        if got != set(want):
+            failed.append((text, sorted(set(want) - got), sorted(got - set(want))))
+    assert not failed, f"{len(failed)} of {count} documents failed (text, missed, extra), e.g. {failed[:2]}"
