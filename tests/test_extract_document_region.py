@@ -138,10 +138,108 @@ def ru_title(rng: random.Random, r) -> tuple[list[str], str]:
     return head, title
 
 
+# ---------------------------------------------------------------- Kazakh
+
+
+def kk_population(d: _Draw, r) -> tuple[str, list]:
+    (y, m), p = d.date(), d.value(300_000, 2_500_000)
+    s = d.rng.choice(
+        [
+            f"{y} жылғы 1 {KK[m - 1]}дағы жағдай бойынша облыс халқының саны {g(p)} адамды құрады.",
+            f"{y} жылғы 1 {KK[m - 1]}да облыста {g(p)} адам тұрды.",
+        ]
+    )
+    return s, [("population", p, f"{y}-{m:02d}-01", r.kato)]
+
+
+def kk_flows(d: _Draw, r) -> tuple[str, list]:
+    (y, m), a, b = d.span(), d.value(2_000, 30_000), d.value(2_000, 30_000)
+    s = f"{y} жылғы қаңтар–{KK[m - 1]} айларында облысқа {g(a)} адам келді, облыстан {g(b)} адам кетті."
+    per = f"{y}-01/{y}-{m:02d}"
+    return s, [("arrivals", a, per, r.kato), ("departures", b, per, r.kato)]
+
+
+def kk_across(d: _Draw, r) -> tuple[str, list]:
+    (y, m), a, b = d.span(), d.value(300, 9_000), d.value(300, 9_000)
+    s = d.rng.choice(
+        [
+            f"{y} жылғы қаңтар–{KK[m - 1]} айларында облыстан шетелге {g(a)} адам көшіп кетті, басқа өңірлерге {g(b)} адам.",
+            f"{y} жылғы қаңтар–{KK[m - 1]} айларында елден тыс жерлерге {g(a)} адам қоныс аударды.",
+        ]
+    )
+    return s, []
+
+
+def kk_country(d: _Draw, r) -> tuple[str, list]:
+    (y, m), p = d.date(), d.value(15_000_000, 21_000_000)
+    s = f"{y} жылғы 1 {KK[m - 1]}дағы жағдай бойынша Қазақстан халқының саны {g(p)} адамды құрады."
+    return s, [("population", p, f"{y}-{m:02d}-01", "KZ")]
+
+
+def kk_title(rng: random.Random, r) -> tuple[list[str], str]:
+    head = rng.choice([[], ["Ұлттық статистика бюросы · Жедел ақпарат"]])
+    return head, rng.choice([f"{r.name_kk}: халық және көші-қон", f"{r.name_kk} халқының көші-қоны"])
+
+
+# ---------------------------------------------------------------- English
+
+
+def c(v: int) -> str:
+    return f"{v:,}"
+
+
+def en_population(d: _Draw, r) -> tuple[str, list]:
+    (y, m), p = d.date(), d.value(300_000, 2_500_000)
+    s = d.rng.choice(
+        [
+            f"As of 1 {EN[m - 1]} {y}, the population of the region was {c(p)} people.",
+            f"On {EN[m - 1]} 1, {y}, {c(p)} people lived in the region.",
+            f"The region's population stood at {c(p)} as of {EN[m - 1]} 1, {y}.",
+        ]
+    )
+    return s, [("population", p, f"{y}-{m:02d}-01", r.kato)]
+
+
+def en_flows(d: _Draw, r) -> tuple[str, list]:
+    (y, m), a, b = d.span(), d.value(2_000, 30_000), d.value(2_000, 30_000)
+    s = d.rng.choice(
+        [
+            f"In January–{EN[m - 1]} {y}, {c(a)} people arrived in the region and {c(b)} left it.",
+            f"In January-{EN[m - 1]} {y} the region had {c(a)} arrivals and {c(b)} departures.",
+        ]
+    )
+    per = f"{y}-01/{y}-{m:02d}"
+    return s, [("arrivals", a, per, r.kato), ("departures", b, per, r.kato)]
+
+
+def en_across(d: _Draw, r) -> tuple[str, list]:
+    (y, m), a, b = d.span(), d.value(300, 9_000), d.value(300, 9_000)
+    s = d.rng.choice(
+        [
+            f"In January–{EN[m - 1]} {y}, {c(a)} people emigrated abroad and {c(b)} moved to other regions.",
+            f"In January–{EN[m - 1]} {y}, {c(a)} residents of the region moved outside Kazakhstan.",
+        ]
+    )
+    return s, []
+
+
+def en_country(d: _Draw, r) -> tuple[str, list]:
+    (y, m), p = d.date(), d.value(15_000_000, 21_000_000)
+    s = f"As of 1 {EN[m - 1]} {y}, the population of Kazakhstan was {c(p)} people."
+    return s, [("population", p, f"{y}-{m:02d}-01", "KZ")]
+
+
+def en_title(rng: random.Random, r) -> tuple[list[str], str]:
+    head = rng.choice([[], ["Bureau of National Statistics · Express information"]])
+    return head, rng.choice([f"Population and migration of {r.name_en}", f"{r.name_en}: population and migration"])
+
+
 # ---------------------------------------------------------------- the documents
 
 LANGUAGES = {
     "ru": (ru_title, [ru_population, ru_flows], [ru_across, ru_country]),
+    "kk": (kk_title, [kk_population, kk_flows], [kk_across, kk_country]),
+    "en": (en_title, [en_population, en_flows], [en_across, en_country]),
 }
 
 
@@ -163,7 +261,7 @@ def _document(path, rng: random.Random, language: str) -> tuple[list, str]:
     return want, "\n".join([title] + paragraphs)
 
 
-@pytest.mark.parametrize("language, count", [("ru", 60)])
+@pytest.mark.parametrize("language, count", [("ru", 60), ("kk", 30), ("en", 30)])
 def test_a_regional_release_gives_each_sentence_its_own_region_and_period(tmp_path, language, count):
     rng = random.Random(f"region-{language}")
     failed = []

@@ -632,10 +632,11 @@ def _across_the_border(st: _Sentence, x: _Num) -> bool:
         own_text += " " + ((st.lead or {}).get("text") or "")
         crosses = any(y.has(m.start) for y in own for m in st.border)
         # the paragraph's talk of the border goes on in a sentence that leans on the one before,
-        # not in one with its own words and its own period ("В январе–мае YYYY года в область прибыли …")
+        # not in one with its own words, period and territory ("В январе–мае YYYY года в область прибыли …")
         carried = "abroad" in st.para.all_topics() and not (
             x.how.get("indicator") in ("clause", "sentence", "difference")
             and any(p.complete and not p.comparative for p in st.ps)
+            and (st.regions or _anaphor_kinds(st.s, len(st.s), st.mentions))
         )
         if crosses or _ABROAD.search(own_text) or carried:
             st.para.topics.add("abroad")
@@ -843,7 +844,9 @@ def _region(
     regions = [m for m in regions if _role_ok(s, m, code) or (not c.has(m.start) and not _origin(s, m))]
     # "в третьем мегаполисе страны": the country qualifies a place the text leaves unnamed
     mentions = [m for m in mentions if not (m.code == "KZ" and not m.strong and _QUALIFIED.search(s[: m.start]))]
-    return _region_of_clause(n, c, regions, mentions, s) or _region_of_sentence(n, regions, mentions, para, state, s)
+    return _region_of_clause(n, c, regions, mentions, s) or _region_of_sentence(
+        n, regions, mentions, para, state, s, c.end
+    )
 
 
 def _role_ok(s: str, m, code: str) -> bool:
@@ -884,13 +887,15 @@ def _region_of_clause(n: Number, c: Clause, regions, mentions, s: str) -> tuple[
     return None
 
 
-def _region_of_sentence(n: Number, regions, mentions, para: Scope, state: DocState, s: str) -> tuple[str | None, str]:
+def _region_of_sentence(
+    n: Number, regions, mentions, para: Scope, state: DocState, s: str, clause_end: int
+) -> tuple[str | None, str]:
     sent = [m for m in regions if m.start < n.num_start]
     if sent:
         return sent[-1].code, "sentence"
     if any(m.kind == "region" and m.code == "KZ" and m.start < n.num_start for m in mentions):
         return "KZ", "sentence"  # "уехали N казахстанцев, а в YYYY году - M": the country still
-    kinds = _anaphor_kinds(s, n.end, mentions)
+    kinds = _anaphor_kinds(s, max(n.end, clause_end), mentions)  # "N человек проживали в области"
     if kinds:
         referred = _referred_region(para, kinds)
         if referred:
