@@ -555,11 +555,13 @@ def _date(st: _Sentence, x: _Num) -> bool:
         and _SPAN_END.search(s[: n.start])
     ):
         how["period"] = "duration"  # "выросла с 40,8 до 52,7%" with no date in the sentence: when was 52,7?
-    elif x.period and code in STOCKS and how["period"] in ("para", "section", "doc", "inferred"):
+    elif code in STOCKS and (x.period is None or how["period"] in ("para", "section", "doc", "inferred")):
         end = _own_span_end(st, x)
-        if end and periods.year_of(end) not in (periods.year_of(x.period), periods.year_of(x.period) + 1):
-            # "за первое полугодие YYYY года … N жителей" after a date of another year: a date
-            # another sentence stated is not this one's; the end of its own span is a guess, for review
+        if end and (
+            x.period is None or periods.year_of(end) not in (periods.year_of(x.period), periods.year_of(x.period) + 1)
+        ):
+            # "за первое полугодие YYYY года … N жителей": a date carried from another sentence (of
+            # another year) is not this stock's, and the end of its own span is a guess, for review
             x.period, how["period"] = end, "span-end"
     if x.period is None and code not in STOCKS:
         _trace(n, "flow without a period")
