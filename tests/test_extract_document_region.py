@@ -17,6 +17,7 @@ from pipelines.reference import regions
 from pipelines.sources.documents.extract import extract_figures
 
 OBL = [r for r in regions().values() if r.kind == "oblast" and not r.name_ru.startswith("область")]
+CITIES = [r for r in regions().values() if r.kind == "city"]
 KK = "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан".split()
 EN = "January February March April May June July August September October November December".split()
 HALF = {6: "первом полугодии", 3: "первом квартале", 9: "девяти месяцах"}
@@ -70,27 +71,34 @@ class _Draw:
 
 # ---------------------------------------------------------------- Russian
 
+# the words a release uses for its own territory, by kind: (genitive, locative, accusative, "it")
+WORDS = {"oblast": ("области", "области", "область", "неё"), "city": ("города", "городе", "город", "него")}
+
 
 def ru_population(d: _Draw, r) -> tuple[str, list]:
     (y, m), p = d.date(), d.value(300_000, 2_500_000)
+    gen, loc, _, _ = WORDS[r.kind]
     s = d.rng.choice(
         [
-            f"Численность населения области на 1 {MGEN[m - 1]} {y} года составляла {g(p)} человек.",
-            f"На 1 {MGEN[m - 1]} {y} года в области проживали {g(p)} человек.",
+            f"Численность населения {gen} на 1 {MGEN[m - 1]} {y} года составляла {g(p)} человек.",
             f"Численность населения региона на 1 {MGEN[m - 1]} {y} года составила {g(p)} человек.",
-            f"На 1 {MGEN[m - 1]} {y} года население области насчитывало {g(p)} человек.",
+            f"На 1 {MGEN[m - 1]} {y} года население {gen} насчитывало {g(p)} человек.",
+            f"{g(p)} человек — численность населения {gen} на 1 {MGEN[m - 1]} {y} года.",
         ]
+        # "в городе проживали" is the urban population of a region
+        + ([f"На 1 {MGEN[m - 1]} {y} года в {loc} проживали {g(p)} человек."] if r.kind == "oblast" else [])
     )
     return s, [("population", p, f"{y}-{m:02d}-01", r.kato)]
 
 
 def ru_flows(d: _Draw, r) -> tuple[str, list]:
     (y, m), a, b = d.span(), d.value(2_000, 30_000), d.value(2_000, 30_000)
+    gen, _, acc, it = WORDS[r.kind]
     s = d.rng.choice(
         [
-            f"В январе–{MLOC[m - 1]} {y} года в область прибыли {g(a)} человек, выбыли из неё {g(b)} человек.",
+            f"В январе–{MLOC[m - 1]} {y} года в {acc} прибыли {g(a)} человек, выбыли из {it} {g(b)} человек.",
             f"За январь–{MNOM[m - 1]} {y} года в регион прибыло {g(a)} человек, а выбыло {g(b)}.",
-            f"В январе–{MLOC[m - 1]} {y} года из области выбыли {g(b)} человек, прибыли в неё {g(a)}.",
+            f"В январе–{MLOC[m - 1]} {y} года из {gen} выбыли {g(b)} человек, прибыли в {it} {g(a)}.",
         ]
     )
     per = f"{y}-01/{y}-{m:02d}"
@@ -100,13 +108,14 @@ def ru_flows(d: _Draw, r) -> tuple[str, list]:
 def ru_across(d: _Draw, r) -> tuple[str, list]:
     """The region's flow across the border and to other regions: parts of its totals."""
     (y, m), a, b = d.span(), d.value(300, 9_000), d.value(300, 9_000)
+    gen = WORDS[r.kind][0]
     half = d.rng.choice(sorted(HALF))
     s = d.rng.choice(
         [
             f"В январе–{MLOC[m - 1]} {y} года за пределы страны выехали {g(a)} человек, в другие регионы — {g(b)} человек.",
             f"В {HALF[half]} {y} года за рубеж переселились {g(a)} жителей, в другие регионы — {g(b)}.",
-            f"За январь–{MNOM[m - 1]} {y} года за пределы Казахстана выехали {g(a)} жителей области.",
-            f"В январе–{MLOC[m - 1]} {y} года из области за пределы республики выбыли {g(a)} человек.",
+            f"За январь–{MNOM[m - 1]} {y} года за пределы Казахстана выехали {g(a)} жителей {gen}.",
+            f"В январе–{MLOC[m - 1]} {y} года из {gen} за пределы республики выбыли {g(a)} человек.",
         ]
     )
     return s, []
@@ -129,7 +138,7 @@ def ru_stock_in_span(d: _Draw, r) -> tuple[str, list]:
     dated by another sentence; at most a guess for review."""
     y, p = d.rng.randint(2005, 2012), d.value(300_000, 2_500_000)
     half = d.rng.choice(sorted(HALF))
-    return f"В {HALF[half]} {y} года в области проживали {g(p)} человек.", []
+    return f"В {HALF[half]} {y} года население {WORDS[r.kind][0]} насчитывало {g(p)} человек.", []
 
 
 def ru_title(rng: random.Random, r) -> tuple[list[str], str]:
@@ -140,7 +149,7 @@ def ru_title(rng: random.Random, r) -> tuple[list[str], str]:
         [
             f"Миграция населения {infl(r.name_ru, 'gent')}",
             f"Демографическая ситуация в {infl(r.name_ru, 'loct')}",
-            f"{infl(r.name_ru, 'nomn')}: население и миграция",
+            f"{infl(r.name_ru, 'nomn')[:1].upper()}{infl(r.name_ru, 'nomn')[1:]}: население и миграция",
         ]
     )
     return head, title
@@ -244,16 +253,16 @@ def en_title(rng: random.Random, r) -> tuple[list[str], str]:
 
 # ---------------------------------------------------------------- the documents
 
-LANGUAGES = {
-    "ru": (ru_title, [ru_population, ru_flows], [ru_across, ru_country, ru_stock_in_span]),
-    "kk": (kk_title, [kk_population, kk_flows], [kk_across, kk_country]),
-    "en": (en_title, [en_population, en_flows], [en_across, en_country]),
+LANGUAGES = {  # (title, the region's figures, what is said in passing, the regions)
+    "ru": (ru_title, [ru_population, ru_flows], [ru_across, ru_country, ru_stock_in_span], OBL + CITIES),
+    "kk": (kk_title, [kk_population, kk_flows], [kk_across, kk_country], OBL),
+    "en": (en_title, [en_population, en_flows], [en_across, en_country], OBL),
 }
 
 
 def _document(path, rng: random.Random, language: str) -> tuple[list, str]:
-    title_of, figures, passing = LANGUAGES[language]
-    r = rng.choice(OBL)
+    title_of, figures, passing, pool = LANGUAGES[language]
+    r = rng.choice(pool)
     head, title = title_of(rng, r)
     d = _Draw(rng)
     want, paragraphs = [], []

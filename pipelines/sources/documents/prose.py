@@ -615,7 +615,10 @@ def _sub_flow(st: _Sentence, x: _Num) -> bool:
     home = s[cls[c.owner].start : cls[c.owner].end] if c.paren and c.owner is not None else s[c.start : c.end]
     if x.how.get("indicator") == "sentence":
         home = s[: n.start]  # the clause it continues counts too
-    if code in FLOWS and _URBAN_RURAL_SPLIT.search(home):
+    split = _URBAN_RURAL_SPLIT.search(home)
+    # "из города выбыли" in a text about a city: the city itself, not its urban part
+    the_city = split and re.fullmatch(r"из\s+города", split.group(0), re.I) and _referred_region(st.para, {"city"})
+    if code in FLOWS and split and not the_city:
         _trace(n, "an urban or rural part of a flow")
         return True
     if code in ("arrivals", "departures", "net_migration") and any(
