@@ -130,7 +130,16 @@ def ru_country(d: _Draw, r) -> tuple[str, list]:
             f"На 1 {MGEN[m - 1]} {y} года в стране проживали {g(p)} человек.",
         ]
     )
-    return s, [("population", p, f"{y}-{m:02d}-01", "KZ")]
+    want = [("population", p, f"{y}-{m:02d}-01", "KZ")]
+    if d.rng.random() < 0.4:
+        # the country and the region in one sentence: the region word of its own clause wins
+        q = d.value(300_000, 2_500_000)
+        s = (
+            f"На 1 {MGEN[m - 1]} {y} года в целом по республике проживали {g(p)} человек, "
+            f"а население {WORDS[r.kind][0]} составило {g(q)} человек."
+        )
+        want.append(("population", q, f"{y}-{m:02d}-01", r.kato))
+    return s, want
 
 
 def ru_stock_in_span(d: _Draw, r) -> tuple[str, list]:

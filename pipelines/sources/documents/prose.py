@@ -849,9 +849,7 @@ def _region(
     regions = [m for m in regions if _role_ok(s, m, code) or (not c.has(m.start) and not _origin(s, m))]
     # "в третьем мегаполисе страны": the country qualifies a place the text leaves unnamed
     mentions = [m for m in mentions if not (m.code == "KZ" and not m.strong and _QUALIFIED.search(s[: m.start]))]
-    return _region_of_clause(n, c, regions, mentions, s) or _region_of_sentence(
-        n, regions, mentions, para, state, s, c.end
-    )
+    return _region_of_clause(n, c, regions, mentions, s) or _region_of_sentence(n, regions, mentions, para, state, s, c)
 
 
 def _role_ok(s: str, m, code: str) -> bool:
@@ -893,14 +891,22 @@ def _region_of_clause(n: Number, c: Clause, regions, mentions, s: str) -> tuple[
 
 
 def _region_of_sentence(
-    n: Number, regions, mentions, para: Scope, state: DocState, s: str, clause_end: int
+    n: Number, regions, mentions, para: Scope, state: DocState, s: str, c: Clause
 ) -> tuple[str | None, str]:
+    own = _anaphor_kinds(s, c.end, mentions, c.start)
+    if own:
+        # "в целом по республике — N, из области — M": the clause's own region word outranks
+        # the country an earlier clause names; it refers to a region named before it, or the text's
+        named = [m for m in regions if m.start < n.num_start and _of_kind(m.code, own)]
+        if named:
+            return named[-1].code, "sentence"
+        return _referred_region(para, own) or ("KZ", "anaphor")
     sent = [m for m in regions if m.start < n.num_start]
     if sent:
         return sent[-1].code, "sentence"
     if any(m.kind == "region" and m.code == "KZ" and m.start < n.num_start for m in mentions):
         return "KZ", "sentence"  # "уехали N казахстанцев, а в YYYY году - M": the country still
-    kinds = _anaphor_kinds(s, max(n.end, clause_end), mentions)  # "N человек проживали в области"
+    kinds = _anaphor_kinds(s, n.end, mentions)
     if kinds:
         referred = _referred_region(para, kinds)
         if referred:
@@ -940,27 +946,30 @@ def _anaphor_rx() -> tuple[re.Pattern, re.Pattern, tuple[str, ...]]:
     )
 
 
-def _anaphor_kinds(s: str, end: int, mentions) -> set[str]:
-    """Kinds of territory a region word before `end` refers back to ("населения области",
+def _anaphor_kinds(s: str, end: int, mentions, start: int = 0) -> set[str]:
+    """Kinds of territory a region word of s[start:end] refers back to ("населения области",
     "в регион"): not a word of a name ("Павлодарской области"), not "в соседней области"."""
     words, others, kinds = _anaphor_rx()
     out = set()
-    for m in words.finditer(s[:end]):
+    for m in words.finditer(s[:end], start):
         if any(x.start <= m.start() < x.end for x in mentions) or others.search(s[max(0, m.start() - 20) : m.start()]):
             continue
         out.add(kinds[int(next(k for k, v in m.groupdict().items() if v is not None)[1:])])
     return out
 
 
+def _of_kind(code: str, kinds: set[str]) -> bool:
+    known = reference.regions()
+    return code != "KZ" and code in known and ("any" in kinds or known[code].kind in kinds)
+
+
 def _referred_region(para: Scope, kinds: set[str]) -> tuple[str, str] | None:
     """The nearest region of the scopes (the paragraph's, a section's, the title's) of a kind
     the word can name: a country a sentence spoke of before is not "the region"."""
-    known = reference.regions()
     sc: Scope | None = para
     while sc is not None:
-        r = sc.region
-        if r and r != "KZ" and r in known and ("any" in kinds or known[r].kind in kinds):
-            return r, sc.level
+        if sc.region and _of_kind(sc.region, kinds):
+            return sc.region, sc.level
         sc = sc.parent
     return None
 
