@@ -55,6 +55,7 @@ WEIGHTS = {
         "row": 0.98,
         "caption": 0.95,
         "inferred": 0.75,
+        "span-end": 0.55,  # a stock dated at the end of its sentence's span, against a date carried from elsewhere
         "duration": 0.4,
         "none": 1.0,
     },

@@ -124,7 +124,10 @@ def substitute(s: str, where: list, rx: re.Pattern, render) -> tuple[str, list]:
         if cap and between.strip():
             between, cap = _capital(between), False
         starts = not s[: m.start()].strip() or s[: m.start()].rstrip()[-1] in ".!?:•"
-        if m.group(0)[:1].isupper() and starts:
+        # a sentence after another opening with a year ("2021 жылғы …" -> "на 1 июля 2021 г. …")
+        # opens with a capital in Russian too, or the sentence before runs on into it
+        opens = m.group(0)[:1].isdigit() and s[: m.start()].strip()[-1:] in tuple(".!?")
+        if (m.group(0)[:1].isupper() and starts) or (opens and new[:1].islower()):
             if not new:
                 cap = True
             elif new[:1].islower():

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from pipelines import reference
 
-from . import context, cues, entities, periods
+from . import context, cues, entities, lexicon, periods
 from .context import Scope
 from .figure import FLOWS, SIGNED, STOCKS, Draft
 from .numbers import Number, find_numbers, normalise_spaces
@@ -236,6 +237,7 @@ class _Sentence:
     clean: str
     regions: list = field(default_factory=list)
     countries: list = field(default_factory=list)
+    border: list = field(default_factory=list)  # the country named as a border ("за пределы страны")
     chosen: dict[int, cues.Cue | None] = field(default_factory=dict)
     chosen_how: dict[int, str] = field(default_factory=dict)
     drafts: list[Draft] = field(default_factory=list)
@@ -266,6 +268,9 @@ class _Sentence:
             re.sub(r"\s+", " ", s).strip(),
         )
         st.lem = cues.lemmatise(s)
+        # "за пределы страны": the country as the border a flow crosses is not its territory
+        st.border = [m for m in mentions if _border(s, m)]
+        st.mentions = mentions = [m for m in mentions if m not in st.border]
         st.regions = [m for m in mentions if m.kind == "region" and m.strong]
         # "в городах Алматы и Шымкент": the head noun of named cities, not the urban population
         st.found = [k for k in cues.find_cues(st.lem) if not (k.code in _URBAN_RURAL and _in_a_name(k, st.regions))]
@@ -672,15 +677,40 @@ def _date(st: _Sentence, x: _Num) -> bool:
         and _SPAN_END.search(s[: n.start])
     ):
         how["period"] = "duration"  # "выросла с 40,8 до 52,7%" with no date in the sentence: when was 52,7?
+    elif code in STOCKS and (x.period is None or how["period"] in ("para", "section", "doc", "inferred")):
+        end = _own_span_end(st, x)
+        if end and (
+            x.period is None or periods.year_of(end) not in (periods.year_of(x.period), periods.year_of(x.period) + 1)
+        ):
+            # "за первое полугодие YYYY года … N жителей": a date carried from another sentence (of
+            # another year) is not this stock's, and the end of its own span is a guess, for review
+            x.period, how["period"] = end, "span-end"
     if x.period is None and code not in STOCKS:
         _trace(n, "flow without a period")
         return False  # a stock may still be dated by its section (extract.py); a flow may not
     return True
 
 
+def _own_span_end(st: _Sentence, x: _Num) -> str | None:
+    """The day after the span of months its sentence states for itself (not a comparison, not
+    in another clause's parenthesis), or None."""
+    holes = [(y.start, y.end) for y in st.cls if y.paren and y is not x.c]
+    for p in st.ps:
+        if p.comparative or not p.complete or any(a <= p.start < b for a, b in holes) or periods.is_date(p.value):
+            continue
+        m = periods.interval_months(p.value)
+        if m:
+            y, _, m2 = m
+            return f"{y + 1:04d}-01-01" if m2 == 12 else f"{y:04d}-{m2 + 1:02d}-01"
+    return None
+
+
 def _place(st: _Sentence, x: _Num) -> bool:
     n, c, code, s = x.n, x.c, x.code, st.s
     x.region, x.how["region"] = _region(n, c, st.regions, st.mentions, st.para, st.state, s, code)
+    if st.border and x.region == "KZ" and x.how["region"] != "anaphor":
+        # nothing else names the territory: the flow across the border is the country's own
+        x.how["region"] = "stated" if any(c.has(m.start) for m in st.border) else "sentence"
     if x.region is None:
         _trace(n, "a place outside the vocabulary")
         return False
@@ -707,7 +737,11 @@ def _sub_flow(st: _Sentence, x: _Num) -> bool:
     ha, hb = (cls[c.owner].start, cls[c.owner].end) if c.paren and c.owner is not None else (c.start, c.end)
     if x.how.get("indicator") == "sentence":
         ha, hb = 0, n.start  # the clause it continues counts too
-    if code in FLOWS and any(not _in_a_name(m, st.regions, ha) for m in _URBAN_RURAL_SPLIT.finditer(s[ha:hb])):
+    # an urban or rural part, not the head noun of a named city ("в городах Алматы")
+    split = next((m for m in _URBAN_RURAL_SPLIT.finditer(s[ha:hb]) if not _in_a_name(m, st.regions, ha)), None)
+    # "из города выбыли" in a text about a city: the city itself, not its urban part
+    the_city = split and re.fullmatch(r"из\s+города", split.group(0), re.I) and _referred_region(st.para, {"city"})
+    if code in FLOWS and split and not the_city:
         _trace(n, "an urban or rural part of a flow")
         return True
     if code in ("arrivals", "departures", "net_migration") and any(
@@ -721,9 +755,18 @@ def _sub_flow(st: _Sentence, x: _Num) -> bool:
 def _across_the_border(st: _Sentence, x: _Num) -> bool:
     # sub-flows: a region's flows across the border, the country's flows including internal moves
     if x.code in ("arrivals", "departures", "net_migration") and x.region != "KZ":
-        own_text = " ".join(st.s[y.start : y.end] for y in st.cls[: x.ci + 1] if not y.breakdown or y is x.c)
+        own = [y for y in st.cls[: x.ci + 1] if not y.breakdown or y is x.c]
+        own_text = " ".join(st.s[y.start : y.end] for y in own)
         own_text += " " + ((st.lead or {}).get("text") or "")
-        if _ABROAD.search(own_text) or "abroad" in st.para.all_topics():
+        crosses = any(y.has(m.start) for y in own for m in st.border)
+        # the paragraph's talk of the border goes on in a sentence that leans on the one before,
+        # not in one with its own words, period and territory ("В январе–мае YYYY года в область прибыли …")
+        carried = "abroad" in st.para.all_topics() and not (
+            x.how.get("indicator") in ("clause", "sentence", "difference")
+            and any(p.complete and not p.comparative for p in st.ps)
+            and (st.regions or _anaphor_kinds(st.s, len(st.s), st.mentions))
+        )
+        if crosses or _ABROAD.search(own_text) or carried:
             st.para.topics.add("abroad")
             _trace(x.n, "a region's flow across the border")
             return True
@@ -929,7 +972,7 @@ def _region(
     regions = [m for m in regions if _role_ok(s, m, code) or (not c.has(m.start) and not _origin(s, m))]
     # "в третьем мегаполисе страны": the country qualifies a place the text leaves unnamed
     mentions = [m for m in mentions if not (m.code == "KZ" and not m.strong and _QUALIFIED.search(s[: m.start]))]
-    return _region_of_clause(n, c, regions, mentions, s) or _region_of_sentence(n, regions, mentions, para, state, s)
+    return _region_of_clause(n, c, regions, mentions, s) or _region_of_sentence(n, regions, mentions, para, state, s, c)
 
 
 def _role_ok(s: str, m, code: str) -> bool:
@@ -970,12 +1013,27 @@ def _region_of_clause(n: Number, c: Clause, regions, mentions, s: str) -> tuple[
     return None
 
 
-def _region_of_sentence(n: Number, regions, mentions, para: Scope, state: DocState, s: str) -> tuple[str | None, str]:
+def _region_of_sentence(
+    n: Number, regions, mentions, para: Scope, state: DocState, s: str, c: Clause
+) -> tuple[str | None, str]:
+    own = _anaphor_kinds(s, c.end, mentions, c.start)
+    if own:
+        # "в целом по республике — N, из области — M": the clause's own region word outranks
+        # the country an earlier clause names; it refers to a region named before it, or the text's
+        named = [m for m in regions if m.start < n.num_start and _of_kind(m.code, own)]
+        if named:
+            return named[-1].code, "sentence"
+        return _referred_region(para, own) or ("KZ", "anaphor")
     sent = [m for m in regions if m.start < n.num_start]
     if sent:
         return sent[-1].code, "sentence"
     if any(m.kind == "region" and m.code == "KZ" and m.start < n.num_start for m in mentions):
         return "KZ", "sentence"  # "уехали N казахстанцев, а в YYYY году - M": the country still
+    kinds = _anaphor_kinds(s, n.end, mentions)
+    if kinds:
+        referred = _referred_region(para, kinds)
+        if referred:
+            return referred  # "население области": the region the text is about, not the country
     v, lvl = para.find("region")
     if v:
         return v, lvl
@@ -986,6 +1044,57 @@ def _region_of_sentence(n: Number, regions, mentions, para: Scope, state: DocSta
     if any(d.how.get("region") == "anaphor" for d in state.paragraph):
         return "KZ", "anaphor"  # the paragraph is about a place it has not named
     return "KZ", ("default-mixed" if state.names_regions else "default")
+
+
+@cache
+def _border_rx() -> re.Pattern:
+    return re.compile(r"(?:^|[\s(])(?:" + "|".join(lexicon.phrases("border")) + r")\s+$", re.I)
+
+
+def _border(s: str, m) -> bool:
+    """'за пределы страны', 'за пределами Казахстана': the country named as the border a flow
+    crosses, which says nothing of the territory whose flow it is."""
+    return m.kind == "region" and m.code == "KZ" and bool(_border_rx().search(s[max(0, m.start - 30) : m.start]))
+
+
+@cache
+def _anaphor_rx() -> tuple[re.Pattern, re.Pattern, tuple[str, ...]]:
+    pairs = lexicon.phrases("region_anaphor")
+    words = "|".join(f"(?P<w{i}>{w})" for i, (w, _) in enumerate(pairs))
+    others = "|".join(lexicon.phrases("region_anaphor_not"))
+    return (
+        re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.I),
+        re.compile(rf"(?<![\w-])(?:{others})\s+$", re.I),
+        tuple(k for _, k in pairs),
+    )
+
+
+def _anaphor_kinds(s: str, end: int, mentions, start: int = 0) -> set[str]:
+    """Kinds of territory a region word of s[start:end] refers back to ("населения области",
+    "в регион"): not a word of a name ("Павлодарской области"), not "в соседней области"."""
+    words, others, kinds = _anaphor_rx()
+    out = set()
+    for m in words.finditer(s[:end], start):
+        if any(x.start <= m.start() < x.end for x in mentions) or others.search(s[max(0, m.start() - 20) : m.start()]):
+            continue
+        out.add(kinds[int(next(k for k, v in m.groupdict().items() if v is not None)[1:])])
+    return out
+
+
+def _of_kind(code: str, kinds: set[str]) -> bool:
+    known = reference.regions()
+    return code != "KZ" and code in known and ("any" in kinds or known[code].kind in kinds)
+
+
+def _referred_region(para: Scope, kinds: set[str]) -> tuple[str, str] | None:
+    """The nearest region of the scopes (the paragraph's, a section's, the title's) of a kind
+    the word can name: a country a sentence spoke of before is not "the region"."""
+    sc: Scope | None = para
+    while sc is not None:
+        if sc.region and _of_kind(sc.region, kinds):
+            return sc.region, sc.level
+        sc = sc.parent
+    return None
 
 
 def _joined(s: str, c: Clause, m) -> bool:
