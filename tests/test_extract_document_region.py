@@ -164,108 +164,104 @@ def ru_title(rng: random.Random, r) -> tuple[list[str], str]:
     return head, title
 
 
-# ---------------------------------------------------------------- Kazakh
-
-
-def kk_population(d: _Draw, r) -> tuple[str, list]:
-    (y, m), p = d.date(), d.value(300_000, 2_500_000)
-    s = d.rng.choice(
-        [
-            f"{y} жылғы 1 {KK[m - 1]}дағы жағдай бойынша облыс халқының саны {g(p)} адамды құрады.",
-            f"{y} жылғы 1 {KK[m - 1]}да облыста {g(p)} адам тұрды.",
-        ]
-    )
-    return s, [("population", p, f"{y}-{m:02d}-01", r.kato)]
-
-
-def kk_flows(d: _Draw, r) -> tuple[str, list]:
-    (y, m), a, b = d.span(), d.value(2_000, 30_000), d.value(2_000, 30_000)
-    s = f"{y} жылғы қаңтар–{KK[m - 1]} айларында облысқа {g(a)} адам келді, облыстан {g(b)} адам кетті."
-    per = f"{y}-01/{y}-{m:02d}"
-    return s, [("arrivals", a, per, r.kato), ("departures", b, per, r.kato)]
-
-
-def kk_across(d: _Draw, r) -> tuple[str, list]:
-    (y, m), a, b = d.span(), d.value(300, 9_000), d.value(300, 9_000)
-    s = d.rng.choice(
-        [
-            f"{y} жылғы қаңтар–{KK[m - 1]} айларында облыстан шетелге {g(a)} адам көшіп кетті, басқа өңірлерге {g(b)} адам.",
-            f"{y} жылғы қаңтар–{KK[m - 1]} айларында елден тыс жерлерге {g(a)} адам қоныс аударды.",
-        ]
-    )
-    return s, []
-
-
-def kk_country(d: _Draw, r) -> tuple[str, list]:
-    (y, m), p = d.date(), d.value(15_000_000, 21_000_000)
-    s = f"{y} жылғы 1 {KK[m - 1]}дағы жағдай бойынша Қазақстан халқының саны {g(p)} адамды құрады."
-    return s, [("population", p, f"{y}-{m:02d}-01", "KZ")]
-
-
-def kk_title(rng: random.Random, r) -> tuple[list[str], str]:
-    head = rng.choice([[], ["Ұлттық статистика бюросы · Жедел ақпарат"]])
-    return head, rng.choice([f"{r.name_kk}: халық және көші-қон", f"{r.name_kk} халқының көші-қоны"])
-
-
-# ---------------------------------------------------------------- English
+# ---------------------------------------------------------------- Kazakh and English
+# One set of builders, the sentences in data: {y} year, {month} its month, {p} a population, {a}
+# arrivals or a flow across the border, {b} departures or a flow to other regions, {name} the
+# region's name in the language.
 
 
 def c(v: int) -> str:
     return f"{v:,}"
 
 
-def en_population(d: _Draw, r) -> tuple[str, list]:
-    (y, m), p = d.date(), d.value(300_000, 2_500_000)
-    s = d.rng.choice(
-        [
-            f"As of 1 {EN[m - 1]} {y}, the population of the region was {c(p)} people.",
-            f"On {EN[m - 1]} 1, {y}, {c(p)} people lived in the region.",
-            f"The region's population stood at {c(p)} as of {EN[m - 1]} 1, {y}.",
+PHRASES = {
+    "kk": {
+        "months": KK,
+        "number": g,
+        "name": "name_kk",
+        "masthead": "Ұлттық статистика бюросы · Жедел ақпарат",
+        "titles": ["{name}: халық және көші-қон", "{name} халқының көші-қоны"],
+        "population": [
+            "{y} жылғы 1 {month}дағы жағдай бойынша облыс халқының саны {p} адамды құрады.",
+            "{y} жылғы 1 {month}да облыста {p} адам тұрды.",
+        ],
+        "flows": ["{y} жылғы қаңтар–{month} айларында облысқа {a} адам келді, облыстан {b} адам кетті."],
+        "across": [
+            "{y} жылғы қаңтар–{month} айларында облыстан шетелге {a} адам көшіп кетті, басқа өңірлерге {b} адам.",
+            "{y} жылғы қаңтар–{month} айларында елден тыс жерлерге {a} адам қоныс аударды.",
+        ],
+        "country": ["{y} жылғы 1 {month}дағы жағдай бойынша Қазақстан халқының саны {p} адамды құрады."],
+    },
+    "en": {
+        "months": EN,
+        "number": c,
+        "name": "name_en",
+        "masthead": "Bureau of National Statistics · Express information",
+        "titles": ["Population and migration of {name}", "{name}: population and migration"],
+        "population": [
+            "As of 1 {month} {y}, the population of the region was {p} people.",
+            "On {month} 1, {y}, {p} people lived in the region.",
+            "The region's population stood at {p} as of {month} 1, {y}.",
+        ],
+        "flows": [
+            "In January–{month} {y}, {a} people arrived in the region and {b} left it.",
+            "In January-{month} {y} the region had {a} arrivals and {b} departures.",
+        ],
+        "across": [
+            "In January–{month} {y}, {a} people emigrated abroad and {b} moved to other regions.",
+            "In January–{month} {y}, {a} residents of the region moved outside Kazakhstan.",
+        ],
+        "country": ["As of 1 {month} {y}, the population of Kazakhstan was {p} people."],
+    },
+}
+
+
+def _say(rng: random.Random, language: str, kind: str, y: int, m: int, **values: int) -> str:
+    """A sentence of `kind` in the language, its numbers written as the language writes them (a
+    kind with one sentence draws nothing)."""
+    words = PHRASES[language]
+    choices = words[kind]
+    sentence = choices[0] if len(choices) == 1 else rng.choice(choices)
+    return sentence.format(y=y, month=words["months"][m - 1], **{k: words["number"](v) for k, v in values.items()})
+
+
+def _builders(language: str):
+    """(title, the region's figures, what is said in passing) for a language of PHRASES."""
+
+    def population(d: _Draw, r) -> tuple[str, list]:
+        (y, m), p = d.date(), d.value(300_000, 2_500_000)
+        return _say(d.rng, language, "population", y, m, p=p), [("population", p, f"{y}-{m:02d}-01", r.kato)]
+
+    def flows(d: _Draw, r) -> tuple[str, list]:
+        (y, m), a, b = d.span(), d.value(2_000, 30_000), d.value(2_000, 30_000)
+        per = f"{y}-01/{y}-{m:02d}"
+        return _say(d.rng, language, "flows", y, m, a=a, b=b), [
+            ("arrivals", a, per, r.kato),
+            ("departures", b, per, r.kato),
         ]
-    )
-    return s, [("population", p, f"{y}-{m:02d}-01", r.kato)]
 
+    def across(d: _Draw, r) -> tuple[str, list]:
+        (y, m), a, b = d.span(), d.value(300, 9_000), d.value(300, 9_000)
+        return _say(d.rng, language, "across", y, m, a=a, b=b), []
 
-def en_flows(d: _Draw, r) -> tuple[str, list]:
-    (y, m), a, b = d.span(), d.value(2_000, 30_000), d.value(2_000, 30_000)
-    s = d.rng.choice(
-        [
-            f"In January–{EN[m - 1]} {y}, {c(a)} people arrived in the region and {c(b)} left it.",
-            f"In January-{EN[m - 1]} {y} the region had {c(a)} arrivals and {c(b)} departures.",
-        ]
-    )
-    per = f"{y}-01/{y}-{m:02d}"
-    return s, [("arrivals", a, per, r.kato), ("departures", b, per, r.kato)]
+    def country(d: _Draw, r) -> tuple[str, list]:
+        (y, m), p = d.date(), d.value(15_000_000, 21_000_000)
+        return _say(d.rng, language, "country", y, m, p=p), [("population", p, f"{y}-{m:02d}-01", "KZ")]
 
+    def title(rng: random.Random, r) -> tuple[list[str], str]:
+        words = PHRASES[language]
+        head = rng.choice([[], [words["masthead"]]])
+        return head, rng.choice(words["titles"]).format(name=getattr(r, words["name"]))
 
-def en_across(d: _Draw, r) -> tuple[str, list]:
-    (y, m), a, b = d.span(), d.value(300, 9_000), d.value(300, 9_000)
-    s = d.rng.choice(
-        [
-            f"In January–{EN[m - 1]} {y}, {c(a)} people emigrated abroad and {c(b)} moved to other regions.",
-            f"In January–{EN[m - 1]} {y}, {c(a)} residents of the region moved outside Kazakhstan.",
-        ]
-    )
-    return s, []
-
-
-def en_country(d: _Draw, r) -> tuple[str, list]:
-    (y, m), p = d.date(), d.value(15_000_000, 21_000_000)
-    s = f"As of 1 {EN[m - 1]} {y}, the population of Kazakhstan was {c(p)} people."
-    return s, [("population", p, f"{y}-{m:02d}-01", "KZ")]
-
-
-def en_title(rng: random.Random, r) -> tuple[list[str], str]:
-    head = rng.choice([[], ["Bureau of National Statistics · Express information"]])
-    return head, rng.choice([f"Population and migration of {r.name_en}", f"{r.name_en}: population and migration"])
+    return title, [population, flows], [across, country]
 
 
 # ---------------------------------------------------------------- the documents
 
 LANGUAGES = {  # (title, the region's figures, what is said in passing, the regions)
     "ru": (ru_title, [ru_population, ru_flows], [ru_across, ru_country, ru_stock_in_span], OBL + CITIES),
-    "kk": (kk_title, [kk_population, kk_flows], [kk_across, kk_country], OBL),
-    "en": (en_title, [en_population, en_flows], [en_across, en_country], OBL),
+    "kk": (*_builders("kk"), OBL),
+    "en": (*_builders("en"), OBL),
 }
 
 
