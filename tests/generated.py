@@ -15,3 +15,14 @@ def wrong_samples(template, runs: int, judge) -> list:
         if verdict:
             found.append(verdict)
     return found
+
+
+def registry():
+    """A list of templates, and the decorator that adds a function to it."""
+    found = []
+
+    def add(fn):
+        found.append(fn)
+        return fn
+
+    return found, add

@@ -13,7 +13,7 @@ import pymorphy3
 import pytest
 
 from fixtures_pdf import prose_pdf
-from generated import wrong_samples
+from generated import registry, wrong_samples
 from pipelines.reference import regions
 from pipelines.sources.documents.extract import extract_figures, figures_in_text
 
@@ -96,12 +96,7 @@ def each(indicator: str, rs, vs, per: str) -> list[tuple]:
     return [(indicator, v, per, r.kato) for r, v in zip(rs, vs)]
 
 
-T = []
-
-
-def t(fn):
-    T.append(fn)
-    return fn
+T, t = registry()
 
 
 @t
@@ -273,12 +268,7 @@ def test_each_coordinated_territory_takes_its_own_value(template):
     assert not failed, f"{len(failed)} of 30 failed, e.g. {failed[:2]}"
 
 
-N = []
-
-
-def n(fn):
-    N.append(fn)
-    return fn
+N, n = registry()
 
 
 @n
@@ -357,29 +347,36 @@ def test_residents_lost_without_a_migration_context_are_no_fact(template):
 
 # ---------------------------------------------------------------- Kazakh and English pages
 
-L = []
+L, lang = registry()
 
 
-def lang(fn):
-    L.append(fn)
-    return fn
+NAMES = {"kk": ("name_kk", " облысы"), "en": ("name_en", " Region")}  # an oblast's name without its noun
+
+
+def _balance_over_regions(rng, language: str, signs: tuple[str, str], sentences):
+    """Net migration of two or three oblasts, negative or positive, said by one of `sentences(y,
+    m, chain, sign, negative)`."""
+    rs = rng.sample(OBLASTS, rng.randint(2, 3))
+    y, m = rng.randint(2016, 2025), rng.randint(2, 12)
+    negative = rng.random() < 0.6
+    attr, suffix = NAMES[language]
+    chain, vs = members(rng, [getattr(r, attr).removesuffix(suffix) for r in rs], negative, language)
+    s = rng.choice(sentences(y, m, chain, signs[0] if negative else signs[1], negative))
+    return [s], each("net_migration", rs, vs, f"{y}-{m:02d}")
 
 
 @lang
 def kk_balance_over_regions(rng):
-    rs = rng.sample(OBLASTS, rng.randint(2, 3))
-    y, m = rng.randint(2016, 2025), rng.randint(2, 12)
-    negative = rng.random() < 0.6
-    chain, vs = members(rng, [r.name_kk.removesuffix(" облысы") for r in rs], negative, "kk")
-    sign = "теріс" if negative else "оң"
-    s = rng.choice(
-        [
+    return _balance_over_regions(
+        rng,
+        "kk",
+        ("теріс", "оң"),
+        lambda y, m, chain, sign, _: [
             f"{y} жылғы {KK_LOC[m - 1]} көші-қон сальдосы {chain} облыстарында {sign} болды.",
             f"{y} жылғы {KK_LOC[m - 1]} көші-қон сальдосы {sign} болған өңірлер – {chain} облыстары.",
             f"{y} жылғы {KK_LOC[m - 1]} {chain} облыстарында көші-қон сальдосы {sign} болды.",
-        ]
+        ],
     )
-    return [s], each("net_migration", rs, vs, f"{y}-{m:02d}")
 
 
 @lang
@@ -409,20 +406,23 @@ def kk_cities(rng):
 
 @lang
 def en_balance_over_regions(rng):
-    rs = rng.sample(OBLASTS, rng.randint(2, 3))
-    y, m = rng.randint(2016, 2025), rng.randint(2, 12)
-    negative = rng.random() < 0.6
-    chain, vs = members(rng, [r.name_en.removesuffix(" Region") for r in rs], negative, "en")
-    sign = "negative" if negative else "positive"
-    s = rng.choice(
-        [
-            f"In {EN[m - 1]} {y} net migration was {sign} in the {chain} regions.",
-            f"In {EN[m - 1]} {y} net migration was {sign} in the regions of {chain}.",
-            f"In {EN[m - 1]} {y} the {chain} regions had a {sign} net migration.",
-        ]
-        + ([f"In {EN[m - 1]} {y} the largest net outflows were recorded in the {chain} regions."] if negative else [])
+    return _balance_over_regions(
+        rng,
+        "en",
+        ("negative", "positive"),
+        lambda y, m, chain, sign, negative: (
+            [
+                f"In {EN[m - 1]} {y} net migration was {sign} in the {chain} regions.",
+                f"In {EN[m - 1]} {y} net migration was {sign} in the regions of {chain}.",
+                f"In {EN[m - 1]} {y} the {chain} regions had a {sign} net migration.",
+            ]
+            + (
+                [f"In {EN[m - 1]} {y} the largest net outflows were recorded in the {chain} regions."]
+                if negative
+                else []
+            )
+        ),
     )
-    return [s], each("net_migration", rs, vs, f"{y}-{m:02d}")
 
 
 @lang
